@@ -1,0 +1,67 @@
+"""Fixtures every test folder shares: an isolated sandbox, and the real daemon when present.
+
+A test that needs the real Docker Engine asks for ``real_engine`` (or is marked
+``real_engine``). Without a daemon it is skipped, except when ``COURSE_REQUIRE_DOCKER=1``
+(set by ``.ci/run``): then it fails, so CI can never go green by skipping the real part.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.engine import daemon_answers, docker_host
+
+
+def _require_docker() -> bool:
+    return os.environ.get("COURSE_REQUIRE_DOCKER", "") not in {"", "0", "false", "no"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every ``real_engine`` test the daemon check, failing or skipping as configured."""
+    for item in items:
+        if item.get_closest_marker("real_engine") and "real_engine" not in getattr(
+            item, "fixturenames", ()
+        ):
+            item.fixturenames.append("real_engine")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh sandbox state folder, selected for this test through the environment."""
+    state = tmp_path / "sandbox"
+    state.mkdir()
+    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
+    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+    yield state
+    try:
+        from grader.engine.sandbox import SandboxEngine
+    except ImportError:
+        return
+    shutdown = getattr(SandboxEngine, "shutdown_all", None)
+    if shutdown is not None:
+        shutdown(state)
+
+
+@pytest.fixture(scope="session")
+def real_docker_host() -> str:
+    """The address of a reachable daemon; skip (or fail under COURSE_REQUIRE_DOCKER=1)."""
+    host = docker_host()
+    if not daemon_answers(host, timeout=2.0):
+        message = f"no Docker daemon answers at {host}"
+        if _require_docker():
+            pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
+        pytest.skip(message)
+    return host
+
+
+@pytest.fixture
+def real_engine(real_docker_host: str, monkeypatch: pytest.MonkeyPatch):
+    """The real engine backend, selected through the environment for this test."""
+    monkeypatch.setenv("COURSE_ENGINE", "docker")
+    from grader.engine import get_engine
+
+    return get_engine("docker")
