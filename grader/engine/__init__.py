@@ -51,9 +51,7 @@ def selected_kind() -> str:
     """Resolve ``COURSE_ENGINE`` to "docker" or "sandbox"."""
     choice = os.environ.get("COURSE_ENGINE", "auto").strip().lower() or "auto"
     if choice not in {"auto", "docker", "sandbox"}:
-        raise ValueError(
-            f"COURSE_ENGINE={choice!r} is not one of auto, docker, sandbox"
-        )
+        raise ValueError(f"COURSE_ENGINE={choice!r} is not one of auto, docker, sandbox")
     if choice == "auto":
         return "docker" if daemon_answers() else "sandbox"
     return choice

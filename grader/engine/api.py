@@ -43,63 +43,98 @@ class EngineAPI(Protocol):
 
     # -- images ---------------------------------------------------------------
     def images(
-        self, name: str | None = None, quiet: bool = False, all: bool = False,
+        self,
+        name: str | None = None,
+        quiet: bool = False,
+        all: bool = False,
         filters: dict[str, Any] | None = None,
     ) -> list[JSON] | list[str]:
         """``GET /images/json``: Id, RepoTags, RepoDigests, Created (unix), Size, Labels."""
 
     def inspect_image(self, image: str) -> JSON:
-        """``GET /images/{name}/json``: Id, RepoTags, Created, Config{Cmd,Entrypoint,Env,
-        ExposedPorts,WorkingDir,Labels}, Size, RootFS{Layers}, Architecture, Os."""
+        """``GET /images/{name}/json``.
 
-    def pull(self, repository: str, tag: str | None = None, all_tags: bool = False,
-             platform: str | None = None) -> Iterator[JSON]:
+        Id, RepoTags, Created, Config{Cmd,Entrypoint,Env,
+        ExposedPorts,WorkingDir,Labels}, Size, RootFS{Layers}, Architecture, Os.
+        """
+
+    def pull(
+        self,
+        repository: str,
+        tag: str | None = None,
+        all_tags: bool = False,
+        platform: str | None = None,
+    ) -> Iterator[JSON]:
         """``POST /images/create``: progress items ({"status": ..., "id": ...})."""
 
     def push(self, repository: str, tag: str | None = None) -> Iterator[JSON]:
         """``POST /images/{name}/push``: progress items, {"error": ...} on failure."""
 
-    def tag(self, image: str, repository: str, tag: str | None = None,
-            force: bool = False) -> bool:
+    def tag(self, image: str, repository: str, tag: str | None = None, force: bool = False) -> bool:
         """``POST /images/{name}/tag``."""
 
-    def remove_image(self, image: str, force: bool = False,
-                     noprune: bool = False) -> list[JSON]:
+    def remove_image(self, image: str, force: bool = False, noprune: bool = False) -> list[JSON]:
         """``DELETE /images/{name}``: [{"Untagged": ref}, {"Deleted": id}, ...]."""
 
     def history(self, image: str) -> list[JSON]:
         """``GET /images/{name}/history``: Id, Created, CreatedBy, Size, Comment, Tags."""
 
-    def build(self, path: str, tag: str | list[str] | None = None, dockerfile: str | None = None,
-              nocache: bool = False, buildargs: dict[str, str] | None = None,
-              labels: dict[str, str] | None = None) -> Iterator[JSON]:
-        """``POST /build`` (classic builder): {"stream": "Step 1/4 : FROM ..."} items,
-        {"aux": {"ID": ...}} and {"error": ...}."""
+    def build(
+        self,
+        path: str,
+        tag: str | list[str] | None = None,
+        dockerfile: str | None = None,
+        nocache: bool = False,
+        buildargs: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Iterator[JSON]:
+        """``POST /build`` (classic builder).
+
+        {"stream": "Step 1/4 : FROM ..."} items,
+        {"aux": {"ID": ...}} and {"error": ...}.
+        """
 
     def prune_images(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /images/prune``: ImagesDeleted, SpaceReclaimed."""
 
     # -- containers -----------------------------------------------------------
     def containers(
-        self, quiet: bool = False, all: bool = False, trunc: bool = False,
-        latest: bool = False, since: str | None = None, before: str | None = None,
-        limit: int = -1, size: bool = False, filters: dict[str, Any] | None = None,
+        self,
+        quiet: bool = False,
+        all: bool = False,
+        trunc: bool = False,
+        latest: bool = False,
+        since: str | None = None,
+        before: str | None = None,
+        limit: int = -1,
+        size: bool = False,
+        filters: dict[str, Any] | None = None,
     ) -> list[JSON]:
-        """``GET /containers/json``: Id, Names ["/name"], Image, ImageID, Command,
-        Created (unix), Ports [{IP, PrivatePort, PublicPort, Type}], Labels, State, Status,
-        Mounts, SizeRw/SizeRootFs when size."""
+        """``GET /containers/json``.
 
-    def create_container(self, image: str, command: list[str] | str | None = None,
-                         **kwargs: Any) -> JSON:
-        """``POST /containers/create``; kwargs as docker-py's create_container
+        Id, Names ["/name"], Image, ImageID, Command,
+        Created (unix), Ports [{IP, PrivatePort, PublicPort, Type}], Labels, State, Status,
+        Mounts, SizeRw/SizeRootFs when size.
+        """
+
+    def create_container(
+        self, image: str, command: list[str] | str | None = None, **kwargs: Any
+    ) -> JSON:
+        """``POST /containers/create``.
+
+        kwargs as docker-py's create_container
         (name, hostname, user, detach, stdin_open, tty, environment, working_dir,
         entrypoint, labels, host_config, ports, volumes, networking_config, platform).
-        ``host_config`` is the dict ``create_host_config`` returns. Returns {Id, Warnings}."""
+        ``host_config`` is the dict ``create_host_config`` returns. Returns {Id, Warnings}.
+        """
 
     def create_host_config(self, **kwargs: Any) -> JSON:
-        """docker-py's create_host_config (port_bindings, binds, mounts, volumes_from,
+        """Build the HostConfig JSON as docker-py's create_host_config does.
+
+        Keywords: port_bindings, binds, mounts, volumes_from,
         restart_policy, auto_remove, mem_limit, nano_cpus, network_mode, privileged,
-        read_only, init, publish_all_ports ...) -> the HostConfig JSON."""
+        read_only, init, publish_all_ports ...) -> the HostConfig JSON.
+        """
 
     def start(self, container: str) -> None:
         """``POST /containers/{id}/start``."""
@@ -119,28 +154,49 @@ class EngineAPI(Protocol):
     def unpause(self, container: str) -> None:
         """``POST /containers/{id}/unpause``."""
 
-    def remove_container(self, container: str, v: bool = False, link: bool = False,
-                         force: bool = False) -> None:
+    def remove_container(
+        self, container: str, v: bool = False, link: bool = False, force: bool = False
+    ) -> None:
         """``DELETE /containers/{id}``."""
 
     def inspect_container(self, container: str) -> JSON:
-        """``GET /containers/{id}/json``: Id, Created, Path, Args, State{Status, Running,
+        """``GET /containers/{id}/json``.
+
+        Id, Created, Path, Args, State{Status, Running,
         Paused, Restarting, ExitCode, StartedAt, FinishedAt}, Image, Name "/name",
         RestartCount, HostConfig, Mounts, Config{Hostname, Env, Cmd, Entrypoint, Image,
-        WorkingDir, Labels, ExposedPorts}, NetworkSettings{Ports, IPAddress, Networks}."""
+        WorkingDir, Labels, ExposedPorts}, NetworkSettings{Ports, IPAddress, Networks}.
+        """
 
-    def logs(self, container: str, stdout: bool = True, stderr: bool = True,
-             timestamps: bool = False, tail: str | int = "all", since: Any = None,
-             until: Any = None, follow: bool = False) -> Iterator[tuple[str, bytes]]:
+    def logs(
+        self,
+        container: str,
+        stdout: bool = True,
+        stderr: bool = True,
+        timestamps: bool = False,
+        tail: str | int = "all",
+        since: Any = None,
+        until: Any = None,
+        follow: bool = False,
+    ) -> Iterator[tuple[str, bytes]]:
         """``GET /containers/{id}/logs``: (stream name "stdout"/"stderr", line bytes)."""
 
-    def exec_run(self, container: str, cmd: list[str], user: str = "",
-                 environment: list[str] | None = None, workdir: str | None = None,
-                 tty: bool = False, stdin: bool = False,
-                 detach: bool = False) -> tuple[int | None, bytes, bytes]:
+    def exec_run(
+        self,
+        container: str,
+        cmd: list[str],
+        user: str = "",
+        environment: list[str] | None = None,
+        workdir: str | None = None,
+        tty: bool = False,
+        stdin: bool = False,
+        detach: bool = False,
+    ) -> tuple[int | None, bytes, bytes]:
         """exec_create + exec_start + exec_inspect in one: (exit code, stdout, stderr).
+
         Docker's "executable file not found" surfaces as exit code 127 (daemon message on
-        stderr as the CLI prints it: ``OCI runtime exec failed: ...``)."""
+        stderr as the CLI prints it: ``OCI runtime exec failed: ...``).
+        """
 
     def wait(self, container: str, timeout: float | None = None) -> JSON:
         """``POST /containers/{id}/wait``: {StatusCode, Error}."""
@@ -151,9 +207,15 @@ class EngineAPI(Protocol):
     def rename(self, container: str, name: str) -> None:
         """``POST /containers/{id}/rename``."""
 
-    def commit(self, container: str, repository: str | None = None, tag: str | None = None,
-               message: str | None = None, author: str | None = None,
-               changes: list[str] | None = None) -> JSON:
+    def commit(
+        self,
+        container: str,
+        repository: str | None = None,
+        tag: str | None = None,
+        message: str | None = None,
+        author: str | None = None,
+        changes: list[str] | None = None,
+    ) -> JSON:
         """``POST /commit``: {Id}."""
 
     def diff(self, container: str) -> list[JSON]:
@@ -173,12 +235,19 @@ class EngineAPI(Protocol):
 
     # -- volumes and networks ---------------------------------------------------
     def volumes(self, filters: dict[str, Any] | None = None) -> JSON:
-        """``GET /volumes``: {Volumes: [{Name, Driver, Mountpoint, Labels, Scope,
-        CreatedAt}], Warnings}."""
+        """``GET /volumes``.
 
-    def create_volume(self, name: str | None = None, driver: str | None = None,
-                      driver_opts: dict[str, str] | None = None,
-                      labels: dict[str, str] | None = None) -> JSON:
+        {Volumes: [{Name, Driver, Mountpoint, Labels, Scope,
+        CreatedAt}], Warnings}.
+        """
+
+    def create_volume(
+        self,
+        name: str | None = None,
+        driver: str | None = None,
+        driver_opts: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> JSON:
         """``POST /volumes/create``."""
 
     def inspect_volume(self, name: str) -> JSON:
@@ -190,12 +259,21 @@ class EngineAPI(Protocol):
     def prune_volumes(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /volumes/prune``: VolumesDeleted, SpaceReclaimed."""
 
-    def networks(self, names: list[str] | None = None, ids: list[str] | None = None,
-                 filters: dict[str, Any] | None = None) -> list[JSON]:
+    def networks(
+        self,
+        names: list[str] | None = None,
+        ids: list[str] | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> list[JSON]:
         """``GET /networks``: Name, Id, Created, Scope, Driver, Labels..."""
 
-    def create_network(self, name: str, driver: str | None = None,
-                       labels: dict[str, str] | None = None, **kwargs: Any) -> JSON:
+    def create_network(
+        self,
+        name: str,
+        driver: str | None = None,
+        labels: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> JSON:
         """``POST /networks/create``: {Id, Warning}."""
 
     def inspect_network(self, net_id: str) -> JSON:
