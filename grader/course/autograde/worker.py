@@ -1,0 +1,99 @@
+"""Grade one submission in its own ``nbgrader autograde`` process, on a private sandbox.
+
+The process gets ``COURSE_GRADING=1``, the grading engine and, for the sandbox, a fresh
+``COURSE_SANDBOX_DIR`` of its own, so submissions graded side by side never see each other's
+containers. A submission that exceeds its time budget is stopped with its whole process
+group (nbgrader and the kernel it started) and reported as timed out.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.course.settings import bin_dir
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one submission."""
+
+    assignment: str
+    student: str
+    ok: bool
+    """nbgrader finished (the score is in the gradebook)."""
+    seconds: float
+    log: str
+    """nbgrader's output, kept for the instructor when something went wrong."""
+    timed_out: bool = False
+
+
+def grading_env(engine: str, sandbox: Path | None) -> dict[str, str]:
+    """The environment of one grading process."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([bin_dir(), env.get("PATH", "")])
+    env["COURSE_GRADING"] = "1"
+    env["COURSE_ENGINE"] = engine
+    if sandbox is not None:
+        env["COURSE_SANDBOX_DIR"] = str(sandbox)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def _shutdown_sandbox(state: Path) -> None:
+    """Stop helper processes (HTTP servers) the sandbox started for this submission."""
+    try:
+        from grader.engine.sandbox import SandboxEngine
+    except ImportError:
+        return
+    shutdown = getattr(SandboxEngine, "shutdown_all", None)
+    if shutdown is not None:
+        shutdown(state)
+
+
+def grade_one(*, root: Path, assignment: str, student: str, engine: str, timeout: float) -> Outcome:
+    """Run ``nbgrader autograde ASSIGNMENT --student STUDENT --force`` under ``root``."""
+    command = [
+        sys.executable,
+        "-m",
+        "nbgrader",
+        "autograde",
+        assignment,
+        "--student",
+        student,
+        "--force",
+    ]
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"course-grade-{student}-") as scratch:
+        sandbox = Path(scratch) / "sandbox" if engine == "sandbox" else None
+        if sandbox is not None:
+            sandbox.mkdir()
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=grading_env(engine, sandbox),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            log, _ = process.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            log, _ = process.communicate()
+            timed_out = True
+        finally:
+            if sandbox is not None:
+                _shutdown_sandbox(sandbox)
+    ok = not timed_out and process.returncode == 0
+    if timed_out:
+        log += f"\nstopped: grading took longer than {timeout:.0f} s"
+    return Outcome(assignment, student, ok, time.monotonic() - started, log, timed_out)

@@ -1,0 +1,115 @@
+"""The ``course`` command: one thin click group that forwards to each verb's ``main``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.course.errors import CourseError
+from grader.course.settings import find_root
+
+
+def _root(value: str | None) -> Path:
+    try:
+        return Path(value).resolve() if value else find_root()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _run(verb, **kwargs):
+    try:
+        return verb(**kwargs)
+    except CourseError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group()
+@click.option("--root", envvar="COURSE_ROOT", help="Course root (default: found from cwd).")
+@click.pass_context
+def cli(ctx: click.Context, root: str | None) -> None:
+    """Instructor workflow over nbgrader: release, collect, autograde, feedback, export."""
+    ctx.obj = root
+
+
+@cli.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Release every assignment (the default).")
+@click.pass_obj
+def release(root: str | None, assignments: tuple[str, ...], all_: bool) -> None:
+    """Build the student versions into release/."""
+    from grader.course.release import main
+
+    if all_ and assignments:
+        raise click.UsageError("give assignment names or --all, not both")
+    _run(main, root=_root(root), assignments=list(assignments))
+
+
+@cli.command()
+@click.argument("assignment")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.pass_obj
+def collect(root: str | None, assignment: str, folder: Path) -> None:
+    """File hand-ins from FOLDER (<student>.ipynb or <student>/) into submitted/."""
+    from grader.course.collect import main
+
+    students = _run(main, root=_root(root), assignment=assignment, folder=folder)
+    click.echo(f"collected {len(students)} submission(s) of {assignment}")
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--student", help="Grade (or regrade) only this student.")
+@click.option("--workers", type=click.IntRange(min=1), help="Parallel graders (default: cores).")
+@click.option("--engine", type=click.Choice(["sandbox", "docker"]), help="Grading engine.")
+@click.pass_obj
+def autograde(
+    root: str | None,
+    assignment: str | None,
+    student: str | None,
+    workers: int | None,
+    engine: str | None,
+) -> None:
+    """Grade submitted/ in parallel (sandbox engine, per-cell and per-notebook timeouts)."""
+    from grader.course.autograde import main
+
+    outcomes = _run(
+        main,
+        root=_root(root),
+        assignment=assignment,
+        student=student,
+        workers=workers,
+        engine=engine,
+    )
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        click.echo(f"--- {outcome.student} {outcome.assignment} ---\n{outcome.log}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("assignment", required=False)
+@click.option("--student", help="Only this student.")
+@click.pass_obj
+def feedback(root: str | None, assignment: str | None, student: str | None) -> None:
+    """Write HTML feedback into feedback/ (hidden tests removed)."""
+    from grader.course.feedback import main
+
+    _run(main, root=_root(root), assignment=assignment, student=student)
+
+
+@cli.command()
+@click.option("--output", "-o", default="grades.csv", show_default=True, type=click.Path())
+@click.pass_obj
+def export(root: str | None, output: str) -> None:
+    """Write the grades CSV for the LMS (student_id, assignment, score, max_score)."""
+    from grader.course.export import main
+
+    click.echo(_run(main, root=_root(root), output=Path(output)))
+
+
+def main() -> None:
+    """Entry point of the ``course`` console script."""
+    cli(prog_name="course")
