@@ -1,0 +1,56 @@
+"""The failure every check raises: a teaching message, and a traceback that hides the test.
+
+A failed check tells the student what was expected, what was found and a hint towards the
+fix, never the answer itself. nbgrader shows a failing test cell's traceback, and IPython's
+default traceback quotes the cell's source (hidden tests included), so :class:`CheckFailed`
+renders its own one-block traceback through IPython's ``_render_traceback_`` hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Verdict:
+    """The parts of a failure message."""
+
+    problem: str
+    """One sentence: what is wrong ("there is no container named website")."""
+    expected: str = ""
+    """What the exercise asks for, in words (never the command that does it)."""
+    found: str = ""
+    """What the engine or the history shows."""
+    hint: str = ""
+    """A nudge towards the fix."""
+
+    def render(self) -> str:
+        """The message as the student reads it."""
+        lines = [self.problem]
+        parts = (("expected", self.expected), ("found", self.found), ("hint", self.hint))
+        for label, text in parts:
+            if text:
+                first, *rest = text.splitlines()
+                lines.append(f"  {label + ':':<9} {first}")
+                lines.extend(f"            {line}" for line in rest)
+        return "\n".join(lines)
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict: an ``AssertionError``, so nbgrader counts it as a failed test."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.render())
+        self.verdict = verdict
+
+    def _render_traceback_(self) -> list[str]:
+        """The lines IPython shows instead of a traceback (which would quote the test)."""
+        first, *rest = str(self).splitlines()
+        return ["\x1b[0;31mCheck failed\x1b[0m: " + first, *rest]
+
+
+def fail(problem: str, *, expected: str = "", found: str = "", hint: str = "") -> CheckFailed:
+    """Build the exception a check raises; the caller raises it."""
+    error = CheckFailed(Verdict(problem, expected, found, hint))
+    error.__suppress_context__ = True
+    return error

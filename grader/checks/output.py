@@ -1,0 +1,98 @@
+"""Checks for commands whose result is what they print: ``ps -aq``, ``inspect -f``, ``logs``.
+
+The student's latest successful command is run again next to a reference command (or
+compared with an expected text), so the verdict is about what their command prints, while
+the message shows what differs and never the reference command line.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Sequence
+
+from grader.checks.failure import fail
+from grader.checks.progress import passed
+from grader.checks.routes import command
+from grader.checks.runner import run
+from grader.checks.state import engine
+from grader.engine.api import EngineAPI
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _excerpt(lines: Sequence[str], limit: int = 8) -> str:
+    if not lines:
+        return "(nothing printed)"
+    shown = list(lines[:limit])
+    if len(lines) > limit:
+        shown.append(f"... ({len(lines) - limit} more lines)")
+    return "\n".join(shown)
+
+
+def _difference(got: list[str], want: list[str]) -> str:
+    if len(got) != len(want):
+        return (
+            f"your command printed {len(got)} line{'s' if len(got) != 1 else ''}, "
+            f"the expected output has {len(want)}"
+        )
+    for number, (mine, theirs) in enumerate(zip(got, want, strict=True), start=1):
+        if mine != theirs:
+            return f"line {number} differs: expected {theirs!r}"
+    return "the output differs"
+
+
+def output(
+    name: str,
+    *,
+    exercise: str | None = None,
+    same_as: str | None = None,
+    expected: str | Callable[[EngineAPI], str] | None = None,
+    contains: str | Sequence[str] | None = None,
+    hint: str = "",
+) -> str:
+    """Check what the student's latest ``name`` command prints now.
+
+    Args:
+        name: the command, as for ``check.command`` ("container ls", "container logs").
+        exercise: only commands typed since ``check.reset(exercise)`` count.
+        same_as: a reference docker command line whose output must be the same (trailing
+            spaces and blank lines aside). Keep it in a hidden test: messages never show it.
+        expected: the expected text, or a function of the engine that computes it.
+        contains: text (or texts) the output must contain.
+        hint: replaces the default hint of the first failure.
+
+    Returns:
+        What the student's command printed.
+    """
+    student = command(name, exercise=exercise, hint=hint)
+    mine = run(shlex.join(["docker", *student.argv]), source="check")
+    got = _lines(mine.stdout)
+    shown = "docker " + shlex.join(student.argv)
+    want: list[str] | None = None
+    if same_as is not None:
+        reference = run(same_as, source="check")
+        want = _lines(reference.stdout)
+    elif expected is not None:
+        want = _lines(expected(engine()) if callable(expected) else expected)
+    if want is not None and got != want:
+        raise fail(
+            f"{shown} does not print what the exercise asks for",
+            expected=_difference(got, want),
+            found=_excerpt(got),
+            hint=hint or "compare your output with the exercise's description",
+        )
+    needles = [contains] if isinstance(contains, str) else list(contains or [])
+    for needle in needles:
+        if needle not in mine.stdout:
+            raise fail(
+                f"the output of {shown} does not contain {needle!r}",
+                found=_excerpt(got),
+                hint=hint or "compare your output with the exercise's description",
+            )
+    passed(f"{shown} prints the expected output")
+    return mine.stdout
