@@ -1,0 +1,151 @@
+"""The instructor workflow end to end on the ps0 fixture: release, autograde, feedback, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from conftest import submit, with_solutions
+
+from grader.course.cli import cli
+
+pytestmark = pytest.mark.slow
+
+COURSE = str(Path(sys.executable).parent / "course")
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """The installed ``course`` script, with a PATH that lacks the venv (as on a new shell)."""
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [COURSE, "--root", str(root), *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def grades(root: Path) -> dict[str, float]:
+    with (root / "grades.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert all(row["assignment"] == "ps0" and row["max_score"] == "3.0" for row in rows)
+    return {row["student_id"]: float(row["score"]) for row in rows}
+
+
+def cell_scores(root: Path, student: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "docker-k8s") as gradebook:
+        notebook = gradebook.find_submission_notebook("ps0", "ps0", student)
+        return {grade.name: grade.score for grade in notebook.grades}
+
+
+def test_release_autograde_feedback_export(course: Path) -> None:
+    released = run(course, "release", "--all")
+    assert released.returncode == 0, released.stderr
+    assert "ps0 -> release/ps0/" in released.stderr
+    submit(course, "full", nbformat.read(course / "notebooks/ps0/ps0.ipynb", as_version=4))
+    submit(course, "blank", nbformat.read(course / "release/ps0/ps0.ipynb", as_version=4))
+    submit(course, "part", with_solutions(course, {"split_publish"}))
+
+    graded = run(course, "autograde", "ps0", "--workers", "2")
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    assert "grading on sandbox with 2 worker(s): 3 items" in graded.stderr
+    exported = run(course, "export")
+    assert exported.returncode == 0, exported.stderr
+    assert grades(course) == {"blank": 0.0, "full": 3.0, "part": 2.0}
+    assert cell_scores(course, "part") == {"test_split_publish": 2.0, "test_pinned_tag": 0.0}
+
+    assert run(course, "feedback").returncode == 0
+    for student in ("full", "blank", "part"):
+        html = (course / "feedback" / student / "ps0" / "ps0.html").read_text()
+        assert "8080:80" in html  # the public test is shown
+        assert "5000" not in html and "HIDDEN TESTS" not in html
+    blank_html = (course / "feedback" / "blank" / "ps0" / "ps0.html").read_text()
+    assert "NotImplementedError" in blank_html
+
+
+def test_regrade_one_student(course: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(course), "release", "ps0"]).exit_code == 0
+    submit(course, "ann", with_solutions(course, set()))
+    submit(course, "bob", with_solutions(course, {"pinned_tag"}))
+    assert runner.invoke(cli, ["--root", str(course), "autograde"]).exit_code == 0
+    submit(course, "ann", with_solutions(course, {"split_publish", "pinned_tag"}))
+    result = runner.invoke(cli, ["--root", str(course), "autograde", "--student", "ann"])
+    assert result.exit_code == 0, result.output
+    assert "1 item" in result.output
+    assert runner.invoke(cli, ["--root", str(course), "export", "-o", "grades.csv"]).exit_code == 0
+    assert grades(course) == {"ann": 3.0, "bob": 1.0}
+
+
+def test_each_submission_gets_its_own_sandbox_in_grading_mode(course: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(course), "release", "ps0"]).exit_code == 0
+    probe = (
+        "import os\n"
+        'print(*(os.environ[k] for k in ("COURSE_GRADING", "COURSE_ENGINE", "COURSE_SANDBOX_DIR")))'
+    )
+    for student in ("ann", "bob"):
+        notebook = with_solutions(course, {"split_publish", "pinned_tag"})
+        notebook.cells[3].source += "\n" + probe
+        submit(course, student, notebook)
+    assert runner.invoke(cli, ["--root", str(course), "autograde"]).exit_code == 0
+    seen = []
+    for student in ("ann", "bob"):
+        graded = nbformat.read(course / "autograded" / student / "ps0" / "ps0.ipynb", 4)
+        grading, engine, sandbox = graded.cells[3].outputs[0]["text"].split()
+        assert (grading, engine) == ("1", "sandbox")
+        seen.append(sandbox)
+    assert seen[0] != seen[1]
+    assert not any(Path(s).exists() for s in seen)  # removed once graded
+
+
+def test_a_cell_timeout_grades_the_rest(course: Path) -> None:
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Execute.timeout = 3\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(course), "release", "ps0"]).exit_code == 0
+    notebook = with_solutions(course, {"split_publish", "pinned_tag"})
+    notebook.cells[1].source = "import time\ntime.sleep(60)"
+    submit(course, "slow", notebook)
+    result = runner.invoke(cli, ["--root", str(course), "autograde"])
+    assert result.exit_code == 0, result.output
+    assert cell_scores(course, "slow") == {"test_split_publish": 0.0, "test_pinned_tag": 1.0}
+    graded = nbformat.read(course / "autograded" / "slow" / "ps0" / "ps0.ipynb", 4)
+    assert json.dumps(graded.cells[1].outputs).count("Timeout") >= 1
+
+
+def test_a_notebook_timeout_stops_the_submission(course: Path) -> None:
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Execute.timeout = 120\nc.CourseSettings.notebook_timeout = 8\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(course), "release", "ps0"]).exit_code == 0
+    notebook = with_solutions(course, {"split_publish", "pinned_tag"})
+    notebook.cells[1].source = "import time\ntime.sleep(100)"
+    submit(course, "stuck", notebook)
+    submit(course, "fine", with_solutions(course, {"split_publish", "pinned_tag"}))
+    result = runner.invoke(cli, ["--root", str(course), "autograde"])
+    assert result.exit_code == 1
+    assert "stuck ps0: timed out" in result.output
+    assert "fine ps0: graded" in result.output
+    assert "grading took longer than 8 s" in result.output
+
+
+def test_collect_files_hand_ins(course: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(course), "release"]).exit_code == 0
+    inbox = tmp_path / "inbox"
+    (inbox / "dan").mkdir(parents=True)
+    released = nbformat.read(course / "release/ps0/ps0.ipynb", 4)
+    nbformat.write(released, inbox / "cat.ipynb")
+    nbformat.write(released, inbox / "dan" / "my copy.ipynb")
+    result = runner.invoke(cli, ["--root", str(course), "collect", "ps0", str(inbox)])
+    assert result.exit_code == 0, result.output
+    assert "collected 2 submission(s) of ps0" in result.output
+    for student in ("cat", "dan"):
+        assert (course / "submitted" / student / "ps0" / "ps0.ipynb").is_file()
