@@ -1,0 +1,79 @@
+// Images -> containers -> mounts, as three columns of boxes linked by arrows.
+const NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, text = "") {
+  const node = document.createElementNS(NS, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+export default {
+  render({ model, el: root }) {
+    const box = document.createElement("div");
+    box.className = "course-widget";
+    const bar = document.createElement("div");
+    bar.className = "cw-bar";
+    const refresh = document.createElement("button");
+    refresh.type = "button";
+    refresh.textContent = "Refresh";
+    refresh.addEventListener("click", () => model.send({ type: "refresh" }));
+    const error = document.createElement("span");
+    error.className = "cw-error";
+    error.setAttribute("role", "alert");
+    bar.append(refresh, error);
+    const picture = document.createElement("div");
+    const spoken = document.createElement("p");
+    spoken.className = "cw-sr";
+    spoken.setAttribute("aria-live", "polite");
+    box.append(bar, picture, spoken);
+    root.append(box);
+
+    function draw() {
+      const graph = model.get("graph");
+      const columns = [
+        ["Images", graph.images.map((i) => ({ key: i.id, text: i.tags.join(", ") }))],
+        ["Containers", graph.containers.map((c) => ({ key: c.id, text: `${c.name} (${c.state})` }))],
+        ["Mounts", graph.mounts.map((m) => ({ key: m.key, text: m.label }))],
+      ];
+      const rows = Math.max(1, ...columns.map(([, items]) => items.length));
+      const width = 760, boxW = 220, boxH = 30, gap = 40;
+      const height = 40 + rows * (boxH + 12);
+      const drawing = svg("svg", { width, height, role: "img",
+        "aria-label": model.get("description") });
+      const defs = svg("defs");
+      const marker = svg("marker", { id: "cw-arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
+        markerWidth: "6", markerHeight: "6", orient: "auto" });
+      marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#889" }));
+      defs.append(marker);
+      drawing.append(defs);
+      const where = {};
+      columns.forEach(([title, items], column) => {
+        const x = 10 + column * (boxW + gap + 30);
+        drawing.append(svg("text", { x, y: 16, "font-weight": "bold" }, title));
+        items.forEach((item, row) => {
+          const y = 28 + row * (boxH + 12);
+          where[item.key] = { x, y };
+          drawing.append(svg("rect", { x, y, width: boxW, height: boxH, rx: 5, class: "cw-node" }));
+          const label = item.text.length > 32 ? item.text.slice(0, 31) + "…" : item.text;
+          const text = svg("text", { x: x + 8, y: y + 19 }, label);
+          text.append(svg("title", {}, item.text));
+          drawing.append(text);
+        });
+      });
+      for (const edge of graph.edges) {
+        const a = where[edge.from], b = where[edge.to];
+        if (!a || !b) continue;
+        const line = svg("path", { class: "cw-edge",
+          d: `M${a.x + boxW},${a.y + boxH / 2} C${a.x + boxW + 35},${a.y + boxH / 2} ` +
+             `${b.x - 35},${b.y + boxH / 2} ${b.x},${b.y + boxH / 2}` });
+        line.append(svg("title", {}, edge.label));
+        drawing.append(line);
+      }
+      picture.replaceChildren(drawing);
+      spoken.textContent = model.get("description");
+      error.textContent = model.get("error");
+    }
+    for (const name of ["graph", "description", "error"]) model.on(`change:${name}`, draw);
+    draw();
+  },
+};
