@@ -113,3 +113,7 @@ def export(root: str | None, output: str) -> None:
 def main() -> None:
     """Entry point of the ``course`` console script."""
     cli(prog_name="course")
+
+
+if __name__ == "__main__":
+    main()

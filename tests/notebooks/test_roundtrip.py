@@ -1,0 +1,57 @@
+"""Grade round trip per assignment: solutions score full marks, the blank release zero,
+half the answers something in between with exactly the expected cells failing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ASSIGNMENTS, GradedCourse, nbgrader_meta
+
+ENGINES = [
+    pytest.param("sandbox", marks=pytest.mark.slow, id="sandbox"),
+    pytest.param("docker", marks=[pytest.mark.slow, pytest.mark.real_engine], id="docker"),
+]
+
+
+def surely_passing(course: GradedCourse) -> set[str]:
+    """Grade cells that come before the first unanswered answer cell of the partial hand-in."""
+    passing = set()
+    for cell in course.source.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta["grade_id"] not in course.partial_ids:
+            break
+        if meta.get("grade"):
+            passing.add(meta["grade_id"])
+    return passing
+
+
+def first_failing(course: GradedCourse) -> str | None:
+    """The first grade cell after the first unanswered answer cell (it tests that answer)."""
+    unanswered = False
+    for cell in course.source.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and meta["grade_id"] not in course.partial_ids:
+            unanswered = True
+        if unanswered and meta.get("grade") and meta.get("cell_type", "code") == "code":
+            return meta["grade_id"]
+    return None
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("folder", ASSIGNMENTS)
+def test_grade_round_trip(folder: Path, engine: str, graded) -> None:
+    course = graded(folder, engine)
+    assert "graded" in course.grade_log and "failed" not in course.grade_log, course.grade_log
+    score, maximum = course.score("source")
+    assert maximum > 0
+    assert score == maximum, course.cell_scores("source")
+    assert course.score("solved") == (maximum, maximum), course.cell_scores("solved")
+    assert course.score("blank") == (0, maximum), course.cell_scores("blank")
+    cells = course.cell_scores("part")
+    for grade_id in surely_passing(course):
+        assert cells[grade_id][0] == cells[grade_id][1], f"{grade_id} should pass: {cells}"
+    failing = first_failing(course)
+    if failing is not None:
+        assert cells[failing][0] == 0, f"{failing} tests an unanswered cell: {cells}"
+        assert 0 < course.score("part")[0] < maximum, cells
