@@ -1,0 +1,330 @@
+"""One parser for every docker command: cobra's command lookup and pflag's flag rules.
+
+The command table (:mod:`grader.commands.table`) declares each command's flags, argument
+count and aliases; this module walks a command line the way Docker 28's CLI does:
+
+- global flags before the command (``docker -H unix:///x ps``, ``docker --version``);
+- the command words, through aliases (``ps`` = ``container ls``, ``rmi`` = ``image rm``);
+- pflag semantics for the rest: ``--name=value``, ``--name value``, bool ``--detach=false``,
+  combined shorthands ``-itd`` and ``-dp 8080:80``, ``-p8080:80``, ``-p=8080:80``, ``--``;
+  for run/create/exec/commit/top/tag flags stop at the first argument (everything after the
+  image belongs to the container's command);
+- the argument-count rule (``'docker run' requires at least 1 argument``);
+- then :mod:`grader.commands.validate` for what Docker checks before contacting the daemon.
+
+Errors carry Docker's text and exit code: 125 for flag errors, 1 for argument-count errors and
+unknown commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.commands.model import Command, DockerCLIError
+from grader.commands.table import COMMANDS, GLOBAL_FLAGS, GROUPS
+from grader.commands.values import ValueProblem, convert
+
+REPEATABLE_TYPES = frozenset({"list", "filter", "strings", "map", "ulimit", "mount", "network"})
+"""Flag types whose values accumulate into a list (``-p``, ``-e``, ``--filter``, ``--network``)."""
+
+NUMBER_TYPES = frozenset({"int", "int64", "uint", "uint64", "uint16"})
+"""Flag types stored as numbers; every other non-bool type keeps the string the user typed."""
+
+# Hidden flags Docker still accepts, and flags sharing another flag's storage.
+_HIDDEN = {
+    "container run": (("dns-opt", "", "list"), ("net", "", "network"), ("net-alias", "", "list")),
+    "container create": (
+        ("dns-opt", "", "list"),
+        ("net", "", "network"),
+        ("net-alias", "", "list"),
+    ),
+}
+_STORED_AS = {"dns-opt": "dns-option", "net": "network", "net-alias": "network-alias"}
+
+DOCKER_VERSION = "Docker version 28.2.2, build e6534b4"
+"""What ``docker --version`` prints for the client this grammar follows."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag of a command, as the table declares it."""
+
+    name: str
+    shorthand: str
+    type: str
+
+    @property
+    def label(self) -> str:
+        """How pflag names the flag in errors: ``-p, --publish`` or ``--cpus``."""
+        return f"-{self.shorthand}, --{self.name}" if self.shorthand else f"--{self.name}"
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command's declaration: usage, argument counts, flags, aliases."""
+
+    name: str
+    usage: str
+    """The usage line after the command path: ``[OPTIONS] IMAGE [COMMAND] [ARG...]``."""
+    min_args: int
+    max_args: int | None
+    interspersed: bool
+    aliases: tuple[str, ...]
+    flags: dict[str, Flag] = field(default_factory=dict)
+    shorthands: dict[str, Flag] = field(default_factory=dict)
+
+
+def _flagset(entries: tuple[tuple[str, str, str], ...]) -> tuple[dict[str, Flag], dict[str, Flag]]:
+    flags = {name: Flag(name, short, kind) for name, short, kind in entries}
+    if "help" not in flags:
+        flags["help"] = Flag("help", "" if any(s == "h" for _, s, _ in entries) else "h", "bool")
+    shorthands = {f.shorthand: f for f in flags.values() if f.shorthand}
+    return flags, shorthands
+
+
+def _build_specs() -> tuple[dict[str, CommandSpec], dict[tuple[str, ...], tuple[str, str]]]:
+    specs: dict[str, CommandSpec] = {}
+    words: dict[tuple[str, ...], tuple[str, str]] = {}
+    for name, (usage, (low, high), interspersed, aliases, entries) in COMMANDS.items():
+        flags, shorthands = _flagset(entries + _HIDDEN.get(name, ()))
+        rest = usage[len(name) :].strip()
+        specs[name] = CommandSpec(name, rest, low, high, interspersed, aliases, flags, shorthands)
+        for alias in aliases:
+            parts = alias.split()
+            same_parent = len(parts) == len(name.split()) and parts[:-1] == name.split()[:-1]
+            words[tuple(parts)] = (name, name if same_parent else alias)
+    return specs, words
+
+
+SPECS, _WORDS = _build_specs()
+"""Every command's spec by canonical name, and command words -> (canonical, command path)."""
+
+_GLOBAL_FLAGS, _GLOBAL_SHORTHANDS = _flagset(GLOBAL_FLAGS)
+_GROUP_NAMES = frozenset(GROUPS) | {"builder"}
+
+
+class _FlagError(Exception):
+    """A pflag error text, before cobra adds the usage lines."""
+
+
+def _usage_error(path: str, usage: str, text: str) -> DockerCLIError:
+    """Cobra's FlagErrorFunc wrapper: the error, usage, and where to find help (exit 125)."""
+    use_line = f"docker {path} {usage}".rstrip()
+    return DockerCLIError(
+        f"{text}\n\nUsage:  {use_line}\n\nRun 'docker {path} --help' for more information", 125
+    )
+
+
+def _store(options: dict[str, Any], flag: Flag, raw: str) -> None:
+    try:
+        value = convert(flag.type, flag.name, raw)
+    except ValueProblem as exc:
+        raise _FlagError(f'invalid argument "{raw}" for "{flag.label}" flag: {exc}') from None
+    key = _STORED_AS.get(flag.name, flag.name)
+    if flag.type in REPEATABLE_TYPES:
+        pieces = [p for p in raw.split(",") if p] if flag.type == "strings" else [raw]
+        options.setdefault(key, []).extend(pieces)
+    elif flag.type == "bool" or flag.type in NUMBER_TYPES:
+        options[key] = value
+    else:
+        options[key] = raw
+
+
+def _parse_flags(
+    words: list[str], flags: dict[str, Flag], shorthands: dict[str, Flag], interspersed: bool
+) -> tuple[dict[str, Any], list[str], bool]:
+    """Parse ``words`` as pflag does; return (options, positional args, saw ``--``)."""
+    options: dict[str, Any] = {}
+    args: list[str] = []
+    rest = list(words)
+    dash = False
+    while rest:
+        word = rest.pop(0)
+        if len(word) < 2 or word[0] != "-":
+            args.append(word)
+            if not interspersed:
+                args.extend(rest)
+                break
+            continue
+        if word == "--":
+            args.extend(rest)
+            dash = True
+            break
+        if word[1] == "-":
+            rest = _parse_long(word, rest, flags, options)
+        else:
+            rest = _parse_shorts(word, rest, shorthands, options)
+    return options, args, dash
+
+
+def _parse_long(
+    word: str, rest: list[str], flags: dict[str, Flag], options: dict[str, Any]
+) -> list[str]:
+    body = word[2:]
+    if body[0] in "-=":
+        raise _FlagError(f"bad flag syntax: {word}")
+    name, has_value, value = body.partition("=")
+    flag = flags.get(name)
+    if flag is None:
+        raise _FlagError(f"unknown flag: --{name}")
+    if not has_value:
+        if flag.type == "bool":
+            value = "true"
+        elif rest:
+            value = rest.pop(0)
+        else:
+            raise _FlagError(f"flag needs an argument: {word}")
+    _store(options, flag, value)
+    return rest
+
+
+def _parse_shorts(
+    word: str, rest: list[str], shorthands: dict[str, Flag], options: dict[str, Any]
+) -> list[str]:
+    letters = word[1:]
+    while letters:
+        letter = letters[0]
+        flag = shorthands.get(letter)
+        if flag is None:
+            raise _FlagError(f"unknown shorthand flag: '{letter}' in -{letters}")
+        if len(letters) > 2 and letters[1] == "=":
+            value, remaining = letters[2:], ""
+        elif flag.type == "bool":
+            value, remaining = "true", letters[1:]
+        elif len(letters) > 1:
+            value, remaining = letters[1:], ""
+        elif rest:
+            value, remaining = rest.pop(0), ""
+        else:
+            raise _FlagError(f"flag needs an argument: '{letter}' in -{letters}")
+        _store(options, flag, value)
+        letters = remaining
+    return rest
+
+
+def _arg_count_error(path: str, spec: CommandSpec, count: int) -> DockerCLIError | None:
+    """Docker's cli.RequiresMinArgs / ExactArgs / NoArgs ... verdicts (exit 1)."""
+    low, high = spec.min_args, spec.max_args
+    if low <= count and (high is None or count <= high):
+        return None
+    use_line = f"docker {path} {spec.usage}".rstrip()
+
+    def plural(n: int) -> str:
+        return "argument" if n == 1 else "arguments"
+
+    hint = f"Run 'docker {path} --help' for more information"
+    if high == 0:
+        text = f"docker: 'docker {path}' accepts no arguments"
+    elif high is None:
+        text = f"docker: 'docker {path}' requires at least {low} {plural(low)}"
+        hint = f"See 'docker {path} --help' for more information"
+    elif low == high:
+        text = f"docker: 'docker {path}' requires {low} {plural(low)}"
+    elif low == 0:
+        text = f"docker: 'docker {path}' requires at most {high} {plural(high)}"
+    else:
+        text = f"docker: 'docker {path}' requires at least {low} and at most {high} {plural(high)}"
+    return DockerCLIError(f"{text}\n\nUsage:  {use_line}\n\n{hint}", 1)
+
+
+def _root_error(text: str) -> DockerCLIError:
+    return DockerCLIError(f"{text}\nSee 'docker --help'.", 125)
+
+
+def _split_globals(argv: list[str]) -> tuple[dict[str, Any], list[str]]:
+    try:
+        options, rest, _ = _parse_flags(argv, _GLOBAL_FLAGS, _GLOBAL_SHORTHANDS, False)
+    except _FlagError as exc:
+        raise _root_error(str(exc)) from None
+    return options, rest
+
+
+def _help(topic: str, argv: list[str], global_options: dict[str, Any], alias: str) -> Command:
+    return Command("help", {}, [topic] if topic else [], list(argv), global_options, alias)
+
+
+def parse_argv(argv: list[str]) -> Command:
+    """Parse the words after ``docker`` into a :class:`Command`, as Docker 28's client would.
+
+    Special results: ``docker``, ``docker help [CMD]``, ``docker CMD --help`` and a bare
+    management command (``docker volume``) give ``Command(name="help", args=[topic])`` where
+    topic is the canonical command or group ("" for docker itself); ``docker --version``
+    gives ``Command(name="version", global_options={"version": True})``.
+
+    Args:
+        argv: the words after ``docker`` (a leading ``"docker"`` word is not expected).
+
+    Raises:
+        DockerCLIError: Docker's message and exit code when the client refuses the line.
+    """
+    argv = list(argv)
+    global_options, rest = _split_globals(argv)
+    if global_options.get("help"):
+        return _help("", argv, global_options, "")
+    if global_options.get("version"):
+        return Command("version", {}, [], argv, global_options, "--version")
+    if not rest:
+        return _help("", argv, global_options, "")
+    if rest[0] == "help":
+        return _parse_help(rest[1:], argv, global_options)
+    first = rest[0]
+    if first in _GROUP_NAMES and (first,) not in _WORDS:
+        if len(rest) == 1:
+            return _help(first, argv, global_options, first)
+        sub = rest[1]
+        if sub in {"--help", "-h"}:
+            return _help(first, argv, global_options, first)
+        if (first, sub) not in _WORDS:
+            if sub.startswith("-"):
+                raise _usage_error(first, "COMMAND", _flag_text_for_group(sub))
+            raise DockerCLIError(
+                f"docker: unknown command: docker {first} {sub}\n\nUsage:  docker {first} COMMAND"
+                f"\n\nRun 'docker {first} --help' for more information",
+                1,
+            )
+        typed, words = (first, sub), rest[2:]
+    elif (first,) in _WORDS:
+        typed, words = (first,), rest[1:]
+    else:
+        raise DockerCLIError(
+            f"docker: unknown command: docker {first}\n\nRun 'docker --help' for more information",
+            1,
+        )
+    canonical, path = _WORDS[typed]
+    spec = SPECS[canonical]
+    try:
+        options, args, _ = _parse_flags(words, spec.flags, spec.shorthands, spec.interspersed)
+    except _FlagError as exc:
+        raise _usage_error(path, spec.usage, str(exc)) from None
+    alias = " ".join(typed)
+    if options.pop("help", False):
+        return _help(canonical, argv, global_options, alias)
+    error = _arg_count_error(path, spec, len(args))
+    if error is not None:
+        raise error
+    command = Command(canonical, options, args, argv, global_options, alias)
+    from grader.commands.validate import validate
+
+    validate(command, path, spec.usage)
+    return command
+
+
+def _flag_text_for_group(word: str) -> str:
+    if word.startswith("--"):
+        return f"unknown flag: {word.partition('=')[0]}"
+    return f"unknown shorthand flag: '{word[1:2]}' in {word}"
+
+
+def _parse_help(topic_words: list[str], argv: list[str], global_options: dict[str, Any]) -> Command:
+    """``docker help [COMMAND...]``."""
+    if not topic_words:
+        return _help("", argv, global_options, "help")
+    key = tuple(topic_words[:2])
+    if key in _WORDS:
+        return _help(_WORDS[key][0], argv, global_options, "help")
+    if (topic_words[0],) in _WORDS:
+        return _help(_WORDS[(topic_words[0],)][0], argv, global_options, "help")
+    if topic_words[0] in _GROUP_NAMES:
+        return _help(topic_words[0], argv, global_options, "help")
+    raise DockerCLIError(f"unknown help topic: {' '.join(topic_words)}", 1)

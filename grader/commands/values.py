@@ -1,0 +1,278 @@
+"""Flag values as Docker's pflag types check them when a flag is set.
+
+Each value type in the command table (``bool``, ``int``, ``bytes``, ``decimal``, ``duration``,
+``filter``, ``mount``, ``ulimit`` ...) has a converter here that returns the stored value or
+raises :class:`ValueProblem` with the text Docker's ``Set`` method returns; the parser wraps
+it as ``invalid argument "VALUE" for "-m, --memory" flag: TEXT``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from grader.commands.sizes import SizeError, ram_in_bytes
+
+
+class ValueProblem(ValueError):
+    """A flag value that Docker's flag type refuses; the message is Docker's."""
+
+
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+
+
+def parse_bool(text: str) -> bool:
+    """Go's ``strconv.ParseBool``."""
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueProblem(f'strconv.ParseBool: parsing "{text}": invalid syntax')
+
+
+_GO_INT = re.compile(r"[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)")
+
+
+def go_parse_int(text: str, bits: int = 64, *, unsigned: bool = False) -> int:
+    """Go's ``strconv.ParseInt(s, 0, bits)`` / ``ParseUint`` with their error texts."""
+    func = "ParseUint" if unsigned else "ParseInt"
+    if not _GO_INT.fullmatch(text) or (unsigned and text[:1] in "+-") or "__" in text:
+        raise ValueProblem(f'strconv.{func}: parsing "{text}": invalid syntax')
+    body = text.lstrip("+-")
+    if "_" in body and not re.match(r"0[xXoObB]?", body):
+        raise ValueProblem(f'strconv.{func}: parsing "{text}": invalid syntax')
+    clean = body.replace("_", "")
+    if len(clean) > 1 and clean[0] == "0" and clean[1] not in "xXoObB":
+        number = int(clean, 8)
+    else:
+        number = int(clean, 0)
+    if text.startswith("-"):
+        number = -number
+    low, high = (0, 2**bits - 1) if unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    if not low <= number <= high:
+        raise ValueProblem(f'strconv.{func}: parsing "{text}": value out of range')
+    return number
+
+
+def parse_cpus(text: str) -> float:
+    """Docker's ``opts.ParseCPUs`` (``--cpus 1.5``): a rational number of CPUs."""
+    match = re.fullmatch(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?|([+-]?\d+)/(\d+)", text)
+    if not match or (match.group(5) is None and not (match.group(2) or match.group(3))):
+        raise ValueProblem(f"failed to parse {text} as a rational number")
+    if match.group(5) is not None:
+        if int(match.group(6)) == 0:
+            raise ValueProblem(f"failed to parse {text} as a rational number")
+        value = Fraction(int(match.group(5)), int(match.group(6)))
+    else:
+        value = Fraction(text)
+    if (value * 10**9).denominator != 1:
+        raise ValueProblem("value is too precise")
+    return float(value)
+
+
+_DURATION_UNITS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
+
+
+def parse_duration(text: str) -> float:
+    """Go's ``time.ParseDuration``; returns seconds."""
+    quoted = f'"{text}"'
+    rest = text
+    sign = 1.0
+    if rest[:1] in "+-":
+        sign = -1.0 if rest[0] == "-" else 1.0
+        rest = rest[1:]
+    if rest == "0":
+        return 0.0
+    if not rest:
+        raise ValueProblem(f"time: invalid duration {quoted}")
+    total = 0.0
+    while rest:
+        number = re.match(r"(\d*)(\.\d*)?", rest)
+        digits = number.group(0) if number else ""
+        if not digits or digits == ".":
+            raise ValueProblem(f"time: invalid duration {quoted}")
+        rest = rest[len(digits) :]
+        unit = re.match(r"[^\d.]*", rest).group(0)
+        if not unit:
+            raise ValueProblem(f"time: missing unit in duration {quoted}")
+        if unit not in _DURATION_UNITS:
+            raise ValueProblem(f'time: unknown unit "{unit}" in duration {quoted}')
+        rest = rest[len(unit) :]
+        total += float(digits) * _DURATION_UNITS[unit]
+    return sign * total
+
+
+def validate_ip(text: str) -> str:
+    """Docker's ``opts.ValidateIPAddress``."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise ValueProblem(f"IP address is not correctly formatted: {text}") from None
+
+
+def validate_env(text: str) -> str:
+    """Docker's ``opts.ValidateEnv``: ``NAME=value``, or ``NAME`` taken from the environment."""
+    key, has_value, _ = text.partition("=")
+    if key == "":
+        raise ValueProblem(f"invalid environment variable: {text}")
+    if has_value or key not in os.environ:
+        return text
+    return f"{key}={os.environ[key]}"
+
+
+_WHITESPACE = " \t\n\v\f\r"
+
+
+def validate_label(text: str) -> str:
+    """Docker's ``opts.ValidateLabel``."""
+    key = text.partition("=")[0].lstrip(_WHITESPACE)
+    if key == "":
+        raise ValueProblem(f"invalid label '{text}': empty name")
+    if any(c in _WHITESPACE for c in key):
+        raise ValueProblem(f"label '{key}' contains whitespaces")
+    return text
+
+
+def validate_extra_host(text: str) -> str:
+    """Docker's ``opts.ValidateExtraHost`` (``--add-host name:ip``)."""
+    key, sep, value = text.partition("=")
+    if not sep:
+        key, sep, value = text.partition(":")
+    if not sep or key == "" or ":" in key:
+        raise ValueProblem(f'bad format for add-host: "{text}"')
+    if value != "host-gateway":
+        if len(value) > 2 and value[0] == "[" and value[-1] == "]":
+            value = value[1:-1]
+        try:
+            validate_ip(value)
+        except ValueProblem:
+            raise ValueProblem(f'invalid IP address in add-host: "{value}"') from None
+    return f"{key}:{value}"
+
+
+def validate_attach(text: str) -> str:
+    """The ``-a/--attach`` streams of ``docker run``."""
+    if text.lower() in {"stdin", "stdout", "stderr"}:
+        return text.lower()
+    raise ValueProblem("valid streams are STDIN, STDOUT and STDERR")
+
+
+def validate_filter(text: str) -> str:
+    """Docker's ``opts.FilterOpt``: ``name=value``."""
+    if text and "=" not in text:
+        raise ValueProblem("bad format of filter (expected name=value)")
+    return text
+
+
+def validate_ulimit(text: str) -> str:
+    """``--ulimit name=soft[:hard]`` as go-units ``ParseUlimit`` checks it."""
+    name, sep, limits = text.partition("=")
+    if not sep:
+        raise ValueProblem(f"invalid ulimit argument: {text}")
+    known = {
+        "as", "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
+        "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack",
+    }  # fmt: skip
+    if name not in known:
+        raise ValueProblem(f"invalid ulimit type: {name}")
+    parts = limits.split(":")
+    if len(parts) > 2:
+        raise ValueProblem(
+            f"too many limit value arguments - {limits}, can only have up to two, `soft[:hard]`"
+        )
+    numbers = [_parse_int10(part) for part in reversed(parts)][::-1]
+    soft, hard = numbers[0], numbers[-1]
+    if hard != -1 and soft == -1:
+        raise ValueProblem(
+            "ulimit soft limit must be less than or equal to hard limit: "
+            f"soft: -1 (unlimited), hard: {hard}"
+        )
+    if hard != -1 and soft > hard:
+        raise ValueProblem(
+            f"ulimit soft limit must be less than or equal to hard limit: {soft} > {hard}"
+        )
+    return text
+
+
+def _parse_int10(text: str) -> int:
+    """Go's ``strconv.ParseInt(s, 10, 64)``."""
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise ValueProblem(f'strconv.ParseInt: parsing "{text}": invalid syntax')
+    number = int(text)
+    if not -(2**63) <= number < 2**63:
+        raise ValueProblem(f'strconv.ParseInt: parsing "{text}": value out of range')
+    return number
+
+
+def _bytes(text: str) -> int:
+    try:
+        return ram_in_bytes(text)
+    except SizeError as exc:
+        raise ValueProblem(str(exc)) from None
+
+
+def _mount(text: str) -> str:
+    from grader.commands.mounts import MountSpecError, parse_mount
+
+    try:
+        parse_mount(text)
+    except MountSpecError as exc:
+        raise ValueProblem(str(exc)) from None
+    return text
+
+
+LIST_VALIDATORS: dict[str, Callable[[str], str]] = {
+    "env": validate_env,
+    "label": validate_label,
+    "add-host": validate_extra_host,
+    "dns": validate_ip,
+    "attach": validate_attach,
+}
+"""Validators Docker attaches to ``list`` flags, by long flag name."""
+
+
+def convert(value_type: str, flag: str, text: str) -> Any:
+    """Convert one flag value as Docker's flag type does, or raise :class:`ValueProblem`.
+
+    Args:
+        value_type: the type name from the command table ("bool", "int", "bytes" ...).
+        flag: the flag's long name, to pick a list validator.
+        text: the value as typed.
+    """
+    if value_type == "bool":
+        return parse_bool(text)
+    if value_type in {"int", "int64"}:
+        return go_parse_int(text, 64)
+    if value_type in {"uint", "uint64"}:
+        return go_parse_int(text, 64, unsigned=True)
+    if value_type == "uint16":
+        return go_parse_int(text, 16, unsigned=True)
+    if value_type == "bytes":
+        return _bytes(text)
+    if value_type == "decimal":
+        return parse_cpus(text)
+    if value_type == "duration":
+        return parse_duration(text)
+    if value_type == "filter":
+        return validate_filter(text)
+    if value_type == "ulimit":
+        return validate_ulimit(text)
+    if value_type == "mount":
+        return _mount(text)
+    if value_type == "list" and flag in LIST_VALIDATORS:
+        LIST_VALIDATORS[flag](text)
+    return text
