@@ -22,6 +22,12 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The student release in JupyterLab: shims for terminals, no news prompt; the sandbox engine
+# when no Docker daemon answers (COURSE_ENGINE=auto). LAB_ARGS adds options (--no-browser).
+lab: setup
+	$(VENV)/bin/course prepare-lab --prefix $(VENV)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.root_dir=release $(LAB_ARGS)
+
 test: setup lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest
 

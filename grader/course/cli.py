@@ -110,6 +110,24 @@ def export(root: str | None, output: str) -> None:
     click.echo(_run(main, root=_root(root), output=Path(output)))
 
 
+@cli.command("prepare-lab")
+@click.option(
+    "--prefix",
+    type=click.Path(path_type=Path),
+    default=sys.prefix,
+    show_default="this environment",
+    help="Environment to install the shims and lab settings into.",
+)
+@click.option("--no-release", is_flag=True, help="Skip building the student release.")
+@click.pass_obj
+def prepare_lab(root: str | None, prefix: Path, no_release: bool) -> None:
+    """Student environment: release, docker/kubectl shims, quiet JupyterLab settings."""
+    from grader.course.lab import main
+
+    for path in _run(main, root=_root(root), prefix=prefix, build_release=not no_release):
+        click.echo(path)
+
+
 def main() -> None:
     """Entry point of the ``course`` console script."""
     cli(prog_name="course")
