@@ -33,12 +33,14 @@ def container(
     status: str | None = None,
     ports: Mapping[str | int, Any] | None = None,
     labels: Mapping[str, str] | None = None,
+    exists: bool = True,
     hint: str = "",
-) -> JSON:
+) -> JSON | None:
     """Check that a container called ``name`` exists and matches what the exercise asks.
 
     Args:
         name: the container's name (``--name``).
+        exists: False checks instead that no container has this name (``docker rm``).
         image: the image it was created from ("nginx:latest"; "nginx" means the same).
         running: True for running, False for stopped (any state but running).
         status: an exact state: created, running, paused, restarting, exited, dead.
@@ -48,10 +50,20 @@ def container(
         hint: replaces the default hint of the first failure.
 
     Returns:
-        The container's inspect JSON, for further checks.
+        The container's inspect JSON, for further checks (None when it must not exist).
     """
     api = engine()
     info = find_container(api, name)
+    if not exists:
+        if info is not None:
+            state = str((info.get("State") or {}).get("Status", "unknown"))
+            raise fail(
+                f"the container {name} still exists ({state})",
+                hint=hint
+                or "docker rm removes a container; it refuses a running one unless you use -f",
+            )
+        passed(f"no container named {name} is left")
+        return None
     if info is None:
         raise fail(
             f"there is no container named {name!r}",

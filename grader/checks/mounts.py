@@ -36,7 +36,8 @@ def mount(
         container: the container's name.
         destination: the path inside the container.
         read_only: True for ``:ro``, False for read-write.
-        source: the host folder of a bind mount (compared after resolving links).
+        source: the host folder of a bind mount (compared after resolving links), or the
+            name of a volume.
         type: "bind" or "volume".
         same_as: another container that must see the very same data at ``destination``
             (what ``--volumes-from`` gives).
@@ -66,7 +67,9 @@ def mount(
             found=found,
             hint=hint or "a path before the colon makes a bind mount, a plain name a volume",
         )
-    if source is not None and not _same_path(str(entry.get("Source", "")), source):
+    if source is not None and not (
+        entry.get("Name") == source or _same_path(str(entry.get("Source", "")), source)
+    ):
         raise fail(
             f"{destination} in {container} shows another folder than the exercise's",
             found=found,
