@@ -1,4 +1,4 @@
-r""".dockerignore for the sandbox builder, with Docker's own pattern semantics.
+r""".dockerignore with Docker's own pattern semantics (the build context the client sends).
 
 A port of moby/patternmatcher (the matcher the docker CLI uses to decide which files of the
 build context it sends) and of its ``ignorefile.ReadAll``:

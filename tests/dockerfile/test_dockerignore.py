@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine.sandbox.dockerignore import (
+from grader.dockerfile.dockerignore import (
     PatternError,
     PatternMatcher,
     context_files,
