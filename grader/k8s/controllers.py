@@ -1,0 +1,586 @@
+"""The control loops of the simulated cluster, played once to a fixed point after each change.
+
+Real Kubernetes runs these loops forever in separate processes; the simulator runs them in
+order until nothing changes:
+
+1. node lifecycle: pods on a node that went down are evicted (deleted);
+2. the Deployment controller keeps one ReplicaSet per pod template, the current one scaled;
+3. the ReplicaSet controller creates or deletes *owned* pods to match ``replicas`` (a pod
+   nobody owns is never recreated);
+4. the scheduler binds each pending pod to a worker with room (least allocated first);
+5. each kubelet starts its pods (an IP from its node's pod CIDR) or reports why it cannot;
+6. the endpoints controller lists, per Service, the ready pods its selector matches.
+
+Nothing runs while etcd has no quorum: the controllers cannot record anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import re
+from typing import TYPE_CHECKING, Any
+
+from grader.k8s import names
+
+if TYPE_CHECKING:
+    from grader.k8s.cluster import Cluster
+
+Obj = dict[str, Any]
+CONTAINER_RUNTIME = "containerd://1.7.24"
+STATIC_COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler")
+DEFAULT_CPU_M = 100
+DEFAULT_MEMORY_MI = 200
+"""The scheduler scores pods without requests as if they asked for this much."""
+MAX_PODS = 110
+IMAGE_PORTS = {"nginx": 80, "website": 80, "httpd": 80, "node": 3000}
+"""The port each known image's main process listens on when the pod declares none."""
+_IMAGE = re.compile(
+    r"^(?:[a-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+
+
+def default(cluster: Cluster, obj: Obj) -> None:
+    """Fill the fields the API server defaults when an object is stored."""
+    kind = obj["kind"]
+    spec = obj.setdefault("spec", {}) if kind not in {"ConfigMap", "Secret", "Namespace"} else {}
+    obj.setdefault("status", {})
+    if kind == "Deployment":
+        spec.setdefault("replicas", 1)
+    elif kind == "Service":
+        spec.setdefault("type", "ClusterIP")
+        if not spec.get("clusterIP"):
+            taken = {s["spec"].get("clusterIP") for s in cluster.list("Service", None)}
+            seed = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
+            spec["clusterIP"] = names.cluster_ip(seed, taken)
+        spec["clusterIPs"] = [spec["clusterIP"]]
+        for port in spec.get("ports", []):
+            port.setdefault("protocol", "TCP")
+            port.setdefault("targetPort", port.get("port"))
+            if spec["type"] in {"NodePort", "LoadBalancer"} and not port.get("nodePort"):
+                port["nodePort"] = _free_node_port(cluster, obj, port)
+    elif kind == "Pod":
+        spec.setdefault("restartPolicy", "Always")
+        obj["status"].setdefault("phase", "Pending")
+    elif kind == "Secret":
+        obj.setdefault("type", "Opaque")
+        for key, value in (obj.pop("stringData", None) or {}).items():
+            obj.setdefault("data", {})[key] = base64.b64encode(str(value).encode()).decode()
+
+
+def _free_node_port(cluster: Cluster, svc: Obj, port: Obj) -> int:
+    me = (svc["metadata"]["namespace"], svc["metadata"]["name"])
+    taken = {
+        p.get("nodePort")
+        for s in cluster.list("Service", None)
+        if (s["metadata"]["namespace"], s["metadata"]["name"]) != me
+        for p in s["spec"].get("ports", [])
+    }
+    return names.node_port(f"{me[0]}/{me[1]}/{port.get('port')}", taken)
+
+
+def reconcile(cluster: Cluster) -> None:
+    """Run every control loop until the state stops changing."""
+    if not cluster.has_quorum:
+        return
+    _static_pods(cluster)
+    for _ in range(6):
+        before = repr(cluster.state["objects"])
+        _evict_from_down_nodes(cluster)
+        _deployments(cluster)
+        _replicasets(cluster)
+        _schedule(cluster)
+        _kubelets(cluster)
+        _endpoints(cluster)
+        _statuses(cluster)
+        if repr(cluster.state["objects"]) == before:
+            break
+
+
+def is_static(pod: Obj) -> bool:
+    """True for the cluster's own system pods (control-plane static pods, kube-proxy)."""
+    return pod["metadata"].get("namespace") == "kube-system"
+
+
+def _static_pods(cluster: Cluster) -> None:
+    for node in cluster.nodes:
+        wanted = []
+        if node["role"] == "control-plane":
+            wanted = [(f"{c}-{node['name']}", c) for c in STATIC_COMPONENTS]
+        wanted.append((f"kube-proxy-{names.suffix(node['name'])}", "kube-proxy"))
+        for name, component in wanted:
+            pod = cluster.find("Pod", "kube-system", name)
+            if pod is None:
+                pod = cluster.put(
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Pod",
+                        "metadata": {
+                            "name": name,
+                            "namespace": "kube-system",
+                            "labels": {"component": component, "tier": "control-plane"}
+                            if component != "kube-proxy"
+                            else {"k8s-app": "kube-proxy"},
+                        },
+                        "spec": {
+                            "nodeName": node["name"],
+                            "hostNetwork": True,
+                            "containers": [
+                                {"name": component, "image": f"registry.k8s.io/{component}:v1.32.4"}
+                            ],
+                        },
+                    }
+                )
+            status = _running_status(cluster, pod, node["ip"])
+            if not node["up"]:
+                status["conditions"] = [{"type": "Ready", "status": "False"}]
+                for item in status["containerStatuses"]:
+                    item["ready"] = False
+            pod["status"] = status
+
+
+def _evict_from_down_nodes(cluster: Cluster) -> None:
+    down = {n["name"] for n in cluster.nodes if not n["up"]}
+    for pod in cluster.list("Pod", None):
+        if pod["spec"].get("nodeName") in down and not is_static(pod):
+            cluster.remove(pod)
+            owner = "recreated by its controller" if _owner(pod) else "lost: no controller owns it"
+            cluster.event(
+                f"pod {pod['metadata']['name']} evicted from {pod['spec']['nodeName']} ({owner})"
+            )
+
+
+def _owner(obj: Obj) -> dict[str, Any] | None:
+    return next(
+        (r for r in obj["metadata"].get("ownerReferences", []) if r.get("controller")), None
+    )
+
+
+def _owner_ref(owner: Obj) -> Obj:
+    return {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def _deployments(cluster: Cluster) -> None:
+    for dep in cluster.list("Deployment", None):
+        ns = dep["metadata"]["namespace"]
+        template = dep["spec"].get("template", {})
+        pod_hash = names.template_hash(template)
+        rs_name = f"{dep['metadata']['name']}-{pod_hash}"
+        owned = cluster.owned_by(dep, "ReplicaSet")
+        for rs in owned:
+            if rs["metadata"]["name"] != rs_name:
+                rs["spec"]["replicas"] = 0
+        current = cluster.find("ReplicaSet", ns, rs_name)
+        replicas = dep["spec"].get("replicas", 1)
+        if current is None:
+            labels = {
+                **(template.get("metadata", {}).get("labels") or {}),
+                "pod-template-hash": pod_hash,
+            }
+            rs_template = copy.deepcopy(template)
+            rs_template.setdefault("metadata", {})["labels"] = labels
+            selector = copy.deepcopy(dep["spec"].get("selector", {}))
+            selector.setdefault("matchLabels", {})["pod-template-hash"] = pod_hash
+            cluster.put(
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "metadata": {
+                        "name": rs_name,
+                        "namespace": ns,
+                        "labels": labels,
+                        "ownerReferences": [_owner_ref(dep)],
+                    },
+                    "spec": {"replicas": replicas, "selector": selector, "template": rs_template},
+                }
+            )
+        elif current["spec"]["replicas"] != replicas:
+            current["spec"]["replicas"] = replicas
+
+
+def _replicasets(cluster: Cluster) -> None:
+    for rs in cluster.list("ReplicaSet", None):
+        ns = rs["metadata"]["namespace"]
+        pods = cluster.owned_by(rs, "Pod")
+        for pod in [p for p in pods if p["status"].get("phase") == "Failed"]:
+            cluster.remove(pod)
+            pods.remove(pod)
+        want = rs["spec"].get("replicas", 1)
+        while len(pods) < want:
+            counters = cluster.state["counters"]
+            counters["pods"] += 1
+            template = copy.deepcopy(rs["spec"]["template"])
+            seed = rs["metadata"]["uid"] + str(counters["pods"])
+            name = f"{rs['metadata']['name']}-{names.suffix(seed)}"
+            pods.append(
+                cluster.put(
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Pod",
+                        "metadata": {
+                            "name": name,
+                            "generateName": f"{rs['metadata']['name']}-",
+                            "namespace": ns,
+                            "labels": template.get("metadata", {}).get("labels", {}),
+                            "ownerReferences": [_owner_ref(rs)],
+                        },
+                        "spec": template.get("spec", {}),
+                    }
+                )
+            )
+        if len(pods) > want:
+            ranked = sorted(
+                pods,
+                key=lambda p: (p["status"].get("phase") == "Running", -_created_order(p)),
+            )
+            for pod in ranked[: len(pods) - want]:
+                cluster.remove(pod)
+
+
+def _created_order(pod: Obj) -> int:
+    return int(pod["metadata"]["uid"].split("-")[0], 16)
+
+
+def parse_cpu(text: Any) -> int:
+    """Millicores in a CPU quantity ("250m", "0.5", "2")."""
+    text = str(text)
+    return int(text[:-1]) if text.endswith("m") else int(float(text) * 1000)
+
+
+def parse_memory(text: Any) -> int:
+    """Mebibytes in a memory quantity ("128Mi", "1Gi", "500M", "1048576")."""
+    units = {
+        "Ki": 1 / 1024,
+        "Mi": 1,
+        "Gi": 1024,
+        "K": 1000 / 1048576,
+        "M": 1e6 / 1048576,
+        "G": 1e9 / 1048576,
+    }
+    for unit, factor in units.items():
+        if str(text).endswith(unit):
+            return int(float(str(text)[: -len(unit)]) * factor)
+    return int(float(text) / 1048576)
+
+
+def requests_of(pod: Obj, nonzero: bool = False) -> tuple[int, int]:
+    """The pod's (CPU millicores, memory MiB) requests.
+
+    With ``nonzero``, a container without requests counts as 100m/200Mi (the scheduler's
+    scoring default).
+    """
+    cpu = mem = 0
+    for container in pod["spec"].get("containers", []):
+        req = (container.get("resources") or {}).get("requests") or {}
+        cpu += parse_cpu(req["cpu"]) if "cpu" in req else (DEFAULT_CPU_M if nonzero else 0)
+        mem += (
+            parse_memory(req["memory"])
+            if "memory" in req
+            else (DEFAULT_MEMORY_MI if nonzero else 0)
+        )
+    return cpu, mem
+
+
+def _schedule(cluster: Cluster) -> None:
+    pending = [p for p in cluster.list("Pod", None) if not p["spec"].get("nodeName")]
+    for pod in sorted(pending, key=_created_order):
+        candidates = [n for n in cluster.workers if n["up"] and n["schedulable"]]
+        need_cpu, need_mem = requests_of(pod)
+        fits = []
+        for node in candidates:
+            on_node = [
+                p for p in cluster.list("Pod", None) if p["spec"].get("nodeName") == node["name"]
+            ]
+            used = [requests_of(p) for p in on_node]
+            if (
+                sum(c for c, _ in used) + need_cpu <= node["cpu_m"]
+                and sum(m for _, m in used) + need_mem <= node["memory_mi"]
+                and len(on_node) < MAX_PODS
+            ):
+                score_used = [requests_of(p, nonzero=True) for p in on_node]
+                free = (node["cpu_m"] - sum(c for c, _ in score_used)) / node["cpu_m"] + (
+                    node["memory_mi"] - sum(m for _, m in score_used)
+                ) / node["memory_mi"]
+                fits.append((-free, node["name"], node))
+        if not fits:
+            total = len(cluster.nodes)
+            pod["status"] = {
+                "phase": "Pending",
+                "conditions": [
+                    {
+                        "type": "PodScheduled",
+                        "status": "False",
+                        "reason": "Unschedulable",
+                        "message": f"0/{total} nodes are available: no worker node is up, "
+                        "schedulable and has enough free CPU and memory.",
+                    }
+                ],
+            }
+            continue
+        node = min(fits)[2]
+        pod["spec"]["nodeName"] = node["name"]
+        cluster.event(f"scheduler placed {pod['metadata']['name']} on {node['name']}")
+
+
+def _allocate_ip(cluster: Cluster, node: Obj) -> str:
+    counters = cluster.state["counters"]["ip"]
+    base = node["pod_cidr"].rsplit(".", 1)[0]
+    used = {p["status"].get("podIP") for p in cluster.list("Pod", None)}
+    for _ in range(253):
+        counters[node["name"]] = counters.get(node["name"], 1) % 254 + 1
+        address = f"{base}.{counters[node['name']]}"
+        if address not in used:
+            return address
+    raise RuntimeError(f"node {node['name']} has no free pod IP")
+
+
+def _running_status(cluster: Cluster, pod: Obj, ip: str) -> Obj:
+    old = pod.get("status", {})
+    started = old.get("startTime") or names.timestamp(cluster.now())
+    node = cluster.node(pod["spec"]["nodeName"])
+    statuses, ready = [], True
+    for container in pod["spec"].get("containers", []):
+        problem = _container_problem(cluster, pod, container)
+        state: Obj
+        if problem:
+            ready = False
+            state = {"waiting": {"reason": problem[0], "message": problem[1]}}
+        else:
+            state = {"running": {"startedAt": started}}
+        statuses.append(
+            {
+                "name": container.get("name"),
+                "image": container.get("image"),
+                "ready": not problem,
+                "restartCount": 0,
+                "started": not problem,
+                "state": state,
+            }
+        )
+    return {
+        "phase": "Running" if ready else "Pending",
+        "hostIP": node["ip"],
+        "podIP": ip,
+        "podIPs": [{"ip": ip}],
+        "startTime": started,
+        "conditions": [
+            {"type": "PodScheduled", "status": "True"},
+            {"type": "Ready", "status": "True" if ready else "False"},
+        ],
+        "containerStatuses": statuses,
+    }
+
+
+def _container_problem(cluster: Cluster, pod: Obj, container: Obj) -> tuple[str, str] | None:
+    image = str(container.get("image") or "")
+    if not _IMAGE.match(image):
+        return (
+            "InvalidImageName",
+            f'Failed to apply default image tag "{image}": invalid reference format',
+        )
+    ns = pod["metadata"]["namespace"]
+    refs = []
+    for env in container.get("env", []) or []:
+        source = env.get("valueFrom") or {}
+        for kind, key in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
+            if key in source and not source[key].get("optional"):
+                refs.append((kind, source[key].get("name"), source[key].get("key")))
+    for env_from in container.get("envFrom", []) or []:
+        for kind, key in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
+            if key in env_from and not env_from[key].get("optional"):
+                refs.append((kind, env_from[key].get("name"), None))
+    for volume in pod["spec"].get("volumes", []) or []:
+        if "configMap" in volume:
+            refs.append(("ConfigMap", volume["configMap"].get("name"), None))
+        if "secret" in volume:
+            refs.append(("Secret", volume["secret"].get("secretName"), None))
+    for kind, name, key in refs:
+        obj = cluster.find(kind, ns, name or "")
+        word = "configmap" if kind == "ConfigMap" else "secret"
+        if obj is None:
+            return "CreateContainerConfigError", f'{word} "{name}" not found'
+        if key is not None and key not in (obj.get("data") or {}):
+            return "CreateContainerConfigError", f"couldn't find key {key} in {kind} {ns}/{name}"
+    return None
+
+
+def _kubelets(cluster: Cluster) -> None:
+    for pod in cluster.list("Pod", None):
+        node_name = pod["spec"].get("nodeName")
+        if not node_name or is_static(pod) or pod["status"].get("phase") == "Failed":
+            continue
+        node = cluster.node(node_name)
+        if not node["up"]:
+            continue
+        ip = pod["status"].get("podIP") or _allocate_ip(cluster, node)
+        pod["status"] = _running_status(cluster, pod, ip)
+
+
+def is_ready(pod: Obj) -> bool:
+    """True when the pod's Ready condition is True."""
+    return any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in pod.get("status", {}).get("conditions", [])
+    )
+
+
+def listening_ports(pod: Obj) -> dict[str, int]:
+    """The ports the pod's processes listen on: declared containerPorts and the image's own."""
+    ports: dict[str, int] = {}
+    for container in pod["spec"].get("containers", []):
+        for item in container.get("ports", []) or []:
+            ports[item.get("name") or str(item.get("containerPort"))] = item.get("containerPort")
+        repo = str(container.get("image", "")).rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+        if repo in IMAGE_PORTS:
+            ports.setdefault(str(IMAGE_PORTS[repo]), IMAGE_PORTS[repo])
+    return ports
+
+
+def resolve_target_port(pod: Obj, target: Any) -> int | None:
+    """The port a Service's ``targetPort`` reaches in ``pod``, or ``None`` if nothing listens."""
+    ports = listening_ports(pod)
+    if isinstance(target, str) and not target.isdigit():
+        return ports.get(target)
+    return int(target) if int(target) in ports.values() else None
+
+
+def _endpoints(cluster: Cluster) -> None:
+    for svc in cluster.list("Service", None):
+        meta = svc["metadata"]
+        selector = svc["spec"].get("selector")
+        if meta["name"] == "kubernetes" and meta["namespace"] == "default":
+            addresses = [{"ip": n["ip"]} for n in cluster.control_plane if n["up"]]
+            ports = [{"name": "https", "port": 6443, "protocol": "TCP"}]
+        elif not selector:
+            continue
+        else:
+            pods = [
+                p
+                for p in cluster.list("Pod", meta["namespace"], selector)
+                if p["status"].get("podIP")
+            ]
+            addresses = [
+                {
+                    "ip": p["status"]["podIP"],
+                    "nodeName": p["spec"]["nodeName"],
+                    "targetRef": {
+                        "kind": "Pod",
+                        "name": p["metadata"]["name"],
+                        "namespace": meta["namespace"],
+                        "uid": p["metadata"]["uid"],
+                    },
+                }
+                for p in pods
+                if is_ready(p)
+            ]
+            ports = []
+            for port in svc["spec"].get("ports", []):
+                target = port.get("targetPort", port.get("port"))
+                number = target
+                if isinstance(target, str) and not target.isdigit() and pods:
+                    number = listening_ports(pods[0]).get(target, target)
+                item = {"port": int(number) if str(number).isdigit() else number, "protocol": "TCP"}
+                if port.get("name"):
+                    item["name"] = port["name"]
+                ports.append(item)
+        ep = cluster.find("Endpoints", meta["namespace"], meta["name"])
+        subsets = [{"addresses": addresses, "ports": ports}] if addresses else []
+        if ep is None:
+            cluster.put(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Endpoints",
+                    "metadata": {
+                        "name": meta["name"],
+                        "namespace": meta["namespace"],
+                        "labels": meta.get("labels") or {},
+                    },
+                    "subsets": subsets,
+                }
+            )
+        elif ep.get("subsets") != subsets:
+            ep["subsets"] = subsets
+    for ep in cluster.list("Endpoints", None):
+        if cluster.find("Service", ep["metadata"]["namespace"], ep["metadata"]["name"]) is None:
+            cluster.remove(ep)
+
+
+def _statuses(cluster: Cluster) -> None:
+    for rs in cluster.list("ReplicaSet", None):
+        pods = cluster.owned_by(rs, "Pod")
+        ready = sum(1 for p in pods if is_ready(p))
+        rs["status"] = {"replicas": len(pods), "readyReplicas": ready, "availableReplicas": ready}
+    for dep in cluster.list("Deployment", None):
+        sets = cluster.owned_by(dep, "ReplicaSet")
+        current = (
+            f"{dep['metadata']['name']}-{names.template_hash(dep['spec'].get('template', {}))}"
+        )
+        total = sum(rs["status"]["replicas"] for rs in sets)
+        ready = sum(rs["status"]["readyReplicas"] for rs in sets)
+        updated = sum(rs["status"]["replicas"] for rs in sets if rs["metadata"]["name"] == current)
+        dep["status"] = {
+            "replicas": total,
+            "updatedReplicas": updated,
+            "readyReplicas": ready,
+            "availableReplicas": ready,
+        }
+    if cluster.workers:
+        address = next((n["ip"] for n in cluster.workers if n["up"]), cluster.workers[0]["ip"])
+        for ing in cluster.list("Ingress", None):
+            ing["status"] = {"loadBalancer": {"ingress": [{"ip": address}]}}
+    for svc in cluster.list("Service", None):
+        if svc["spec"].get("type") == "LoadBalancer":
+            svc["status"] = {"loadBalancer": {}}
+
+
+def node_object(cluster: Cluster, node: Obj) -> Obj:
+    """The API object ``kubectl get node`` shows for a simulated machine."""
+    labels = {"kubernetes.io/hostname": node["name"], "kubernetes.io/os": "linux"}
+    spec: Obj = {"podCIDR": node["pod_cidr"], "podCIDRs": [node["pod_cidr"]]}
+    if node["role"] == "control-plane":
+        labels["node-role.kubernetes.io/control-plane"] = ""
+        spec["taints"] = [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]
+    elif not node["schedulable"]:
+        spec["unschedulable"] = True
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": node["name"],
+            "labels": labels,
+            "creationTimestamp": cluster.state["created"],
+        },
+        "spec": spec,
+        "status": {
+            "addresses": [
+                {"type": "InternalIP", "address": node["ip"]},
+                {"type": "Hostname", "address": node["name"]},
+            ],
+            "capacity": {
+                "cpu": str(node["cpu_m"] // 1000),
+                "memory": f"{node['memory_mi'] * 1024}Ki",
+                "pods": str(MAX_PODS),
+            },
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "True" if node["up"] else "Unknown",
+                    "reason": "KubeletReady" if node["up"] else "NodeStatusUnknown",
+                }
+            ],
+            "nodeInfo": {
+                "kubeletVersion": "v1.32.4",
+                "containerRuntimeVersion": CONTAINER_RUNTIME,
+                "osImage": "Ubuntu 24.04.1 LTS",
+                "kernelVersion": "6.8.0-49-generic",
+            },
+        },
+    }

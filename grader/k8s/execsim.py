@@ -1,0 +1,225 @@
+"""What ``kubectl exec`` and ``kubectl logs`` show inside a simulated pod.
+
+A pod's container has an environment (its ``env``/``envFrom``, with ConfigMap and Secret
+values resolved and Secrets decoded, plus what the kubelet adds) and files (ConfigMaps and
+Secrets mounted as volumes). ``exec`` understands the handful of commands the course uses
+to look at them and at the virtual network: ``env``, ``printenv``, ``cat``, ``ls``,
+``hostname``, ``curl``/``wget`` (through Services, by DNS name or ClusterIP) and
+``nslookup``.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING, Any
+
+from grader.k8s.controllers import listening_ports
+
+if TYPE_CHECKING:
+    from grader.k8s.cluster import Cluster
+
+Obj = dict[str, Any]
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+NGINX_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+</body>
+</html>
+"""
+
+
+def _decode(value: str) -> str:
+    try:
+        return base64.b64decode(value).decode()
+    except (ValueError, UnicodeDecodeError):
+        return value
+
+
+def _data(cluster: Cluster, ns: str, kind: str, name: str) -> dict[str, str]:
+    obj = cluster.find(kind, ns, name) or {}
+    data = obj.get("data") or {}
+    return {k: _decode(v) for k, v in data.items()} if kind == "Secret" else dict(data)
+
+
+def environment(cluster: Cluster, pod: Obj) -> dict[str, str]:
+    """The first container's environment as its process sees it."""
+    ns = pod["metadata"]["namespace"]
+    container = pod["spec"]["containers"][0]
+    env = {"PATH": PATH, "HOSTNAME": pod["metadata"]["name"]}
+    for item in container.get("envFrom", []) or []:
+        if "configMapRef" in item:
+            env.update(_data(cluster, ns, "ConfigMap", item["configMapRef"].get("name", "")))
+        if "secretRef" in item:
+            env.update(_data(cluster, ns, "Secret", item["secretRef"].get("name", "")))
+    for item in container.get("env", []) or []:
+        source = item.get("valueFrom") or {}
+        if "configMapKeyRef" in source:
+            ref = source["configMapKeyRef"]
+            value = _data(cluster, ns, "ConfigMap", ref.get("name", "")).get(ref.get("key", ""))
+        elif "secretKeyRef" in source:
+            ref = source["secretKeyRef"]
+            value = _data(cluster, ns, "Secret", ref.get("name", "")).get(ref.get("key", ""))
+        else:
+            value = str(item.get("value", ""))
+        if value is not None:
+            env[item["name"]] = value
+    env.update(
+        {
+            "KUBERNETES_SERVICE_HOST": "10.96.0.1",
+            "KUBERNETES_SERVICE_PORT": "443",
+            "KUBERNETES_PORT": "tcp://10.96.0.1:443",
+        }
+    )
+    return env
+
+
+def files(cluster: Cluster, pod: Obj) -> dict[str, str]:
+    """Files mounted from ConfigMaps and Secrets: absolute path -> content."""
+    ns = pod["metadata"]["namespace"]
+    volumes = {v.get("name"): v for v in pod["spec"].get("volumes", []) or []}
+    found: dict[str, str] = {"/etc/hostname": pod["metadata"]["name"] + "\n"}
+    for mount in pod["spec"]["containers"][0].get("volumeMounts", []) or []:
+        volume = volumes.get(mount.get("name"), {})
+        if "configMap" in volume:
+            data = _data(cluster, ns, "ConfigMap", volume["configMap"].get("name", ""))
+        elif "secret" in volume:
+            data = _data(cluster, ns, "Secret", volume["secret"].get("secretName", ""))
+        else:
+            continue
+        base = mount.get("mountPath", "/").rstrip("/")
+        if mount.get("subPath"):
+            key = mount["subPath"]
+            if key in data:
+                found[base] = data[key]
+            continue
+        for key, value in data.items():
+            found[f"{base}/{key}"] = value
+    return found
+
+
+def _service_for(cluster: Cluster, ns: str, host: str) -> tuple[str, str] | None:
+    parts = host.split(".")
+    if len(parts) >= 2 and parts[1] != "svc" and not parts[0].isdigit():
+        ns = parts[1]
+    for svc in cluster.list("Service", None):
+        meta = svc["metadata"]
+        if svc["spec"].get("clusterIP") == host or (
+            meta["name"] == parts[0] and meta["namespace"] == ns
+        ):
+            return meta["namespace"], meta["name"]
+    return None
+
+
+def _http_get(cluster: Cluster, pod: Obj, url: str) -> tuple[str, str, int]:
+    rest = url.split("://", 1)[-1]
+    hostport, _, _ = rest.partition("/")
+    host, _, port_text = hostport.partition(":")
+    port = int(port_text) if port_text.isdigit() else 80
+    target = _service_for(cluster, pod["metadata"]["namespace"], host)
+    if target is not None:
+        hops = cluster.service_request(target[0], target[1], port)
+        if hops["error"]:
+            return "", f"curl: (7) Failed to connect to {host} port {port}: {hops['error']}\n", 7
+        server = cluster.get("Pod", target[0], hops["pod"])
+        return _page(server), "", 0
+    for other in cluster.list("Pod", None):
+        if other["status"].get("podIP") == host:
+            if port in listening_ports(other).values():
+                return _page(other), "", 0
+            return "", f"curl: (7) Failed to connect to {host} port {port}: Connection refused\n", 7
+    return "", f"curl: (6) Could not resolve host: {host}\n", 6
+
+
+def _page(pod: Obj) -> str:
+    image = pod["spec"]["containers"][0].get("image", "")
+    if "nginx" in image:
+        return NGINX_PAGE
+    return f"<h1>Hello from {pod['metadata']['name']}</h1>\n"
+
+
+def exec_in_pod(cluster: Cluster, pod: Obj, command: list[str]) -> tuple[str, str, int]:
+    """Run ``command`` in the pod's first container: (stdout, stderr, exit code)."""
+    if command[:2] in (["sh", "-c"], ["/bin/sh", "-c"], ["bash", "-c"]) and len(command) > 2:
+        command = command[2].split()
+    if not command:
+        return "", "", 0
+    name, args = command[0].rsplit("/", 1)[-1], command[1:]
+    env = environment(cluster, pod)
+    mounted = files(cluster, pod)
+    if name == "env":
+        return "".join(f"{k}={v}\n" for k, v in env.items()), "", 0
+    if name == "printenv":
+        if not args:
+            return "".join(f"{k}={v}\n" for k, v in env.items()), "", 0
+        found = [env[a] for a in args if a in env]
+        return "".join(v + "\n" for v in found), "", 0 if len(found) == len(args) else 1
+    if name == "hostname":
+        return pod["metadata"]["name"] + "\n", "", 0
+    if name == "cat":
+        out, err, code = "", "", 0
+        for path in args:
+            if path in mounted:
+                out += mounted[path]
+            else:
+                err += f"cat: {path}: No such file or directory\n"
+                code = 1
+        return out, err, code
+    if name == "ls":
+        folder = (args[-1] if args and not args[-1].startswith("-") else "/").rstrip("/")
+        entries = sorted(
+            {p[len(folder) + 1 :].split("/")[0] for p in mounted if p.startswith(folder + "/")}
+        )
+        if not entries:
+            return "", f"ls: {folder}: No such file or directory\n", 1
+        return "".join(e + "\n" for e in entries), "", 0
+    if name in {"curl", "wget"}:
+        urls = [a for a in args if not a.startswith("-")]
+        if not urls:
+            return "", f"{name}: no URL specified\n", 2
+        return _http_get(cluster, pod, urls[-1])
+    if name == "nslookup" and args:
+        target = _service_for(cluster, pod["metadata"]["namespace"], args[0])
+        if target is None:
+            return "", f"** server can't find {args[0]}: NXDOMAIN\n", 1
+        svc = cluster.get("Service", *target)
+        fqdn = f"{target[1]}.{target[0]}.svc.cluster.local"
+        return (
+            f"Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\t{fqdn}\nAddress: "
+            f"{svc['spec']['clusterIP']}\n",
+            "",
+            0,
+        )
+    return (
+        "",
+        (
+            "OCI runtime exec failed: exec failed: unable to start container process: exec: "
+            f'"{command[0]}": executable file not found in $PATH: unknown\n'
+        ),
+        126,
+    )
+
+
+def pod_logs(cluster: Cluster, pod: Obj) -> list[str]:
+    """The container's log lines: nginx's start-up lines and one access line per request."""
+    image = pod["spec"]["containers"][0].get("image", "")
+    if pod["status"].get("phase") != "Running":
+        return []
+    lines = []
+    if "nginx" in image:
+        lines = [
+            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to "
+            "perform configuration",
+            "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            f"{pod['status'].get('startTime', '')} [notice] 1#1: start worker processes",
+        ]
+    name = pod["metadata"]["name"]
+    for request in cluster.state.get("requests", []):
+        if request["pod"] == name:
+            lines.append('10.244.0.1 - - "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0"')
+    return lines

@@ -1,0 +1,674 @@
+"""``python -m grader kubectl ARG...``: kubectl 1.32 on the cluster simulator.
+
+:func:`run` parses the line with :mod:`grader.k8s.grammar` (kubectl's own client-side
+refusals, same words and exit code), then carries it out on the shared simulated cluster
+and returns what kubectl would print. :func:`main` prints it and records the command in
+the course history.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.k8s import generators, printers, validate
+from grader.k8s.cluster import Cluster, ClusterError, not_found
+from grader.k8s.execsim import exec_in_pod, pod_logs
+from grader.k8s.grammar import Invocation, KubectlError, klog_error, parse
+from grader.k8s.kinds import ALL_KINDS, BY_KIND, Kind, lookup
+
+CLIENT_VERSION = "Client Version: v1.32.4\nKustomize Version: v5.5.0\n"
+OUTPUTS = ("", "wide", "yaml", "json", "name")
+READ_ONLY = {"get", "describe", "logs", "rollout status", "version"}
+
+
+@dataclass
+class Result:
+    """What one kubectl command printed, and its exit code."""
+
+    stdout: str = ""
+    stderr: str = ""
+    code: int = 0
+
+
+def run(
+    argv: list[str], stdin: str = "", folder: Path | None = None, cwd: Path | None = None
+) -> Result:
+    """Run one kubectl command (arguments without "kubectl") on the simulator."""
+    if not argv:
+        return Result(
+            "kubectl controls the Kubernetes cluster manager.\n\n"
+            "Usage:\n  kubectl [flags] [options]\n"
+        )
+    try:
+        inv = parse(argv)
+        if inv.options["help"]:
+            return Result(f"Usage:\n  kubectl {inv.path} [options]\n")
+        if inv.path == "version":
+            return _version(inv)
+        _check_client_side(inv, cwd)
+        out = Result()
+        if inv.path in READ_ONLY:
+            cluster = Cluster.load(folder)
+            cluster.require_api()
+            _dispatch(inv, cluster, out, stdin, cwd)
+        else:
+            with Cluster.session(folder) as cluster:
+                cluster.require_api()
+                _dispatch(inv, cluster, out, stdin, cwd)
+        return out
+    except _DryRun as done:
+        return Result(done.stdout)
+    except KubectlError as err:
+        return Result(stderr=err.text, code=err.code)
+    except ClusterError as err:
+        return Result(stderr=err.message + "\n", code=err.exit_code)
+
+
+def main(argv: list[str] | None = None, source: str = "shim") -> int:
+    """Entry point of ``python -m grader kubectl`` and the ``kubectl`` shim."""
+    from grader import history
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdin = sys.stdin.read() if "-" in argv and not sys.stdin.isatty() else ""
+    result = run(argv, stdin=stdin, cwd=Path.cwd())
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    history.record(["kubectl", *argv], result.code, "cluster-sim", source)
+    return result.code
+
+
+def _version(inv: Invocation) -> Result:
+    if inv.options["client"]:
+        return Result(CLIENT_VERSION)
+    return Result(CLIENT_VERSION + "Server Version: v1.32.4\n")
+
+
+_RESOURCE_LIST = (
+    "error: You must provide one or more resources by argument or filename.\n"
+    "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+    "   '<resource> <name>'\n   '<resource>'"
+)
+
+
+def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
+    """What kubectl refuses before it contacts the server."""
+    path, opts, args = inv.path, inv.options, inv.args
+    dry = opts.get("dry-run")
+    if dry is not None and dry not in {"none", "server", "client", "unchanged"}:
+        raise KubectlError(
+            f'error: Invalid dry-run value ({dry}). Must be "none", "server", or "client".'
+        )
+    if path == "get" and not args and not opts["filename"]:
+        raise KubectlError(
+            'You must specify the type of resource to get. Use "kubectl api-resources" for '
+            "a complete list of "
+            'supported resources.\n\nerror: Required resource not specified.\nUse "kubectl '
+            'explain <resource>" '
+            "for a detailed description of that resource (e.g. kubectl explain pods).\n"
+            "See 'kubectl get -h' for help and examples"
+        )
+    if path == "describe" and not args and not opts["filename"]:
+        raise KubectlError(
+            'error: You must specify the type of resource to describe. Use "kubectl api-resources" '
+            "for a complete list of supported resources."
+        )
+    if path in {"apply", "create"}:
+        if not opts["filename"] and not opts["kustomize"]:
+            if path == "create" and args:
+                raise KubectlError(
+                    f"error: Unexpected args: [{' '.join(args)}]\nSee 'kubectl create -h' "
+                    f"for help and examples"
+                )
+            raise KubectlError("error: must specify one of -f and -k")
+    if opts.get("filename") and path in {"apply", "create", "delete"}:
+        for name in opts["filename"]:
+            if name != "-" and not _resolve_path(name, cwd).exists():
+                raise KubectlError(f'error: the path "{name}" does not exist')
+    if path == "delete" and not args and not opts["filename"]:
+        raise KubectlError(_RESOURCE_LIST)
+    if path == "scale":
+        if "replicas" not in inv.given:
+            raise klog_error('required flag(s) \\"replicas\\" not set')
+        if opts["replicas"] < 0:
+            raise KubectlError(
+                "error: The --replicas=COUNT flag is required, and COUNT must be greater "
+                "than or equal to 0"
+            )
+        if not args and not opts["filename"]:
+            raise KubectlError(_RESOURCE_LIST)
+    if path == "expose" and not args and not opts["filename"]:
+        raise KubectlError(_RESOURCE_LIST)
+    if path == "logs" and not (1 <= len(args) <= 2) and not opts["selector"]:
+        raise KubectlError(
+            "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
+            "POD or TYPE/NAME is a required argument for the logs command\n"
+            "See 'kubectl logs -h' for help and examples"
+        )
+    if path == "exec":
+        if not args and not opts["filename"]:
+            raise KubectlError("error: pod, type/name or --filename must be specified")
+        if not inv.command and len(args) < 2:
+            raise KubectlError("error: you must specify at least one command for the container")
+    if path == "rollout status" and not args:
+        raise KubectlError("error: required resource not specified")
+    if path == "run":
+        if not args:
+            raise KubectlError(
+                "error: NAME is required for run\nSee 'kubectl run -h' for help and examples"
+            )
+        if not opts["image"]:
+            raise klog_error('required flag(s) \\"image\\" not set')
+    if path.startswith("create ") and path in generators.BUILDERS:
+        obj = generators.BUILDERS[path](inv)
+        if opts["output"] not in {"", "yaml", "json", "name"}:
+            raise KubectlError(
+                f"error: unable to match a printer suitable for the output format "
+                f'"{opts["output"]}", allowed '
+                "formats are: "
+                "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
+                "template,templatefile,yaml"
+            )
+        if dry in {"client", "unchanged"}:
+            raise _DryRun(_print_created(obj, opts["output"], "created (dry run)"))
+
+
+class _DryRun(KubectlError):
+    """A client-side dry run: nothing to refuse, the output is ready."""
+
+    def __init__(self, stdout: str):
+        super().__init__("", 0)
+        self.stdout = stdout
+
+
+def _resolve_path(name: str, cwd: Path | None) -> Path:
+    path = Path(name).expanduser()
+    return path if path.is_absolute() or cwd is None else cwd / path
+
+
+def _print_created(obj: dict[str, Any], output: str, verb: str) -> str:
+    if output == "yaml":
+        return printers.to_yaml(obj)
+    if output == "json":
+        return printers.to_json(obj)
+    if output == "name":
+        return printers.name_line(obj) + "\n"
+    return f"{printers.name_line(obj)} {verb}\n"
+
+
+def _namespace(inv: Invocation) -> str:
+    return inv.options["namespace"] or "default"
+
+
+def _split_resources(inv: Invocation) -> list[tuple[Kind, str | None]]:
+    """``pods``, ``pods web``, ``deploy/web``, ``pods,svc`` -> [(kind, name or None)]."""
+    args = inv.args
+    pairs: list[tuple[Kind, str | None]] = []
+    if args and "/" in args[0]:
+        for word in args:
+            type_word, _, name = word.partition("/")
+            pairs.append((_kind(type_word), name))
+        return pairs
+    if not args:
+        return pairs
+    kinds: list[Kind] = []
+    for type_word in args[0].split(","):
+        if type_word == "all":
+            kinds += [BY_KIND[k] for k in ALL_KINDS]
+        else:
+            kinds.append(_kind(type_word))
+    names = args[1:]
+    if not names:
+        return [(k, None) for k in kinds]
+    return [(k, n) for k in kinds for n in names]
+
+
+def _kind(word: str) -> Kind:
+    kind = lookup(word)
+    if kind is None:
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{word}"')
+    return kind
+
+
+def _dispatch(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    handler = HANDLERS[inv.path.split()[0] if inv.path.startswith("create ") else inv.path]
+    handler(inv, cluster, out, stdin, cwd)
+
+
+def _get(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    output = inv.options["output"]
+    if output not in OUTPUTS and not output.startswith("jsonpath="):
+        raise KubectlError(
+            f'error: unable to match a printer suitable for the output format "{output}", '
+            f"allowed formats are: "
+            "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
+            "jsonpath-file,name,template,templatefile,wide,yaml"
+        )
+    ns = None if inv.options["all-namespaces"] else _namespace(inv)
+    selector = _parse_selector(inv.options["selector"])
+    pairs = _split_resources(inv)
+    groups: list[tuple[Kind, list[dict[str, Any]]]] = []
+    errors = []
+    for kind, name in pairs:
+        if name is None:
+            objs = cluster.list(kind.kind, ns, selector)
+        else:
+            obj = cluster.find(kind.kind, ns or "default", name)
+            if obj is None:
+                errors.append(not_found(kind, name).message)
+                continue
+            objs = [obj]
+        if groups and groups[-1][0] == kind:
+            groups[-1][1].extend(objs)
+        else:
+            groups.append((kind, objs))
+    everything = [o for _, objs in groups for o in objs]
+    if output in {"yaml", "json"}:
+        single = len(everything) == 1 and all(n is not None for _, n in pairs)
+        body = everything[0] if single else printers.as_list(everything)
+        out.stdout += printers.to_yaml(body) if output == "yaml" else printers.to_json(body)
+    elif output.startswith("jsonpath="):
+        out.stdout += _jsonpath(
+            output[len("jsonpath=") :],
+            everything,
+            single=len(pairs) == 1 and pairs[0][1] is not None,
+        )
+    elif output == "name":
+        out.stdout += "".join(printers.name_line(o) + "\n" for o in everything)
+    else:
+        several = len({k.kind for k, _ in pairs}) > 1
+        blocks = []
+        for kind, objs in groups:
+            if objs:
+                blocks.append(
+                    printers.get_table(
+                        kind.kind,
+                        objs,
+                        cluster.now(),
+                        wide=output == "wide",
+                        namespaces=ns is None,
+                        show_labels=inv.options["show-labels"],
+                        prefix=several,
+                        headers=not inv.options["no-headers"],
+                    )
+                )
+        out.stdout += "\n".join(blocks)
+    if not everything and not errors:
+        out.stderr += (
+            "No resources found\n" if ns is None else f"No resources found in {ns} namespace.\n"
+        )
+    if errors:
+        out.stderr += "\n".join(errors) + "\n"
+        out.code = 1
+
+
+def _jsonpath(expr: str, objs: list[dict[str, Any]], single: bool) -> str:
+    """The small part of kubectl's JSONPath the course uses: ``{.a.b[0].c}``, ``{.items[*].x}``."""
+    expr = expr.strip("'\"")
+    if not (expr.startswith("{") and expr.endswith("}")):
+        raise KubectlError(f"error: error parsing jsonpath {expr}, unclosed action")
+    root: Any = objs[0] if single and objs else printers.as_list(objs)
+    values = [root]
+    import re
+
+    for part in re.findall(r"\.([^.\[\]]+)|\[(\*|\d+)\]", expr[1:-1]):
+        field, index = part
+        nxt = []
+        for value in values:
+            if field:
+                if isinstance(value, dict) and field in value:
+                    nxt.append(value[field])
+            elif index == "*" and isinstance(value, list):
+                nxt.extend(value)
+            elif isinstance(value, list) and int(index) < len(value):
+                nxt.append(value[int(index)])
+        values = nxt
+    return " ".join(v if isinstance(v, str) else printers.to_json(v).strip() for v in values)
+
+
+def _parse_selector(text: str) -> dict[str, str]:
+    selector = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, eq, value = part.replace("==", "=").partition("=")
+        if not eq:
+            raise KubectlError(
+                f"error: unable to parse requirement: found '{part}', expected: '=', '!=', "
+                f"'==' or 'in'"
+            )
+        selector[key] = value
+    return selector
+
+
+def _describe(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    ns = _namespace(inv)
+    pages = []
+    for kind, name in _split_resources(inv):
+        objs = (
+            cluster.list(kind.kind, ns, _parse_selector(inv.options["selector"]))
+            if name is None
+            else [cluster.get(kind.kind, ns, name)]
+        )
+        for obj in objs:
+            pages.append(printers.describe(obj, cluster.now(), _related(cluster, obj)))
+    out.stdout += "\n\n".join(pages)
+
+
+def _related(cluster: Cluster, obj: dict[str, Any]) -> dict[str, Any]:
+    kind, meta = obj["kind"], obj["metadata"]
+    if kind == "Pod":
+        owner = next(iter(meta.get("ownerReferences", [])), None)
+        return {"owner": f"{owner['kind']}/{owner['name']}" if owner else None}
+    if kind == "Deployment":
+        sets = [rs for rs in cluster.owned_by(obj, "ReplicaSet") if rs["spec"].get("replicas")]
+        return {"replicaset": sets[0]["metadata"]["name"] if sets else None}
+    if kind == "Service":
+        ep = cluster.find("Endpoints", meta["namespace"], meta["name"]) or {}
+        return {
+            "endpoints": ",".join(
+                f"{a['ip']}:{p['port']}"
+                for s in ep.get("subsets", [])
+                for p in s.get("ports", [])
+                for a in s.get("addresses", [])
+            )
+        }
+    if kind == "Node":
+        pods = [p for p in cluster.list("Pod", None) if p["spec"].get("nodeName") == meta["name"]]
+        return {"pods": [f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in pods]}
+    return {}
+
+
+def _read_files(inv: Invocation, stdin: str, cwd: Path | None) -> list[tuple[str, str]]:
+    files = []
+    for name in inv.options["filename"]:
+        if name == "-":
+            files.append(("STDIN", stdin))
+            continue
+        path = _resolve_path(name, cwd)
+        targets = (
+            sorted(path.glob("*.y*ml")) + sorted(path.glob("*.json")) if path.is_dir() else [path]
+        )
+        files += [(name if not path.is_dir() else str(t), t.read_text()) for t in targets]
+    return files
+
+
+def _objects_from_files(
+    inv: Invocation, stdin: str, cwd: Path | None
+) -> list[tuple[str, dict[str, Any]]]:
+    objects = []
+    for name, text in _read_files(inv, stdin, cwd):
+        try:
+            docs = validate.load_manifests(text, name)
+        except validate.ManifestError as err:
+            raise KubectlError(err.kubectl_text) from None
+        for doc in docs:
+            for field in ("apiVersion", "kind"):
+                if not doc.get(field):
+                    raise KubectlError(
+                        f'error: error validating "{name}": error validating data: {field} '
+                        f"not set; if you choose "
+                        "to ignore these errors, turn validation off with --validate=false"
+                    )
+            if inv.options.get("validate", "strict") not in {"false", "ignore"}:
+                problems = validate.schema_problems(doc)
+                if problems:
+                    raise KubectlError(
+                        f'error: error validating "{name}": error validating data: '
+                        f"{problems[0]}; if you choose "
+                        "to ignore these errors, turn validation off with --validate=false"
+                    )
+            objects.append((name, doc))
+    return objects
+
+
+def _apply(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    objects = _objects_from_files(inv, stdin, cwd)
+    if not objects:
+        raise KubectlError(f"error: no objects passed to {inv.path}")
+    for _, obj in objects:
+        kind = BY_KIND.get(obj["kind"])
+        if kind is not None and kind.namespaced:
+            obj.setdefault("metadata", {}).setdefault("namespace", _namespace(inv))
+        if inv.path == "create":
+            cluster.create(obj)
+            verb = "created"
+        else:
+            verb = cluster.apply(obj)
+        out.stdout += f"{printers.name_line(obj)} {verb}\n"
+
+
+def _create(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    if inv.path == "create":
+        _apply(inv, cluster, out, stdin, cwd)
+        return
+    obj = generators.BUILDERS[inv.path](inv)
+    if BY_KIND[obj["kind"]].namespaced:
+        obj["metadata"]["namespace"] = _namespace(inv)
+    obj["metadata"].pop("creationTimestamp", None)
+    obj.pop("status", None)
+    if inv.options["dry-run"] == "server":
+        out.stdout += _print_created(obj, inv.options["output"], "created (server dry run)")
+        return
+    cluster.create(obj)
+    stored = cluster.get(obj["kind"], obj["metadata"].get("namespace"), obj["metadata"]["name"])
+    out.stdout += _print_created(stored, inv.options["output"], "created")
+
+
+def _delete(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    ns = _namespace(inv)
+    targets: list[tuple[Kind, str]] = []
+    if inv.options["filename"]:
+        for _, obj in _objects_from_files(inv, stdin, cwd):
+            targets.append((_kind(obj["kind"]), obj["metadata"]["name"]))
+    for kind, name in _split_resources(inv):
+        if name is not None:
+            targets.append((kind, name))
+        elif inv.options["all"] or inv.options["selector"]:
+            selector = _parse_selector(inv.options["selector"])
+            found = [(kind, o["metadata"]["name"]) for o in cluster.list(kind.kind, ns, selector)]
+            if kind.kind == "Service" and not selector:
+                found = [t for t in found if t[1] != "kubernetes"]
+            if not found:
+                out.stderr += "No resources found\n"
+            targets += found
+        else:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+    for kind, name in targets:
+        try:
+            cluster.delete(kind.kind, ns, name)
+        except ClusterError as err:
+            if inv.options["ignore-not-found"] and "NotFound" in err.message:
+                continue
+            out.stderr += err.message + "\n"
+            out.code = 1
+            continue
+        out.stdout += f'{kind.qualified} "{name}" deleted\n'
+
+
+def _scale(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    for kind, name in _split_resources(inv):
+        if kind.kind not in {"Deployment", "ReplicaSet"}:
+            raise KubectlError(
+                f'error: no scaler has been implemented for {{"{kind.group}" "{kind.kind}"}}'
+            )
+        if name is None:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+        cluster.scale(kind.kind, _namespace(inv), name, inv.options["replicas"])
+        out.stdout += f"{kind.qualified}/{name} scaled\n"
+
+
+def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:
+    ns = _namespace(inv)
+    if "/" in word:
+        type_word, _, name = word.partition("/")
+        kind = _kind(type_word)
+        if kind.kind != "Pod":
+            owner = cluster.get(kind.kind, ns, name)
+            sets = [owner] if kind.kind == "ReplicaSet" else cluster.owned_by(owner, "ReplicaSet")
+            pods = [p for rs in sets for p in cluster.owned_by(rs, "Pod")]
+            if not pods:
+                raise ClusterError("error: timed out waiting for the condition")
+            return pods[0]
+        word = name
+    pod = cluster.find("Pod", ns, word)
+    if pod is None:
+        raise ClusterError(f'Error from server (NotFound): pods "{word}" not found')
+    return pod
+
+
+def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    pod = _pod_for(inv, cluster, inv.args[0])
+    lines = pod_logs(cluster, pod)
+    if inv.options["tail"] >= 0:
+        lines = lines[len(lines) - inv.options["tail"] :] if inv.options["tail"] else []
+    out.stdout += "".join(line + "\n" for line in lines)
+
+
+def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    pod = _pod_for(inv, cluster, inv.args[0])
+    command = inv.command or inv.args[1:]
+    if pod["status"].get("phase") != "Running":
+        raise ClusterError(
+            f"error: unable to upgrade connection: container not found "
+            f'("{pod["spec"]["containers"][0]["name"]}")'
+        )
+    stdout, stderr, code = exec_in_pod(cluster, pod, command)
+    out.stdout += stdout
+    out.stderr += stderr
+    if code:
+        out.stderr += f"command terminated with exit code {code}\n"
+        out.code = code
+
+
+def _rollout_status(
+    inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None
+) -> None:
+    for kind, name in _split_resources(inv):
+        if kind.kind != "Deployment":
+            raise KubectlError(f"error: no status viewer has been implemented for {kind.kind}")
+        if name is None:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+        dep = cluster.get("Deployment", _namespace(inv), name)
+        want, st = dep["spec"].get("replicas", 1), dep.get("status", {})
+        if st.get("updatedReplicas", 0) >= want and st.get("availableReplicas", 0) >= want:
+            out.stdout += f'deployment "{name}" successfully rolled out\n'
+        else:
+            out.stdout += (
+                f'Waiting for deployment "{name}" rollout to finish: '
+                f"{st.get('availableReplicas', 0)} of "
+                f"{want} updated replicas are available...\n"
+            )
+            out.stderr += "error: timed out waiting for the condition\n"
+            out.code = 1
+
+
+def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    name = inv.args[0]
+    container: dict[str, Any] = {"name": name, "image": inv.options["image"]}
+    if inv.options["port"]:
+        container["ports"] = [{"containerPort": int(inv.options["port"])}]
+    if inv.options["env"]:
+        container["env"] = [
+            dict(zip(("name", "value"), e.split("=", 1), strict=False)) for e in inv.options["env"]
+        ]
+    labels = _parse_selector(inv.options["labels"]) if inv.options["labels"] else {"run": name}
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": _namespace(inv), "labels": labels},
+        "spec": {"containers": [container]},
+    }
+    if inv.options["dry-run"] in {"client", "unchanged", "server"}:
+        out.stdout += _print_created(pod, inv.options["output"], "created (dry run)")
+        return
+    cluster.create(pod)
+    out.stdout += f"pod/{name} created\n"
+
+
+def _expose(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    (kind, name), *_ = _split_resources(inv)
+    if name is None:
+        raise KubectlError("error: resource(s) were provided, but no name was specified")
+    target = cluster.get(kind.kind, _namespace(inv), name)
+    if kind.kind == "Pod":
+        selector = target["metadata"].get("labels") or {}
+    elif kind.kind == "Service":
+        selector = target["spec"].get("selector") or {}
+    else:
+        selector = target["spec"].get("selector", {}).get("matchLabels") or {}
+    if not inv.options["port"]:
+        raise KubectlError(
+            "error: couldn't find port via --port flag or introspection\n"
+            "See 'kubectl expose -h' for help and examples"
+        )
+    port: dict[str, Any] = {"port": int(inv.options["port"]), "protocol": "TCP"}
+    port["targetPort"] = (
+        int(inv.options["target-port"])
+        if str(inv.options["target-port"]).isdigit()
+        else (inv.options["target-port"] or port["port"])
+    )
+    svc_name = inv.options["name"] or name
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": svc_name,
+            "namespace": _namespace(inv),
+            "labels": target["metadata"].get("labels") or {},
+        },
+        "spec": {"selector": selector, "ports": [port], "type": inv.options["type"] or "ClusterIP"},
+    }
+    cluster.create(svc)
+    out.stdout += f"service/{svc_name} exposed\n"
+
+
+def _cordon(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    schedulable = inv.path == "uncordon"
+    for name in inv.args:
+        node = cluster.node(name)
+        if node["schedulable"] == schedulable:
+            out.stdout += f"node/{name} already {'uncordoned' if schedulable else 'cordoned'}\n"
+            continue
+        cluster.cordon(name, schedulable)
+        out.stdout += f"node/{name} {'uncordoned' if schedulable else 'cordoned'}\n"
+
+
+def _drain(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    for name in inv.args:
+        cluster.node(name)
+        proxies = [
+            p
+            for p in cluster.list("Pod", "kube-system")
+            if p["spec"].get("nodeName") == name and p["metadata"]["name"].startswith("kube-proxy-")
+        ]
+        if proxies and not inv.options["ignore-daemonsets"]:
+            raise ClusterError(
+                f'error: unable to drain node "{name}" due to error: cannot delete '
+                f"DaemonSet-managed Pods (use "
+                f"--ignore-daemonsets to ignore): "
+                f"kube-system/{proxies[0]['metadata']['name']}, continuing command..."
+            )
+        out.stdout += f"node/{name} cordoned\n"
+        evicted = cluster.drain(name, force=inv.options["force"])
+        out.stdout += "".join(f"evicting pod {_namespace(inv)}/{p}\n" for p in evicted)
+        out.stdout += "".join(f"pod/{p} evicted\n" for p in evicted)
+        out.stdout += f"node/{name} drained\n"
+
+
+HANDLERS = {
+    "get": _get,
+    "describe": _describe,
+    "apply": _apply,
+    "create": _create,
+    "delete": _delete,
+    "scale": _scale,
+    "logs": _logs,
+    "exec": _exec,
+    "rollout status": _rollout_status,
+    "run": _run,
+    "expose": _expose,
+    "cordon": _cordon,
+    "uncordon": _cordon,
+    "drain": _drain,
+}

@@ -1,0 +1,420 @@
+"""kubectl's output: the ``get`` tables (plain and ``-o wide``), ``-o name|yaml|json``, describe.
+
+Columns and cell texts follow kubectl 1.32's server-side printers (READY ``1/1``, STATUS
+``Running``, AGE ``5s``/``3m``, PORT(S) ``80:30080/TCP``, ``<none>``); columns are laid out
+like Go's tabwriter with a padding of three spaces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from grader.k8s import names
+from grader.k8s.kinds import BY_KIND
+
+Obj = dict[str, Any]
+
+
+def table(rows: list[list[str]]) -> str:
+    """Lay out rows like kubectl (tabwriter, padding 3, last column unpadded)."""
+    if not rows:
+        return ""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = [cell.ljust(widths[i] + 3) for i, cell in enumerate(row[:-1])]
+        out.append(("".join(cells) + row[-1]).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def age(obj: Obj, now: float) -> str:
+    """The AGE cell for ``obj``."""
+    created = obj["metadata"].get("creationTimestamp")
+    return names.human_duration(now - names.parse_timestamp(created)) if created else "<unknown>"
+
+
+def _selector_text(selector: dict[str, str] | None) -> str:
+    return ",".join(f"{k}={v}" for k, v in (selector or {}).items()) or "<none>"
+
+
+def pod_status(pod: Obj) -> str:
+    """The STATUS column of a pod (Running, Pending, ContainerCreating, the waiting reason)."""
+    status = pod.get("status", {})
+    if status.get("reason"):
+        return status["reason"]
+    for item in status.get("containerStatuses", []):
+        waiting = item.get("state", {}).get("waiting")
+        if waiting:
+            return waiting.get("reason", "Waiting")
+    if status.get("phase") == "Pending" and pod["spec"].get("nodeName"):
+        return "ContainerCreating"
+    return status.get("phase", "Pending")
+
+
+def _pod_row(pod: Obj, now: float, wide: bool) -> list[str]:
+    statuses = pod.get("status", {}).get("containerStatuses", [])
+    total = len(pod["spec"].get("containers", []))
+    ready = sum(1 for s in statuses if s.get("ready"))
+    restarts = sum(s.get("restartCount", 0) for s in statuses)
+    row = [
+        pod["metadata"]["name"],
+        f"{ready}/{total}",
+        pod_status(pod),
+        str(restarts),
+        age(pod, now),
+    ]
+    if wide:
+        row += [
+            pod["status"].get("podIP") or "<none>",
+            pod["spec"].get("nodeName") or "<none>",
+            "<none>",
+            "<none>",
+        ]
+    return row
+
+
+def _images(obj: Obj) -> tuple[str, str]:
+    containers = obj["spec"].get("template", {}).get("spec", {}).get("containers", [])
+    return ",".join(c.get("name", "") for c in containers), ",".join(
+        c.get("image", "") for c in containers
+    )
+
+
+def _deploy_row(dep: Obj, now: float, wide: bool) -> list[str]:
+    st = dep.get("status", {})
+    want = dep["spec"].get("replicas", 1)
+    row = [
+        dep["metadata"]["name"],
+        f"{st.get('readyReplicas', 0)}/{want}",
+        str(st.get("updatedReplicas", 0)),
+        str(st.get("availableReplicas", 0)),
+        age(dep, now),
+    ]
+    if wide:
+        row += [*_images(dep), _selector_text(dep["spec"].get("selector", {}).get("matchLabels"))]
+    return row
+
+
+def _rs_row(rs: Obj, now: float, wide: bool) -> list[str]:
+    st = rs.get("status", {})
+    row = [
+        rs["metadata"]["name"],
+        str(rs["spec"].get("replicas", 1)),
+        str(st.get("replicas", 0)),
+        str(st.get("readyReplicas", 0)),
+        age(rs, now),
+    ]
+    if wide:
+        row += [*_images(rs), _selector_text(rs["spec"].get("selector", {}).get("matchLabels"))]
+    return row
+
+
+def service_ports(svc: Obj) -> str:
+    """The PORT(S) cell: ``80/TCP`` or ``80:30080/TCP`` for NodePort/LoadBalancer."""
+    parts = []
+    for port in svc["spec"].get("ports", []):
+        node = f":{port['nodePort']}" if port.get("nodePort") else ""
+        parts.append(f"{port['port']}{node}/{port.get('protocol', 'TCP')}")
+    return ",".join(parts) or "<none>"
+
+
+def _svc_row(svc: Obj, now: float, wide: bool) -> list[str]:
+    kind = svc["spec"].get("type", "ClusterIP")
+    external = "<pending>" if kind == "LoadBalancer" else "<none>"
+    row = [
+        svc["metadata"]["name"],
+        kind,
+        svc["spec"].get("clusterIP", "<none>"),
+        external,
+        service_ports(svc),
+        age(svc, now),
+    ]
+    if wide:
+        row.append(_selector_text(svc["spec"].get("selector")))
+    return row
+
+
+def _ing_row(ing: Obj, now: float, wide: bool) -> list[str]:
+    hosts = [r.get("host", "*") for r in ing["spec"].get("rules", [])] or ["*"]
+    address = ",".join(
+        i.get("ip", "") for i in ing.get("status", {}).get("loadBalancer", {}).get("ingress", [])
+    )
+    ports = "80, 443" if ing["spec"].get("tls") else "80"
+    return [
+        ing["metadata"]["name"],
+        ing["spec"].get("ingressClassName") or "<none>",
+        ",".join(hosts),
+        address,
+        ports,
+        age(ing, now),
+    ]
+
+
+def _ep_row(ep: Obj, now: float, wide: bool) -> list[str]:
+    addresses = [
+        f"{a['ip']}:{p['port']}"
+        for s in ep.get("subsets", [])
+        for p in s.get("ports", [])
+        for a in s.get("addresses", [])
+    ]
+    text = ",".join(addresses[:3]) + (
+        f" + {len(addresses) - 3} more..." if len(addresses) > 3 else ""
+    )
+    return [ep["metadata"]["name"], text or "<none>", age(ep, now)]
+
+
+def node_status(node: Obj) -> str:
+    """Ready, NotReady, and ``,SchedulingDisabled`` for a cordoned node."""
+    ready = any(
+        c["type"] == "Ready" and c["status"] == "True" for c in node["status"]["conditions"]
+    )
+    text = "Ready" if ready else "NotReady"
+    return text + (",SchedulingDisabled" if node["spec"].get("unschedulable") else "")
+
+
+def _node_row(node: Obj, now: float, wide: bool) -> list[str]:
+    roles = [
+        k.split("/", 1)[1]
+        for k in node["metadata"]["labels"]
+        if k.startswith("node-role.kubernetes.io/")
+    ]
+    info = node["status"]["nodeInfo"]
+    row = [
+        node["metadata"]["name"],
+        node_status(node),
+        ",".join(roles) or "<none>",
+        age(node, now),
+        info["kubeletVersion"],
+    ]
+    if wide:
+        row += [
+            node["status"]["addresses"][0]["address"],
+            "<none>",
+            info["osImage"],
+            info["kernelVersion"],
+            info["containerRuntimeVersion"],
+        ]
+    return row
+
+
+COLUMNS: dict[str, tuple[list[str], list[str], Callable[[Obj, float, bool], list[str]]]] = {
+    "Pod": (
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        _pod_row,
+    ),
+    "Deployment": (
+        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        ["CONTAINERS", "IMAGES", "SELECTOR"],
+        _deploy_row,
+    ),
+    "ReplicaSet": (
+        ["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        ["CONTAINERS", "IMAGES", "SELECTOR"],
+        _rs_row,
+    ),
+    "Service": (
+        ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        ["SELECTOR"],
+        _svc_row,
+    ),
+    "Ingress": (["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], [], _ing_row),
+    "ConfigMap": (
+        ["NAME", "DATA", "AGE"],
+        [],
+        lambda o, n, w: [o["metadata"]["name"], str(len(o.get("data") or {})), age(o, n)],
+    ),
+    "Secret": (
+        ["NAME", "TYPE", "DATA", "AGE"],
+        [],
+        lambda o, n, w: [
+            o["metadata"]["name"],
+            o.get("type", "Opaque"),
+            str(len(o.get("data") or {})),
+            age(o, n),
+        ],
+    ),
+    "Endpoints": (["NAME", "ENDPOINTS", "AGE"], [], _ep_row),
+    "Node": (
+        ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+        _node_row,
+    ),
+    "Namespace": (
+        ["NAME", "STATUS", "AGE"],
+        [],
+        lambda o, n, w: [o["metadata"]["name"], "Active", age(o, n)],
+    ),
+}
+
+
+def get_table(
+    kind: str,
+    objs: list[Obj],
+    now: float,
+    *,
+    wide: bool = False,
+    namespaces: bool = False,
+    show_labels: bool = False,
+    prefix: bool = False,
+    headers: bool = True,
+) -> str:
+    """The ``kubectl get`` table for ``objs`` of one ``kind``."""
+    head, extra, row_of = COLUMNS[kind]
+    header = list(head) + (extra if wide else [])
+    if namespaces and BY_KIND[kind].namespaced:
+        header.insert(0, "NAMESPACE")
+    if show_labels:
+        header.append("LABELS")
+    rows = [header] if headers else []
+    for obj in objs:
+        row = row_of(obj, now, wide)
+        if prefix:
+            row[0] = f"{BY_KIND[kind].qualified}/{row[0]}"
+        if namespaces and BY_KIND[kind].namespaced:
+            row.insert(0, obj["metadata"].get("namespace", ""))
+        if show_labels:
+            row.append(_selector_text(obj["metadata"].get("labels")).replace("<none>", "<none>"))
+        rows.append(row)
+    return table(rows)
+
+
+def name_line(obj: Obj) -> str:
+    """``-o name``: ``deployment.apps/web``."""
+    return f"{BY_KIND[obj['kind']].qualified}/{obj['metadata']['name']}"
+
+
+class _GoStyleDumper(yaml.SafeDumper):
+    """Quotes like Go's YAML printer: double quotes where a plain scalar would mislead."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    node = dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    if "\n" in value:
+        node.style = "|"
+    elif value == "" or value.strip() != value or ": " in value or _reads_back_differently(value):
+        node.style = '"'
+    return node
+
+
+def _reads_back_differently(value: str) -> bool:
+    try:
+        return yaml.safe_load(value) != value
+    except yaml.YAMLError:
+        return True
+
+
+_GoStyleDumper.add_representer(str, _represent_str)
+
+
+def to_yaml(obj: Obj) -> str:
+    """``-o yaml`` for one object (keys sorted as kubectl's YAML printer does)."""
+    return yaml.dump(
+        obj, Dumper=_GoStyleDumper, default_flow_style=False, sort_keys=True, indent=2, width=10000
+    )
+
+
+def to_json(obj: Obj) -> str:
+    """``-o json``, kubectl style (four-space indent)."""
+    return json.dumps(obj, indent=4) + "\n"
+
+
+def as_list(objs: list[Obj]) -> Obj:
+    """The ``v1 List`` kubectl prints when ``-o yaml|json`` shows several objects."""
+    return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
+    """A ``kubectl describe`` page (the fields that matter in the course)."""
+    meta = obj["metadata"]
+    lines = [("Name:", meta["name"])]
+    if "namespace" in meta:
+        lines.append(("Namespace:", meta["namespace"]))
+    labels = meta.get("labels") or {}
+    lines.append(("Labels:", "\n".join(f"{k}={v}" for k, v in labels.items()) or "<none>"))
+    kind = obj["kind"]
+    spec, status = obj.get("spec", {}), obj.get("status", {})
+    if kind == "Pod":
+        lines += [
+            (
+                "Node:",
+                f"{spec.get('nodeName')}/{status.get('hostIP')}"
+                if spec.get("nodeName")
+                else "<none>",
+            ),
+            ("Status:", pod_status(obj)),
+            ("IP:", status.get("podIP") or ""),
+            ("Controlled By:", related.get("owner") or "<none>"),
+        ]
+        for c in spec.get("containers", []):
+            lines.append((f"Container {c.get('name')}:", f"image {c.get('image')}"))
+            for e in c.get("env", []) or []:
+                source = e.get("valueFrom")
+                text = e.get("value", "")
+                if source and "secretKeyRef" in source:
+                    ref = source["secretKeyRef"]
+                    text = f"<set to the key '{ref.get('key')}' in secret '{ref.get('name')}'>"
+                elif source and "configMapKeyRef" in source:
+                    ref = source["configMapKeyRef"]
+                    text = f"<set to the key '{ref.get('key')}' of config map '{ref.get('name')}'>"
+                lines.append((f"  {e.get('name')}:", text))
+    elif kind == "Deployment":
+        st = status
+        lines += [
+            ("Selector:", _selector_text(spec.get("selector", {}).get("matchLabels"))),
+            (
+                "Replicas:",
+                f"{spec.get('replicas', 1)} desired | {st.get('updatedReplicas', 0)} updated | "
+                f"{st.get('replicas', 0)} total | {st.get('availableReplicas', 0)} available",
+            ),
+            ("NewReplicaSet:", related.get("replicaset") or "<none>"),
+        ]
+    elif kind == "Service":
+        lines += [
+            ("Selector:", _selector_text(spec.get("selector"))),
+            ("Type:", spec.get("type", "ClusterIP")),
+            ("IP:", spec.get("clusterIP", "")),
+            ("Port:", service_ports(obj)),
+            ("Endpoints:", related.get("endpoints") or "<none>"),
+        ]
+    elif kind == "Node":
+        lines += [
+            (
+                "Roles:",
+                ",".join(k.split("/", 1)[1] for k in labels if k.startswith("node-role"))
+                or "<none>",
+            ),
+            ("Unschedulable:", str(bool(spec.get("unschedulable"))).lower()),
+            ("PodCIDR:", spec.get("podCIDR", "")),
+            ("Container Runtime Version:", status["nodeInfo"]["containerRuntimeVersion"]),
+            ("Non-terminated Pods:", f"({len(related.get('pods', []))} in total)"),
+        ]
+        lines += [(f"  {p}", "") for p in related.get("pods", [])]
+    elif kind in {"ConfigMap", "Secret"}:
+        lines.append(("Type:", obj.get("type", ""))) if kind == "Secret" else None
+        for key, value in (obj.get("data") or {}).items():
+            shown = f"{len(value) * 3 // 4} bytes" if kind == "Secret" else value
+            lines.append((f"  {key}:", shown))
+    elif kind == "Ingress":
+        for rule in spec.get("rules", []):
+            for item in rule.get("http", {}).get("paths", []):
+                svc = item["backend"]["service"]
+                port = svc.get("port", {})
+                lines.append(
+                    (
+                        f"  {rule.get('host', '*')}{item.get('path', '/')}",
+                        f"{svc['name']}:{port.get('number', port.get('name'))}",
+                    )
+                )
+    lines.append(("Age:", age(obj, now)))
+    width = max(len(k) for k, _ in lines) + 2
+    out = []
+    for key, value in lines:
+        first, *more = str(value).split("\n")
+        out.append(f"{key.ljust(width)}{first}".rstrip())
+        out += [" " * width + m for m in more]
+    return "\n".join(out) + "\n"
