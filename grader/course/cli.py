@@ -63,6 +63,11 @@ def collect(root: str | None, assignment: str, folder: Path) -> None:
 @click.option("--student", help="Grade (or regrade) only this student.")
 @click.option("--workers", type=click.IntRange(min=1), help="Parallel graders (default: cores).")
 @click.option("--engine", type=click.Choice(["sandbox", "docker"]), help="Grading engine.")
+@click.option(
+    "--isolate/--no-isolate",
+    default=None,
+    help="Own network namespace per sandbox submission (default: when available).",
+)
 @click.pass_obj
 def autograde(
     root: str | None,
@@ -70,6 +75,7 @@ def autograde(
     student: str | None,
     workers: int | None,
     engine: str | None,
+    isolate: bool | None,
 ) -> None:
     """Grade submitted/ in parallel (sandbox engine, per-cell and per-notebook timeouts)."""
     from grader.course.autograde import main
@@ -81,6 +87,7 @@ def autograde(
         student=student,
         workers=workers,
         engine=engine,
+        isolate=isolate,
     )
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:

@@ -14,7 +14,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from grader.course.autograde.worker import Outcome, grade_one
+from grader.course.autograde.worker import Outcome, grade_one, isolation_available
 from grader.course.errors import CourseError
 from grader.course.progress import Progress
 from grader.course.settings import course_settings, coursedir, ensure_tools_on_path
@@ -84,6 +84,7 @@ def main(
     student: str | None = None,
     workers: int | None = None,
     engine: str | None = None,
+    isolate: bool | None = None,
 ) -> list[Outcome]:
     """Autograde the matching submissions and print a line per submission.
 
@@ -94,6 +95,9 @@ def main(
         workers: parallel nbgrader processes (default: the number of cores). On the real
             engine grading is serial: containers of two students would share one daemon.
         engine: ``sandbox`` or ``docker`` (default: ``CourseSettings.grading_engine``).
+        isolate: give each sandbox submission a network namespace of its own (default:
+            when the machine allows it). Never on the real engine, whose published ports
+            live in the host's network.
 
     Returns:
         One :class:`Outcome` per submission.
@@ -111,7 +115,14 @@ def main(
         raise CourseError(f"no submission in {where}/<student>/<assignment>/ matches")
     prepare_gradebook(root, pairs)
     workers = 1 if engine == "docker" else max(1, workers or os.cpu_count() or 1)
-    progress = Progress(len(pairs), f"grading on {engine} with {workers} worker(s)")
+    if engine == "docker":
+        isolate = False
+    elif isolate is None:
+        isolate = isolation_available()
+    elif isolate and not isolation_available():
+        raise CourseError("network isolation needs `unshare -rn` and `ip`, which fail here")
+    mode = ", isolated networks" if isolate else ""
+    progress = Progress(len(pairs), f"grading on {engine} with {workers} worker(s){mode}")
     outcomes = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [
@@ -122,6 +133,7 @@ def main(
                 student=s,
                 engine=engine,
                 timeout=settings.notebook_timeout,
+                isolate=isolate,
             )
             for a, s in pairs
         ]

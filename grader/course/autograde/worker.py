@@ -2,13 +2,18 @@
 
 The process gets ``COURSE_GRADING=1``, the grading engine and, for the sandbox, a fresh
 ``COURSE_SANDBOX_DIR`` of its own, so submissions graded side by side never see each other's
-containers. A submission that exceeds its time budget is stopped with its whole process
-group (nbgrader and the kernel it started) and reported as timed out.
+containers. On the sandbox it can also get a network namespace of its own (``unshare``):
+the sandbox's nginx containers really listen on their published host ports, so two
+students' ``-p 8080:80`` would otherwise collide, and a student's code gets no network.
+A submission that exceeds its time budget is stopped with its whole process group
+(nbgrader and the kernel it started) and reported as timed out.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,6 +51,22 @@ def grading_env(engine: str, sandbox: Path | None) -> dict[str, str]:
     return env
 
 
+ISOLATE = ["unshare", "--net", "--map-root-user", "sh", "-c", 'ip link set lo up && exec "$@"']
+"""Prefix that runs a command in a new network namespace whose loopback is up."""
+
+
+@functools.cache
+def isolation_available() -> bool:
+    """True when this machine lets the grader create network namespaces (``unshare -rn``)."""
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        return False
+    try:
+        probe = subprocess.run([*ISOLATE, "probe", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
 def _shutdown_sandbox(state: Path) -> None:
     """Stop helper processes (HTTP servers) the sandbox started for this submission."""
     try:
@@ -57,8 +78,25 @@ def _shutdown_sandbox(state: Path) -> None:
         shutdown(state)
 
 
-def grade_one(*, root: Path, assignment: str, student: str, engine: str, timeout: float) -> Outcome:
-    """Run ``nbgrader autograde ASSIGNMENT --student STUDENT --force`` under ``root``."""
+def grade_one(
+    *,
+    root: Path,
+    assignment: str,
+    student: str,
+    engine: str,
+    timeout: float,
+    isolate: bool = False,
+) -> Outcome:
+    """Run ``nbgrader autograde ASSIGNMENT --student STUDENT --force`` under ``root``.
+
+    Args:
+        root: the course root.
+        assignment: the assignment id.
+        student: the student id.
+        engine: ``sandbox`` or ``docker``.
+        timeout: seconds before the submission is stopped.
+        isolate: run in a network namespace of its own (see :data:`ISOLATE`).
+    """
     command = [
         sys.executable,
         "-m",
@@ -69,6 +107,8 @@ def grade_one(*, root: Path, assignment: str, student: str, engine: str, timeout
         student,
         "--force",
     ]
+    if isolate:
+        command = [*ISOLATE, "grade", *command]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{student}-") as scratch:
         sandbox = Path(scratch) / "sandbox" if engine == "sandbox" else None
