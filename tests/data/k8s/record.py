@@ -3,8 +3,9 @@
 Run from the repository root: ``python tests/data/k8s/record.py``. ``KUBECONFIG`` points at
 a kubeconfig whose server is a closed port (127.0.0.1:1; a missing kubeconfig would mean
 localhost:8080, where some other program may listen), so every line kubectl accepts on its
-own ends in a connection error, and every line it refuses shows its client-side verdict. The recording (argv, exit code,
-stdout, stderr) goes to corpus.json next to this script; tests replay it without kubectl.
+own ends in a connection error, and every line it refuses shows its client-side verdict.
+The recording (argv, exit code, stdout, stderr) goes to corpus.json next to this script;
+tests replay it without kubectl.
 """
 
 from __future__ import annotations
