@@ -1,4 +1,4 @@
-"""The content harness: every assignment in notebooks/ plus the ps0 fixture that proves it.
+"""The content harness: every assignment in notebooks/ plus the fixtures that prove it.
 
 An assignment is a folder of the nbgrader source tree holding one notebook of the same name.
 ``graded`` builds a throwaway course per (assignment, engine), releases it, hands in four
@@ -24,14 +24,18 @@ import pytest
 from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "data" / "course" / "notebooks" / "ps0"
+FIXTURES = REPO / "tests" / "data" / "course" / "notebooks"
 BIN = str(Path(sys.executable).parent)
 
 
 def assignment_folders() -> list[Path]:
-    """The course's assignments, then the fixture."""
-    course = sorted(p for p in (REPO / "notebooks").glob("*/") if (p / f"{p.name}.ipynb").is_file())
-    return [*course, FIXTURE]
+    """The course's assignments, then the fixtures (ps0: plain Python, ps1: %%docker)."""
+    return [
+        folder
+        for parent in (REPO / "notebooks", FIXTURES)
+        for folder in sorted(parent.glob("*/"))
+        if (folder / f"{folder.name}.ipynb").is_file()
+    ]
 
 
 ASSIGNMENTS = [pytest.param(folder, id=folder.name) for folder in assignment_folders()]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, nbgrader_meta
+
+CHECK_CALL = re.compile(r"\s*(assert\b|checks?\.(?!(reset|start|configure|summary)\()\w+\()")
+"""A line that tests the student: an assert or a grader check (not set-up or summary)."""
 
 MARKERS = {
     "BEGIN SOLUTION": "solution",
@@ -79,8 +83,7 @@ def test_every_check_is_graded(folder: Path) -> None:
     for index, cell in enumerate(load(folder).cells):
         if cell.cell_type != "code":
             continue
-        lines = cell.source.splitlines()
-        checks = any(line.startswith(("assert ", "check(", "checks.")) for line in lines)
+        checks = any(CHECK_CALL.match(line) for line in cell.source.splitlines())
         if checks and not nbgrader_meta(cell).get("grade"):
             ungraded.append(index)
     assert not ungraded, f"cells that test the student but score nothing: {ungraded}"

@@ -1,8 +1,9 @@
 """Grade one submission in its own ``nbgrader autograde`` process, on a private sandbox.
 
-The process gets ``COURSE_GRADING=1``, the grading engine and, for the sandbox, a fresh
-``COURSE_SANDBOX_DIR`` of its own, so submissions graded side by side never see each other's
-containers. On the sandbox it can also get a network namespace of its own (``unshare``):
+The process gets ``COURSE_GRADING=1``, the grading engine and a fresh ``COURSE_SANDBOX_DIR``
+of its own (the sandbox's state, and on both engines the command history and exercise
+markers the checks read), so submissions graded side by side never see each other's
+containers or commands. On the sandbox it can also get a network namespace of its own (``unshare``):
 the sandbox's nginx containers really listen on their published host ports, so two
 students' ``-p 8080:80`` would otherwise collide, and a student's code gets no network.
 A submission that exceeds its time budget is stopped with its whole process group
@@ -39,14 +40,13 @@ class Outcome:
     timed_out: bool = False
 
 
-def grading_env(engine: str, sandbox: Path | None) -> dict[str, str]:
+def grading_env(engine: str, state: Path) -> dict[str, str]:
     """The environment of one grading process."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([bin_dir(), env.get("PATH", "")])
     env["COURSE_GRADING"] = "1"
     env["COURSE_ENGINE"] = engine
-    if sandbox is not None:
-        env["COURSE_SANDBOX_DIR"] = str(sandbox)
+    env["COURSE_SANDBOX_DIR"] = str(state)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
 
@@ -111,13 +111,12 @@ def grade_one(
         command = [*ISOLATE, "grade", *command]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{student}-") as scratch:
-        sandbox = Path(scratch) / "sandbox" if engine == "sandbox" else None
-        if sandbox is not None:
-            sandbox.mkdir()
+        state = Path(scratch) / "state"
+        state.mkdir()
         process = subprocess.Popen(
             command,
             cwd=root,
-            env=grading_env(engine, sandbox),
+            env=grading_env(engine, state),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -131,8 +130,8 @@ def grade_one(
             log, _ = process.communicate()
             timed_out = True
         finally:
-            if sandbox is not None:
-                _shutdown_sandbox(sandbox)
+            if engine == "sandbox":
+                _shutdown_sandbox(state)
     ok = not timed_out and process.returncode == 0
     if timed_out:
         log += f"\nstopped: grading took longer than {timeout:.0f} s"
