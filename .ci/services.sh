@@ -8,7 +8,8 @@
 #                               # and unmount what dockerd left mounted under DIR
 #
 # REGISTRY_ADDR (default 127.0.0.1:5000) moves the registry when that port is taken;
-# DOCKERD_ARGS adds dockerd flags (beside another daemon: "--bridge=none --iptables=false").
+# DOCKERD_ARGS adds dockerd flags. Run one daemon per machine: a second dockerd shares
+# docker0 and iptables with the first (and with --bridge=none deletes docker0 under it).
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }

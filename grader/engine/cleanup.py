@@ -1,0 +1,103 @@
+"""Reset the course's state on an engine: remove what the course made, and nothing else.
+
+Only objects labelled ``course=docker-k8s`` (:data:`grader.LABEL`) are touched, so a
+student's own containers, volumes, networks and images on the same daemon survive a reset:
+``course reset`` and the notebooks' reset helper both call :func:`reset`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader import LABEL
+from grader.engine.api import EngineAPI
+from grader.engine.errors import EngineError, NotFound
+
+LABEL_FILTER = {"label": [LABEL]}
+
+
+@dataclass
+class ResetSummary:
+    """What :func:`reset` removed, by kind, and what it had to keep (with the reason)."""
+
+    containers: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """"kind name: daemon's reason" for labelled objects the daemon refused to remove."""
+
+    def __str__(self) -> str:
+        """One line per kind, e.g. ``removed 2 containers: web, db``."""
+        lines = []
+        for kind in ("containers", "volumes", "networks", "images"):
+            names = getattr(self, kind)
+            lines.append(f"removed {len(names)} {kind}" + (": " + ", ".join(names) if names else ""))
+        lines += [f"kept {item}" for item in self.kept]
+        return "\n".join(lines)
+
+
+def _remove_containers(engine: EngineAPI, summary: ResetSummary) -> None:
+    for container in engine.containers(all=True, filters=LABEL_FILTER):
+        name = (container.get("Names") or ["/" + container["Id"][:12]])[0].lstrip("/")
+        try:
+            engine.remove_container(container["Id"], force=True)
+        except NotFound:
+            continue  # removed meanwhile (e.g. started with --rm)
+        except EngineError as error:
+            summary.kept.append(f"container {name}: {error.explanation}")
+            continue
+        summary.containers.append(name)
+
+
+def _remove_volumes(engine: EngineAPI, summary: ResetSummary) -> None:
+    for volume in engine.volumes(filters=LABEL_FILTER).get("Volumes") or []:
+        try:
+            engine.remove_volume(volume["Name"])
+        except NotFound:
+            continue
+        except EngineError as error:
+            summary.kept.append(f"volume {volume['Name']}: {error.explanation}")
+            continue
+        summary.volumes.append(volume["Name"])
+
+
+def _remove_networks(engine: EngineAPI, summary: ResetSummary) -> None:
+    for network in engine.networks(filters=LABEL_FILTER):
+        try:
+            engine.remove_network(network["Id"])
+        except NotFound:
+            continue
+        except EngineError as error:
+            summary.kept.append(f"network {network['Name']}: {error.explanation}")
+            continue
+        summary.networks.append(network["Name"])
+
+
+def _remove_images(engine: EngineAPI, summary: ResetSummary) -> None:
+    for image in engine.images(filters=LABEL_FILTER):
+        references = [tag for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]
+        for reference in references or [image["Id"]]:
+            try:
+                engine.remove_image(reference)
+            except NotFound:
+                continue
+            except EngineError as error:
+                summary.kept.append(f"image {reference}: {error.explanation}")
+                continue
+            summary.images.append(reference)
+
+
+def reset(engine: EngineAPI) -> ResetSummary:
+    """Remove every labelled course object from ``engine``; never an unlabelled one.
+
+    Containers go first (force-removed, running or not), then volumes and networks they
+    no longer hold, then images the course built. Objects the daemon refuses to remove
+    (an image an unlabelled container still uses) are listed in ``kept``.
+    """
+    summary = ResetSummary()
+    _remove_containers(engine, summary)
+    _remove_volumes(engine, summary)
+    _remove_networks(engine, summary)
+    _remove_images(engine, summary)
+    return summary

@@ -1,0 +1,325 @@
+"""The real Docker Engine behind the Engine API: docker-py's APIClient plus the course's rules.
+
+:class:`RealEngine` *is* a ``docker.APIClient`` (same calls, same JSON), with four changes:
+
+- every object it creates (container, volume, network, built image) carries the label
+  ``course=docker-k8s`` (:data:`grader.LABEL`), so cleanup and grading touch only those;
+- in grading mode it refuses unsafe containers (:mod:`grader.engine.safety`);
+- ``docker.errors`` become :mod:`grader.engine.errors` (explanation = the daemon's text),
+  so nothing above the engine imports the docker SDK;
+- calls the protocol shapes differently from docker-py are adapted: streaming calls return
+  decoded items, ``logs`` yields ``(stream, line)`` pairs, ``exec_run`` composes
+  ``exec_create``/``exec_start``/``exec_inspect``, ``get_archive`` returns bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any, TypeVar
+
+import docker
+import docker.errors
+import requests
+import requests.exceptions
+from docker.utils.socket import STDERR, STDOUT
+
+from grader import LABEL
+from grader.engine import errors
+from grader.engine.api import JSON, EngineAPI
+from grader.engine.safety import refuse_unsafe_host_config
+
+API_VERSION = "1.41"
+"""Engine API version spoken: dockerd 20.10's, which Docker 28 daemons still accept."""
+
+LABEL_KEY, _, LABEL_VALUE = LABEL.partition("=")
+
+T = TypeVar("T")
+
+
+def translate(error: Exception, host: str | None = None) -> errors.EngineError:
+    """The course's error for a docker SDK / connection error (explanation = daemon text).
+
+    ``host`` is the daemon address, named (as Docker's CLI does) when it cannot be reached.
+    """
+    if isinstance(error, errors.EngineError):
+        return error
+    if isinstance(error, docker.errors.APIError):
+        explanation = error.explanation
+        if isinstance(explanation, bytes):
+            explanation = explanation.decode("utf-8", "replace")
+        text = str(explanation or error).strip()
+        status = error.status_code or 500
+        if isinstance(error, docker.errors.ImageNotFound):
+            return errors.ImageNotFound(text)
+        if status == 404:
+            return errors.NotFound(text)
+        if status == 409:
+            return errors.Conflict(text)
+        if status == 400:
+            return errors.InvalidArgument(text)
+        return errors.EngineError(text, status)
+    if isinstance(error, requests.exceptions.ConnectionError | ConnectionError):
+        where = f" at {host}" if host else ""
+        return errors.EngineUnavailable(
+            f"Cannot connect to the Docker daemon{where}. Is the docker daemon running?"
+        )
+    return errors.EngineError(str(error))
+
+
+_FAILURES = (docker.errors.DockerException, requests.exceptions.RequestException, OSError)
+
+
+def _translated_iter(items: Iterator[T], host: str | None) -> Iterator[T]:
+    try:
+        yield from items
+    except _FAILURES as error:
+        raise translate(error, host) from error
+
+
+def _translated(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap an API method so SDK errors (raised now or while iterating) become ours."""
+
+    @functools.wraps(method)
+    def wrapper(self: RealEngine, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = method(self, *args, **kwargs)
+        except _FAILURES as error:
+            raise translate(error, self.docker_host) from error
+        if inspect.isgenerator(result):
+            return _translated_iter(result, self.docker_host)
+        return result
+
+    return wrapper
+
+
+def with_course_label(labels: dict[str, str] | list[str] | None) -> dict[str, str]:
+    """``labels`` (dict, or list of keys as docker-py allows) plus ``course=docker-k8s``."""
+    if isinstance(labels, list):
+        merged = dict.fromkeys(labels, "")
+    else:
+        merged = dict(labels or {})
+    merged[LABEL_KEY] = LABEL_VALUE
+    return merged
+
+
+def _timestamp(value: Any) -> str | None:
+    """A logs ``since``/``until`` value as the API wants it (Unix seconds as text)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return f"{value.timestamp():.9f}"
+    if isinstance(value, int | float):
+        return f"{value:.9f}" if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def _frames(response: requests.Response, tty: bool) -> Iterator[tuple[int, bytes]]:
+    """(stream id, data) from a logs response: raw bytes for a TTY, else Docker's frames."""
+    if tty:
+        for chunk in response.iter_content(chunk_size=None):
+            yield STDOUT, chunk
+        return
+    while True:
+        header = response.raw.read(8)
+        if len(header) < 8:
+            return
+        length = int.from_bytes(header[4:8], "big")
+        yield header[0], response.raw.read(length) if length else b""
+
+
+class RealEngine(docker.APIClient):
+    """The Engine API on a real Docker daemon (see the module docstring for what differs)."""
+
+    kind = "docker"
+
+    def __init__(self, base_url: str, timeout: int = 120) -> None:
+        super().__init__(base_url=base_url, version=API_VERSION, timeout=timeout)
+        self.docker_host = base_url
+
+    # -- system -------------------------------------------------------------------------------
+    def ping(self) -> bool:
+        """True when the daemon answers ``/_ping``."""
+        try:
+            return bool(super().ping())
+        except _FAILURES:
+            return False
+
+    # -- creating objects: the course label and the grading rules --------------------------
+    def create_container(
+        self, image: str, command: list[str] | str | None = None, **kwargs: Any
+    ) -> JSON:
+        """docker-py's create_container, labelled and checked against the grading rules."""
+        refuse_unsafe_host_config(kwargs.get("host_config"))
+        kwargs["labels"] = with_course_label(kwargs.get("labels"))
+        return super().create_container(image, command, **kwargs)
+
+    def create_volume(
+        self,
+        name: str | None = None,
+        driver: str | None = None,
+        driver_opts: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> JSON:
+        """``POST /volumes/create`` with the course label."""
+        return super().create_volume(name, driver, driver_opts, with_course_label(labels))
+
+    def create_network(
+        self,
+        name: str,
+        driver: str | None = None,
+        labels: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> JSON:
+        """``POST /networks/create`` with the course label."""
+        return super().create_network(
+            name, driver=driver, labels=with_course_label(labels), **kwargs
+        )
+
+    def build(  # type: ignore[override]
+        self,
+        path: str,
+        tag: str | list[str] | None = None,
+        dockerfile: str | None = None,
+        nocache: bool = False,
+        buildargs: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Iterator[JSON]:
+        """Classic-builder ``POST /build`` of a folder, labelled; yields decoded items.
+
+        Extra tags (when ``tag`` is a list) are applied after a successful build.
+        """
+        tags = [tag] if isinstance(tag, str) else list(tag or [])
+        image_id = ""
+        for item in super().build(
+            path=path,
+            tag=tags[0] if tags else None,
+            dockerfile=dockerfile,
+            nocache=nocache,
+            buildargs=buildargs,
+            labels=with_course_label(labels),
+            rm=True,
+            decode=True,
+        ):
+            image_id = item.get("aux", {}).get("ID", image_id)
+            yield item
+        if image_id:
+            for extra in tags[1:]:
+                repository, _, version = extra.rpartition(":")
+                if not repository or "/" in version:
+                    repository, version = extra, "latest"
+                super().tag(image_id, repository, version, force=True)
+
+    # -- streaming endpoints: decoded items ------------------------------------------------
+    def pull(  # type: ignore[override]
+        self,
+        repository: str,
+        tag: str | None = None,
+        all_tags: bool = False,
+        platform: str | None = None,
+    ) -> Iterator[JSON]:
+        """``POST /images/create``: progress items as dicts."""
+        yield from super().pull(
+            repository, tag=tag, all_tags=all_tags, platform=platform, stream=True, decode=True
+        )
+
+    def push(self, repository: str, tag: str | None = None) -> Iterator[JSON]:  # type: ignore[override]
+        """``POST /images/{name}/push``: progress items as dicts ({"error": ...} on failure)."""
+        yield from super().push(repository, tag=tag, stream=True, decode=True)
+
+    def logs(  # type: ignore[override]
+        self,
+        container: str,
+        stdout: bool = True,
+        stderr: bool = True,
+        timestamps: bool = False,
+        tail: str | int = "all",
+        since: Any = None,
+        until: Any = None,
+        follow: bool = False,
+    ) -> Iterator[tuple[str, bytes]]:
+        """``GET /containers/{id}/logs`` as ``("stdout"|"stderr", line)`` pairs.
+
+        Each line keeps its newline; ``since``/``until`` take a datetime, Unix seconds or
+        the API's own text form.
+        """
+        params: dict[str, Any] = {
+            "stdout": int(stdout),
+            "stderr": int(stderr),
+            "timestamps": int(timestamps),
+            "follow": int(follow),
+            "tail": str(tail),
+        }
+        for key, value in (("since", since), ("until", until)):
+            if value is not None:
+                params[key] = _timestamp(value)
+        tty = bool(self.inspect_container(container)["Config"].get("Tty"))
+        response = self._get(
+            self._url("/containers/{0}/logs", container), params=params, stream=True
+        )
+        self._raise_for_status(response)
+        pending = {"stdout": b"", "stderr": b""}
+        for stream_id, data in _frames(response, tty):
+            name = "stderr" if stream_id == STDERR else "stdout"
+            pending[name] += data
+            *lines, pending[name] = pending[name].split(b"\n")
+            for line in lines:
+                yield name, line + b"\n"
+        for name, rest in pending.items():
+            if rest:
+                yield name, rest
+
+    # -- composed calls ------------------------------------------------------------------------
+    def exec_run(
+        self,
+        container: str,
+        cmd: list[str],
+        user: str = "",
+        environment: list[str] | None = None,
+        workdir: str | None = None,
+        tty: bool = False,
+        stdin: bool = False,
+        detach: bool = False,
+    ) -> tuple[int | None, bytes, bytes]:
+        """exec_create + exec_start + exec_inspect: (exit code, stdout, stderr).
+
+        A command that cannot start (``executable file not found``) gives the daemon's
+        ``OCI runtime exec failed: ...`` line on stderr and exit code 126, as Docker's CLI.
+        """
+        created = self.exec_create(
+            container, cmd, stdin=stdin, tty=tty, user=user,
+            environment=environment, workdir=workdir,
+        )  # fmt: skip
+        exec_id = created["Id"]
+        if detach:
+            self.exec_start(exec_id, detach=True, tty=tty)
+            return None, b"", b""
+        try:
+            out, err = self.exec_start(exec_id, tty=tty, demux=True)
+        except errors.EngineError as error:  # newer daemons refuse the start itself
+            if "executable file not found" not in error.explanation:
+                raise
+            return 126, b"", (error.explanation + "\n").encode()
+        out, err = out or b"", err or b""
+        code = self.exec_inspect(exec_id).get("ExitCode")
+        if code == 126 and out.startswith(b"OCI runtime exec failed") and not err:
+            out, err = b"", out.replace(b"\r\n", b"\n")
+        return code, out, err
+
+    def get_archive(self, container: str, path: str) -> tuple[bytes, JSON]:  # type: ignore[override]
+        """``GET /containers/{id}/archive``: (the whole tar as bytes, stat)."""
+        chunks, stat = super().get_archive(container, path)
+        return b"".join(chunks), stat
+
+    def stats(self, container: str, stream: bool = False) -> JSON:  # type: ignore[override]
+        """``GET /containers/{id}/stats?stream=false``: one sample."""
+        return super().stats(container, stream=False)
+
+
+for _name, _member in vars(EngineAPI).items():
+    if not _name.startswith("_") and callable(_member) and _name != "ping":
+        setattr(RealEngine, _name, _translated(getattr(RealEngine, _name)))
+for _name in ("exec_create", "exec_start", "exec_inspect"):
+    setattr(RealEngine, _name, _translated(getattr(RealEngine, _name)))

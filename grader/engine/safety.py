@@ -1,0 +1,163 @@
+"""What the course refuses to run while grading, whichever engine or CLI runs it.
+
+Grading mode (``COURSE_GRADING=1``, set by ``course autograde``) runs students' cells
+unattended, so a cell must not be able to take over the grading machine. Refused then:
+
+- ``--privileged`` (a privileged container can do anything the host's root can);
+- any bind of the Docker socket (``/var/run/docker.sock``, ``/run/docker.sock`` or any path
+  ending in ``docker.sock``): whoever holds it controls the daemon, hence the host;
+- binds of ``/`` or of a system folder (``/etc``, ``/proc``, ``/sys``, ``/dev``, ``/boot``,
+  ``/root``, ``/var/lib/docker`` ...), or of anything inside one.
+
+Both engines call :func:`refuse_unsafe_host_config` before creating a container; the real
+CLI pass-through calls :func:`refuse_unsafe_argv` before running ``docker``.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from grader.engine.errors import GradingRefused
+
+SYSTEM_FOLDERS = (
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/usr",
+    "/var/lib/containerd",
+    "/var/lib/docker",
+    "/var/run",
+)
+"""Host folders (and everything inside them) that no graded container may bind."""
+
+DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+
+CONTAINER_COMMANDS = frozenset({"container run", "container create"})
+
+
+def grading_mode() -> bool:
+    """True when ``COURSE_GRADING`` is set to a true value (1, true, yes)."""
+    return os.environ.get("COURSE_GRADING", "").strip().lower() in {"1", "true", "yes"}
+
+
+def bind_problem(source: str) -> str | None:
+    """Why binding host path ``source`` is refused while grading, or None when it is fine."""
+    path = posixpath.normpath(source) if source.startswith("/") else source
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    if path in DOCKER_SOCKETS or path.endswith("docker.sock"):
+        return (
+            f"binding the Docker socket ({source}) is refused while grading: "
+            "whoever holds the socket controls the Docker daemon and the whole host"
+        )
+    if path == "/":
+        return (
+            "binding the host's root folder / is refused while grading: "
+            "the container would see and change every file of the grading machine"
+        )
+    for folder in SYSTEM_FOLDERS:
+        if path == folder or path.startswith(folder + "/"):
+            return (
+                f"binding the system folder {source} is refused while grading: "
+                "mount a folder of your own (for example ./site) instead"
+            )
+    return None
+
+
+PRIVILEGED_PROBLEM = (
+    "--privileged is refused while grading: a privileged container has every capability "
+    "and device of the host, so it could take over the grading machine"
+)
+
+
+def _bind_sources(binds: Iterable[str]) -> list[str]:
+    """Host paths of ``-v``/Binds entries ``SRC:DST[:MODE]`` (named volumes are skipped)."""
+    sources = []
+    for bind in binds:
+        source = bind.split(":", 1)[0] if ":" in bind else ""
+        if source.startswith("/"):
+            sources.append(source)
+    return sources
+
+
+def _mount_source(mount: str) -> str | None:
+    """The host path of a ``--mount type=bind,source=...`` value, else None."""
+    fields: dict[str, str] = {}
+    for part in mount.split(","):
+        key, _, value = part.partition("=")
+        fields[key.strip().lower()] = value.strip().strip('"')
+    if fields.get("type", "volume") != "bind":
+        return None
+    return fields.get("source") or fields.get("src")
+
+
+def refuse_unsafe_host_config(
+    host_config: Mapping[str, Any] | None, *, grading: bool | None = None
+) -> None:
+    """Raise :class:`GradingRefused` when a HostConfig is unsafe to run while grading.
+
+    Args:
+        host_config: The HostConfig JSON (``Privileged``, ``Binds``, ``Mounts``).
+        grading: Check as in grading mode; default :func:`grading_mode`. Outside grading
+            mode nothing is refused.
+
+    Raises:
+        GradingRefused: With the reason, in words a student can act on.
+    """
+    if not host_config or not (grading_mode() if grading is None else grading):
+        return
+    if host_config.get("Privileged"):
+        raise GradingRefused(PRIVILEGED_PROBLEM)
+    sources = _bind_sources(host_config.get("Binds") or [])
+    for mount in host_config.get("Mounts") or []:
+        if str(mount.get("Type", "volume")).lower() == "bind" and mount.get("Source"):
+            sources.append(str(mount["Source"]))
+    for source in sources:
+        problem = bind_problem(source)
+        if problem:
+            raise GradingRefused(problem)
+
+
+def refuse_unsafe_argv(argv: list[str], *, grading: bool | None = None) -> None:
+    """Raise :class:`GradingRefused` when a docker command line is unsafe while grading.
+
+    ``argv`` is what follows ``docker``. Lines Docker's own grammar rejects are left to
+    the CLI (it prints its own error); only ``run``/``create`` (any alias) can be unsafe.
+
+    Raises:
+        GradingRefused: With the reason, in words a student can act on.
+    """
+    if not (grading_mode() if grading is None else grading):
+        return
+    from grader.commands.model import DockerCLIError
+    from grader.commands.parser import parse_argv
+
+    try:
+        command = parse_argv(argv)
+    except DockerCLIError:
+        return
+    if command.name not in CONTAINER_COMMANDS:
+        return
+    mounts = []
+    for mount in command.option("mount", []):
+        source = _mount_source(mount)
+        if source:
+            mounts.append({"Type": "bind", "Source": source})
+    host_config = {
+        "Privileged": bool(command.option("privileged", False)),
+        "Binds": list(command.option("volume", [])),
+        "Mounts": mounts,
+    }
+    refuse_unsafe_host_config(host_config, grading=True)
