@@ -32,7 +32,8 @@ class ResetSummary:
         lines = []
         for kind in ("containers", "volumes", "networks", "images"):
             names = getattr(self, kind)
-            lines.append(f"removed {len(names)} {kind}" + (": " + ", ".join(names) if names else ""))
+            listed = ": " + ", ".join(names) if names else ""
+            lines.append(f"removed {len(names)} {kind}{listed}")
         lines += [f"kept {item}" for item in self.kept]
         return "\n".join(lines)
 
