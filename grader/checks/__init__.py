@@ -20,13 +20,14 @@ from grader.checks.images import image
 from grader.checks.mounts import mount
 from grader.checks.output import output
 from grader.checks.progress import passed, summary
-from grader.checks.reset import reset
+from grader.checks.reset import configure, reset
 from grader.checks.routes import command, ran
 from grader.checks.web import http
 
 __all__ = [
     "CheckFailed",
     "command",
+    "configure",
     "container",
     "fail",
     "http",

@@ -53,6 +53,7 @@ def output(
     same_as: str | None = None,
     expected: str | Callable[[EngineAPI], str] | None = None,
     contains: str | Sequence[str] | None = None,
+    lines: int | None = None,
     hint: str = "",
 ) -> str:
     """Check what the student's latest ``name`` command prints now.
@@ -64,6 +65,7 @@ def output(
             spaces and blank lines aside). Keep it in a hidden test: messages never show it.
         expected: the expected text, or a function of the engine that computes it.
         contains: text (or texts) the output must contain.
+        lines: how many lines the output must have (blank lines at the end aside).
         hint: replaces the default hint of the first failure.
 
     Returns:
@@ -83,6 +85,13 @@ def output(
         raise fail(
             f"{shown} does not print what the exercise asks for",
             expected=_difference(got, want),
+            found=_excerpt(got),
+            hint=hint or "compare your output with the exercise's description",
+        )
+    if lines is not None and len(got) != lines:
+        raise fail(
+            f"{shown} does not print what the exercise asks for",
+            expected=f"{lines} line{'s' if lines != 1 else ''}",
             found=_excerpt(got),
             hint=hint or "compare your output with the exercise's description",
         )

@@ -1,20 +1,77 @@
 """Put the engine back to a notebook's start state so a student can retry an exercise.
 
-On a real daemon only the course's labelled containers (and, when asked, volumes) are
-removed; on the sandbox everything in its state is the course's. Then the exercise's
-set-up commands run and the exercise's start is stamped (see ``grader.checks.exercises``).
+On the sandbox everything in its state is the course's, so a reset removes every container.
+On a real daemon only the course's labelled objects are candidates, and a notebook narrows
+them further with :func:`configure` (the container names, volumes and host ports it uses):
+several notebooks, terminals or test runs can share one daemon without a reset in one of
+them removing the containers of another. Then the exercise's set-up commands run and its
+start is stamped (see ``grader.checks.exercises``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from grader.checks.exercises import start
 from grader.checks.failure import fail
 from grader.checks.refs import normalize_image
 from grader.checks.runner import run
-from grader.checks.state import course_filters, engine, list_containers
+from grader.checks.state import container_name, course_filters, engine, list_containers
+from grader.engine.api import JSON, EngineAPI
 from grader.engine.errors import EngineError, NotFound
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a notebook owns on a real daemon (empty: every course-labelled object)."""
+
+    containers: frozenset[str] = frozenset()
+    volumes: frozenset[str] = frozenset()
+    ports: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.containers or self.volumes or self.ports)
+
+
+_scope = Scope()
+
+
+def configure(
+    *, containers: Iterable[str] = (), volumes: Iterable[str] = (), ports: Iterable[int] = ()
+) -> None:
+    """Declare the containers, volumes and host ports this notebook's exercises use.
+
+    On a real daemon a reset then removes only course containers with one of these names
+    or publishing one of these ports, and only these volumes. The sandbox ignores it.
+    """
+    global _scope
+    _scope = Scope(frozenset(containers), frozenset(volumes), frozenset(int(p) for p in ports))
+
+
+def _owned(api: EngineAPI, summary: JSON) -> bool:
+    if api.kind != "docker" or not _scope:
+        return True
+    if container_name(summary) in _scope.containers:
+        return True
+    if any(item.get("PublicPort") in _scope.ports for item in summary.get("Ports") or []):
+        return True
+    return _binds_scope_port(api, summary)
+
+
+def _binds_scope_port(api: EngineAPI, summary: JSON) -> bool:
+    """A stopped container lists no ports: its configured bindings still hold them."""
+    if not _scope.ports or summary.get("State") == "running":
+        return False
+    try:
+        bound = (api.inspect_container(summary["Id"]).get("HostConfig") or {}).get("PortBindings")
+    except NotFound:
+        return False
+    return any(
+        str((host or {}).get("HostPort")) in {str(port) for port in _scope.ports}
+        for hosts in (bound or {}).values()
+        for host in hosts or []
+    )
 
 
 def reset(
@@ -32,12 +89,15 @@ def reset(
         setup: docker command lines that build the exercise's starting point; their output
             is shown, like any cell's.
         images: image references the exercise creates (e.g. a tag) to remove first.
-        volumes: also remove the course's volumes.
+        volumes: also remove the course's volumes (those :func:`configure` named, on a real
+            daemon).
         quiet: print nothing when all went well.
     """
     api = engine()
     removed = 0
     for item in list_containers(api):
+        if not _owned(api, item):
+            continue
         try:
             api.remove_container(item["Id"], v=True, force=True)
             removed += 1
@@ -53,12 +113,7 @@ def reset(
         except EngineError as error:
             raise fail(f"the reset could not remove {ref}", found=error.explanation) from None
     if volumes:
-        listed = (api.volumes(filters=course_filters(api)) or {}).get("Volumes") or []
-        for volume in listed:
-            try:
-                api.remove_volume(volume["Name"], force=True)
-            except EngineError:
-                continue
+        _remove_volumes(api)
     if setup:
         result = run(setup, source="setup")
         print(result.stdout, end="")
@@ -70,3 +125,14 @@ def reset(
         noun = "container" if removed == 1 else "containers"
         where = f" for {exercise}" if exercise else ""
         print(f"Ready{where}: removed {removed} {noun}.")
+
+
+def _remove_volumes(api: EngineAPI) -> None:
+    listed = (api.volumes(filters=course_filters(api)) or {}).get("Volumes") or []
+    for volume in listed:
+        if api.kind == "docker" and _scope and volume["Name"] not in _scope.volumes:
+            continue
+        try:
+            api.remove_volume(volume["Name"], force=True)
+        except EngineError:
+            continue

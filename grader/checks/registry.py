@@ -1,0 +1,179 @@
+"""Checks about registries: a tag is in the registry, pushed from the right local image, and
+a ``docker rmi`` + ``docker pull`` round trip gives back the very same image.
+
+The course's registry listens on ``127.0.0.1:5000``: Debian's ``docker-registry`` next to a
+real daemon, the sandbox's embedded registry otherwise. Its content is read the way any
+client reads a registry, ``GET /v2/<name>/tags/list``; on the sandbox through the engine
+(its HTTP server may not own the port when a real registry runs on the same machine).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from grader.checks.failure import fail
+from grader.checks.progress import passed
+from grader.checks.state import engine
+from grader.engine.api import JSON
+from grader.engine.errors import EngineError, NotFound
+
+REGISTRY = "127.0.0.1:5000"
+"""The course's registry."""
+
+
+class RegistryUnreachable(OSError):
+    """No registry answers at the address."""
+
+
+def list_tags(repository: str, host: str = REGISTRY, api: Any = None) -> list[str] | None:
+    """The tags of ``repository`` in the registry at ``host``; None when it has none.
+
+    Raises:
+        RegistryUnreachable: nothing answers at ``host``.
+    """
+    api = api or engine()
+    if api.kind == "sandbox":
+        return api.registry_tags(repository, host)
+    status, body = _get(host, f"/v2/{repository}/tags/list")
+    if status == 404:
+        return None
+    return sorted(body.get("tags") or []) or None
+
+
+def list_repositories(host: str = REGISTRY, api: Any = None) -> list[str]:
+    """The repositories in the registry at ``host`` (``GET /v2/_catalog``).
+
+    Raises:
+        RegistryUnreachable: nothing answers at ``host``.
+    """
+    api = api or engine()
+    if api.kind == "sandbox":
+        return api.registry_catalog(host)
+    _, body = _get(host, "/v2/_catalog")
+    return sorted(body.get("repositories") or [])
+
+
+def _get(host: str, path: str) -> tuple[int, JSON]:
+    url = f"http://{host}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+    except (urllib.error.URLError, OSError) as error:
+        raise RegistryUnreachable(f"no registry answers at {host}: {error}") from None
+
+
+def _split(ref: str) -> tuple[str, str, str]:
+    """``127.0.0.1:5000/website:1`` -> (host, "website", "1")."""
+    host, _, rest = ref.partition("/")
+    name, _, tag = rest.rpartition(":") if ":" in rest else (rest, "", "latest")
+    return host, name, tag or "latest"
+
+
+def registry_tag(ref: str, *, same_as: str | None = None, hint: str = "") -> list[str]:
+    """Check that the registry holds ``ref`` (``127.0.0.1:5000/website:1``).
+
+    Args:
+        ref: the full reference, registry host first.
+        same_as: a local image (``website:1``) the pushed tag must have been pushed from.
+        hint: replaces the default hint of the first failure.
+
+    Returns:
+        Every tag of the repository in the registry.
+    """
+    host, name, tag = _split(ref)
+    try:
+        tags = list_tags(name, host)
+    except RegistryUnreachable as error:
+        raise fail(
+            f"no registry answers at {host}",
+            found=str(error),
+            hint=hint or "the course's registry runs at 127.0.0.1:5000; ask for help if it is down",
+        ) from None
+    if not tags or tag not in tags:
+        found = f"{name} has tags {', '.join(tags)}" if tags else f"no repository {name} yet"
+        raise fail(
+            f"the registry at {host} has no {name}:{tag}",
+            expected=f"{name}:{tag} listed by GET /v2/{name}/tags/list",
+            found=found,
+            hint=hint
+            or "a push sends an image under a name that starts with the registry's address; "
+            "docker images shows which names you have",
+        )
+    if same_as is not None:
+        _pushed_from(ref, host, name, same_as, hint)
+    passed(f"the registry at {host} holds {name}:{tag}")
+    return tags
+
+
+def _pushed_from(ref: str, host: str, name: str, local: str, hint: str) -> None:
+    """The local image ``local`` carries the digest of ``host/name`` (Docker adds it on push)."""
+    api = engine()
+    try:
+        info = api.inspect_image(local)
+    except NotFound:
+        raise fail(
+            f"there is no local image {local} to compare with",
+            hint=hint or "build or tag it first",
+        ) from None
+    digests = [d for d in info.get("RepoDigests") or [] if d.startswith(f"{host}/{name}@")]
+    try:
+        pushed = api.inspect_image(ref)
+    except NotFound:
+        pushed = None
+    if not digests and (pushed is None or pushed.get("Id") != info.get("Id")):
+        raise fail(
+            f"{ref} in the registry was not pushed from {local}",
+            expected=f"the image {local} (id {str(info.get('Id'))[7:19]}) pushed as {ref}",
+            found="the local image has no digest from that repository",
+            hint=hint or "docker tag gives an image a second name; then push that name",
+        )
+
+
+def round_trip(ref: str, *, hint: str = "") -> str:
+    """Remove ``ref`` locally, pull it back from its registry, and compare image ids.
+
+    An image's id is the digest of its configuration, so a faithful registry gives back
+    exactly the image that was pushed.
+
+    Returns:
+        The image id.
+    """
+    api = engine()
+    try:
+        before = api.inspect_image(ref)["Id"]
+    except NotFound:
+        raise fail(
+            f"there is no local image {ref}",
+            hint=hint or "the round trip starts from an image tagged with the registry's name",
+        ) from None
+    registry_tag(ref, hint=hint)
+    try:
+        api.remove_image(ref)
+        for _ in api.pull(*_repo_tag(ref)):
+            pass
+        after = api.inspect_image(ref)["Id"]
+    except EngineError as error:
+        raise fail(
+            f"removing and pulling {ref} back failed",
+            found=error.explanation,
+            hint=hint or "docker pull needs the registry to be reachable",
+        ) from None
+    if after != before:
+        raise fail(
+            f"pulling {ref} back gave a different image",
+            expected=f"image id {before[7:19]}",
+            found=f"image id {after[7:19]}",
+            hint=hint or "was the tag pushed again from another image after your push?",
+        )
+    passed(f"{ref} survives docker rmi + docker pull with the same image id {before[7:19]}")
+    return after
+
+
+def _repo_tag(ref: str) -> tuple[str, str]:
+    host, name, tag = _split(ref)
+    return f"{host}/{name}", tag
