@@ -23,6 +23,7 @@ from typing import Any
 
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.table import COMMANDS, GLOBAL_FLAGS, GROUPS
+from grader.commands.validate import validate
 from grader.commands.values import ValueProblem, convert
 
 REPEATABLE_TYPES = frozenset({"list", "filter", "strings", "map", "ulimit", "mount", "network"})
@@ -40,10 +41,25 @@ _HIDDEN = {
         ("net-alias", "", "list"),
     ),
 }
-_STORED_AS = {"dns-opt": "dns-option", "net": "network", "net-alias": "network-alias"}
+_HIDDEN["container stop"] = _HIDDEN["container restart"] = (("time", "", "int"),)
+_HIDDEN["volume create"] = (("name", "", "string"),)
+_STORED_AS = {
+    "dns-opt": "dns-option",
+    "net": "network",
+    "net-alias": "network-alias",
+    "time": "timeout",
+}
 
 DOCKER_VERSION = "Docker version 28.2.2, build e6534b4"
 """What ``docker --version`` prints for the client this grammar follows."""
+
+LEGACY_BUILDER_WARNING = (
+    "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n"
+    "            Install the buildx component to build images with BuildKit:\n"
+    "            https://docs.docker.com/go/buildx/\n"
+)
+"""What Docker 28 without buildx prints on stderr before anything else for every ``build``
+(``docker build``, ``image build``, ``builder build``, even ``--help``), then a blank line."""
 
 
 @dataclass(frozen=True)
@@ -223,13 +239,18 @@ def _arg_count_error(path: str, spec: CommandSpec, count: int) -> DockerCLIError
         text = f"docker: 'docker {path}' requires {low} {plural(low)}"
     elif low == 0:
         text = f"docker: 'docker {path}' requires at most {high} {plural(high)}"
+        hint = f"S{hint}"  # sic: Docker 28.2's RequiresMaxArgs prints "SRun"
     else:
         text = f"docker: 'docker {path}' requires at least {low} and at most {high} {plural(high)}"
     return DockerCLIError(f"{text}\n\nUsage:  {use_line}\n\n{hint}", 1)
 
 
 def _root_error(text: str) -> DockerCLIError:
-    return DockerCLIError(f"{text}\nSee 'docker --help'.", 125)
+    return DockerCLIError(
+        f"{text}\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\n"
+        "Run 'docker --help' for more information",
+        125,
+    )
 
 
 def _split_globals(argv: list[str]) -> tuple[dict[str, Any], list[str]]:
@@ -279,7 +300,7 @@ def parse_argv(argv: list[str]) -> Command:
             if sub.startswith("-"):
                 raise _usage_error(first, "COMMAND", _flag_text_for_group(sub))
             raise DockerCLIError(
-                f"docker: unknown command: docker {first} {sub}\n\nUsage:  docker {first} COMMAND"
+                f"docker: unknown command: docker {first} {sub}\n\nUsage:  docker {first}"
                 f"\n\nRun 'docker {first} --help' for more information",
                 1,
             )
@@ -292,6 +313,23 @@ def parse_argv(argv: list[str]) -> Command:
             1,
         )
     canonical, path = _WORDS[typed]
+    try:
+        return _parse_command(canonical, path, typed, words, argv, global_options)
+    except DockerCLIError as exc:
+        if canonical != "image build":
+            raise
+        raise DockerCLIError(f"{LEGACY_BUILDER_WARNING}\n{exc.message}", exc.exit_code) from None
+
+
+def _parse_command(
+    canonical: str,
+    path: str,
+    typed: tuple[str, ...],
+    words: list[str],
+    argv: list[str],
+    global_options: dict[str, Any],
+) -> Command:
+    """Parse a known command's words: flags, help, argument count, client-side checks."""
     spec = SPECS[canonical]
     try:
         options, args, _ = _parse_flags(words, spec.flags, spec.shorthands, spec.interspersed)
@@ -304,9 +342,7 @@ def parse_argv(argv: list[str]) -> Command:
     if error is not None:
         raise error
     command = Command(canonical, options, args, argv, global_options, alias)
-    from grader.commands.validate import validate
-
-    validate(command, path, spec.usage)
+    validate(command)
     return command
 
 

@@ -225,6 +225,29 @@ def _bytes(text: str) -> int:
         raise ValueProblem(str(exc)) from None
 
 
+def validate_sysctl(text: str) -> str:
+    """Docker's ``opts.ValidateSysctl``: namespaced kernel parameters only."""
+    key, sep, _ = text.partition("=")
+    allowed = {
+        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+        "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+    }  # fmt: skip
+    if sep and key and (key in allowed or key.startswith(("net.", "fs.mqueue."))):
+        return text
+    raise ValueProblem(f"sysctl '{text}' is not allowed")
+
+
+def validate_build_tag(text: str) -> str:
+    """``docker build -t``: a named image reference."""
+    from grader.commands.reference import ReferenceError, parse_normalized_named
+
+    try:
+        parse_normalized_named(text)
+    except ReferenceError as exc:
+        raise ValueProblem(str(exc)) from None
+    return text
+
+
 def _mount(text: str) -> str:
     from grader.commands.mounts import MountSpecError, parse_mount
 
@@ -241,6 +264,7 @@ LIST_VALIDATORS: dict[str, Callable[[str], str]] = {
     "add-host": validate_extra_host,
     "dns": validate_ip,
     "attach": validate_attach,
+    "tag": validate_build_tag,
 }
 """Validators Docker attaches to ``list`` flags, by long flag name."""
 
@@ -262,7 +286,8 @@ def convert(value_type: str, flag: str, text: str) -> Any:
     if value_type == "uint16":
         return go_parse_int(text, 16, unsigned=True)
     if value_type == "bytes":
-        return _bytes(text)
+        # --memory-swap -1 means unlimited swap; every other size flag refuses negatives.
+        return -1 if flag == "memory-swap" and text == "-1" else _bytes(text)
     if value_type == "decimal":
         return parse_cpus(text)
     if value_type == "duration":
@@ -273,6 +298,8 @@ def convert(value_type: str, flag: str, text: str) -> Any:
         return validate_ulimit(text)
     if value_type == "mount":
         return _mount(text)
+    if value_type == "map" and flag == "sysctl":
+        return validate_sysctl(text)
     if value_type == "list" and flag in LIST_VALIDATORS:
         LIST_VALIDATORS[flag](text)
     return text

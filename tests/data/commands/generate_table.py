@@ -113,7 +113,7 @@ def docker(*args: str) -> subprocess.CompletedProcess[str]:
 def help_of(path: str) -> tuple[str, list[str], list[tuple[str, str, str]]]:
     """Return (usage line, aliases, flags) from ``docker PATH --help``."""
     out = docker(*path.split(), "--help").stdout
-    usage = re.search(r"^Usage:\s+(.*)$", out, re.M).group(1).strip()
+    usage = re.search(r"^Usage:\s+(.*(?:\n\t.*)*)$", out, re.M).group(1).strip()
     aliases: list[str] = []
     m = re.search(r"^Aliases:\n\s+(.*)$", out, re.M)
     if m:
