@@ -141,8 +141,7 @@ def refuse_unsafe_argv(argv: list[str], *, grading: bool | None = None) -> None:
     """
     if not (grading_mode() if grading is None else grading):
         return
-    from grader.commands.model import DockerCLIError
-    from grader.commands.parser import parse_argv
+    from grader.commands import DockerCLIError, parse_argv
 
     try:
         command = parse_argv(argv)
