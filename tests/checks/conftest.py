@@ -28,6 +28,11 @@ class Lab:
     created: list[str] = field(default_factory=list)
     prefix: str = field(default_factory=lambda: f"chk-{uuid.uuid4().hex[:6]}-")
 
+    @staticmethod
+    def free_port() -> int:
+        """A TCP port nothing listens on right now."""
+        return free_port()
+
     def name(self, short: str) -> str:
         return self.prefix + short
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import free_port
 
 from grader import checks as check
 from grader.checks import CheckFailed
@@ -20,7 +19,7 @@ def test_missing_container_lists_what_exists(lab):
 
 
 def test_running_container_with_its_port_passes(lab, capsys):
-    port = free_port()
+    port = lab.free_port()
     name = lab.run("web", ports={80: port}, web=True)
     info = check.container(name, running=True, ports={"80/tcp": [port]})
     assert info["Name"] == f"/{name}"
@@ -28,7 +27,7 @@ def test_running_container_with_its_port_passes(lab, capsys):
 
 
 def test_wrong_container_port_is_explained(lab):
-    port = free_port()
+    port = lab.free_port()
     name = lab.run("web", ports={8000: port})
     with pytest.raises(CheckFailed) as failure:
         check.container(name, ports={80: port})
@@ -38,14 +37,14 @@ def test_wrong_container_port_is_explained(lab):
 
 
 def test_swapped_ports_are_explained(lab):
-    host = free_port()
+    host = lab.free_port()
     name = lab.run("web", ports={host: 8089})
     with pytest.raises(CheckFailed, match="look swapped"):
         check.container(name, ports={8089: host})
 
 
 def test_published_but_stopped_asks_about_detach(lab):
-    port = free_port()
+    port = lab.free_port()
     name = lab.run("web", ports={80: port}, start=False)
     with pytest.raises(CheckFailed) as failure:
         check.container(name, running=True, ports={80: port})
@@ -104,7 +103,7 @@ def test_image_tags(lab):
 
 
 def test_http_reaches_the_published_port(lab):
-    port = free_port()
+    port = lab.free_port()
     lab.run("web", ports={80: port}, web=True)
     expected = "Welcome to nginx" if lab.kind == "sandbox" else "Hello from chk"
     assert expected in check.http(port, contains=expected)
@@ -113,7 +112,7 @@ def test_http_reaches_the_published_port(lab):
 
 
 def test_http_explains_a_stopped_container(lab):
-    port = free_port()
+    port = lab.free_port()
     lab.run("web", ports={80: port}, web=True, start=False)
     with pytest.raises(CheckFailed, match="did you use -d"):
         check.http(port, wait=0.5)
@@ -121,4 +120,4 @@ def test_http_explains_a_stopped_container(lab):
 
 def test_http_with_nothing_published(lab):
     with pytest.raises(CheckFailed, match="no running container publishes"):
-        check.http(free_port(), wait=0.3)
+        check.http(lab.free_port(), wait=0.3)

@@ -1,0 +1,60 @@
+"""An engine for the live widgets: the sandbox and the real daemon, with cleanup."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from grader.engine.errors import NotFound
+
+
+class Box:
+    """Creates busybox containers on an engine and removes them afterwards."""
+
+    def __init__(self, api) -> None:
+        self.api = api
+        self.prefix = f"wdg-{uuid.uuid4().hex[:6]}-"
+        self.created: list[str] = []
+
+    @staticmethod
+    def free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    def create(self, short: str, *, ports=None, binds=None, start=True) -> str:
+        name = self.prefix + short
+        host_config = self.api.create_host_config(port_bindings=ports or None, binds=binds or None)
+        created = self.api.create_container(
+            "busybox:latest",
+            ["sleep", "300"],
+            name=name,
+            host_config=host_config,
+            ports=list(ports) if ports else None,
+            detach=True,
+        )
+        self.created.append(created["Id"])
+        if start:
+            self.api.start(created["Id"])
+        return name
+
+    def cleanup(self) -> None:
+        for container_id in self.created:
+            try:
+                self.api.remove_container(container_id, force=True, v=True)
+            except NotFound:
+                pass
+
+
+@pytest.fixture(params=["sandbox", pytest.param("real", marks=pytest.mark.real_engine)])
+def box(request, sandbox_dir) -> Iterator[Box]:
+    if request.param == "real":
+        request.getfixturevalue("real_engine")
+    from grader.engine import get_engine
+
+    current = Box(get_engine())
+    yield current
+    current.cleanup()
