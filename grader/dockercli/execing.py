@@ -1,0 +1,64 @@
+"""``docker exec``: run a command in a running container and relay its output and exit code.
+
+Like Docker, ``-t`` without a terminal on stdin is refused ("the input device is not a
+TTY"). In a terminal on the sandbox, ``-it`` gives a line-by-line shell: each line typed
+runs as ``sh -c LINE`` in the container until ``exit`` or end of input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from grader.commands.model import Command
+from grader.dockercli.session import CommandFailed, Session
+
+
+def exec_(cmd: Command, session: Session) -> int:
+    """``docker exec [-it] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND...``."""
+    container, command = cmd.args[0], cmd.args[1:]
+    tty = bool(cmd.option("tty"))
+    if tty and not (sys.stdin and sys.stdin.isatty()):
+        raise CommandFailed("the input device is not a TTY")
+    options = {
+        "user": cmd.option("user", "") or "",
+        "environment": cmd.option("env") or None,
+        "workdir": cmd.option("workdir"),
+    }
+    if cmd.option("detach"):
+        session.engine.exec_run(container, command, detach=True, **options)
+        return 0
+    if tty and cmd.option("interactive"):
+        return _interactive(session, container, command, options)
+    code, out, err = session.engine.exec_run(container, command, tty=tty, **options)
+    session.out(out.decode("utf-8", "replace"))
+    session.err(err.decode("utf-8", "replace"))
+    return int(code or 0)
+
+
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
+
+
+def _interactive(session: Session, container: str, command: list[str], options: dict) -> int:
+    engine = session.engine
+    shell = len(command) == 1 and command[0].rsplit("/", 1)[-1] in _SHELLS
+    if shell:
+        found, _, _ = engine.exec_run(container, ["sh", "-c", f"command -v {command[0]}"])
+        shell = found == 0
+    if not shell:
+        code, out, err = engine.exec_run(container, command, **options)
+        session.out(out.decode("utf-8", "replace"))
+        session.err(err.decode("utf-8", "replace"))
+        return int(code or 0)
+    code = 0
+    prompt = "# " if options["user"] in ("", "root", "0") else "$ "
+    while True:
+        session.out(prompt)
+        session.stdout.flush()
+        line = sys.stdin.readline()
+        if not line or line.strip() == "exit":
+            session.out("" if line else "exit\n")
+            return code
+        if line.strip():
+            code, out, err = engine.exec_run(container, [command[0], "-c", line], **options)
+            session.out(out.decode("utf-8", "replace"))
+            session.err(err.decode("utf-8", "replace"))

@@ -1,0 +1,169 @@
+"""Run one parsed docker command on an engine, printing what Docker 28's CLI prints.
+
+:func:`execute` parses ``argv`` with Docker's grammar (a refused line prints Docker's error
+and exits with its code without touching the engine), dispatches to the command's handler,
+and turns the engine's refusals into ``Error response from daemon: ...`` lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from grader.commands import parse_argv
+from grader.commands.model import Command, DockerCLIError
+from grader.dockercli import (
+    copying,
+    execing,
+    images,
+    inspecting,
+    lifecycle,
+    listing,
+    logs,
+    objects,
+    pulling,
+    run,
+    system,
+)
+from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.engine.api import EngineAPI
+from grader.engine.errors import EngineError
+from grader.render.formatter import FormatError
+
+Handler = Callable[[Command, Session], int]
+
+HANDLERS: dict[str, Handler] = {
+    "container ls": listing.ps,
+    "container run": run.run,
+    "container create": run.create,
+    "container rm": lifecycle.rm,
+    "container stop": lifecycle.stop,
+    "container start": lifecycle.start,
+    "container restart": lifecycle.restart,
+    "container kill": lifecycle.kill,
+    "container pause": lifecycle.pause,
+    "container unpause": lifecycle.unpause,
+    "container rename": lifecycle.rename,
+    "container wait": lifecycle.wait,
+    "container port": lifecycle.port,
+    "container top": lifecycle.top,
+    "container diff": lifecycle.diff,
+    "container commit": lifecycle.commit,
+    "container stats": lifecycle.stats,
+    "container prune": lifecycle.prune,
+    "container logs": logs.logs,
+    "container exec": execing.exec_,
+    "container cp": copying.cp,
+    "container inspect": inspecting.inspect,
+    "image inspect": inspecting.inspect,
+    "volume inspect": inspecting.inspect,
+    "network inspect": inspecting.inspect,
+    "inspect": inspecting.inspect,
+    "image ls": listing.images,
+    "image history": listing.history,
+    "image pull": pulling.pull,
+    "image rm": images.rmi,
+    "image tag": images.tag,
+    "image push": images.push,
+    "image build": images.build,
+    "image prune": images.prune,
+    "volume ls": listing.volumes,
+    "volume create": objects.volume_create,
+    "volume rm": objects.volume_rm,
+    "volume prune": objects.volume_prune,
+    "network ls": listing.networks,
+    "network create": objects.network_create,
+    "network rm": objects.network_rm,
+    "network prune": objects.network_prune,
+    "version": system.version,
+    "system info": system.info,
+    "system prune": system.system_prune,
+}
+"""The handler of each canonical command name (see ``grader.commands.table``)."""
+
+
+def _help(cmd: Command, session: Session) -> int:
+    from grader.commands.parser import SPECS
+
+    topic = cmd.args[0] if cmd.args else ""
+    spec = SPECS.get(topic)
+    if spec is None:
+        words = f"docker {topic} COMMAND" if topic else "docker [OPTIONS] COMMAND"
+        session.out(
+            f"\nUsage:  {words}\n\nRun 'docker {topic + ' ' if topic else ''}COMMAND --help'"
+            " for more information on a command.\n"
+        )
+        return 0
+    session.out(f"\nUsage:  docker {spec.name} {spec.usage}\n")
+    aliases = [a for a in spec.aliases if a != spec.name]
+    if aliases:
+        session.out(f"\nAliases:\n  docker {', docker '.join([spec.name, *aliases])}\n")
+    flags = sorted(f.label for n, f in spec.flags.items() if n != "help")
+    if flags:
+        session.out("\nOptions:\n" + "".join(f"  {label}\n" for label in flags))
+    return 0
+
+
+def run_command(cmd: Command, session: Session) -> int:
+    """Run an already-parsed command; return Docker's exit code."""
+    if cmd.name == "help":
+        return _help(cmd, session)
+    handler = HANDLERS.get(cmd.name)
+    if handler is None:
+        session.err(
+            f"docker {cmd.name}: not available in the course's sandbox engine "
+            "(it runs on a real Docker Engine)\n"
+        )
+        return 1
+    if cmd.name == "image build":
+        from grader.commands.parser import LEGACY_BUILDER_WARNING
+
+        session.err(LEGACY_BUILDER_WARNING + "\n")
+    try:
+        return handler(cmd, session)
+    except CommandFailed as failure:
+        session.err(failure.message + "\n")
+        return failure.code
+    except FormatError as error:
+        session.err(f"{error}\n")
+        return 1
+    except EngineError as error:
+        session.err(daemon_text(error) + "\n")
+        return 1
+    except KeyboardInterrupt:
+        session.err("\n")
+        return 130
+
+
+def execute(
+    argv: list[str],
+    engine: EngineAPI,
+    *,
+    stdout: TextIO,
+    stderr: TextIO,
+    timeout: float | None = None,
+    cwd: str | None = None,
+) -> int:
+    """Run one docker invocation (``argv`` = the words after ``docker``) on ``engine``.
+
+    Args:
+        argv: the words after ``docker``.
+        engine: the engine to run on (sandbox or real).
+        stdout: where Docker's standard output goes.
+        stderr: where Docker's error output goes.
+        timeout: bound in seconds for commands that would run on (a foreground ``run`` of a
+            server, ``logs -f``); None waits until the end or Ctrl-C.
+        cwd: folder relative host paths are resolved against (default: the process's).
+
+    Returns:
+        Docker's exit code.
+    """
+    try:
+        cmd = parse_argv(list(argv))
+    except DockerCLIError as error:
+        stderr.write(error.message + "\n")
+        return error.exit_code
+    session = Session(engine, stdout, stderr, timeout)
+    if cwd is not None:
+        session.cwd = cwd
+    return run_command(cmd, session)

@@ -1,0 +1,136 @@
+"""Image commands besides listing and pulling: rmi, tag, push, build, image prune."""
+
+from __future__ import annotations
+
+import os
+
+from grader.commands import reference
+from grader.commands.model import Command
+from grader.dockercli.listing import filters
+from grader.dockercli.pulling import display
+from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.engine.errors import EngineError
+from grader.render import units
+
+
+def rmi(cmd: Command, session: Session) -> int:
+    """``docker rmi IMAGE...``: "Untagged: ..." and "Deleted: ..." lines."""
+    failures = []
+    for image in cmd.args:
+        try:
+            result = session.engine.remove_image(
+                image, force=bool(cmd.option("force")), noprune=bool(cmd.option("no-prune"))
+            )
+        except EngineError as error:
+            failures.append(daemon_text(error))
+            continue
+        for item in result or []:
+            for key in ("Untagged", "Deleted"):
+                if item.get(key):
+                    session.out(f"{key}: {item[key]}\n")
+    if failures:
+        raise CommandFailed("\n".join(failures))
+    return 0
+
+
+def _split(target: str) -> tuple[str, str]:
+    try:
+        ref = reference.parse_normalized_named(target)
+    except reference.ReferenceError as error:
+        raise CommandFailed(
+            f'Error parsing reference: "{target}" is not a valid repository/tag: {error}'
+        ) from None
+    return ref.familiar_name, ref.tag_or_latest
+
+
+def tag(cmd: Command, session: Session) -> int:
+    """``docker tag SOURCE TARGET``."""
+    repository, version = _split(cmd.args[1])
+    session.engine.tag(cmd.args[0], repository, version)
+    return 0
+
+
+def push(cmd: Command, session: Session) -> int:
+    """``docker push NAME[:TAG]``."""
+    repository, version = _split(cmd.args[0])
+    quiet = bool(cmd.option("quiet"))
+    for item in session.engine.push(repository, tag=version):
+        if not quiet:
+            display(item, session.stdout)
+        elif item.get("error"):
+            raise CommandFailed(item["error"])
+    if quiet:
+        session.out(f"{cmd.args[0]}\n")
+    return 0
+
+
+def build(cmd: Command, session: Session) -> int:
+    """``docker build [-t NAME] [-f FILE] PATH`` on the classic builder's output."""
+    context = os.path.join(session.cwd, cmd.args[0])
+    if not os.path.isdir(context):
+        raise CommandFailed(f'ERROR: unable to prepare context: path "{cmd.args[0]}" not found')
+    build_args = {}
+    for item in cmd.option("build-arg", []):
+        key, _, value = item.partition("=")
+        build_args[key] = value if "=" in item else os.environ.get(key, "")
+    labels = {}
+    for item in cmd.option("label", []):
+        key, _, value = item.partition("=")
+        labels[key] = value
+    dockerfile = cmd.option("file")
+    quiet = bool(cmd.option("quiet"))
+    image_id = ""
+    for item in session.engine.build(
+        context,
+        tag=cmd.option("tag") or None,
+        dockerfile=dockerfile,
+        nocache=bool(cmd.option("no-cache")),
+        buildargs=build_args or None,
+        labels=labels or None,
+    ):
+        image_id = (item.get("aux") or {}).get("ID", image_id)
+        if item.get("aux"):
+            continue
+        if not quiet:
+            display(item, session.stdout)
+        elif item.get("error"):
+            raise CommandFailed(item["error"])
+    if quiet:
+        session.out(f"{image_id}\n")
+    return 0
+
+
+def prune(cmd: Command, session: Session) -> int:
+    """``docker image prune [-a] [-f]``."""
+    from grader.dockercli.lifecycle import confirm
+
+    everything = bool(cmd.option("all"))
+    warning = (
+        "WARNING! This will remove all images without at least one container associated to them."
+        if everything
+        else "WARNING! This will remove all dangling images."
+    )
+    if not cmd.option("force") and not confirm(
+        session, warning + "\nAre you sure you want to continue?"
+    ):
+        return 0
+    wanted = filters(cmd)
+    wanted.setdefault("dangling", ["false" if everything else "true"])
+    report = session.engine.prune_images(filters=wanted)
+    session.out(prune_images_text(report))
+    return 0
+
+
+def prune_images_text(report: dict) -> str:
+    """The "Deleted Images:" section and the reclaimed-space line."""
+    text = ""
+    deleted = report.get("ImagesDeleted") or []
+    if deleted:
+        text += "Deleted Images:\n"
+        for item in deleted:
+            if item.get("Untagged"):
+                text += f"untagged: {item['Untagged']}\n"
+            if item.get("Deleted"):
+                text += f"deleted: {item['Deleted']}\n"
+        text += "\n"
+    return text + f"Total reclaimed space: {units.human_size(report.get('SpaceReclaimed') or 0)}\n"

@@ -1,0 +1,56 @@
+"""``python -m grader docker ARG...`` and the ``docker`` shim: one docker command, Docker's output.
+
+The line is checked against Docker 28's grammar first (a refused line prints Docker's error
+and exits with its code, whatever the engine). Then on a real daemon the real ``docker``
+CLI runs it when one is installed (with the course label, see
+:mod:`grader.dockercli.passthrough`); otherwise the command runs over the Engine API on the
+selected engine (the sandbox on Binder). Every command is recorded in the course history
+with ``source="shim"``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from grader.commands import parse_argv
+from grader.commands.model import DockerCLIError
+
+
+def main(argv: list[str]) -> int:
+    """Run ``docker ARGV`` and return Docker's exit code."""
+    from grader import history
+
+    try:
+        cmd = parse_argv(list(argv))
+    except DockerCLIError as error:
+        sys.stderr.write(error.message + "\n")
+        history.record(["docker", *argv], error.exit_code, "client", "shim")
+        return error.exit_code
+    from grader.engine import get_engine, selected_kind
+
+    try:
+        kind = selected_kind()
+    except ValueError as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
+    code = None
+    try:
+        if kind == "docker":
+            from grader.dockercli.passthrough import run_real_cli
+            from grader.engine.errors import GradingRefused
+
+            try:
+                code = run_real_cli(list(argv), stdout=sys.stdout, stderr=sys.stderr)
+            except GradingRefused as error:
+                sys.stderr.write(f"docker: {error.explanation}\n")
+                code = 125
+        if code is None:
+            from grader.dockercli.execute import run_command
+            from grader.dockercli.session import Session
+
+            code = run_command(cmd, Session(get_engine(kind), sys.stdout, sys.stderr))
+    except KeyboardInterrupt:
+        code = 130
+    sys.stdout.flush()
+    history.record(["docker", *argv], code, kind, "shim")
+    return code

@@ -1,0 +1,120 @@
+"""Volume and network commands: create, rm, prune (ls and inspect live elsewhere)."""
+
+from __future__ import annotations
+
+from grader.commands.model import Command
+from grader.dockercli.listing import filters
+from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.engine.errors import EngineError
+from grader.render import units
+
+
+def _labels(items: list[str]) -> dict[str, str] | None:
+    labels = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        labels[key] = value
+    return labels or None
+
+
+def volume_create(cmd: Command, session: Session) -> int:
+    """``docker volume create [NAME]``: print the volume's name."""
+    name = cmd.args[0] if cmd.args else cmd.option("name")
+    options = {}
+    for item in cmd.option("opt", []):
+        key, _, value = item.partition("=")
+        options[key] = value
+    created = session.engine.create_volume(
+        name=name or None,
+        driver=cmd.option("driver") or None,
+        driver_opts=options or None,
+        labels=_labels(cmd.option("label", [])),
+    )
+    session.out(f"{created.get('Name', name)}\n")
+    return 0
+
+
+def volume_rm(cmd: Command, session: Session) -> int:
+    """``docker volume rm [-f] VOLUME...``."""
+    failures = []
+    for name in cmd.args:
+        try:
+            session.engine.remove_volume(name, force=bool(cmd.option("force")))
+        except EngineError as error:
+            failures.append(daemon_text(error))
+            continue
+        session.out(f"{name}\n")
+    if failures:
+        raise CommandFailed("\n".join(failures))
+    return 0
+
+
+def volume_prune(cmd: Command, session: Session) -> int:
+    """``docker volume prune [-a] [-f]``."""
+    from grader.dockercli.lifecycle import confirm
+
+    everything = bool(cmd.option("all"))
+    warning = (
+        "WARNING! This will remove all local volumes not used by at least one container."
+        if everything
+        else "WARNING! This will remove anonymous local volumes not used by at least one container."
+    )
+    if not cmd.option("force") and not confirm(
+        session, warning + "\nAre you sure you want to continue?"
+    ):
+        return 0
+    wanted = filters(cmd)
+    if everything:
+        wanted.setdefault("all", ["true"])
+    report = session.engine.prune_volumes(filters=wanted or None)
+    deleted = report.get("VolumesDeleted") or []
+    if deleted:
+        session.out("Deleted Volumes:\n" + "".join(f"{v}\n" for v in deleted) + "\n")
+    session.out(f"Total reclaimed space: {units.human_size(report.get('SpaceReclaimed') or 0)}\n")
+    return 0
+
+
+def network_create(cmd: Command, session: Session) -> int:
+    """``docker network create NAME``: print the network's id."""
+    created = session.engine.create_network(
+        cmd.args[0],
+        driver=cmd.option("driver") or None,
+        labels=_labels(cmd.option("label", [])),
+        internal=bool(cmd.option("internal")),
+    )
+    for warning in [created.get("Warning")] if created.get("Warning") else []:
+        session.err(f"WARNING: {warning}\n")
+    session.out(f"{created.get('Id', '')}\n")
+    return 0
+
+
+def network_rm(cmd: Command, session: Session) -> int:
+    """``docker network rm NETWORK...`` (errors as they come, then "exit status 1")."""
+    failed = False
+    for name in cmd.args:
+        try:
+            session.engine.remove_network(name)
+        except EngineError as error:
+            session.err(daemon_text(error) + "\n")
+            failed = True
+            continue
+        session.out(f"{name}\n")
+    if failed:
+        raise CommandFailed("exit status 1")
+    return 0
+
+
+def network_prune(cmd: Command, session: Session) -> int:
+    """``docker network prune [-f]``."""
+    from grader.dockercli.lifecycle import confirm
+
+    warning = "WARNING! This will remove all custom networks not used by at least one container."
+    if not cmd.option("force") and not confirm(
+        session, warning + "\nAre you sure you want to continue?"
+    ):
+        return 0
+    report = session.engine.prune_networks(filters=filters(cmd) or None)
+    deleted = report.get("NetworksDeleted") or []
+    if deleted:
+        session.out("Deleted Networks:\n" + "".join(f"{n}\n" for n in deleted) + "\n")
+    return 0

@@ -1,0 +1,231 @@
+"""``docker run`` and ``docker create``: options -> the Engine API's container config.
+
+``run`` pulls a missing image first ("Unable to find image 'nginx:latest' locally" and the
+pull's lines on stderr), creates, starts, then either prints the full id (``-d``) or
+follows the container's output and exits with its exit code. A foreground run is bounded by
+the session's timeout (the container keeps running) and by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from grader.commands import ports as port_specs
+from grader.commands import reference
+from grader.commands.model import Command
+from grader.commands.sizes import ram_in_bytes
+from grader.commands.volumes import parse_volume
+from grader.dockercli.pulling import pull_image
+from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.dockercli.stream import follow, stop_note
+from grader.engine.errors import EngineError, ImageNotFound, NotFound
+
+RUN_HELP = "\n\nRun 'docker run --help' for more information"
+
+
+def _labels(items: list[str]) -> dict[str, str]:
+    labels = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        labels[key] = value
+    return labels
+
+
+def _env(cmd: Command, cwd: str) -> list[str]:
+    env: list[str] = []
+    for path in cmd.option("env-file", []):
+        full = os.path.join(cwd, path)
+        try:
+            with open(full, encoding="utf-8") as handle:
+                lines = handle.read().splitlines()
+        except OSError as error:
+            raise CommandFailed(f"docker: open {path}: {error.strerror.lower()}", 125) from None
+        env += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    for item in cmd.option("env", []):
+        if "=" not in item and item in os.environ:
+            item = f"{item}={os.environ[item]}"
+        env.append(item)
+    return env
+
+
+def container_config(
+    cmd: Command, session: Session
+) -> tuple[str, list[str] | None, dict[str, Any]]:
+    """The image, command and ``create_container`` keywords a run/create line asks for."""
+    image, command = cmd.args[0], cmd.args[1:] or None
+    port_bindings: dict[str, list[tuple[str, str]]] = {}
+    exposed: list[tuple[int, str]] = []
+    for spec in cmd.option("publish", []):
+        for binding in port_specs.parse_publish(spec):
+            port_bindings.setdefault(binding.key, []).append((binding.host_ip, binding.host_port))
+            exposed.append((binding.container_port, binding.protocol))
+    for spec in cmd.option("expose", []):
+        exposed += [(b.container_port, b.protocol) for b in port_specs.parse_expose(spec)]
+    binds, anonymous = [], []
+    for spec in cmd.option("volume", []):
+        volume = parse_volume(spec)
+        if not volume.source:
+            anonymous.append(volume.target)
+            continue
+        parts = [volume.host_source(session.cwd), volume.target]
+        if volume.options:
+            parts.append(",".join(volume.options))
+        binds.append(":".join(parts))
+    host: dict[str, Any] = {
+        "port_bindings": port_bindings or None,
+        "binds": binds or None,
+        "volumes_from": cmd.option("volumes-from") or None,
+        "publish_all_ports": bool(cmd.option("publish-all")),
+        "auto_remove": bool(cmd.option("rm")) and bool(cmd.option("detach")),
+        "privileged": bool(cmd.option("privileged")),
+        "read_only": bool(cmd.option("read-only")),
+        "network_mode": (cmd.option("network") or [None])[0],
+        "extra_hosts": cmd.option("add-host") or None,
+        "dns": cmd.option("dns") or None,
+        "cap_add": cmd.option("cap-add") or None,
+        "cap_drop": cmd.option("cap-drop") or None,
+        "init": True if cmd.option("init") else None,
+    }
+    if cmd.option("mount"):
+        host["mounts"] = [_mount(spec, session.cwd) for spec in cmd.option("mount")]
+    if cmd.option("memory"):
+        host["mem_limit"] = ram_in_bytes(str(cmd.option("memory")))
+    if cmd.option("cpus"):
+        host["nano_cpus"] = int(float(cmd.option("cpus")) * 1e9)
+    if cmd.option("restart"):
+        name, _, count = str(cmd.option("restart")).partition(":")
+        host["restart_policy"] = {"Name": name, "MaximumRetryCount": int(count or 0)}
+    host = {k: v for k, v in host.items() if v is not None}
+    kwargs: dict[str, Any] = {
+        "name": cmd.option("name"),
+        "hostname": cmd.option("hostname"),
+        "user": cmd.option("user"),
+        "detach": bool(cmd.option("detach")),
+        "stdin_open": bool(cmd.option("interactive")),
+        "tty": bool(cmd.option("tty")),
+        "environment": _env(cmd, session.cwd) or None,
+        "working_dir": cmd.option("workdir"),
+        "labels": _labels(cmd.option("label", [])) or None,
+        "ports": sorted(set(exposed)) or None,
+        "volumes": anonymous or None,
+        "platform": cmd.option("platform"),
+        "host_config": session.engine.create_host_config(**host),
+    }
+    if "entrypoint" in cmd.options:
+        kwargs["entrypoint"] = [cmd.option("entrypoint")]
+    return image, command, {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _mount(spec: str, cwd: str) -> dict[str, Any]:
+    from grader.commands.mounts import parse_mount
+
+    mount = parse_mount(spec)
+    source = mount.source
+    if mount.type == "bind" and source and not os.path.isabs(source):
+        source = os.path.normpath(os.path.join(cwd, source))
+    return {
+        "Type": mount.type,
+        "Source": source,
+        "Target": mount.target,
+        "ReadOnly": mount.read_only,
+    }
+
+
+def _familiar(image: str) -> str:
+    try:
+        return reference.parse_normalized_named(image).familiar_string()
+    except reference.ReferenceError:
+        return image
+
+
+def _create(cmd: Command, session: Session, prefix: str) -> str:
+    """Create the container, pulling its image when missing; returns the id."""
+    image, command, kwargs = container_config(cmd, session)
+    policy = cmd.option("pull", "missing")
+    if policy == "always":
+        pull_image(session, image, to_stderr=True)
+    try:
+        created = session.engine.create_container(image, command, **kwargs)
+    except ImageNotFound:
+        if policy == "never":
+            raise
+        session.err(f"Unable to find image '{_familiar(image)}' locally\n")
+        pull_image(session, image, to_stderr=True)
+        created = session.engine.create_container(image, command, **kwargs)
+    for warning in created.get("Warnings") or []:
+        session.err(f"WARNING: {warning}\n")
+    return created["Id"]
+
+
+def create(cmd: Command, session: Session) -> int:
+    """``docker create``: print the new container's full id."""
+    session.out(_create(cmd, session, "") + "\n")
+    return 0
+
+
+def _start_failure_code(text: str) -> int:
+    if "executable file not found" in text or "no such file or directory" in text:
+        return 127
+    if "permission denied" in text:
+        return 126
+    return 125
+
+
+def run(cmd: Command, session: Session) -> int:
+    """``docker run``."""
+    if cmd.option("tty") and cmd.option("interactive") and not _stdin_is_tty():
+        raise CommandFailed("the input device is not a TTY", 1)
+    try:
+        container = _create(cmd, session, "docker: ")
+    except EngineError as error:
+        raise CommandFailed(f"docker: {daemon_text(error)}{RUN_HELP}", 125) from None
+    try:
+        session.engine.start(container)
+    except EngineError as error:
+        if cmd.option("detach"):
+            session.out(container + "\n")
+        code = _start_failure_code(error.explanation)
+        if cmd.option("rm"):
+            _remove_quietly(session, container)
+        raise CommandFailed(f"docker: {daemon_text(error)}{RUN_HELP}", code) from None
+    if cmd.option("detach"):
+        session.out(container + "\n")
+        return 0
+    return attach_and_wait(session, container, remove=bool(cmd.option("rm")))
+
+
+def _stdin_is_tty() -> bool:
+    import sys
+
+    return bool(sys.stdin) and sys.stdin.isatty()
+
+
+def _remove_quietly(session: Session, container: str) -> None:
+    try:
+        session.engine.remove_container(container, force=True)
+    except EngineError:
+        pass
+
+
+def attach_and_wait(session: Session, container: str, *, remove: bool) -> int:
+    """Print the container's output as it comes; return its exit code (bounded by timeout)."""
+
+    def write(item: tuple[str, bytes]) -> None:
+        stream, line = item
+        text = line.decode("utf-8", "replace")
+        (session.stderr if stream == "stderr" else session.stdout).write(text)
+        (session.stderr if stream == "stderr" else session.stdout).flush()
+
+    lines = session.engine.logs(container, stdout=True, stderr=True, follow=True)
+    outcome = follow(lines, write, session.timeout)
+    if outcome != "end":
+        session.err(stop_note(outcome, session.timeout, "the container keeps running"))
+        return 0
+    try:
+        code = int(session.engine.wait(container).get("StatusCode", 0))
+    except NotFound:
+        return 0
+    if remove:
+        _remove_quietly(session, container)
+    return code

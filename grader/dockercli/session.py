@@ -1,0 +1,55 @@
+"""What one docker invocation runs with: the engine, the output streams, the time bound.
+
+Every command handler receives a :class:`Session` and writes through it, so the same code
+serves a notebook cell (``StringIO``-like streams), a terminal (``sys.stdout``) and tests.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from grader.engine.api import EngineAPI
+from grader.engine.errors import EngineError
+
+
+class CommandFailed(Exception):
+    """A handler's refusal: ``message`` goes to stderr as is, the command exits ``code``."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class Session:
+    """One invocation's surroundings."""
+
+    engine: EngineAPI
+    stdout: TextIO
+    stderr: TextIO
+    timeout: float | None = None
+    """Bound for commands that would run on (``run`` of a server, ``logs -f``); None: none."""
+    cwd: str = field(default_factory=os.getcwd)
+    """Folder relative paths (``-v ./site:/x``, ``docker cp``) are resolved against."""
+
+    def out(self, text: str) -> None:
+        """Write to stdout."""
+        self.stdout.write(text)
+
+    def err(self, text: str) -> None:
+        """Write to stderr."""
+        self.stderr.write(text)
+
+    def daemon_error(self, error: EngineError, prefix: str = "") -> None:
+        """Print a daemon refusal as the CLI does: ``Error response from daemon: ...``."""
+        self.err(f"{prefix}{daemon_text(error)}\n")
+
+
+def daemon_text(error: EngineError) -> str:
+    """The CLI's text for an engine error (a dead daemon has its own wording)."""
+    if error.status_code == 503 and "daemon" in error.explanation.lower():
+        return error.explanation
+    return f"Error response from daemon: {error.explanation}"

@@ -1,0 +1,62 @@
+"""Follow an endless stream (``logs -f``, a foreground ``run``) with a time bound.
+
+The items come from a background thread, so the caller can stop waiting when the bound
+is reached or the user presses Ctrl-C (KeyboardInterrupt), leaving the kernel usable.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+_END = object()
+
+
+def follow(items: Iterable[Any], handle: Callable[[Any], None], timeout: float | None) -> str:
+    """Pass each item to ``handle`` until the stream ends, the bound passes, or Ctrl-C.
+
+    Returns:
+        "end", "timeout" or "interrupted".
+    """
+    pipe: queue.Queue[Any] = queue.Queue()
+    failure: list[BaseException] = []
+
+    def pump() -> None:
+        try:
+            for item in items:
+                pipe.put(item)
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+        finally:
+            pipe.put(_END)
+
+    threading.Thread(target=pump, daemon=True, name="docker-follow").start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                return "timeout"
+            try:
+                item = pipe.get(timeout=min(wait, 0.25) if wait is not None else 0.25)
+            except queue.Empty:
+                continue
+            if item is _END:
+                if failure:
+                    raise failure[0]
+                return "end"
+            handle(item)
+    except KeyboardInterrupt:
+        return "interrupted"
+
+
+def stop_note(outcome: str, timeout: float | None, what: str) -> str:
+    """The short stderr note printed when following stopped early ("" when it ended)."""
+    if outcome == "timeout":
+        return f"(stopped following after {timeout:g}s; {what})\n"
+    if outcome == "interrupted":
+        return f"(interrupted; {what})\n"
+    return ""
