@@ -10,10 +10,11 @@
 
 from __future__ import annotations
 
-import shlex
+import os
 
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.parser import parse_argv
+from grader.commands.shell import ShellError, split_words
 
 __all__ = ["Command", "DockerCLIError", "parse_argv", "parse_line"]
 
@@ -21,18 +22,18 @@ __all__ = ["Command", "DockerCLIError", "parse_argv", "parse_line"]
 def parse_line(line: str) -> Command:
     """Parse one command line such as ``docker run -p 8080:80 nginx``.
 
-    The line is split into words with POSIX shell quoting (no variables or substitutions:
-    use :func:`grader.commands.shell.run_script` for those); a leading ``docker`` word is
-    optional.
+    The line is split into words as a POSIX shell would (quotes, escapes, ``$VAR`` from the
+    process environment, ``#`` comments); command substitutions are refused: use
+    :func:`grader.commands.shell.run_script` for scripts. A leading ``docker`` word is optional.
 
     Raises:
-        DockerCLIError: Docker's message and exit code when the client refuses the line, or a
-            shell-style message (exit 2) when the quoting is unbalanced.
+        DockerCLIError: Docker's message and exit code when the client refuses the line, or the
+            shell's message (exit 2) for bad quoting or unsupported shell syntax.
     """
     try:
-        words = shlex.split(line, comments=True)
-    except ValueError as exc:
-        raise DockerCLIError(f"syntax error: {exc}", 2) from None
+        words = split_words(line, dict(os.environ))
+    except ShellError as exc:
+        raise DockerCLIError(exc.message, exc.exit_code) from None
     if words and words[0] == "docker":
         words = words[1:]
     return parse_argv(words)

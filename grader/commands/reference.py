@@ -161,5 +161,5 @@ def parse_any_reference(text: str) -> ImageReference:
 
 
 def is_valid_tag(tag: str) -> bool:
-    """Whether ``tag`` matches Docker's tag grammar (``[\\w][\\w.-]{0,127}``)."""
+    """Whether ``tag`` matches Docker's tag grammar: a word character, then up to 127 more."""
     return _TAG_RE.fullmatch(tag) is not None

@@ -371,7 +371,8 @@ COMMANDS: dict[
         (),
     ),
     "container cp": (
-        "container cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+        "container cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n"
+        "\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
         (2, 2),
         True,
         ("container cp", "cp"),

@@ -92,7 +92,7 @@ def parse_volume(spec: str) -> VolumeSpec:
 
 
 def daemon_mode_error(spec: str) -> str | None:
-    """dockerd's refusal of a ``-v`` spec's options (20.10, as observed), or None.
+    """The daemon's refusal of a ``-v`` spec's options (20.10, as observed), or None.
 
     The CLI passes unknown options through; the daemon then answers ``invalid mode: bogus``
     (all the options as given, comma-separated).

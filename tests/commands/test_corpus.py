@@ -1,4 +1,4 @@
-"""The grammar against Docker 28's own verdicts, recorded by tests/data/commands/record_corpus.py."""
+"""The grammar against Docker 28's own verdicts, recorded by record_corpus.py."""
 
 from __future__ import annotations
 

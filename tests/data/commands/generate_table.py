@@ -170,7 +170,8 @@ def main() -> int:
             aliases = [path, *aliases]
         low, high = arg_rule(path)
         lines.append(f"    {path!r}: (")
-        lines.append(f"        {usage.removeprefix('docker ')!r},")
+        pieces = usage.removeprefix("docker ").splitlines(keepends=True)
+        lines.append(f"        {' '.join(repr(piece) for piece in pieces)},")
         lines.append(f"        ({low}, {high}),")
         lines.append(f"        {path not in NON_INTERSPERSED},")
         lines.append(f"        {tuple(aliases)!r},")
