@@ -15,7 +15,8 @@ from grader import LABEL
 from grader.widgets.base import STATIC, LiveWidget
 
 MAX_IMAGES = 12
-"""Images beyond this many (those no container uses first) are left out of the picture."""
+"""Images beyond this many (those no container uses first) are left out of the picture, and
+so are untagged images no container uses."""
 
 
 def read_graph(api: Any) -> dict[str, Any]:
@@ -59,7 +60,13 @@ def read_graph(api: Any) -> dict[str, Any]:
         image_id = str(item.get("Id", ""))
         tags = [tag for tag in item.get("RepoTags") or [] if tag != "<none>:<none>"]
         used = image_id in used_images
-        images.append({"id": image_id[7:19], "tags": tags or ["<none>"], "used": used})
+        if tags or used:
+            images.append({"id": image_id[7:19], "tags": tags or ["<none>"], "used": used})
+    listed = {image["id"] for image in images}
+    for image_id in sorted(used_images):
+        if image_id[7:19] not in listed:
+            short = image_id[7:19]
+            images.append({"id": short, "tags": [f"untagged {short}"], "used": True})
     images.sort(key=lambda image: (not image["used"], image["tags"][0]))
     return {
         "images": images[:MAX_IMAGES],

@@ -7,7 +7,7 @@ function svg(tag, attrs = {}, text = "") {
   return node;
 }
 const PLACES = {
-  removed: [70, 130], created: [230, 50], running: [420, 130], paused: [620, 50], exited: [620, 210],
+  removed: [80, 170], created: [260, 50], running: [460, 170], paused: [700, 50], exited: [700, 290],
 };
 
 export default {
@@ -31,7 +31,7 @@ export default {
 
     function draw() {
       const current = model.get("state");
-      const drawing = svg("svg", { width: 720, height: 260, role: "img",
+      const drawing = svg("svg", { width: 800, height: 340, role: "img",
         "aria-label": model.get("description") });
       const defs = svg("defs");
       const marker = svg("marker", { id: "cw-arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
@@ -39,19 +39,20 @@ export default {
       marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#889" }));
       defs.append(marker);
       drawing.append(defs);
-      const seen = {};
       for (const edge of model.get("transitions")) {
         const [x1, y1] = PLACES[edge.from], [x2, y2] = PLACES[edge.to];
-        const pair = [edge.from, edge.to].sort().join("-");
-        const bend = (seen[pair] = (seen[pair] || 0) + 1) === 1 ? 25 : -25;
-        const mx = (x1 + x2) / 2 - ((y2 - y1) / 200) * bend, my = (y1 + y2) / 2 + ((x2 - x1) / 200) * bend;
-        const dx = x2 - mx, dy = y2 - my, length = Math.hypot(dx, dy) || 1;
-        const ex = x2 - (dx / length) * 42, ey = y2 - (dy / length) * 24;
-        const path = svg("path", { class: "cw-edge", d: `M${x1},${y1} Q${mx},${my} ${ex},${ey}` });
+        // Every arrow bends to its left, so the two arrows between two states never overlap.
+        const dx = x2 - x1, dy = y2 - y1, length = Math.hypot(dx, dy) || 1;
+        const nx = (dy / length) * 38, ny = (-dx / length) * 38;
+        const mx = (x1 + x2) / 2 + nx, my = (y1 + y2) / 2 + ny;
+        const ex = x2 - (dx / length) * 52, ey = y2 - (dy / length) * 22;
+        const sx = x1 + (dx / length) * 52, sy = y1 + (dy / length) * 22;
+        const path = svg("path", { class: "cw-edge", d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}` });
         path.append(svg("title", {}, edge.command));
         drawing.append(path);
-        const label = edge.command.length > 22 ? edge.command.slice(0, 21) + "…" : edge.command;
-        drawing.append(svg("text", { x: mx - 30, y: my, "font-size": "10" }, label));
+        const lx = (sx + 2 * mx + ex) / 4, ly = (sy + 2 * my + ey) / 4;
+        drawing.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", "font-size": "10",
+          class: "cw-label" }, edge.command));
       }
       for (const state of model.get("states")) {
         const [x, y] = PLACES[state];
