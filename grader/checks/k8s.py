@@ -97,9 +97,7 @@ def k8s_pods_running(
     return ready
 
 
-def k8s_reachable(
-    service: str, *, namespace: str = "default", port: int | None = None
-) -> dict[str, Any]:
+def k8s_reachable(service: str, *, namespace: str = "default", port: int | None = None) -> None:
     """A request to the Service reaches a pod that listens on its targetPort."""
     with Cluster.session() as cluster:
         hops = cluster.service_request(namespace, service, port)
@@ -110,10 +108,13 @@ def k8s_reachable(
             hint="the Service's selector must match the pods' labels, and targetPort a port "
             "they listen on",
         )
-    return hops
+    print(
+        f"Service {service} ({hops['cluster_ip']}:{hops['port']}) answered from pod "
+        f"{hops['pod']} ({hops['pod_ip']} on {hops['node']})."
+    )
 
 
-def k8s_routes(host: str, path: str, service: str) -> dict[str, Any]:
+def k8s_routes(host: str, path: str, service: str) -> None:
     """``http://host/path`` goes through an Ingress to ``service`` and on to one of its pods."""
     with Cluster.session() as cluster:
         hops = cluster.route(host, path)
@@ -125,7 +126,26 @@ def k8s_routes(host: str, path: str, service: str) -> dict[str, Any]:
         )
     if hops["service"] != service:
         raise fail(f"http://{host}{path} reaches Service {hops['service']}, not the one asked for")
-    return hops
+    print(
+        f"http://{host}{path} -> Ingress {hops['ingress']} -> Service {hops['service']} -> "
+        f"pod {hops['pod']} ({hops['pod_ip']})."
+    )
+
+
+def k8s_ran(verb: str, *, exercise: str | None = None) -> None:
+    """A ``kubectl VERB ...`` command was run (since ``check.start(exercise)``, if given)."""
+    from grader.checks.exercises import started_at
+    from grader.history import entries
+
+    since = started_at(exercise)
+    ran = [e for e in entries(since) if e.argv[:1] == ["kubectl"]]
+    if not any(e.argv[1:2] == [verb] and e.exit_code == 0 for e in ran):
+        found = "; ".join(" ".join(e.argv) for e in ran[-3:]) or "no kubectl command"
+        raise fail(
+            f"no successful kubectl {verb} command was run for this exercise",
+            found=found,
+            hint="use kubectl in a %%kubectl cell (or the terminal) to do it",
+        )
 
 
 def k8s_env(deployment: str, variable: str, *, namespace: str = "default") -> str:

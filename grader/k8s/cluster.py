@@ -254,7 +254,8 @@ class Cluster:
         if old is not None:
             meta["uid"] = old["metadata"]["uid"]
             meta["creationTimestamp"] = old["metadata"]["creationTimestamp"]
-            obj.setdefault("status", old.get("status", {}))
+            if "status" in old:
+                obj.setdefault("status", old["status"])
         else:
             self.state["counters"]["uid"] += 1
             count = self.state["counters"]["uid"]

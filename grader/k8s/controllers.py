@@ -45,7 +45,8 @@ def default(cluster: Cluster, obj: Obj) -> None:
     """Fill the fields the API server defaults when an object is stored."""
     kind = obj["kind"]
     spec = obj.setdefault("spec", {}) if kind not in {"ConfigMap", "Secret", "Namespace"} else {}
-    obj.setdefault("status", {})
+    if kind not in {"ConfigMap", "Secret", "Endpoints"}:
+        obj.setdefault("status", {})
     if kind == "Deployment":
         spec.setdefault("replicas", 1)
     elif kind == "Service":
