@@ -1,5 +1,7 @@
-"""Checks about registries: a tag is in the registry, pushed from the right local image, and
-a ``docker rmi`` + ``docker pull`` round trip gives back the very same image.
+"""Checks about registries: tags pushed, from which image, and the rmi + pull round trip.
+
+A tag must be in the registry, pushed from the right local image, and a ``docker rmi`` +
+``docker pull`` round trip must give back the very same image.
 
 The course's registry listens on ``127.0.0.1:5000``: Debian's ``docker-registry`` next to a
 real daemon, the sandbox's embedded registry otherwise. Its content is read the way any

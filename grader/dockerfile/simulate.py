@@ -276,9 +276,11 @@ def _npm(shell: _Shell, args: list[str]) -> int:
     if shell.lookup(lock_path) is None:
         shell.write(lock_path, lock_bytes)
     count = len(dependencies)
+    linked = sum(str(spec).startswith("file:") for spec in dependencies.values())
     if count:
         noun = "package" if count == 1 else "packages"
-        shell.say(f"\nadded {count} {noun}, and audited {count + 1} packages in 1s")
+        audited = count + linked + 1
+        shell.say(f"\nadded {count} {noun}, and audited {audited} packages in 1s")
     else:
         shell.say("\nup to date, audited 1 package in 1s")
     shell.say("\nfound 0 vulnerabilities")

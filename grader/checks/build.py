@@ -1,0 +1,383 @@
+"""Checks about Dockerfiles and the images they build, graded by real outcomes.
+
+- :func:`built`: the image exists, came from the expected base, and has the config asked for;
+- :func:`image_files`: what a folder of the image holds (listed from a container of it), e.g.
+  that ``.dockerignore`` kept node_modules and .env out;
+- :func:`serves`: a container of the image really answers HTTP;
+- :func:`cache_reuse`: the edit-and-rebuild experiment: after a source file changes, the
+  dependency install step must come from the build cache;
+- :func:`pinned`: every FROM names a specific version, not a moving tag;
+- :func:`sizes`: sizes a student read off ``docker images`` match the engine's.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from grader import LABEL
+from grader.checks.failure import fail
+from grader.checks.progress import passed
+from grader.checks.state import engine
+from grader.checks.web import fetch
+from grader.dockerfile.instructions import DockerfileError, base_images, parse
+from grader.engine.api import JSON
+from grader.engine.errors import EngineError, NotFound
+
+COURSE_LABELS = dict([LABEL.split("=", 1)])
+"""The course's label as create_container takes it."""
+
+MOVING_TAGS = frozenset({"", "latest", "alpine", "slim", "lts", "current", "stable", "mainline"})
+"""Tags that point at a different image as new releases come out."""
+
+
+def _inspect(ref: str, hint: str) -> JSON:
+    try:
+        return engine().inspect_image(ref)
+    except NotFound:
+        raise fail(
+            f"there is no image {ref}",
+            hint=hint or "docker build -t NAME:TAG FOLDER builds and names an image",
+        ) from None
+
+
+def built(
+    ref: str,
+    *,
+    base: str | None = None,
+    workdir: str | None = None,
+    cmd: list[str] | None = None,
+    exposed: Iterable[str] = (),
+    hint: str = "",
+) -> JSON:
+    """Check an image the student built.
+
+    Args:
+        ref: the image's name, e.g. ``"website:1"``.
+        base: the image it must be built FROM (its layers are the bottom of ``ref``'s).
+        workdir: the expected WORKDIR.
+        cmd: the expected default command (exec form list).
+        exposed: ports the image must declare with EXPOSE ("80/tcp" or "80").
+        hint: replaces the default hint of the first failure.
+
+    Returns:
+        The image's inspect JSON.
+    """
+    info = _inspect(ref, hint)
+    config = info.get("Config") or {}
+    if base is not None:
+        base_info = _inspect(base, "the base image is pulled by the build's FROM step")
+        mine = (info.get("RootFS") or {}).get("Layers") or []
+        theirs = (base_info.get("RootFS") or {}).get("Layers") or []
+        if info.get("Id") == base_info.get("Id") or mine[: len(theirs)] != theirs:
+            raise fail(
+                f"{ref} is not built on {base}",
+                expected=f"the layers of {base} at the bottom of {ref}",
+                found=f"{ref} does not start from {base}'s layers",
+                hint=hint or "the first instruction of a Dockerfile chooses the base image",
+            )
+    if workdir is not None and config.get("WorkingDir") != workdir:
+        raise fail(
+            f"the working directory of {ref} is not {workdir}",
+            expected=workdir,
+            found=config.get("WorkingDir") or "(none: /)",
+            hint=hint or "which instruction sets the folder later instructions run in?",
+        )
+    if cmd is not None and config.get("Cmd") != cmd:
+        raise fail(
+            f"the default command of {ref} is not what the exercise asks for",
+            found=str(config.get("Cmd")),
+            hint=hint or "only the last CMD of a Dockerfile counts; the exec form is a JSON list",
+        )
+    ports = set(config.get("ExposedPorts") or {})
+    for port in exposed:
+        key = port if "/" in str(port) else f"{port}/tcp"
+        if key not in ports:
+            raise fail(
+                f"{ref} does not declare port {key}",
+                found=", ".join(sorted(ports)) or "no exposed port",
+                hint=hint or "EXPOSE documents the port the server listens on",
+            )
+    passed(f"{ref} is built as asked")
+    return info
+
+
+def list_folder(ref: str, folder: str) -> list[str]:
+    """The names in ``folder`` of image ``ref``, read from a (never started) container."""
+    api = engine()
+    created = api.create_container(ref, command=["true"], labels=COURSE_LABELS)
+    try:
+        data, _ = api.get_archive(created["Id"], folder)
+    finally:
+        api.remove_container(created["Id"], force=True)
+    prefix = folder.rstrip("/").rsplit("/", 1)[-1] + "/"
+    names: set[str] = set()
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        for member in archive.getnames():
+            if member.startswith(prefix) and member != prefix:
+                names.add(member[len(prefix) :].split("/")[0])
+    return sorted(name for name in names if name)
+
+
+def image_files(
+    ref: str,
+    folder: str,
+    *,
+    present: Iterable[str] = (),
+    absent: Iterable[str] = (),
+    hint: str = "",
+) -> list[str]:
+    """Check which names the image's ``folder`` holds.
+
+    Args:
+        ref: the image.
+        folder: an absolute folder inside the image, e.g. ``/app``.
+        present: names that must be there (``index.js``).
+        absent: names that must not be there (``node_modules``, ``.env``).
+        hint: replaces the default hint of the first failure.
+
+    Returns:
+        The folder's listing.
+    """
+    _inspect(ref, hint)
+    try:
+        names = list_folder(ref, folder)
+    except NotFound:
+        raise fail(
+            f"the image {ref} has no folder {folder}",
+            hint=hint or "COPY/ADD with a WORKDIR put files where the exercise expects them",
+        ) from None
+    except EngineError as error:
+        raise fail(
+            f"the engine could not list {folder} in {ref}", found=error.explanation
+        ) from None
+    missing = [name for name in present if name not in names]
+    if missing:
+        raise fail(
+            f"{folder} in {ref} lacks {', '.join(missing)}",
+            found=", ".join(names) or "an empty folder",
+            hint=hint or "COPY copies files from the build context into the image",
+        )
+    extra = [name for name in absent if name in names]
+    if extra:
+        raise fail(
+            f"{folder} in {ref} contains {', '.join(extra)}, which must stay out of the image",
+            found=", ".join(names),
+            hint=hint or "a file next to the Dockerfile lists what the build context leaves out",
+        )
+    passed(f"{folder} in {ref} holds the right files")
+    return names
+
+
+def serves(
+    ref: str, *, port: int, container_port: int = 80, contains: str = "", hint: str = ""
+) -> str:
+    """Run a container of ``ref`` publishing ``port``; check its page; remove it.
+
+    Returns:
+        The page's text.
+    """
+    api = engine()
+    _inspect(ref, hint)
+    host_config = api.create_host_config(port_bindings={container_port: port}, auto_remove=False)
+    try:
+        created = api.create_container(
+            ref,
+            ports=[container_port],
+            host_config=host_config,
+            labels=COURSE_LABELS,
+        )
+    except EngineError as error:
+        raise fail(f"a container of {ref} could not be created", found=error.explanation) from None
+    try:
+        api.start(created["Id"])
+        body = _wait_for_page(port)
+    except EngineError as error:
+        raise fail(
+            f"a container of {ref} could not start publishing port {port}",
+            found=error.explanation,
+            hint=hint or "is another container already using that host port?",
+        ) from None
+    finally:
+        api.remove_container(created["Id"], force=True)
+    if body is None:
+        raise fail(
+            f"a container of {ref} does not answer HTTP on its port {container_port}",
+            hint=hint or "does the image's default command start a web server?",
+        )
+    if contains and contains not in body:
+        raise fail(
+            f"the page served by {ref} does not contain {contains!r}",
+            found=body[:200],
+            hint=hint or "which file does the server send for /, and is yours copied there?",
+        )
+    passed(f"a container of {ref} serves the page")
+    return body
+
+
+def _wait_for_page(port: int, wait: float = 8.0) -> str | None:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            status, body = fetch(port)
+            if status == 200:
+                return body
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return None
+
+
+def rebuild_experiment(
+    context: str | Path, *, edit: str = "index.js", tag: str = "cache-check"
+) -> dict[str, bool]:
+    """Build ``context``, change ``edit``, build again; which steps came from the cache.
+
+    The experiment runs on a copy of the context, so the student's files are untouched.
+
+    Returns:
+        Each step of the second build ("RUN npm install") -> True when it was a cache hit.
+
+    Raises:
+        EngineError: a build failed (its error text).
+    """
+    api = engine()
+    with tempfile.TemporaryDirectory(prefix="cache-check-") as scratch:
+        copy = Path(scratch) / "context"
+        shutil.copytree(context, copy, symlinks=True)
+        _build(api, copy, f"{tag}:before")
+        target = copy / edit
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write("\n// edited by the cache check\n")
+        steps = _build(api, copy, f"{tag}:after")
+    for suffix in ("after", "before"):
+        try:
+            api.remove_image(f"{tag}:{suffix}")
+        except EngineError:
+            pass
+    return steps
+
+
+def _build(api: object, path: Path, tag: str) -> dict[str, bool]:
+    steps: dict[str, bool] = {}
+    current = ""
+    for item in api.build(path=str(path), tag=tag):  # type: ignore[attr-defined]
+        if "error" in item:
+            raise EngineError(str(item["error"]))
+        text = str(item.get("stream") or "")
+        match = re.match(r"Step \d+/\d+ : (.*)", text)
+        if match:
+            current = match.group(1).strip()
+            steps[current] = False
+        elif "Using cache" in text and current:
+            steps[current] = True
+    return steps
+
+
+def cache_reuse(
+    context: str | Path, *, step: str = "npm install", edit: str = "index.js", hint: str = ""
+) -> dict[str, bool]:
+    """Check that after editing ``edit`` a rebuild takes ``step`` from the build cache.
+
+    Args:
+        context: the app folder with its Dockerfile.
+        step: text of the dependency-install instruction.
+        edit: the source file the experiment changes.
+        hint: replaces the default hint of the first failure.
+
+    Returns:
+        Each step -> cache hit, for the rebuild.
+    """
+    folder = Path(context)
+    if not (folder / "Dockerfile").is_file():
+        raise fail(f"there is no Dockerfile in {folder}", hint=hint or "write it first")
+    try:
+        steps = rebuild_experiment(folder, edit=edit)
+    except EngineError as error:
+        raise fail(
+            f"the Dockerfile in {folder} does not build",
+            found=error.explanation,
+            hint=hint or "build it yourself with docker build and read the error",
+        ) from None
+    installs = [text for text in steps if step in text]
+    if not installs:
+        raise fail(
+            f"the Dockerfile in {folder} has no step that runs {step!r}",
+            found="; ".join(steps),
+            hint=hint or "the dependencies are installed by a RUN instruction",
+        )
+    if not steps[installs[0]]:
+        raise fail(
+            f"after editing {edit}, the rebuild ran {step!r} again instead of reusing the cache",
+            found="; ".join(
+                f"{text} ({'cached' if hit else 'ran'})" for text, hit in steps.items()
+            ),
+            hint=hint
+            or "a changed file invalidates the step that copies it and every step after it: "
+            "what could be copied before the install, and what after?",
+        )
+    copies_source = [
+        text for text, hit in steps.items() if not hit and text.split()[0] in {"COPY", "ADD"}
+    ]
+    if not copies_source:
+        raise fail(
+            f"the rebuild did not pick up the edit of {edit}",
+            hint=hint or "the source code must be copied into the image too",
+        )
+    passed(f"editing {edit} keeps {step!r} in the build cache")
+    return steps
+
+
+def pinned(dockerfile: str | Path, *, hint: str = "") -> list[str]:
+    """Check that every FROM of a Dockerfile names a specific version.
+
+    Returns:
+        The base image references.
+    """
+    path = Path(dockerfile)
+    if not path.is_file():
+        raise fail(f"there is no Dockerfile at {path}", hint=hint or "write it first")
+    try:
+        bases = base_images(parse(path.read_text(encoding="utf-8")))
+    except DockerfileError as error:
+        raise fail(f"{path} is not a valid Dockerfile", found=str(error)) from None
+    for ref in bases:
+        if "@sha256:" in ref:
+            continue
+        last = ref.rsplit("/", 1)[-1]
+        tag = last.partition(":")[2]
+        if tag in MOVING_TAGS or not re.search(r"\d", tag):
+            shown = tag or "(no tag: latest)"
+            raise fail(
+                f"the base image {ref} is not pinned",
+                found=f"tag {shown}, which moves when a new release comes out",
+                hint=hint or "a tag with a version number keeps the base the same tomorrow",
+            )
+    passed("every base image names a version")
+    return bases
+
+
+def sizes(answers: Mapping[str, float], *, tolerance: float = 0.05, hint: str = "") -> None:
+    """Check sizes (in MB, as ``docker images`` shows them) against the engine's.
+
+    Args:
+        answers: image reference -> size in MB the student read.
+        tolerance: relative error allowed (rounding in the SIZE column).
+        hint: replaces the default hint of the first failure.
+    """
+    for ref, answer in answers.items():
+        info = _inspect(ref, hint)
+        actual = int(info.get("Size") or 0) / 1_000_000
+        if answer is None or abs(float(answer) - actual) > max(tolerance * actual, 0.6):
+            raise fail(
+                f"the size given for {ref} does not match what the engine reports",
+                found=f"you wrote {answer} MB",
+                hint=hint or "docker images shows SIZE in MB (1 MB = 1000 kB = 1,000,000 bytes)",
+            )
+    passed("the sizes match what the engine reports")

@@ -1,0 +1,89 @@
+"""Push and pull as a picture: local image names on one side, the registry's on the other.
+
+Left, the names the local engine has for images (``docker images``), grouped by image id, so
+``docker tag`` visibly adds a second name to the same image; right, the repositories and
+tags in the course's registry at ``127.0.0.1:5000``. After each ``%%docker`` cell the widget
+refreshes and says what moved: a new local name (tag), a tag that appeared in the registry
+(push), a local name that disappeared (rmi) or came back (pull).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import traitlets
+
+from grader.checks.registry import REGISTRY, RegistryUnreachable, list_repositories, list_tags
+from grader.widgets.base import STATIC, LiveWidget
+
+
+def read_local(api: Any) -> list[dict[str, Any]]:
+    """Local images with their names: [{"id": short id, "names": [...]}], by first name."""
+    images = []
+    for item in api.images():
+        names = sorted(item.get("RepoTags") or [])
+        if names:
+            images.append({"id": str(item["Id"]).removeprefix("sha256:")[:12], "names": names})
+    return sorted(images, key=lambda image: image["names"][0])
+
+
+def read_remote(api: Any, host: str = REGISTRY) -> list[dict[str, Any]]:
+    """The registry's repositories and their tags: [{"repo": ..., "tags": [...]}]."""
+    return [
+        {"repo": repo, "tags": list_tags(repo, host, api) or []}
+        for repo in list_repositories(host, api)
+    ]
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What moved between two readings, in words."""
+    old_local = {name for image in before.get("local", []) for name in image["names"]}
+    new_local = {name for image in after.get("local", []) for name in image["names"]}
+    old_remote = {f"{r['repo']}:{t}" for r in before.get("remote", []) for t in r["tags"]}
+    new_remote = {f"{r['repo']}:{t}" for r in after.get("remote", []) for t in r["tags"]}
+    moved = [f"new local name {name}" for name in sorted(new_local - old_local)]
+    moved += [f"local name {name} removed" for name in sorted(old_local - new_local)]
+    moved += [f"pushed {name} to the registry" for name in sorted(new_remote - old_remote)]
+    return moved
+
+
+def describe(host: str, local: list[dict[str, Any]], remote: list[dict[str, Any]]) -> str:
+    """The picture in words."""
+    mine = "; ".join(f"image {i['id']} named {', '.join(i['names'])}" for i in local)
+    theirs = "; ".join(f"{r['repo']} with tags {', '.join(r['tags'])}" for r in remote)
+    return f"Local images: {mine or 'none'}. Registry {host}: {theirs or 'no repositories yet'}."
+
+
+class RegistryFlow(LiveWidget):
+    """Local names and registry tags, refreshed after each ``%%docker`` cell.
+
+    Args:
+        host: the registry to show (default the course's ``127.0.0.1:5000``).
+    """
+
+    _esm = STATIC / "registry.js"
+    _css = (STATIC / "course.css").read_text() + (STATIC / "layers.css").read_text()
+    host = traitlets.Unicode(REGISTRY).tag(sync=True)
+    local = traitlets.List().tag(sync=True)
+    remote = traitlets.List().tag(sync=True)
+    moved = traitlets.List().tag(sync=True)
+    """What changed at the last refresh (new names, pushes, removals)."""
+
+    def __init__(self, host: str = REGISTRY, **kwargs: Any) -> None:
+        self._seen: dict[str, Any] | None = None
+        super().__init__(host=host, **kwargs)
+
+    def update(self, api: Any) -> None:
+        """Read local images and the registry; note what moved since the last reading."""
+        local = read_local(api)
+        try:
+            remote = read_remote(api, self.host)
+        except RegistryUnreachable as error:
+            remote = []
+            self.error = str(error)
+        reading = {"local": local, "remote": remote}
+        self.moved = changes(self._seen, reading) if self._seen is not None else []
+        self._seen = reading
+        self.local, self.remote = local, remote
+        text = describe(self.host, local, remote)
+        self.description = text + (f" Just now: {'; '.join(self.moved)}." if self.moved else "")
