@@ -20,6 +20,7 @@ def _time(cmd: Command, name: str) -> float | None:
 
 def logs(cmd: Command, session: Session) -> int:
     """Print a container's output (stdout lines to stdout, stderr lines to stderr)."""
+    session.engine.inspect_container(cmd.args[0])  # Docker looks the container up first
     since, until = _time(cmd, "since"), _time(cmd, "until")
     tail = cmd.option("tail", "all")
     lines = session.engine.logs(

@@ -1,0 +1,128 @@
+"""The executor on a real daemon, compared line for line with the real Docker 28 CLI.
+
+Each comparison runs the same words through :func:`grader.dockercli.execute` (Engine API)
+and through ``docker`` itself; outputs with times in them use formats without times.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import subprocess
+import uuid
+
+import pytest
+
+from grader.dockercli import execute
+
+pytestmark = pytest.mark.real_engine
+
+CLI = shutil.which("docker")
+
+
+def ours(engine, *argv: str, timeout: float | None = 20) -> tuple[str, str, int]:
+    out, err = io.StringIO(), io.StringIO()
+    code = execute(list(argv), engine, stdout=out, stderr=err, timeout=timeout)
+    return out.getvalue(), err.getvalue(), code
+
+
+def theirs(*argv: str) -> tuple[str, str, int]:
+    if CLI is None:
+        pytest.skip("no docker CLI to compare with")
+    proc = subprocess.run([CLI, *argv], capture_output=True, text=True, check=False)
+    return proc.stdout, proc.stderr, proc.returncode
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def name(real_engine) -> str:
+    """A unique container name, removed afterwards."""
+    value = f"rndt-{uuid.uuid4().hex[:8]}"
+    yield value
+    try:
+        real_engine.remove_container(value, force=True)
+    except Exception:  # noqa: BLE001 - already gone is fine
+        pass
+
+
+def test_detached_run_prints_full_id_and_ps_matches_cli(real_engine, name: str) -> None:
+    port = _free_port()
+    out, err, code = ours(
+        real_engine, "run", "-d", "--name", name, "-p", f"{port}:80", "busybox", "httpd", "-f"
+    )
+    assert code == 0, err
+    assert len(out.strip()) == 64
+    fmt = "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.Ports}}\\t{{.Names}}\\t{{.State}}"
+    argv = ("ps", "--filter", f"name={name}", "--format", fmt)
+    mine = ours(real_engine, *argv)
+    assert f"0.0.0.0:{port}->80/tcp" in mine[0]
+    assert mine == theirs(*argv)
+    assert ours(real_engine, "inspect", name) == theirs("inspect", name)
+    assert ours(real_engine, "port", name) == theirs("port", name)
+
+
+def test_foreground_run_relays_streams_and_exit_code(real_engine, name: str) -> None:
+    out, err, code = ours(
+        real_engine, "run", "--name", name, "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"
+    )
+    assert (out, err, code) == ("out\n", "err\n", 3)
+    assert ours(real_engine, "logs", name) == theirs("logs", name)
+    assert ours(real_engine, "wait", name) == ("3\n", "", 0)
+
+
+def test_run_rm_removes_the_container(real_engine, name: str) -> None:
+    assert ours(real_engine, "run", "--rm", "--name", name, "busybox", "echo", "bye") == (
+        "bye\n",
+        "",
+        0,
+    )
+    assert ours(real_engine, "ps", "-aq", "--filter", f"name={name}") == ("", "", 0)
+
+
+def test_follow_is_bounded_and_says_so(real_engine, name: str) -> None:
+    ours(real_engine, "run", "-d", "--name", name, "busybox", "sh", "-c", "echo hi; sleep 60")
+    out, err, code = ours(real_engine, "logs", "-f", name, timeout=1.0)
+    assert (out, code) == ("hi\n", 0)
+    assert err == "(stopped following after 1s; the container keeps running)\n"
+
+
+def test_exec_output_and_code(real_engine, name: str) -> None:
+    ours(real_engine, "run", "-d", "--name", name, "busybox", "sleep", "60")
+    argv = ("exec", name, "sh", "-c", "echo hi; echo no >&2; exit 4")
+    assert ours(real_engine, *argv) == ("hi\n", "no\n", 4) == theirs(*argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("rm", "rndt-nosuch"),
+        ("rm", "-f", "rndt-nosuch"),
+        ("start", "rndt-nosuch"),
+        ("stop", "rndt-nosuch", "rndt-nosuch2"),
+        ("logs", "rndt-nosuch"),
+        ("inspect", "rndt-nosuch"),
+        ("container", "inspect", "rndt-nosuch"),
+        ("rmi", "rndt-nosuch"),
+        ("rename", "rndt-nosuch", "x"),
+        ("volume", "rm", "rndt-nosuch"),
+        ("logs", "--since", "yesterday", "rndt-nosuch"),
+        ("ps", "--format", "{{.Nope}}"),
+        ("ps", "--format", "{{nope}}"),
+        ("run", "--name", "bad name", "busybox"),
+        ("run", "-p", "99999:80", "busybox"),
+    ],
+)
+def test_errors_match_cli(real_engine, argv: tuple[str, ...]) -> None:
+    assert ours(real_engine, *argv) == theirs(*argv)
+
+
+def test_tag_and_rmi_lines(real_engine) -> None:
+    ref = f"rndt-tag-{uuid.uuid4().hex[:6]}:1.0"
+    assert ours(real_engine, "tag", "busybox:latest", ref) == ("", "", 0)
+    assert ours(real_engine, "rmi", ref) == (f"Untagged: {ref}\n", "", 0)
