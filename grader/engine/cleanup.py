@@ -38,9 +38,11 @@ class ResetSummary:
         return "\n".join(lines)
 
 
-def _remove_containers(engine: EngineAPI, summary: ResetSummary) -> None:
+def _remove_containers(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for container in engine.containers(all=True, filters=LABEL_FILTER):
         name = (container.get("Names") or ["/" + container["Id"][:12]])[0].lstrip("/")
+        if not name.startswith(prefix):
+            continue
         try:
             engine.remove_container(container["Id"], force=True)
         except NotFound:
@@ -51,8 +53,10 @@ def _remove_containers(engine: EngineAPI, summary: ResetSummary) -> None:
         summary.containers.append(name)
 
 
-def _remove_volumes(engine: EngineAPI, summary: ResetSummary) -> None:
+def _remove_volumes(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for volume in engine.volumes(filters=LABEL_FILTER).get("Volumes") or []:
+        if not volume["Name"].startswith(prefix):
+            continue
         try:
             engine.remove_volume(volume["Name"])
         except NotFound:
@@ -63,8 +67,10 @@ def _remove_volumes(engine: EngineAPI, summary: ResetSummary) -> None:
         summary.volumes.append(volume["Name"])
 
 
-def _remove_networks(engine: EngineAPI, summary: ResetSummary) -> None:
+def _remove_networks(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for network in engine.networks(filters=LABEL_FILTER):
+        if not network["Name"].startswith(prefix):
+            continue
         try:
             engine.remove_network(network["Id"])
         except NotFound:
@@ -75,9 +81,13 @@ def _remove_networks(engine: EngineAPI, summary: ResetSummary) -> None:
         summary.networks.append(network["Name"])
 
 
-def _remove_images(engine: EngineAPI, summary: ResetSummary) -> None:
+def _remove_images(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for image in engine.images(filters=LABEL_FILTER):
         references = [tag for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]
+        if prefix:
+            references = [tag for tag in references if tag.startswith(prefix)]
+            if not references:
+                continue
         for reference in references or [image["Id"]]:
             try:
                 engine.remove_image(reference)
@@ -89,16 +99,21 @@ def _remove_images(engine: EngineAPI, summary: ResetSummary) -> None:
             summary.images.append(reference)
 
 
-def reset(engine: EngineAPI) -> ResetSummary:
+def reset(engine: EngineAPI, *, prefix: str = "") -> ResetSummary:
     """Remove every labelled course object from ``engine``; never an unlabelled one.
 
     Containers go first (force-removed, running or not), then volumes and networks they
     no longer hold, then images the course built. Objects the daemon refuses to remove
     (an image an unlabelled container still uses) are listed in ``kept``.
+
+    Args:
+        engine: The engine to clean.
+        prefix: Only objects whose name (an image's tag) starts with it; "" for all.
+            Untagged labelled images are removed only when no prefix is given.
     """
     summary = ResetSummary()
-    _remove_containers(engine, summary)
-    _remove_volumes(engine, summary)
-    _remove_networks(engine, summary)
-    _remove_images(engine, summary)
+    _remove_containers(engine, summary, prefix)
+    _remove_volumes(engine, summary, prefix)
+    _remove_networks(engine, summary, prefix)
+    _remove_images(engine, summary, prefix)
     return summary
