@@ -272,7 +272,9 @@ def _build(api: object, path: Path, tag: str) -> dict[str, bool]:
             raise EngineError(str(item["error"]))
         text = str(item.get("stream") or "")
         match = re.match(r"Step \d+/\d+ : (.*)", text)
-        if match:
+        if match and match.group(1).strip() == f"LABEL {LABEL}":
+            current = ""
+        elif match:
             current = match.group(1).strip()
             steps[current] = False
         elif "Using cache" in text and current:
@@ -352,12 +354,13 @@ def pinned(dockerfile: str | Path, *, hint: str = "") -> list[str]:
             continue
         last = ref.rsplit("/", 1)[-1]
         tag = last.partition(":")[2]
-        if tag in MOVING_TAGS or not re.search(r"\d", tag):
+        if tag in MOVING_TAGS or not re.search(r"\d+\.\d+", tag):
             shown = tag or "(no tag: latest)"
             raise fail(
                 f"the base image {ref} is not pinned",
                 found=f"tag {shown}, which moves when a new release comes out",
-                hint=hint or "a tag with a version number keeps the base the same tomorrow",
+                hint=hint
+                or "a tag naming a precise version (major.minor or more) stays the same tomorrow",
             )
     passed("every base image names a version")
     return bases
