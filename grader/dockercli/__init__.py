@@ -8,5 +8,6 @@
 """
 
 from grader.dockercli.execute import execute
+from grader.dockercli.script import run_script
 
-__all__ = ["execute"]
+__all__ = ["execute", "run_script"]
