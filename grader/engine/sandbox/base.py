@@ -1,0 +1,118 @@
+"""The sandbox engine's shared core: the state store and lookups every resource mixin uses.
+
+Each resource module (``images``, ``containers``, ``exec``, ``volumes``, ...) defines one
+mixin over :class:`SandboxBase`; ``grader.engine.sandbox.SandboxEngine`` composes them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from grader.engine.errors import EngineError, ImageNotFound, NotFound
+from grader.engine.sandbox import refs
+from grader.engine.sandbox.store import Store
+
+JSON = dict[str, Any]
+_HEX = "0123456789abcdef"
+
+
+class SandboxBase:
+    """State and lookups shared by the mixins.
+
+    Args:
+        state_dir: Folder holding ``state.db``, volumes' data and helper-process files.
+    """
+
+    kind = "sandbox"
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = Path(state_dir)
+        self.store = Store(self.state_dir)
+
+    # -- containers ------------------------------------------------------------
+    def _find_container(self, ref: str) -> tuple[str, JSON] | None:
+        """Resolve a full id, a name (with or without "/") or a unique id prefix."""
+        db = self.store.db
+        row = db.execute(
+            "SELECT id, doc FROM containers WHERE id = ? OR name = ?", (ref, ref.lstrip("/"))
+        ).fetchone()
+        if row is None and ref and set(ref) <= set(_HEX):
+            rows = db.execute(
+                "SELECT id, doc FROM containers WHERE id LIKE ? LIMIT 2", (ref + "%",)
+            ).fetchall()
+            if len(rows) > 1:
+                raise EngineError(f"multiple IDs found with provided prefix: {ref}", 400)
+            row = rows[0] if rows else None
+        if row is None:
+            return None
+        return row[0], json.loads(row[1])
+
+    def _container(self, ref: str) -> tuple[str, JSON]:
+        """Like :meth:`_find_container`, raising Docker's "No such container"."""
+        found = self._find_container(ref)
+        if found is None:
+            raise NotFound(f"No such container: {ref}")
+        return found
+
+    def _save_container(self, db: sqlite3.Connection, doc: JSON, deadline: float | None) -> None:
+        db.execute(
+            "UPDATE containers SET doc = ?, name = ?, deadline = ? WHERE id = ?",
+            (json.dumps(doc), doc["Name"].lstrip("/"), deadline, doc["Id"]),
+        )
+
+    # -- images ------------------------------------------------------------------
+    def _find_image(self, ref: str) -> tuple[str, JSON] | None:
+        """Resolve an image by reference, full or short id (with or without "sha256:")."""
+        db = self.store.db
+        image_id = None
+        bare = ref.removeprefix("sha256:")
+        if not ref.startswith("sha256:") and refs.looks_like_reference(ref):
+            image_id = self._tag_target(ref)
+        if image_id is None and bare and len(bare) <= 64 and set(bare) <= set(_HEX):
+            rows = db.execute(
+                "SELECT id FROM images WHERE id LIKE ? LIMIT 2", ("sha256:" + bare + "%",)
+            ).fetchall()
+            if len(rows) == 1:
+                image_id = rows[0][0]
+        if image_id is None:
+            return None
+        row = db.execute("SELECT doc FROM images WHERE id = ?", (image_id,)).fetchone()
+        return (image_id, json.loads(row[0])) if row else None
+
+    def _tag_target(self, ref: str) -> str | None:
+        try:
+            parsed = refs.parse(ref)
+        except EngineError:
+            return None
+        table = "digests" if parsed.digest and not parsed.tag else "tags"
+        row = self.store.db.execute(
+            f"SELECT image_id FROM {table} WHERE ref = ?", (parsed.name,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _image(self, ref: str) -> tuple[str, JSON]:
+        """Like :meth:`_find_image`, raising Docker's "No such image"."""
+        found = self._find_image(ref)
+        if found is None:
+            raise ImageNotFound(f"No such image: {_familiar(ref)}")
+        return found
+
+    def _image_refs(self, image_id: str) -> tuple[list[str], list[str]]:
+        """(RepoTags, RepoDigests) of an image, sorted as Docker lists them."""
+        db = self.store.db
+        tags = [r[0] for r in db.execute("SELECT ref FROM tags WHERE image_id = ?", (image_id,))]
+        digests = [
+            r[0] for r in db.execute("SELECT ref FROM digests WHERE image_id = ?", (image_id,))
+        ]
+        return sorted(tags), sorted(digests)
+
+
+def _familiar(ref: str) -> str:
+    """Docker names a missing image by its normalised reference ("nginx:latest")."""
+    try:
+        return refs.parse(ref).name
+    except EngineError:
+        return ref

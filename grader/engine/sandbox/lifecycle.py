@@ -1,0 +1,437 @@
+"""Container lifecycle: start, stop, restart, kill, pause, unpause, wait.
+
+The main process is simulated (:mod:`.programs`). A process that ends by itself later
+(``sleep 30``) gets a ``deadline``; every call first "settles" the containers whose
+deadline passed, so the state is right whenever anyone looks, from any process.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal as signals
+import time
+from typing import Any
+
+from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
+from grader.engine.sandbox import ports, programs
+from grader.engine.sandbox.base import JSON, SandboxBase
+from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
+from grader.engine.sandbox.fs import ContainerFS
+
+AUTOREMOVE_GRACE = 2.0
+"""Seconds an exited ``--rm`` container stays, so a client can still read its logs."""
+RESTART_DELAY = 1.0
+MAX_RESTARTS_PER_SETTLE = 5
+
+
+def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
+    """Normalise "TERM", "15", 15 or "SIGTERM" to "SIGTERM".
+
+    Raises:
+        InvalidArgument: Docker's "Invalid signal" for an unknown one.
+    """
+    if value is None or value == "":
+        return default
+    text = str(value).upper()
+    if text.isdigit():
+        try:
+            return signals.Signals(int(text)).name
+        except ValueError:
+            raise InvalidArgument(f"Invalid signal: {value}") from None
+    name = text if text.startswith("SIG") else "SIG" + text
+    if name not in signals.Signals.__members__:
+        raise InvalidArgument(f"Invalid signal: {value}")
+    return name
+
+
+class LifecycleMixin(SandboxBase):
+    """Start/stop endpoints and the settling of self-ending processes."""
+
+    # -- settling --------------------------------------------------------------------
+    def _settle(self) -> None:
+        """Apply every due exit, restart and auto-removal."""
+        now = time.time()
+        due = self.store.db.execute(
+            "SELECT id FROM containers WHERE deadline IS NOT NULL AND deadline <= ?", (now,)
+        ).fetchall()
+        for (cid,) in due:
+            removal = False
+            with self.store.write() as db:
+                row = db.execute(
+                    "SELECT doc, deadline FROM containers WHERE id = ?", (cid,)
+                ).fetchone()
+                if row is None or row[1] is None or row[1] > now:
+                    continue
+                doc = json.loads(row[0])
+                if doc.get("_remove_pending"):
+                    removal = True
+                elif doc["State"]["Status"] == "restarting":
+                    self._rerun(db, doc, row[1])
+                else:
+                    removal = self._exit(db, doc, doc.get("_exit_code", 0), row[1], natural=True)
+            if removal:
+                self._auto_remove(cid)
+            else:
+                self._drop_server_if_stopped(cid)
+
+    def _exit(self, db: Any, doc: JSON, code: int, at: float, natural: bool) -> bool:
+        """Record the main process's end; return True when the container must go (--rm)."""
+        state = doc["State"]
+        state.update(
+            {
+                "Status": "exited",
+                "Running": False,
+                "Paused": False,
+                "Restarting": False,
+                "Pid": 0,
+                "ExitCode": code,
+                "FinishedAt": rfc3339_ns(int(at * 1e9)),
+            }
+        )
+        self._clear_network(doc)
+        doc.pop("_exit_code", None)
+        deadline = None
+        if natural and self._should_restart(doc, code):
+            state.update({"Status": "restarting", "Running": True, "Restarting": True})
+            deadline = at + RESTART_DELAY
+        elif doc["HostConfig"].get("AutoRemove"):
+            doc["_remove_pending"] = True
+            db.execute(
+                "INSERT OR REPLACE INTO exits(container_id, code, at) VALUES (?, ?, ?)",
+                (doc["Id"], code, at),
+            )
+            if not natural or time.time() - at > AUTOREMOVE_GRACE:
+                self._save_container(db, doc, at)
+                return True
+            deadline = at + AUTOREMOVE_GRACE
+        self._save_container(db, doc, deadline)
+        return False
+
+    def _should_restart(self, doc: JSON, code: int) -> bool:
+        policy = doc["HostConfig"]["RestartPolicy"]
+        name = policy["Name"]
+        if name in ("always", "unless-stopped"):
+            return True
+        if name == "on-failure" and code != 0:
+            limit = policy.get("MaximumRetryCount") or 0
+            return limit == 0 or doc["RestartCount"] < limit
+        return False
+
+    def _rerun(self, db: Any, doc: JSON, at: float) -> None:
+        """A restart by policy: the main process runs again."""
+        for _ in range(MAX_RESTARTS_PER_SETTLE):
+            doc["RestartCount"] += 1
+            outcome = self._run_main(db, doc, at)
+            if outcome.exit_code is None or outcome.runtime:
+                return
+            finished = at + 0.001
+            if not self._should_restart(doc, outcome.exit_code):
+                self._exit(db, doc, outcome.exit_code, finished, natural=False)
+                return
+            doc["State"].update(
+                {
+                    "Status": "restarting",
+                    "Running": True,
+                    "Restarting": True,
+                    "ExitCode": outcome.exit_code,
+                    "FinishedAt": rfc3339_ns(int(finished * 1e9)),
+                }
+            )
+            at = finished + RESTART_DELAY
+            if at > time.time():
+                self._save_container(db, doc, at)
+                return
+        self._save_container(db, doc, time.time() + RESTART_DELAY)
+
+    def _auto_remove(self, cid: str) -> None:
+        self._delete_container(cid, remove_volumes=True)  # type: ignore[attr-defined]
+
+    # -- start ---------------------------------------------------------------------------
+    def start(self, container: str) -> None:
+        """``POST /containers/{id}/start``."""
+        self._settle()
+        cid, doc = self._container(container)
+        if doc["State"]["Paused"]:
+            raise Conflict("cannot start a paused container, try unpause instead")
+        if doc["State"]["Running"]:
+            return
+        sockets: list = []
+        with self.store.write() as db:
+            doc = json.loads(
+                db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()[0]
+            )
+            try:
+                self._join_networks(doc)
+                ip = next((e["IPAddress"] for e in doc["NetworkSettings"]["Networks"].values()), "")
+                endpoint = next(
+                    (e["EndpointID"] for e in doc["NetworkSettings"]["Networks"].values()), new_id()
+                )
+                if doc["HostConfig"]["NetworkMode"] not in ("host", "none"):
+                    bound, sockets = ports.bind(db, doc, ip, endpoint)
+                    doc["NetworkSettings"]["Ports"] = bound
+            except ports.PortError as error:
+                self._fail_start(db, doc, error.explanation, 128)
+                raise
+            at = time.time()
+            outcome = self._run_main(db, doc, at)
+            if outcome.error:
+                for sock in sockets:
+                    sock.close()
+                self._fail_start(db, doc, outcome.error, outcome.exit_code or 127)
+                raise EngineError(outcome.error, 400)
+            doc["RestartCount"] = 0
+            removal = False
+            if outcome.exit_code is not None and not outcome.runtime:
+                removal = self._exit(db, doc, outcome.exit_code, at + 0.001, natural=True)
+                for sock in sockets:
+                    sock.close()
+                sockets = []
+            elif outcome.exit_code is not None:
+                doc["_exit_code"] = outcome.exit_code
+                self._save_container(db, doc, at + outcome.runtime)
+            else:
+                self._save_container(db, doc, None)
+            if sockets:
+                pid = ports.spawn(self.state_dir, cid, sockets, outcome.serves or "proxy")
+                db.execute(
+                    "INSERT OR REPLACE INTO servers(container_id, pid, ports) VALUES (?, ?, ?)",
+                    (cid, pid, json.dumps(doc["NetworkSettings"]["Ports"])),
+                )
+        if removal:
+            self._auto_remove(cid)
+
+    def _run_main(self, db: Any, doc: JSON, at: float) -> programs.Outcome:
+        image_doc = json.loads(
+            db.execute("SELECT doc FROM images WHERE id = ?", (doc["Image"],)).fetchone()[0]
+        )
+        fs = ContainerFS(self.store, doc, image_doc)
+        outcome = programs.start(doc, fs, doc.get("_starts", 0))
+        if outcome.error:
+            return outcome
+        doc["_starts"] = doc.get("_starts", 0) + 1
+        start_ns = int(at * 1e9)
+        tty = doc["Config"].get("Tty")
+        for offset, stream, line in outcome.lines:
+            if tty:
+                stream, line = 1, line.rstrip(b"\n") + b"\r\n"
+            db.execute(
+                "INSERT INTO logs(container_id, ts, stream, line) VALUES (?, ?, ?, ?)",
+                (doc["Id"], start_ns + int(offset * 1e9) + 1000, stream, line),
+            )
+        doc["State"].update(
+            {
+                "Status": "running",
+                "Running": True,
+                "Paused": False,
+                "Restarting": False,
+                "OOMKilled": False,
+                "Dead": False,
+                "Pid": random.randint(1000, 60000),
+                "ExitCode": 0,
+                "Error": "",
+                "StartedAt": rfc3339_ns(start_ns),
+            }
+        )
+        return outcome
+
+    def _fail_start(self, db: Any, doc: JSON, message: str, code: int) -> None:
+        doc["State"].update({"Error": message, "ExitCode": code})
+        if doc["State"]["Status"] != "created":
+            doc["State"]["Status"] = "exited"
+            doc["State"]["FinishedAt"] = rfc3339_ns(now_ns())
+        self._clear_network(doc)
+        self._save_container(db, doc, None)
+
+    def _join_networks(self, doc: JSON) -> None:
+        settings = doc["NetworkSettings"]
+        settings["SandboxID"] = new_id()
+        settings["SandboxKey"] = f"/var/run/docker/netns/{settings['SandboxID'][:12]}"
+        for name, endpoint in settings["Networks"].items():
+            net = self._network(name)  # type: ignore[attr-defined]
+            ip, gateway, mac = ("", "", "")
+            if name not in ("host", "none"):
+                ip, gateway, mac = self._assign_address(name)  # type: ignore[attr-defined]
+            endpoint.update(
+                {
+                    "NetworkID": net["Id"],
+                    "EndpointID": new_id(),
+                    "Gateway": gateway,
+                    "IPAddress": ip,
+                    "IPPrefixLen": 16 if ip else 0,
+                    "MacAddress": mac,
+                    "DNSNames": [doc["Name"].lstrip("/"), doc["Id"][:12]]
+                    if name not in ("bridge", "host", "none")
+                    else None,
+                }
+            )
+            if name == "bridge":
+                settings.update(
+                    {
+                        "EndpointID": endpoint["EndpointID"],
+                        "Gateway": gateway,
+                        "IPAddress": ip,
+                        "IPPrefixLen": 16,
+                        "MacAddress": mac,
+                    }
+                )
+
+    def _clear_network(self, doc: JSON) -> None:
+        settings = doc["NetworkSettings"]
+        settings.update(
+            {
+                "Ports": {},
+                "EndpointID": "",
+                "Gateway": "",
+                "IPAddress": "",
+                "IPPrefixLen": 0,
+                "MacAddress": "",
+            }
+        )
+        for endpoint in settings["Networks"].values():
+            endpoint.update(
+                {
+                    "EndpointID": "",
+                    "Gateway": "",
+                    "IPAddress": "",
+                    "IPPrefixLen": 0,
+                    "MacAddress": "",
+                }
+            )
+
+    # -- stop, kill, pause ------------------------------------------------------------------
+    def stop(self, container: str, timeout: int | None = None) -> None:
+        """``POST /containers/{id}/stop``: the stop signal, then SIGKILL (exit 137)."""
+        self._settle()
+        cid, doc = self._container(container)
+        if not doc["State"]["Running"]:
+            return
+        sig = signal_name(doc["Config"].get("StopSignal"), "SIGTERM")
+        code = programs.stop_exit_code(doc, sig)
+        self._terminate(cid, sig if code is not None else "SIGKILL")
+
+    def _terminate(self, cid: str, sig: str) -> bool:
+        """End the main process with ``sig``; False when the process ignores it."""
+        removal = False
+        with self.store.write() as db:
+            doc = json.loads(
+                db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()[0]
+            )
+            code = programs.stop_exit_code(doc, sig)
+            if code is None:
+                return False
+            if doc["State"]["Status"] == "restarting":
+                code = doc["State"]["ExitCode"]
+            now = time.time_ns()
+            for offset, stream, line in programs.stop_lines(doc, sig):
+                db.execute(
+                    "INSERT INTO logs(container_id, ts, stream, line) VALUES (?, ?, ?, ?)",
+                    (cid, now + int(offset * 1e9), stream, line),
+                )
+            removal = self._exit(db, doc, code, time.time(), natural=False)
+        self._stop_server(cid)
+        if removal:
+            self._auto_remove(cid)
+        return True
+
+    def restart(self, container: str, timeout: int | None = None) -> None:
+        """``POST /containers/{id}/restart``."""
+        self.stop(container, timeout)
+        self.start(container)
+
+    def kill(self, container: str, signal: str | int | None = None) -> None:
+        """``POST /containers/{id}/kill``."""
+        self._settle()
+        cid, doc = self._container(container)
+        sig = signal_name(signal)
+        if not doc["State"]["Running"] or doc["State"]["Status"] == "restarting":
+            raise Conflict(f"cannot kill container: {container}: container {cid} is not running")
+        self._terminate(cid, sig)
+
+    def pause(self, container: str) -> None:
+        """``POST /containers/{id}/pause``."""
+        self._set_paused(container, True)
+
+    def unpause(self, container: str) -> None:
+        """``POST /containers/{id}/unpause``."""
+        self._set_paused(container, False)
+
+    def _set_paused(self, container: str, paused: bool) -> None:
+        self._settle()
+        cid, _ = self._container(container)
+        with self.store.write() as db:
+            row = db.execute("SELECT doc, deadline FROM containers WHERE id = ?", (cid,)).fetchone()
+            doc, deadline = json.loads(row[0]), row[1]
+            state = doc["State"]
+            if paused:
+                if not state["Running"]:
+                    raise Conflict(f"container {cid} is not running")
+                if state["Paused"]:
+                    raise Conflict(f"Container {cid} is already paused")
+                if state["Restarting"]:
+                    raise Conflict(
+                        f"Container {cid} is restarting, wait until the container is running"
+                    )
+            elif not state["Paused"]:
+                raise EngineError(f"Container {cid} is not paused", 500)
+            state["Paused"] = paused
+            state["Status"] = "paused" if paused else "running"
+            if deadline is not None:
+                doc["_paused_left"] = (
+                    max(deadline - time.time(), 0) if paused else doc.get("_paused_left")
+                )
+                deadline = None if paused else time.time() + (doc.pop("_paused_left", 0) or 0)
+            self._save_container(db, doc, deadline)
+
+    def wait(
+        self, container: str, timeout: float | None = None, condition: str | None = None
+    ) -> JSON:
+        """``POST /containers/{id}/wait``: block until the main process ends."""
+        self._settle()
+        try:
+            cid, doc = self._container(container)
+        except NotFound:
+            row = self.store.db.execute(
+                "SELECT code FROM exits WHERE container_id = ?", (container,)
+            ).fetchone()
+            if row is None:
+                raise
+            return {"Error": None, "StatusCode": row[0]}
+        limit = None if timeout is None else time.monotonic() + timeout
+        del condition  # only "not-running" (the default) is supported
+        while doc["State"]["Running"]:
+            if limit is not None and time.monotonic() > limit:
+                raise EngineError("context deadline exceeded", 408)
+            time.sleep(0.05)
+            self._settle()
+            found = self._find_container(cid)
+            if found is None:
+                row = self.store.db.execute(
+                    "SELECT code FROM exits WHERE container_id = ?", (cid,)
+                ).fetchone()
+                return {"Error": None, "StatusCode": row[0] if row else 0}
+            doc = found[1]
+        if doc.get("_remove_pending"):
+            self._auto_remove(cid)
+        return {"Error": None, "StatusCode": doc["State"]["ExitCode"]}
+
+    # -- helper processes -------------------------------------------------------------------
+    def _stop_server(self, cid: str) -> None:
+        row = self.store.db.execute(
+            "SELECT pid FROM servers WHERE container_id = ?", (cid,)
+        ).fetchone()
+        if row is None:
+            return
+        ports.kill(row[0], cid)
+        with self.store.write() as db:
+            db.execute("DELETE FROM servers WHERE container_id = ?", (cid,))
+
+    def _drop_server_if_stopped(self, cid: str) -> None:
+        found = self._find_container(cid)
+        if found is None or not found[1]["State"]["Running"]:
+            self._stop_server(cid)
+
+    @staticmethod
+    def shutdown_all(state_dir: Any) -> None:
+        """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
+        ports.shutdown_all(state_dir)

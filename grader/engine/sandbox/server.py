@@ -1,0 +1,229 @@
+"""The helper process behind a sandbox container's published ports.
+
+Run as ``python -m grader.engine.sandbox.server STATE_DIR CONTAINER_ID MODE FD...`` by
+:func:`grader.engine.sandbox.ports.spawn`, with the already-bound listening sockets
+inherited as file descriptors. In ``nginx`` mode it answers HTTP like nginx: files from
+the container's ``/usr/share/nginx/html`` (image files, the container's own changes and
+bind-mounted host folders, read fresh on every request), nginx's 404 page, a
+``Server: nginx/<version>`` header, and one access-log line per request in the
+container's logs. In ``proxy`` mode nothing listens inside the container, so connections
+are accepted and closed, as docker-proxy does then.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import selectors
+import signal
+import socket
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from email.utils import formatdate
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from grader.engine.sandbox.fs import ContainerFS
+from grader.engine.sandbox.store import Store
+
+ROOT = "/usr/share/nginx/html"
+PEER = "172.17.0.1"
+
+
+def _page(status: str, version: str) -> bytes:
+    return (
+        f"<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{status}</h1></center>\r\n<hr><center>nginx/{version}</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    ).encode()
+
+
+class Site:
+    """The container's web root as nginx serves it."""
+
+    def __init__(self, store: Store, cid: str) -> None:
+        self.store = store
+        self.cid = cid
+
+    def _fs(self) -> tuple[ContainerFS, dict]:
+        row = self.store.db.execute(
+            "SELECT c.doc, i.doc FROM containers c JOIN images i "
+            "ON i.id = json_extract(c.doc, '$.Image') WHERE c.id = ?",
+            (self.cid,),
+        ).fetchone()
+        if row is None:
+            raise LookupError(self.cid)
+        container = json.loads(row[0])
+        return ContainerFS(self.store, container, json.loads(row[1])), container
+
+    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
+        """(status, reason, headers, body, error-log text) for one request."""
+        fs, container = self._fs()
+        version = next(
+            (
+                e.split("=", 1)[1]
+                for e in container["Config"].get("Env") or []
+                if e.startswith("NGINX_VERSION=")
+            ),
+            "1.27.5",
+        )
+        path = posixpath.normpath(unquote(urlsplit(target).path or "/"))
+        wanted = ROOT + ("" if path == "/" else path)
+        entry = fs.stat(wanted)
+        if entry is not None and entry.kind == "d":
+            if not target.split("?")[0].endswith("/"):
+                body = _page("301 Moved Permanently", version)
+                return 301, "Moved Permanently", {"Location": f"http://localhost{path}/"}, body, ""
+            for index in ("index.html", "index.htm"):
+                candidate = posixpath.join(wanted, index)
+                found = fs.stat(candidate)
+                if found is not None and found.kind == "f":
+                    wanted, entry = candidate, found
+                    break
+            else:
+                reason = f'directory index of "{wanted}/" is forbidden'
+                return 403, "Forbidden", {}, _page("403 Forbidden", version), reason
+        if entry is None or entry.kind != "f":
+            reason = f'open() "{wanted}" failed (2: No such file or directory)'
+            return 404, "Not Found", {}, _page("404 Not Found", version), reason
+        body = fs.read(wanted)
+        kind = mimetypes.guess_type(wanted)[0] or "application/octet-stream"
+        headers = {
+            "Content-Type": kind,
+            "Last-Modified": formatdate(entry.mtime or time.time(), usegmt=True),
+            "ETag": f'"{int(entry.mtime):x}-{len(body):x}"',
+            "Accept-Ranges": "bytes",
+        }
+        return 200, "OK", headers, body if method != "HEAD" else body, ""
+
+    def log(self, stream: int, line: str) -> None:
+        """Append one line to the container's logs."""
+        with self.store.write() as db:
+            db.execute(
+                "INSERT INTO logs(container_id, ts, stream, line) VALUES (?, ?, ?, ?)",
+                (self.cid, time.time_ns(), stream, (line + "\n").encode()),
+            )
+
+
+def _read_request(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data and b"\n\n" not in data and len(data) < 65536:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def handle(site: Site, conn: socket.socket) -> None:
+    """Answer one HTTP connection (one request, then close)."""
+    with conn:
+        conn.settimeout(10)
+        try:
+            raw = _read_request(conn)
+        except OSError:
+            return
+        if not raw:
+            return
+        head = raw.split(b"\r\n\r\n")[0].decode("latin-1")
+        lines = head.split("\r\n")
+        parts = lines[0].split()
+        headers = {}
+        for line in lines[1:]:
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+        try:
+            fs_version = site._fs()[1]
+        except LookupError:
+            return
+        version = next(
+            (
+                e.split("=", 1)[1]
+                for e in fs_version["Config"].get("Env") or []
+                if e.startswith("NGINX_VERSION=")
+            ),
+            "1.27.5",
+        )
+        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+            status, reason, extra, body, error = (
+                400,
+                "Bad Request",
+                {},
+                _page("400 Bad Request", version),
+                "",
+            )
+            method, target = (parts + ["", ""])[:2]
+        else:
+            method, target, _ = parts
+            if method not in ("GET", "HEAD", "POST"):
+                status, reason, extra, body, error = (
+                    405,
+                    "Not Allowed",
+                    {},
+                    _page("405 Not Allowed", version),
+                    "",
+                )
+            else:
+                status, reason, extra, body, error = site.respond(method, target)
+        now = time.time()
+        response = [
+            f"HTTP/1.1 {status} {reason}",
+            f"Server: nginx/{version}",
+            f"Date: {formatdate(now, usegmt=True)}",
+        ]
+        content_type = extra.pop("Content-Type", "text/html")
+        response += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+        response += [f"{k}: {v}" for k, v in extra.items()]
+        response += ["Connection: close", "", ""]
+        stamp = datetime.now(UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
+        agent = headers.get("user-agent", "-")
+        referer = headers.get("referer", "-")
+        request = lines[0]
+        sent = 0 if method == "HEAD" else len(body)
+        if error:
+            host = headers.get("host", "")
+            err_stamp = datetime.now(UTC).strftime("%Y/%m/%d %H:%M:%S")
+            site.log(
+                2,
+                f"{err_stamp} [error] 29#29: *1 {error}, client: {PEER}, server: localhost, "
+                f'request: "{request}", host: "{host}"',
+            )
+        site.log(1, f'{PEER} - - [{stamp}] "{request}" {status} {sent} "{referer}" "{agent}" "-"')
+        payload = "\r\n".join(response).encode() + (b"" if method == "HEAD" else body)
+        try:
+            conn.sendall(payload)
+        except OSError:
+            pass
+
+
+def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
+    """Accept connections on the inherited sockets until SIGTERM."""
+    listeners = [socket.socket(fileno=fd) for fd in fds]
+    site = Site(Store(state_dir), cid)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    selector = selectors.DefaultSelector()
+    for sock in listeners:
+        if sock.type == socket.SOCK_STREAM:
+            sock.setblocking(False)
+            selector.register(sock, selectors.EVENT_READ)
+    while not stop.is_set():
+        for key, _ in selector.select(timeout=0.2):
+            try:
+                conn, _ = key.fileobj.accept()
+            except OSError:
+                continue
+            conn.setblocking(True)
+            if mode == "nginx":
+                threading.Thread(target=handle, args=(site, conn), daemon=True).start()
+            else:
+                conn.close()
+    for sock in listeners:
+        sock.close()
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]), sys.argv[2], sys.argv[3], [int(fd) for fd in sys.argv[4:]])
