@@ -7,22 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine.sandbox.build import BuildMixin
-from grader.engine.sandbox.images import ImagesMixin
-from grader.engine.sandbox.registry import RegistryMixin
+from grader.engine.sandbox import SandboxEngine
 from grader.widgets.layers import LayerStack, mark_reuse
 from grader.widgets.registry import RegistryFlow, changes
 
 DATA = Path(__file__).parents[1] / "data" / "build"
 
 
-class Engine(BuildMixin, RegistryMixin, ImagesMixin):
-    """The image-side mixins of the sandbox."""
-
-
 @pytest.fixture
-def engine(sandbox_dir: Path) -> Engine:
-    return Engine(sandbox_dir)
+def engine(sandbox_dir: Path) -> SandboxEngine:
+    return SandboxEngine(sandbox_dir)
 
 
 @pytest.fixture
@@ -35,7 +29,7 @@ def states(widget: LayerStack) -> dict[str, str]:
     return {layer["step"]: layer["state"] for layer in widget.layers if layer["state"] != "base"}
 
 
-def test_layer_stack_lights_up_reused_layers(engine: Engine, app: Path) -> None:
+def test_layer_stack_lights_up_reused_layers(engine: SandboxEngine, app: Path) -> None:
     widget = LayerStack("hello-app:1")
     widget.update(engine)
     assert widget.layers == []
@@ -62,7 +56,7 @@ def test_mark_reuse_without_history_marks_new() -> None:
     assert [item["state"] for item in mark_reuse(layers, {"sha256:a"})] == ["reused", "base"]
 
 
-def test_registry_flow_follows_tag_push_and_rmi(engine: Engine, app: Path) -> None:
+def test_registry_flow_follows_tag_push_and_rmi(engine: SandboxEngine, app: Path) -> None:
     list(engine.build(str(app), tag="hello-app:1", dockerfile="Dockerfile.fast"))
     widget = RegistryFlow()
     widget.update(engine)

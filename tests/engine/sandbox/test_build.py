@@ -8,21 +8,15 @@ from pathlib import Path
 import pytest
 
 from grader.engine.errors import InvalidArgument
-from grader.engine.sandbox.build import BuildMixin
+from grader.engine.sandbox import SandboxEngine
 from grader.engine.sandbox.fs import image_layers
-from grader.engine.sandbox.images import ImagesMixin
-from grader.engine.sandbox.registry import RegistryMixin
 
 DATA = Path(__file__).parents[2] / "data" / "build"
 
 
-class Engine(BuildMixin, RegistryMixin, ImagesMixin):
-    """The image-side mixins of the sandbox, composed as SandboxEngine composes them."""
-
-
 @pytest.fixture
-def engine(sandbox_dir: Path) -> Engine:
-    return Engine(sandbox_dir)
+def engine(sandbox_dir: Path) -> SandboxEngine:
+    return SandboxEngine(sandbox_dir)
 
 
 @pytest.fixture
@@ -32,7 +26,7 @@ def app(tmp_path: Path) -> Path:
     return target
 
 
-def build(engine: Engine, path: Path, **kwargs) -> list[dict]:
+def build(engine: SandboxEngine, path: Path, **kwargs) -> list[dict]:
     return list(engine.build(str(path), **kwargs))
 
 
@@ -53,7 +47,7 @@ def cache_hits(items: list[dict]) -> dict[str, bool]:
     return steps
 
 
-def test_output_is_the_classic_builders(engine: Engine, app: Path) -> None:
+def test_output_is_the_classic_builders(engine: SandboxEngine, app: Path) -> None:
     items = build(engine, app, tag="hello-app:1", dockerfile="Dockerfile.fast")
     output = text(items)
     assert output.startswith("Step 1/7 : FROM node:20-alpine\n ---> ")
@@ -68,7 +62,7 @@ def test_output_is_the_classic_builders(engine: Engine, app: Path) -> None:
     )
 
 
-def test_image_config_history_and_files(engine: Engine, app: Path) -> None:
+def test_image_config_history_and_files(engine: SandboxEngine, app: Path) -> None:
     build(engine, app, tag="hello-app:1", dockerfile="Dockerfile.fast")
     info = engine.inspect_image("hello-app:1")
     base = engine.inspect_image("node:20-alpine")
@@ -88,7 +82,9 @@ def test_image_config_history_and_files(engine: Engine, app: Path) -> None:
     assert "/app/Dockerfile.fast" not in app_files  # excluded by .dockerignore
 
 
-def test_dependency_step_is_cached_only_with_package_json_first(engine: Engine, app: Path) -> None:
+def test_dependency_step_is_cached_only_with_package_json_first(
+    engine: SandboxEngine, app: Path
+) -> None:
     build(engine, app, tag="fast:1", dockerfile="Dockerfile.fast")
     build(engine, app, tag="slow:1", dockerfile="Dockerfile.slow")
     with (app / "index.js").open("a") as handle:
@@ -113,7 +109,7 @@ def test_dependency_step_is_cached_only_with_package_json_first(engine: Engine, 
     }
 
 
-def test_unchanged_rebuild_is_all_cache_and_same_id(engine: Engine, app: Path) -> None:
+def test_unchanged_rebuild_is_all_cache_and_same_id(engine: SandboxEngine, app: Path) -> None:
     build(engine, app, tag="a:1", dockerfile="Dockerfile.fast")
     first = engine.inspect_image("a:1")["Id"]
     (app / "index.js").touch()
@@ -126,7 +122,7 @@ def test_unchanged_rebuild_is_all_cache_and_same_id(engine: Engine, app: Path) -
 
 
 def test_only_the_last_cmd_counts_and_entrypoint_resets_inherited_cmd(
-    engine: Engine, tmp_path: Path
+    engine: SandboxEngine, tmp_path: Path
 ) -> None:
     (tmp_path / "Dockerfile").write_text(
         'FROM node:20-alpine\nCMD ["node", "a.js"]\nCMD ["node", "b.js"]\n'
@@ -139,7 +135,7 @@ def test_only_the_last_cmd_counts_and_entrypoint_resets_inherited_cmd(
     assert config["Entrypoint"] == ["node"] and config["Cmd"] is None
 
 
-def test_labels_env_expose_and_buildargs(engine: Engine, tmp_path: Path) -> None:
+def test_labels_env_expose_and_buildargs(engine: SandboxEngine, tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(
         "FROM alpine:3.20\nARG VERSION=1\nENV APP_VERSION=$VERSION\nEXPOSE 8080\n"
     )
@@ -154,7 +150,7 @@ def test_labels_env_expose_and_buildargs(engine: Engine, tmp_path: Path) -> None
     assert config["Labels"] == {"a": "b"}
 
 
-def test_copy_of_several_files_needs_a_folder_destination(engine: Engine, app: Path) -> None:
+def test_copy_of_several_files_needs_a_folder_destination(engine: SandboxEngine, app: Path) -> None:
     (app / "package-lock.json").write_text("{}")
     (app / "Dockerfile").write_text("FROM node:20-alpine\nWORKDIR /app\nCOPY package*.json .\n")
     items = build(engine, app, tag="x")
@@ -184,7 +180,7 @@ def test_copy_of_several_files_needs_a_folder_destination(engine: Engine, app: P
     ],
 )
 def test_step_errors_end_the_stream(
-    engine: Engine, tmp_path: Path, dockerfile: str, error: str
+    engine: SandboxEngine, tmp_path: Path, dockerfile: str, error: str
 ) -> None:
     (tmp_path / "Dockerfile").write_text(dockerfile)
     items = build(engine, tmp_path, tag="broken")
@@ -200,14 +196,14 @@ def test_step_errors_end_the_stream(
     ],
 )
 def test_refusals_before_the_first_step(
-    engine: Engine, tmp_path: Path, dockerfile: str, tag: str, message: str
+    engine: SandboxEngine, tmp_path: Path, dockerfile: str, tag: str, message: str
 ) -> None:
     (tmp_path / "Dockerfile").write_text(dockerfile)
     with pytest.raises(InvalidArgument, match=message):
         engine.build(str(tmp_path), tag=tag)
 
 
-def test_missing_dockerfile_is_the_clis_message(engine: Engine, tmp_path: Path) -> None:
+def test_missing_dockerfile_is_the_clis_message(engine: SandboxEngine, tmp_path: Path) -> None:
     with pytest.raises(InvalidArgument) as caught:
         engine.build(str(tmp_path), tag="x")
     assert caught.value.explanation == (
@@ -216,7 +212,9 @@ def test_missing_dockerfile_is_the_clis_message(engine: Engine, tmp_path: Path) 
     )
 
 
-def test_add_unpacks_local_archives_and_copy_does_not(engine: Engine, tmp_path: Path) -> None:
+def test_add_unpacks_local_archives_and_copy_does_not(
+    engine: SandboxEngine, tmp_path: Path
+) -> None:
     import tarfile
 
     (tmp_path / "site").mkdir()
@@ -231,3 +229,12 @@ def test_add_unpacks_local_archives_and_copy_does_not(engine: Engine, tmp_path: 
     files = image_layers(engine.store, doc, image_id)
     assert "/unpacked/site/index.html" in files
     assert "/copied/site.tar.gz" in files and "/copied/site" not in files
+
+
+def test_a_container_of_the_image_sees_the_copied_files(engine: SandboxEngine, app: Path) -> None:
+    build(engine, app, tag="hello-app:1", dockerfile="Dockerfile.fast")
+    created = engine.create_container("hello-app:1", command=["ls", "/app"])
+    engine.start(created["Id"])
+    assert engine.wait(created["Id"])["StatusCode"] == 0
+    listed = b"".join(line for _, line in engine.logs(created["Id"])).decode().split()
+    assert listed == ["greet", "index.js", "node_modules", "package-lock.json", "package.json"]

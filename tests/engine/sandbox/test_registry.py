@@ -11,21 +11,15 @@ from pathlib import Path
 import pytest
 
 from grader.engine.errors import EngineError, NotFound
-from grader.engine.sandbox.build import BuildMixin
+from grader.engine.sandbox import SandboxEngine
 from grader.engine.sandbox.fs import image_layers
-from grader.engine.sandbox.images import ImagesMixin
-from grader.engine.sandbox.registry import RegistryMixin
 
 DATA = Path(__file__).parents[2] / "data" / "build"
 
 
-class Engine(BuildMixin, RegistryMixin, ImagesMixin):
-    """The image-side mixins of the sandbox."""
-
-
 @pytest.fixture
-def engine(sandbox_dir: Path) -> Engine:
-    built = Engine(sandbox_dir)
+def engine(sandbox_dir: Path) -> SandboxEngine:
+    built = SandboxEngine(sandbox_dir)
     list(built.build(str(DATA / "website"), tag="website:1"))
     return built
 
@@ -34,7 +28,7 @@ def statuses(items) -> list[str]:
     return [str(item.get("status") or item.get("error")) for item in items]
 
 
-def test_push_needs_a_name_for_the_registry(engine: Engine) -> None:
+def test_push_needs_a_name_for_the_registry(engine: SandboxEngine) -> None:
     items = list(engine.push("127.0.0.1:5000/website", "1"))
     assert statuses(items) == [
         "The push refers to repository [127.0.0.1:5000/website]",
@@ -42,14 +36,14 @@ def test_push_needs_a_name_for_the_registry(engine: Engine) -> None:
     ]
 
 
-def test_docker_hub_without_login_is_denied(engine: Engine) -> None:
+def test_docker_hub_without_login_is_denied(engine: SandboxEngine) -> None:
     items = list(engine.push("website", "1"))
     assert items[0] == {"status": "The push refers to repository [docker.io/library/website]"}
     assert items[-1]["error"] == "denied: requested access to the resource is denied"
     assert {item.get("status") for item in items[1:-1]} == {"Preparing"}
 
 
-def test_push_then_layers_already_exist_and_repo_digest(engine: Engine) -> None:
+def test_push_then_layers_already_exist_and_repo_digest(engine: SandboxEngine) -> None:
     engine.tag("website:1", "127.0.0.1:5000/website", "1")
     first = list(engine.push("127.0.0.1:5000/website", "1"))
     assert "Pushed" in statuses(first)
@@ -66,7 +60,7 @@ def test_push_then_layers_already_exist_and_repo_digest(engine: Engine) -> None:
     assert f"127.0.0.1:5000/website@{digest}" in info["RepoDigests"]
 
 
-def test_rmi_then_pull_restores_the_same_image(engine: Engine) -> None:
+def test_rmi_then_pull_restores_the_same_image(engine: SandboxEngine) -> None:
     original = engine.inspect_image("website:1")["Id"]
     engine.tag("website:1", "127.0.0.1:5000/website", "1")
     list(engine.push("127.0.0.1:5000/website", "1"))
@@ -88,7 +82,7 @@ def test_rmi_then_pull_restores_the_same_image(engine: Engine) -> None:
     assert again[-1] == {"status": "Status: Image is up to date for 127.0.0.1:5000/website:1"}
 
 
-def test_pull_errors(engine: Engine) -> None:
+def test_pull_errors(engine: SandboxEngine) -> None:
     with pytest.raises(NotFound) as caught:
         engine.pull("127.0.0.1:5000/website", "9")
     assert caught.value.explanation == (
@@ -107,7 +101,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_http_api_lists_tags(engine: Engine) -> None:
+def test_http_api_lists_tags(engine: SandboxEngine) -> None:
     engine.tag("website:1", "127.0.0.1:5000/website", "1")
     list(engine.push("127.0.0.1:5000/website", "1"))
     port = free_port()
