@@ -117,6 +117,37 @@ def export(root: str | None, output: str) -> None:
     click.echo(_run(main, root=_root(root), output=Path(output)))
 
 
+@cli.command()
+@click.option(
+    "--engine",
+    type=click.Choice(["docker", "sandbox"]),
+    help="Engine to clean (default: COURSE_ENGINE's choice).",
+)
+@click.option("--prefix", default="", help="Only objects whose name starts with this.")
+def reset(engine: str | None, prefix: str) -> None:
+    """Remove the course's labelled containers, volumes, networks and images."""
+    from grader.course.reset import main
+
+    click.echo(str(_run(main, engine=engine, prefix=prefix)))
+
+
+@cli.group()
+def images() -> None:
+    """The course's images on a daemon without registry access."""
+
+
+@images.command("build")
+@click.argument("tags", nargs=-1)
+@click.option("--force", is_flag=True, help="Rebuild images that are present.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache for root filesystems.")
+@click.option("--host", help="Daemon address (default: DOCKER_HOST).")
+def images_build(tags: tuple[str, ...], force: bool, cache_dir: Path | None, host: str | None):
+    """Build TAGS (default: every image the course uses) offline."""
+    from grader.course.images import main
+
+    sys.exit(main(tags=list(tags), force=force, cache_dir=cache_dir, docker_host=host))
+
+
 @cli.command("prepare-lab")
 @click.option(
     "--prefix",
