@@ -21,12 +21,6 @@ from grader.k8s.execsim import environment
 from grader.k8s.kubectl import run
 
 
-def k8s_reset(control_planes: int = 1, workers: int = 2) -> None:
-    """Start from a fresh simulated cluster (the notebooks' set-up cell calls it)."""
-    with Cluster.session() as cluster:
-        cluster.reset(control_planes, workers)
-
-
 def k8s_manifest(
     path: str, *, kinds: tuple[str, ...] = (), min_replicas: int | None = None
 ) -> list[dict]:

@@ -498,6 +498,12 @@ class Cluster:
         return hops
 
 
+def reset_shared(control_planes: int = 1, workers: int = 2, folder: Path | None = None) -> None:
+    """Replace the shared cluster with a fresh one (each notebook's set-up cell calls it)."""
+    with Cluster.session(folder) as cluster:
+        cluster.reset(control_planes, workers)
+
+
 def matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
     """True when every ``key: value`` of an equality selector is among ``labels``."""
     return all(labels.get(key) == value for key, value in selector.items())

@@ -1,0 +1,197 @@
+"""kubectl on the simulator: output formats, verbs, errors from the server side."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.k8s.kubectl import main, run
+from grader.k8s.names import human_duration
+from grader.k8s.printers import table
+
+FILES = Path(__file__).resolve().parents[1] / "data" / "k8s" / "files"
+
+
+@pytest.fixture
+def kubectl(sandbox_dir):
+    def call(line: str, stdin: str = ""):
+        return run(line.split(), stdin=stdin, cwd=FILES)
+
+    return call
+
+
+@pytest.fixture
+def web(kubectl):
+    assert kubectl("apply -f web-deployment.yaml").stdout == "deployment.apps/web created\n"
+    assert kubectl("apply -f web-service.yaml").stdout == "service/web created\n"
+    return kubectl
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (-5, "<invalid>"),
+        (-0.5, "0s"),
+        (5, "5s"),
+        (119, "119s"),
+        (125, "2m5s"),
+        (180, "3m"),
+        (600, "10m"),
+        (3 * 3600, "3h"),
+        (3 * 3600 + 600, "3h10m"),
+        (30 * 3600, "30h"),
+        (3 * 86400 + 3600, "3d1h"),
+        (10 * 86400, "10d"),
+        (800 * 86400, "2y70d"),
+    ],
+)
+def test_age_column_follows_kubectl_human_duration(seconds, text):
+    assert human_duration(seconds) == text
+
+
+def test_table_pads_columns_by_three_spaces():
+    assert table([["NAME", "READY"], ["web-1", "1/1"]]) == "NAME    READY\nweb-1   1/1\n"
+
+
+def test_get_pods_table(web):
+    out = web("get pods").stdout.splitlines()
+    assert re.fullmatch(r"NAME +READY +STATUS +RESTARTS +AGE", out[0])
+    assert len(out) == 3
+    for line in out[1:]:
+        assert re.fullmatch(r"web-[b-z2-9]{10}-[b-z2-9]{5} +1/1 +Running +0 +\d+s", line), line
+    assert out[0].index("READY") == out[1].index("1/1")
+
+
+def test_get_wide_names_and_selectors(web):
+    wide = web("get pods -o wide").stdout.splitlines()
+    assert wide[0].split()[5:7] == ["IP", "NODE"]
+    assert all(re.search(r" 10\.244\.\d+\.\d+ +worker-\d ", line) for line in wide[1:])
+    names = web("get pods -o name").stdout.splitlines()
+    assert len(names) == 2 and all(n.startswith("pod/web-") for n in names)
+    assert web("get deploy,svc -o name").stdout == (
+        "deployment.apps/web\nservice/kubernetes\nservice/web\n"
+    )
+    assert web("get pods -l app=nope").stderr == "No resources found in default namespace.\n"
+    assert len(web("get pods -l app=web -o name").stdout.splitlines()) == 2
+
+
+def test_get_services_and_endpoints(web):
+    svc = web("get svc web").stdout.splitlines()
+    assert svc[0].split() == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    assert re.fullmatch(r"web +ClusterIP +10\.96\.\d+\.\d+ +<none> +80/TCP +\d+s", svc[1])
+    ep = web("get ep web").stdout.splitlines()[1]
+    assert re.fullmatch(r"web +10\.244\.\d+\.\d+:80,10\.244\.\d+\.\d+:80 +\d+s", ep)
+
+
+def test_get_all_namespaces_adds_the_namespace_column(web):
+    out = web("get pods -A").stdout.splitlines()
+    assert out[0].startswith("NAMESPACE ")
+    assert any(line.startswith("kube-system ") and "kube-apiserver-" in line for line in out)
+
+
+def test_yaml_and_json_outputs_are_the_objects(web):
+    single = yaml.safe_load(web("get svc web -o yaml").stdout)
+    assert single["kind"] == "Service" and single["spec"]["clusterIP"].startswith("10.96.")
+    listed = json.loads(web("get pods -o json").stdout)
+    assert listed["kind"] == "List" and len(listed["items"]) == 2
+    ip = web("get svc web -o jsonpath={.spec.clusterIP}").stdout
+    assert ip == single["spec"]["clusterIP"]
+
+
+def test_not_found_and_unknown_resource(web):
+    result = web("get pod nope")
+    assert (result.code, result.stderr) == (
+        1,
+        'Error from server (NotFound): pods "nope" not found\n',
+    )
+    result = web("get deploy nope")
+    assert 'deployments.apps "nope" not found' in result.stderr
+    result = web("get widgets")
+    assert result.stderr == 'error: the server doesn\'t have a resource type "widgets"\n'
+
+
+def test_apply_again_is_unchanged_then_configured(web):
+    assert web("apply -f web-deployment.yaml").stdout == "deployment.apps/web unchanged\n"
+    text = (FILES / "web-deployment.yaml").read_text().replace("replicas: 2", "replicas: 3")
+    assert web("apply -f -", stdin=text).stdout == "deployment.apps/web configured\n"
+    assert web("get deploy web").stdout.splitlines()[1].split()[1] == "3/3"
+
+
+def test_apply_refuses_invalid_manifests_like_kubectl(kubectl):
+    bad = (
+        (FILES / "web-deployment.yaml")
+        .read_text()
+        .replace("containerPort: 80", 'containerPort: "80"')
+    )
+    result = kubectl("apply -f -", stdin=bad)
+    assert result.code == 1
+    assert result.stderr.startswith('error: error validating "STDIN": error validating data: ')
+    assert "containerPort" in result.stderr and "--validate=false" in result.stderr
+    assert kubectl("get deploy").stderr.startswith("No resources found")
+
+
+def test_scale_delete_rollout(web):
+    assert web("scale deploy web --replicas=4").stdout == "deployment.apps/web scaled\n"
+    assert len(web("get pods -o name").stdout.splitlines()) == 4
+    assert (
+        web("rollout status deployment/web").stdout == 'deployment "web" successfully rolled out\n'
+    )
+    pod = web("get pods -o name").stdout.split()[0].split("/")[1]
+    assert web(f"delete pod {pod}").stdout == f'pod "{pod}" deleted\n'
+    assert pod not in web("get pods").stdout
+    assert len(web("get pods -o name").stdout.splitlines()) == 4
+    assert web("delete deploy web").stdout == 'deployment.apps "web" deleted\n'
+    assert web("get pods").stderr == "No resources found in default namespace.\n"
+
+
+def test_create_run_expose(kubectl):
+    assert kubectl("create deployment api --image=nginx:1.27 --replicas=2").stdout == (
+        "deployment.apps/api created\n"
+    )
+    assert (
+        kubectl("expose deployment api --port=80 --type=NodePort").stdout == "service/api exposed\n"
+    )
+    assert re.search(r"80:3\d{4}/TCP", kubectl("get svc api").stdout)
+    assert kubectl("run one --image=busybox").stdout == "pod/one created\n"
+    again = kubectl("run one --image=busybox")
+    assert again.stderr == 'Error from server (AlreadyExists): pods "one" already exists\n'
+
+
+def test_exec_and_logs(web):
+    env = web("exec deploy/web -- env").stdout
+    assert "KUBERNETES_SERVICE_HOST=10.96.0.1" in env and "HOSTNAME=web-" in env
+    page = web("exec deploy/web -- curl -s http://web")
+    assert "Welcome to nginx!" in page.stdout
+    missing = web("exec deploy/web -- curl -s http://nowhere")
+    assert missing.code == 6 and "Could not resolve host: nowhere" in missing.stderr
+    bogus = web("exec deploy/web -- frobnicate")
+    assert bogus.code == 126 and 'exec: "frobnicate": executable file not found' in bogus.stderr
+    logs = web("logs deploy/web").stdout
+    assert "Configuration complete; ready for start up" in logs
+
+
+def test_main_prints_and_records_history(sandbox_dir, capsys):
+    from grader.history import entries
+
+    assert main(["get", "nodes"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("NAME") and "control-plane-1   Ready    control-plane" in out
+    assert entries()[-1].argv == ["kubectl", "get", "nodes"]
+    assert entries()[-1].engine == "cluster-sim"
+
+
+def test_lost_control_plane_refuses_like_kubectl(web, sandbox_dir):
+    from grader.k8s.cluster import Cluster
+
+    with Cluster.session(sandbox_dir / "k8s") as cluster:
+        cluster.set_node_up("control-plane-1", False)
+    result = web("get pods")
+    assert result.code == 1
+    assert result.stderr == (
+        "The connection to the server 192.168.56.10:6443 was refused - did you specify the right "
+        "host or port?\n"
+    )
