@@ -1,0 +1,154 @@
+"""Run one docker script on both sides (real CLI + daemon, sandbox) and normalise outputs.
+
+A *case* is a list of docker command lines (tests/data/differential/cases.yaml). Each line
+runs through (a) the real Docker 28 CLI against the real daemon, via the course's
+pass-through (so with the course label, as students run it), and (b) the course's
+executor on a fresh sandbox. What may differ by nature is normalised, and only that:
+
+- object ids: a container's id becomes ``<c:NAME>``, an image's ``<i:TAG>`` (looked up
+  on each side after every step), any other 12/64-hex id ``<id>``;
+- times (RFC 3339, ``2 minutes ago``, ``Up 3 seconds``), sizes (``1.99MB``), bridge IPs;
+- table padding (column widths follow the normalised values);
+- dockerd 20.10's wording, rewritten into Docker 28's by :mod:`wording` (one table).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+import socket
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wording import to_docker28
+
+from grader.dockercli.passthrough import find_real_docker, with_course_label
+from grader.engine.api import EngineAPI
+
+SUBSTITUTION = re.compile(r"\$\((docker [^)]*)\)")
+TIME_PATTERNS = [
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"), "<time>"),
+    (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \w+"), "<time>"),
+    (
+        re.compile(r"(\d+|About an?|Less than a) (second|minute|hour|day|week|month|year)s? ago"),
+        "<ago>",
+    ),
+    (re.compile(r"Up (\d+|About an?|Less than a) (second|minute|hour|day|week)s?"), "Up <dur>"),
+]
+SIZE = re.compile(r"\b\d+(\.\d+)?\s?(B|kB|MB|GB|KiB|MiB|GiB)\b")
+BRIDGE_IP = re.compile(r"\b172\.(1[6-9]|2\d|3[01])\.\d+\.\d+\b")
+HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
+HEX12 = re.compile(r"\b[0-9a-f]{12}\b")
+PADDING = re.compile(r" {2,}")
+
+
+@dataclass
+class Outcome:
+    """What one command line printed and returned on one side."""
+
+    line: str
+    stdout: str
+    stderr: str
+    code: int
+
+    def normalised(self, ids: dict[str, str]) -> tuple[str, str, int]:
+        """(stdout, stderr, code) with ids, times, sizes and 20.10 wording normalised."""
+        return normalise(self.stdout, ids), normalise(self.stderr, ids), self.code
+
+
+def normalise(text: str, ids: dict[str, str]) -> str:
+    """Replace what legitimately differs between the two sides (see the module docstring)."""
+
+    def known_id(match: re.Match[str]) -> str:
+        value = match.group(0)
+        for full, label in ids.items():
+            if full.startswith(value):
+                return label
+        return "<id>"
+
+    text = HEX64.sub(known_id, text)
+    text = HEX12.sub(known_id, text)
+    text = to_docker28(text)
+    for pattern, replacement in TIME_PATTERNS:
+        text = pattern.sub(replacement, text)
+    text = SIZE.sub("<size>", text)
+    text = BRIDGE_IP.sub("<ip>", text)
+    lines = [PADDING.sub("  ", line).rstrip() for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def object_ids(engine: EngineAPI, prefix: str) -> dict[str, str]:
+    """Full id -> ``<c:NAME>`` for this case's containers, ``<i:TAG>`` for every image."""
+    ids: dict[str, str] = {}
+    for container in engine.containers(all=True, filters={"name": prefix}):
+        ids[container["Id"]] = "<c:" + container["Names"][0].lstrip("/") + ">"
+    for image in engine.images():
+        tags = sorted(tag for tag in image.get("RepoTags") or [] if tag != "<none>:<none>")
+        ids[image["Id"].removeprefix("sha256:")] = f"<i:{tags[0] if tags else 'none'}>"
+    return ids
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Side:
+    """One way of running docker lines, with the engine used to look up object ids."""
+
+    name: str
+    engine: EngineAPI
+    run_argv: Callable[[list[str]], Outcome]
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def run(self, line: str, prefix: str) -> Outcome:
+        """Run one line (``$(docker ...)`` substituted on the same side) and learn new ids."""
+
+        def substitute(match: re.Match[str]) -> str:
+            inner = self.run_argv(shlex.split(match.group(1))[1:])
+            return " ".join(shlex.quote(word) for word in inner.stdout.split())
+
+        expanded = SUBSTITUTION.sub(substitute, line)
+        outcome = self.run_argv(shlex.split(expanded)[1:])
+        outcome.line = line
+        self.ids.update(object_ids(self.engine, prefix))
+        return outcome
+
+
+def real_side(engine: EngineAPI, cwd: Path) -> Side:
+    """The real Docker 28 CLI on the real daemon, with the course label as students get it."""
+    docker = find_real_docker()
+    if docker is None:
+        raise RuntimeError("no real docker CLI on PATH")
+
+    def run_argv(argv: list[str]) -> Outcome:
+        done = subprocess.run(
+            [str(docker), *with_course_label(argv)],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            cwd=cwd,
+            check=False,
+        )
+        return Outcome(" ".join(argv), done.stdout, done.stderr, done.returncode)
+
+    return Side("real", engine, run_argv)
+
+
+def sandbox_side(engine: EngineAPI, cwd: Path) -> Side:
+    """The course's executor on the sandbox engine."""
+    from grader.dockercli import execute
+
+    def run_argv(argv: list[str]) -> Outcome:
+        out, err = io.StringIO(), io.StringIO()
+        code = execute(argv, engine, stdout=out, stderr=err, timeout=20, cwd=str(cwd))
+        return Outcome(" ".join(argv), out.getvalue(), err.getvalue(), code)
+
+    return Side("sandbox", engine, run_argv)
