@@ -7,24 +7,12 @@ and turns the engine's refusals into ``Error response from daemon: ...`` lines.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TextIO
 
 from grader.commands import parse_argv
 from grader.commands.model import Command, DockerCLIError
-from grader.dockercli import (
-    copying,
-    execing,
-    images,
-    inspecting,
-    lifecycle,
-    listing,
-    logs,
-    objects,
-    pulling,
-    run,
-    system,
-)
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.engine.api import EngineAPI
 from grader.engine.errors import EngineError
@@ -32,54 +20,65 @@ from grader.render.formatter import FormatError
 
 Handler = Callable[[Command, Session], int]
 
-HANDLERS: dict[str, Handler] = {
-    "container ls": listing.ps,
-    "container run": run.run,
-    "container create": run.create,
-    "container rm": lifecycle.rm,
-    "container stop": lifecycle.stop,
-    "container start": lifecycle.start,
-    "container restart": lifecycle.restart,
-    "container kill": lifecycle.kill,
-    "container pause": lifecycle.pause,
-    "container unpause": lifecycle.unpause,
-    "container rename": lifecycle.rename,
-    "container wait": lifecycle.wait,
-    "container port": lifecycle.port,
-    "container top": lifecycle.top,
-    "container diff": lifecycle.diff,
-    "container commit": lifecycle.commit,
-    "container stats": lifecycle.stats,
-    "container prune": lifecycle.prune,
-    "container logs": logs.logs,
-    "container exec": execing.exec_,
-    "container cp": copying.cp,
-    "container inspect": inspecting.inspect,
-    "image inspect": inspecting.inspect,
-    "volume inspect": inspecting.inspect,
-    "network inspect": inspecting.inspect,
-    "inspect": inspecting.inspect,
-    "image ls": listing.images,
-    "image history": listing.history,
-    "image pull": pulling.pull,
-    "image rm": images.rmi,
-    "image tag": images.tag,
-    "image push": images.push,
-    "image build": images.build,
-    "image prune": images.prune,
-    "volume ls": listing.volumes,
-    "volume create": objects.volume_create,
-    "volume rm": objects.volume_rm,
-    "volume prune": objects.volume_prune,
-    "network ls": listing.networks,
-    "network create": objects.network_create,
-    "network rm": objects.network_rm,
-    "network prune": objects.network_prune,
-    "version": system.version,
-    "system info": system.info,
-    "system prune": system.system_prune,
+HANDLERS: dict[str, str] = {
+    "container ls": "listing.ps",
+    "container run": "run.run",
+    "container create": "run.create",
+    "container rm": "lifecycle.rm",
+    "container stop": "lifecycle.stop",
+    "container start": "lifecycle.start",
+    "container restart": "lifecycle.restart",
+    "container kill": "lifecycle.kill",
+    "container pause": "lifecycle.pause",
+    "container unpause": "lifecycle.unpause",
+    "container rename": "lifecycle.rename",
+    "container wait": "lifecycle.wait",
+    "container port": "lifecycle.port",
+    "container top": "lifecycle.top",
+    "container diff": "lifecycle.diff",
+    "container commit": "lifecycle.commit",
+    "container stats": "lifecycle.stats",
+    "container prune": "lifecycle.prune",
+    "container logs": "logs.logs",
+    "container exec": "execing.exec_",
+    "container cp": "copying.cp",
+    "container inspect": "inspecting.inspect",
+    "image inspect": "inspecting.inspect",
+    "volume inspect": "inspecting.inspect",
+    "network inspect": "inspecting.inspect",
+    "inspect": "inspecting.inspect",
+    "image ls": "listing.images",
+    "image history": "listing.history",
+    "image pull": "pulling.pull",
+    "image rm": "images.rmi",
+    "image tag": "images.tag",
+    "image push": "images.push",
+    "image build": "images.build",
+    "image prune": "images.prune",
+    "volume ls": "listing.volumes",
+    "volume create": "objects.volume_create",
+    "volume rm": "objects.volume_rm",
+    "volume prune": "objects.volume_prune",
+    "network ls": "listing.networks",
+    "network create": "objects.network_create",
+    "network rm": "objects.network_rm",
+    "network prune": "objects.network_prune",
+    "version": "system.version",
+    "system info": "system.info",
+    "system prune": "system.system_prune",
 }
-"""The handler of each canonical command name (see ``grader.commands.table``)."""
+"""The handler of each canonical command name (see ``grader.commands.table``), as
+"module.function" under ``grader.dockercli``: imported on first use, so one command
+loads only its own module (the shim starts faster)."""
+
+
+def handler_for(name: str) -> Handler | None:
+    """The handler function of a canonical command name, importing its module."""
+    target = HANDLERS.get(name)
+    if target is None:
+        return None
+    module, _, function = target.partition(".")
+    return getattr(importlib.import_module(f"grader.dockercli.{module}"), function)
 
 
 def _help(cmd: Command, session: Session) -> int:
@@ -108,7 +107,7 @@ def run_command(cmd: Command, session: Session) -> int:
     """Run an already-parsed command; return Docker's exit code."""
     if cmd.name == "help":
         return _help(cmd, session)
-    handler = HANDLERS.get(cmd.name)
+    handler = handler_for(cmd.name)
     if handler is None:
         session.err(
             f"docker {cmd.name}: not available in the course's sandbox engine "

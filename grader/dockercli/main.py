@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
                 sys.stderr.write(f"docker: {error.explanation}\n")
                 code = 125
         if code is None:
-            from grader.dockercli.execute import run_command
+            from grader.dockercli.executor import run_command
             from grader.dockercli.session import Session
 
             code = run_command(cmd, Session(get_engine(kind), sys.stdout, sys.stderr))

@@ -23,7 +23,7 @@ from grader.commands import parse_argv
 from grader.commands.model import DockerCLIError
 from grader.commands.shell import ShellError
 from grader.commands.shell import run_script as run_shell
-from grader.dockercli.execute import run_command
+from grader.dockercli.executor import run_command
 from grader.dockercli.session import Session
 from grader.engine.api import EngineAPI
 

@@ -1,6 +1,6 @@
 """The executor on a real daemon, compared line for line with the real Docker 28 CLI.
 
-Each comparison runs the same words through :func:`grader.dockercli.execute` (Engine API)
+Each comparison runs the same words through :func:`grader.dockercli.executor` (Engine API)
 and through ``docker`` itself; outputs with times in them use formats without times.
 """
 
