@@ -41,6 +41,7 @@ class SandboxEngine(
 
     def __init__(self, state_dir: Path | str) -> None:
         super().__init__(Path(state_dir))
+        self._seed_images()
 
     shutdown_all = staticmethod(shutdown_all)
 

@@ -86,6 +86,41 @@ class ImagesMixin(SandboxBase):
             for i, step in enumerate(steps)
         ]
 
+    def _seed_images(self) -> None:
+        """Put the course's images in place once per state folder, like a prepared lab.
+
+        Only the catalogue's ``preload`` entries; the others are pulled on demand.
+        """
+        db = self.store.db
+        if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone():
+            return
+        with self.store.write() as db:
+            if db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone():
+                return
+            for image_id, entry in catalogue.images().items():
+                if entry.get("preload"):
+                    self._install(db, image_id, entry, entry["tags"], entry["RepoDigests"])
+            db.execute("INSERT INTO meta(key, value) VALUES ('seeded', '1')")
+
+    def _install(
+        self, db: Any, image_id: str, entry: JSON, tags: list[str], digests: list[str]
+    ) -> None:
+        """Store a catalogued image with its tags and digests."""
+        if not db.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone():
+            db.execute(
+                "INSERT INTO images(id, doc, created) VALUES (?, ?, ?)",
+                (image_id, json.dumps(_image_doc(entry)), time.time()),
+            )
+        for name in tags:
+            db.execute(
+                "INSERT OR REPLACE INTO tags(ref, image_id, repo) VALUES (?, ?, ?)",
+                (name, image_id, name.rsplit(":", 1)[0]),
+            )
+        for digest in digests:
+            db.execute(
+                "INSERT OR REPLACE INTO digests(ref, image_id) VALUES (?, ?)", (digest, image_id)
+            )
+
     # -- pull --------------------------------------------------------------------
     def pull(
         self,
@@ -154,18 +189,7 @@ class ImagesMixin(SandboxBase):
             up_to_date = present and (not ref.tag or (previous and previous[0] == image_id))
             if not present:
                 items.extend(_layer_progress(entry))
-                db.execute(
-                    "INSERT INTO images(id, doc, created) VALUES (?, ?, ?)",
-                    (image_id, json.dumps(_image_doc(entry)), time.time()),
-                )
-            if ref.tag:
-                db.execute(
-                    "INSERT OR REPLACE INTO tags(ref, image_id, repo) VALUES (?, ?, ?)",
-                    (ref.name, image_id, ref.repo),
-                )
-            db.execute(
-                "INSERT OR REPLACE INTO digests(ref, image_id) VALUES (?, ?)", (digest, image_id)
-            )
+            self._install(db, image_id, entry, [ref.name] if ref.tag else [], [digest])
         items.append({"status": f"Digest: {digest.split('@')[1]}"})
         shown = ref.name if ref.tag else digest
         if up_to_date:

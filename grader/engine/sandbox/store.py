@@ -25,6 +25,7 @@ in :data:`SCHEMA`-style strings passed to :meth:`Store.ensure`):
 - ``exits(container_id, code, at)``: exit codes of auto-removed containers, for ``wait``.
 - ``volumes(name, doc)``, ``networks(id, name, doc)``.
 - ``servers(container_id, pid, ports)``: the detached port-forwarding / HTTP processes.
+- ``meta(key, value)``: "seeded" once the course's images were put in place.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ CREATE TABLE IF NOT EXISTS exits(container_id TEXT PRIMARY KEY, code INTEGER, at
 CREATE TABLE IF NOT EXISTS volumes(name TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS networks(id TEXT PRIMARY KEY, name TEXT UNIQUE NOT NULL, doc TEXT);
 CREATE TABLE IF NOT EXISTS servers(container_id TEXT PRIMARY KEY, pid INTEGER, ports TEXT);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 """
 
 _BUSY_MS = 10_000
