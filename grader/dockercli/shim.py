@@ -54,6 +54,10 @@ def install_shim(bin_dir: Path) -> Path:
     return target
 
 
+install = install_shim
+"""The name ``course prepare-lab`` calls (it installs every shim through ``install``)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m grader.dockercli.shim DIR``: install the shim and print its path."""
     args = sys.argv[1:] if argv is None else argv

@@ -1,0 +1,64 @@
+"""The installed ``docker`` shim and ``python -m grader docker`` on the sandbox."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from grader import history
+from grader.dockercli.shim import install_shim, script_text
+
+
+def _env(sandbox_dir: Path) -> dict[str, str]:
+    return dict(os.environ, COURSE_ENGINE="sandbox", COURSE_SANDBOX_DIR=str(sandbox_dir))
+
+
+def test_shim_script_execs_this_interpreter_isolated(tmp_path: Path) -> None:
+    path = install_shim(tmp_path / "bin")
+    assert path == tmp_path / "bin" / "docker"
+    assert os.access(path, os.X_OK)
+    text = path.read_text()
+    assert text == script_text()
+    assert text.startswith("#!/bin/sh\n")
+    assert f"exec {sys.executable} -I -S -c " in text
+    assert "grader" in text  # the marker the real-CLI pass-through uses to skip the shim
+
+
+def test_shim_runs_docker_commands_on_the_sandbox(tmp_path: Path, sandbox_dir: Path) -> None:
+    shim = install_shim(tmp_path / "bin")
+    env = _env(sandbox_dir)
+    done = subprocess.run([str(shim), "ps"], env=env, capture_output=True, text=True, cwd="/")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("CONTAINER ID   IMAGE     COMMAND   CREATED")
+    bad = subprocess.run(
+        [str(shim), "run", "--port", "80", "nginx"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 125
+    assert bad.stderr.splitlines()[0] == "unknown flag: --port"
+    recorded = [(e.argv, e.exit_code, e.source) for e in history.entries()]
+    assert recorded[-2:] == [
+        (["docker", "ps"], 0, "shim"),
+        (["docker", "run", "--port", "80", "nginx"], 125, "shim"),
+    ]
+
+
+def test_python_m_grader_docker(sandbox_dir: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "docker", "run", "--rm", "busybox", "echo", "hi"],
+        env=_env(sandbox_dir),
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (0, "hi\n")
+
+
+def test_module_entry_installs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.dockercli.shim", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert Path(done.stdout.strip()) == tmp_path / "docker"
