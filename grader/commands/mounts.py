@@ -6,7 +6,6 @@ text Docker prints after ``invalid argument "..." for "--mount" flag:``.
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass, field
 
@@ -43,15 +42,53 @@ def _bool(key: str, value: str) -> bool:
 
 
 def _fields(text: str) -> list[str]:
-    """The first CSV record of ``text``, as Go's ``csv.Reader`` reads it."""
+    """The first record of ``text`` as Go's ``encoding/csv`` reader reads it."""
     if text == "":
         raise MountSpecError("EOF")
-    try:
-        return next(csv.reader([text.splitlines()[0] if text.strip() else text], strict=True))
-    except (csv.Error, StopIteration):
-        raise MountSpecError(
-            f'parse error on line 1, column {len(text)}: bare " in non-quoted-field'
-        ) from None
+    line = text.split("\n", 1)[0]
+    fields: list[str] = []
+    pos = 0
+    while True:
+        if line.startswith('"', pos):
+            value, pos = _quoted_field(line, pos)
+        else:
+            end = line.find(",", pos)
+            end = len(line) if end == -1 else end
+            value = line[pos:end]
+            if '"' in value:
+                column = pos + value.index('"') + 1
+                raise MountSpecError(
+                    f'parse error on line 1, column {column}: bare " in non-quoted-field'
+                )
+            pos = end
+        fields.append(value)
+        if pos >= len(line):
+            return fields
+        pos += 1  # the comma
+
+
+def _quoted_field(line: str, pos: int) -> tuple[str, int]:
+    """Read a quoted CSV field starting at ``line[pos] == '"'``; return (value, end)."""
+    value = []
+    index = pos + 1
+    while index < len(line):
+        char = line[index]
+        if char != '"':
+            value.append(char)
+            index += 1
+        elif line.startswith('""', index):
+            value.append('"')
+            index += 2
+        elif index + 1 == len(line) or line[index + 1] == ",":
+            return "".join(value), index + 1
+        else:
+            column = index + 2
+            raise MountSpecError(
+                f'parse error on line 1, column {column}: extraneous or missing " in quoted-field'
+            )
+    raise MountSpecError(
+        f'parse error on line 1, column {len(line) + 1}: extraneous or missing " in quoted-field'
+    )
 
 
 _FLAGS = {"readonly": "ro", "ro": "ro", "volume-nocopy": "", "bind-nonrecursive": ""}

@@ -24,7 +24,7 @@ from typing import Any
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.table import COMMANDS, GLOBAL_FLAGS, GROUPS
 from grader.commands.validate import validate
-from grader.commands.values import ValueProblem, convert
+from grader.commands.values import ValueProblem, convert, go_quote
 
 REPEATABLE_TYPES = frozenset({"list", "filter", "strings", "map", "ulimit", "mount", "network"})
 """Flag types whose values accumulate into a list (``-p``, ``-e``, ``--filter``, ``--network``)."""
@@ -58,8 +58,8 @@ LEGACY_BUILDER_WARNING = (
     "            Install the buildx component to build images with BuildKit:\n"
     "            https://docs.docker.com/go/buildx/\n"
 )
-"""What Docker 28 without buildx prints on stderr before anything else for every ``build``
-(``docker build``, ``image build``, ``builder build``, even ``--help``), then a blank line."""
+"""What Docker 28 without buildx prints on stderr first whenever the command words start with
+``build``, ``builder`` or ``image build`` (even for ``--help`` and errors), then a blank line."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ SPECS, _WORDS = _build_specs()
 """Every command's spec by canonical name, and command words -> (canonical, command path)."""
 
 _GLOBAL_FLAGS, _GLOBAL_SHORTHANDS = _flagset(GLOBAL_FLAGS)
-_GROUP_NAMES = frozenset(GROUPS) | {"builder"}
+_GROUP_NAMES = frozenset(GROUPS)
 
 
 class _FlagError(Exception):
@@ -136,7 +136,9 @@ def _store(options: dict[str, Any], flag: Flag, raw: str) -> None:
     try:
         value = convert(flag.type, flag.name, raw)
     except ValueProblem as exc:
-        raise _FlagError(f'invalid argument "{raw}" for "{flag.label}" flag: {exc}') from None
+        raise _FlagError(
+            f"invalid argument {go_quote(raw)} for {go_quote(flag.label)} flag: {exc}"
+        ) from None
     key = _STORED_AS.get(flag.name, flag.name)
     if flag.type in REPEATABLE_TYPES:
         pieces = [p for p in raw.split(",") if p] if flag.type == "strings" else [raw]
@@ -289,36 +291,24 @@ def parse_argv(argv: list[str]) -> Command:
         return _help("", argv, global_options, "")
     if rest[0] == "help":
         return _parse_help(rest[1:], argv, global_options)
-    first = rest[0]
-    if first in _GROUP_NAMES and (first,) not in _WORDS:
-        if len(rest) == 1:
-            return _help(first, argv, global_options, first)
-        sub = rest[1]
-        if sub in {"--help", "-h"}:
-            return _help(first, argv, global_options, first)
-        if (first, sub) not in _WORDS:
-            if sub.startswith("-"):
-                raise _usage_error(first, "COMMAND", _flag_text_for_group(sub))
+    if rest[0] in {"build", "builder"} or rest[:2] == ["image", "build"]:
+        try:
+            return _parse_rest(rest, argv, global_options)
+        except DockerCLIError as exc:
             raise DockerCLIError(
-                f"docker: unknown command: docker {first} {sub}\n\nUsage:  docker {first}"
-                f"\n\nRun 'docker {first} --help' for more information",
-                1,
-            )
-        typed, words = (first, sub), rest[2:]
-    elif (first,) in _WORDS:
-        typed, words = (first,), rest[1:]
-    else:
-        raise DockerCLIError(
-            f"docker: unknown command: docker {first}\n\nRun 'docker --help' for more information",
-            1,
-        )
+                f"{LEGACY_BUILDER_WARNING}\n{exc.message}", exc.exit_code
+            ) from None
+    return _parse_rest(rest, argv, global_options)
+
+
+def _parse_rest(rest: list[str], argv: list[str], global_options: dict[str, Any]) -> Command:
+    """Parse from the command words on (global flags already taken)."""
+    found = _lookup(rest, argv, global_options)
+    if isinstance(found, Command):
+        return found
+    typed, words = found
     canonical, path = _WORDS[typed]
-    try:
-        return _parse_command(canonical, path, typed, words, argv, global_options)
-    except DockerCLIError as exc:
-        if canonical != "image build":
-            raise
-        raise DockerCLIError(f"{LEGACY_BUILDER_WARNING}\n{exc.message}", exc.exit_code) from None
+    return _parse_command(canonical, path, typed, words, argv, global_options)
 
 
 def _parse_command(
@@ -344,6 +334,42 @@ def _parse_command(
     command = Command(canonical, options, args, argv, global_options, alias)
     validate(command)
     return command
+
+
+def _lookup(
+    rest: list[str], argv: list[str], global_options: dict[str, Any]
+) -> tuple[tuple[str, ...], list[str]] | Command:
+    """Find the command words at the start of ``rest``, through management groups.
+
+    Returns (typed command words, remaining words), or the help command for a bare group.
+    """
+    typed: tuple[str, ...] = ()
+    for index, word in enumerate(rest):
+        candidate = (*typed, word)
+        if candidate in _WORDS:
+            return candidate, rest[index + 1 :]
+        group = " ".join(candidate)
+        if group in _GROUP_NAMES:
+            typed = candidate
+            following = rest[index + 1 : index + 2]
+            if not following or following[0] in {"-h", "--help"}:
+                return _help(group, argv, global_options, group)
+            continue
+        if not typed:
+            raise DockerCLIError(
+                f"docker: unknown command: docker {word}\n\n"
+                "Run 'docker --help' for more information",
+                1,
+            )
+        group = " ".join(typed)
+        if word.startswith("-"):
+            raise _usage_error(group, "", _flag_text_for_group(word))
+        raise DockerCLIError(
+            f"docker: unknown command: docker {group} {word}\n\nUsage:  docker {group}\n\n"
+            f"Run 'docker {group} --help' for more information",
+            1,
+        )
+    raise AssertionError("unreachable: rest is never empty here")
 
 
 def _flag_text_for_group(word: str) -> str:

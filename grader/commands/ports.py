@@ -94,11 +94,26 @@ def _split_parts(spec: str) -> tuple[str, str, str]:
     return ":".join(parts[:-2]), parts[-2], parts[-1]
 
 
+def _split_host(address: str) -> str:
+    """Go's ``net.SplitHostPort`` on ``[ip]:``, returning the host or raising its error."""
+    end = address.find("]")
+    reason = ""
+    if end < 0:
+        reason = "missing ']' in address"
+    elif end + 1 != len(address) - 1:
+        reason = (
+            "too many colons in address" if address[end + 1] == ":" else "missing port in address"
+        )
+    elif "[" in address[1:] or "]" in address[end + 1 :]:
+        reason = "unexpected '[' in address" if "[" in address[1:] else "unexpected ']' in address"
+    if reason:
+        raise PortSpecError(f"invalid IP address {address[:-1]}: address {address}: {reason}")
+    return address[1:end]
+
+
 def _check_ip(ip: str) -> str:
     if ip.startswith("["):
-        if not ip.endswith("]") or "]" in ip[1:-1]:
-            raise PortSpecError(f"invalid IP address {ip}: address {ip}: missing port in address")
-        ip = ip[1:-1]
+        ip = _split_host(ip + ":")
     try:
         ipaddress.ip_address(ip)
     except ValueError:

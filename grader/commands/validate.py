@@ -21,6 +21,7 @@ from grader.commands.reference import (
     parse_normalized_named,
 )
 from grader.commands.restart import RestartPolicyError, parse_restart_policy
+from grader.commands.values import go_quote, parse_duration
 from grader.commands.volumes import VolumeSpecError, parse_volume
 
 INSPECT_TYPES = (
@@ -67,10 +68,12 @@ def _container_config(cmd: Command) -> None:
     health = [name for name in _HEALTH_FLAGS if cmd.option(name)]
     if cmd.option("no-healthcheck") and health:
         raise _Refused("--no-healthcheck conflicts with --health-* options")
-    for name in ("interval", "timeout", "retries"):
+    for name in ("interval", "timeout", "start-period", "start-interval"):
         value = cmd.option(f"health-{name}")
-        if value is not None and str(value).startswith("-") and str(value) != "-0":
+        if value is not None and parse_duration(value) < 0:
             raise _Refused(f"--health-{name} cannot be negative")
+    if cmd.option("health-retries", 0) < 0:
+        raise _Refused("--health-retries cannot be negative")
     if cmd.option("rm") and policy not in {"", "no"}:
         raise _Refused("conflicting options: cannot specify both --restart and --rm")
 
@@ -129,7 +132,7 @@ def _tag(cmd: Command) -> None:
             ref = parser(text)
         except ReferenceError as exc:
             raise DockerCLIError(
-                f'Error parsing reference: "{text}" is not a valid repository/tag: {exc}', 1
+                f"Error parsing reference: {go_quote(text)} is not a valid repository/tag: {exc}", 1
             ) from None
     if ref is not None and ref.digest:
         raise DockerCLIError("refusing to create a tag with a digest reference", 1)
@@ -154,7 +157,7 @@ def _inspect(cmd: Command) -> None:
     if kind == "":
         raise DockerCLIError(f'type is empty: must be one of "{names}"', 1)
     if kind not in INSPECT_TYPES:
-        raise DockerCLIError(f'unknown type: "{kind}": must be one of "{names}"', 1)
+        raise DockerCLIError(f'unknown type: {go_quote(kind)}: must be one of "{names}"', 1)
 
 
 def split_cp_arg(arg: str) -> tuple[str, str]:
@@ -179,6 +182,25 @@ def _cp(cmd: Command) -> None:
         raise DockerCLIError("must specify at least one container source", 1)
 
 
+def _login(cmd: Command) -> None:
+    if "password-stdin" in cmd.options:
+        if "password" in cmd.options:
+            raise DockerCLIError(
+                "conflicting options: cannot specify both --password and --password-stdin", 1
+            )
+        if "username" not in cmd.options:
+            raise DockerCLIError("the --password-stdin option requires --username to be set", 1)
+    if cmd.options.get("username") == "":
+        raise DockerCLIError("username is empty", 1)
+    if cmd.options.get("password") == "":
+        raise DockerCLIError("password is empty", 1)
+
+
+def _rename(cmd: Command) -> None:
+    if not cmd.args[0].strip() or not cmd.args[1].strip():
+        raise DockerCLIError("Error: Neither old nor new names may be empty", 1)
+
+
 _CHECKS: dict[str, Callable[[Command], None]] = {
     "container run": lambda cmd: _run_or_create(cmd, "run"),
     "container create": lambda cmd: _run_or_create(cmd, "create"),
@@ -188,6 +210,8 @@ _CHECKS: dict[str, Callable[[Command], None]] = {
     "container commit": _commit,
     "inspect": _inspect,
     "container cp": _cp,
+    "login": _login,
+    "container rename": _rename,
 }
 
 

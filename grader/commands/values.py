@@ -22,6 +22,25 @@ class ValueProblem(ValueError):
     """A flag value that Docker's flag type refuses; the message is Docker's."""
 
 
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+               "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
+
+
+def go_quote(text: str) -> str:
+    """Go's ``%q`` of a string: double quotes, with backslash escapes for quotes and controls."""
+    out = []
+    for char in text:
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\x{ord(char):02x}")
+        elif not char.isprintable() and char != " ":
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
 
@@ -35,22 +54,31 @@ def parse_bool(text: str) -> bool:
     raise ValueProblem(f'strconv.ParseBool: parsing "{text}": invalid syntax')
 
 
-_GO_INT = re.compile(r"[+-]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)")
+_GO_INT = re.compile(
+    r"""[+-]?(?:
+        0[xX](?:_?[0-9a-fA-F])+      # hexadecimal
+      | 0[oO](?:_?[0-7])+            # octal with prefix
+      | 0[bB](?:_?[01])+             # binary
+      | 0(?:_?[0-7])*                # octal with a leading zero (or just 0)
+      | [1-9](?:_?[0-9])*            # decimal
+    )""",
+    re.VERBOSE,
+)
 
 
 def go_parse_int(text: str, bits: int = 64, *, unsigned: bool = False) -> int:
-    """Go's ``strconv.ParseInt(s, 0, bits)`` / ``ParseUint`` with their error texts."""
+    """Go's ``strconv.ParseInt(s, 0, bits)`` / ``ParseUint`` with their error texts.
+
+    Base 0 as pflag uses it: ``0x1f``, ``0o17``, ``017``, ``0b101`` and ``1_000`` are numbers.
+    """
     func = "ParseUint" if unsigned else "ParseInt"
-    if not _GO_INT.fullmatch(text) or (unsigned and text[:1] in "+-") or "__" in text:
+    if not _GO_INT.fullmatch(text) or (unsigned and text.startswith(("+", "-"))):
         raise ValueProblem(f'strconv.{func}: parsing "{text}": invalid syntax')
-    body = text.lstrip("+-")
-    if "_" in body and not re.match(r"0[xXoObB]?", body):
-        raise ValueProblem(f'strconv.{func}: parsing "{text}": invalid syntax')
-    clean = body.replace("_", "")
-    if len(clean) > 1 and clean[0] == "0" and clean[1] not in "xXoObB":
-        number = int(clean, 8)
+    body = text.lstrip("+-").replace("_", "")
+    if len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB":
+        number = int(body, 8)
     else:
-        number = int(clean, 0)
+        number = int(body, 0)
     if text.startswith("-"):
         number = -number
     low, high = (0, 2**bits - 1) if unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
@@ -92,7 +120,7 @@ def parse_duration(text: str) -> float:
     quoted = f'"{text}"'
     rest = text
     sign = 1.0
-    if rest[:1] in "+-":
+    if rest.startswith(("+", "-")):
         sign = -1.0 if rest[0] == "-" else 1.0
         rest = rest[1:]
     if rest == "0":
@@ -153,14 +181,14 @@ def validate_extra_host(text: str) -> str:
     if not sep:
         key, sep, value = text.partition(":")
     if not sep or key == "" or ":" in key:
-        raise ValueProblem(f'bad format for add-host: "{text}"')
+        raise ValueProblem(f"bad format for add-host: {go_quote(text)}")
     if value != "host-gateway":
         if len(value) > 2 and value[0] == "[" and value[-1] == "]":
             value = value[1:-1]
         try:
             validate_ip(value)
         except ValueProblem:
-            raise ValueProblem(f'invalid IP address in add-host: "{value}"') from None
+            raise ValueProblem(f"invalid IP address in add-host: {go_quote(value)}") from None
     return f"{key}:{value}"
 
 
@@ -265,6 +293,7 @@ LIST_VALIDATORS: dict[str, Callable[[str], str]] = {
     "dns": validate_ip,
     "attach": validate_attach,
     "tag": validate_build_tag,
+    "build-arg": validate_env,
 }
 """Validators Docker attaches to ``list`` flags, by long flag name."""
 

@@ -130,6 +130,11 @@ VALUES = [
     "1.5",
     "10s",
     "on-failure:3",
+    "",
+    "-5s",
+    "[::1",
+    '"',
+    "0x1_0",
 ]
 COMMAND_WORDS = sorted(
     {alias for spec in SPECS.values() for alias in spec.aliases}

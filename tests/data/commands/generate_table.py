@@ -16,83 +16,21 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 OUT = ROOT / "grader" / "commands" / "table.py"
-ENV = {**os.environ, "DOCKER_HOST": "unix:///nonexistent.sock", "LC_ALL": "C"}
+ENV = {
+    **os.environ,
+    "DOCKER_HOST": "unix:///nonexistent.sock",
+    "DOCKER_CONFIG": tempfile.mkdtemp(prefix="docker-config-"),
+    "LC_ALL": "C",
+}
 
-# Every command the course supports, as the user may type it. The canonical name is the
-# first alias in management form; Docker's help lists the aliases of each command.
-COMMANDS = [
-    "container run",
-    "container create",
-    "container start",
-    "container stop",
-    "container restart",
-    "container kill",
-    "container pause",
-    "container unpause",
-    "container rm",
-    "container exec",
-    "container ls",
-    "container inspect",
-    "container logs",
-    "container top",
-    "container port",
-    "container cp",
-    "container rename",
-    "container diff",
-    "container wait",
-    "container stats",
-    "container commit",
-    "container prune",
-    "container attach",
-    "container export",
-    "container update",
-    "image pull",
-    "image push",
-    "image ls",
-    "image rm",
-    "image build",
-    "image tag",
-    "image inspect",
-    "image history",
-    "image prune",
-    "image save",
-    "image load",
-    "image import",
-    "volume create",
-    "volume ls",
-    "volume rm",
-    "volume inspect",
-    "volume prune",
-    "network create",
-    "network ls",
-    "network rm",
-    "network inspect",
-    "network prune",
-    "network connect",
-    "network disconnect",
-    "system df",
-    "system prune",
-    "system info",
-    "system events",
-    "version",
-    "inspect",
-    "login",
-    "logout",
-    "search",
-]
-GROUPS = ["container", "image", "volume", "network", "system"]
-NON_INTERSPERSED = {
-    "container run",
-    "container create",
-    "container exec",
-    "container commit",
-    "container top",
-    "image tag",
-}  # flags.SetInterspersed(false) in docker/cli
+NON_INTERSPERSED = {"container run", "container create", "container exec", "container commit",
+                    "container top", "image tag"}  # flags.SetInterspersed(false) in docker/cli
+SECTION_RE = re.compile(r"^(?:Common |Management |Swarm )?Commands:\n((?:  \S.*\n)+)", re.M)
 
 FLAG_RE = re.compile(r"^\s+(?:-(\S), )?--([\w-]+)(?: (\S+))?(?:\s{2,}|$)")
 
@@ -126,6 +64,28 @@ def help_of(path: str) -> tuple[str, list[str], list[tuple[str, str, str]]]:
         if fm:
             flags.append((fm.group(2), fm.group(1) or "", fm.group(3) or "bool"))
     return usage, aliases, flags
+
+
+def discover(path: str = "") -> tuple[list[str], list[str]]:
+    """Walk Docker's help from ``path``: return (command paths, group paths) below it."""
+    out = docker(*path.split(), "--help").stdout
+    commands: list[str] = []
+    groups: list[str] = [path] if path else []
+    for section in SECTION_RE.findall(out):
+        for line in section.splitlines():
+            child = f"{path} {line.split()[0]}".strip()
+            sub_commands, sub_groups = (
+                discover(child) if is_group(child) else ([child], [])
+            )
+            commands += sub_commands
+            groups += sub_groups
+    return commands, groups
+
+
+def is_group(path: str) -> bool:
+    """Whether ``docker PATH`` is a management command (its usage ends in COMMAND)."""
+    usage = re.search(r"^Usage:\s+(.*)$", docker(*path.split(), "--help").stdout, re.M)
+    return bool(usage) and usage.group(1).strip() == f"docker {path} COMMAND"
 
 
 def arg_rule(path: str) -> tuple[int, int | None]:
@@ -164,17 +124,23 @@ def main() -> int:
         "COMMANDS: dict[str, tuple[str, tuple[int, int | None], bool, tuple[str, ...],"
         " tuple[tuple[str, str, str], ...]]] = {",
     ]
-    for path in COMMANDS:
+    paths, groups = discover()
+    seen: dict[str, tuple[str, list[str], list[tuple[str, str, str]]]] = {}
+    for path in paths:
         usage, aliases, flags = help_of(path)
-        if path not in aliases:
-            aliases = [path, *aliases]
+        canonical = aliases[0] if aliases else path
+        if canonical not in seen:
+            # The usage line as the canonical (management) form prints it.
+            seen[canonical] = (help_of(canonical)[0], aliases or [path], flags)
+    for path in sorted(seen):
+        usage, aliases, flags = seen[path]
         low, high = arg_rule(path)
         lines.append(f"    {path!r}: (")
         pieces = usage.removeprefix("docker ").splitlines(keepends=True)
         lines.append(f"        {' '.join(repr(piece) for piece in pieces)},")
         lines.append(f"        ({low}, {high}),")
         lines.append(f"        {path not in NON_INTERSPERSED},")
-        lines.append(f"        {tuple(aliases)!r},")
+        lines.append(f"        {tuple(sorted(aliases, key=lambda a: a != path))!r},")
         lines.append("        (")
         lines.extend(f"            {f!r}," for f in flags)
         lines.append("        ),")
@@ -186,7 +152,7 @@ def main() -> int:
     lines.extend(f"    {f!r}," for f in gflags)
     lines.append(")")
     lines.append("")
-    lines.append(f"GROUPS: tuple[str, ...] = {tuple(GROUPS)!r}")
+    lines.append(f"GROUPS: tuple[str, ...] = {tuple(sorted(set(groups)))!r}")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT}", file=sys.stderr)
     return 0
