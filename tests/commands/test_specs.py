@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from grader.commands.envvars import EnvFileError, container_env, parse_env_file
 from grader.commands.mounts import MountSpecError, parse_mount
 from grader.commands.ports import PortBinding, PortSpecError, parse_expose, parse_publish
 from grader.commands.reference import (
@@ -278,3 +279,22 @@ def test_value_conversion_by_type():
         convert("filter", "filter", "dangling")
     with pytest.raises(ValueProblem, match="invalid environment variable: =x"):
         convert("list", "env", "=x")
+
+
+def test_container_env():
+    files = [("app.env", "\ufeff# comment\n\n  A=1\nB=\nHOME\nMISSING\n")]
+    env = container_env(["A=2", "C", "D"], {"HOME": "/root", "C": "c"}, files)
+    assert env == {"A": "2", "B": "", "HOME": "/root", "C": "c"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A B=1", "invalid env file (x.env): variable 'A B' contains whitespaces"),
+        ("=1", "invalid env file (x.env): no variable name on line '=1'"),
+    ],
+)
+def test_env_file_errors(text, message):
+    with pytest.raises(EnvFileError) as caught:
+        parse_env_file(text, "x.env", {})
+    assert str(caught.value) == message
