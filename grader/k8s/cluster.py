@@ -296,6 +296,7 @@ class Cluster:
                 f' "{obj.get("apiVersion")}"'
             )
         meta = obj.setdefault("metadata", {})
+        self._require_namespace(kind, meta)
         old = self.find(kind.kind, meta.get("namespace", "default"), meta["name"])
         if old is None:
             self.put(obj)
@@ -317,6 +318,7 @@ class Cluster:
         self.require_writable()
         kind = BY_KIND[obj["kind"]]
         meta = obj.setdefault("metadata", {})
+        self._require_namespace(kind, meta)
         if self.find(kind.kind, meta.get("namespace", "default"), meta["name"]) is not None:
             resource = f"{kind.plural}.{kind.group}" if kind.group else kind.plural
             raise ClusterError(
@@ -324,14 +326,42 @@ class Cluster:
             )
         self.put(copy.deepcopy(obj))
 
+    def _require_namespace(self, kind: Kind, meta: Obj) -> None:
+        namespace = meta.get("namespace", "default")
+        if kind.namespaced and self.find("Namespace", None, namespace) is None:
+            raise ClusterError(f'Error from server (NotFound): namespaces "{namespace}" not found')
+
     def delete(self, kind: str, namespace: str | None, name: str) -> None:
-        """Delete an object and what it owns (cascading, as kubectl's default)."""
+        """Delete an object and what it owns (cascading, as kubectl's default).
+
+        Deleting a Namespace deletes everything in it; the system namespaces and the
+        machines (Nodes) are refused.
+        """
         self.require_writable()
         obj = self.get(kind, namespace, name)
-        if kind in {"Node", "Namespace"}:
+        if kind == "Node":
             raise ClusterError(
-                f"Error from server (Forbidden): {kind.lower()}s cannot be deleted here"
+                f'Error from server (Forbidden): nodes "{name}" is forbidden: the simulated '
+                "machines cannot be deleted (stop one in the diagram instead)"
             )
+        if kind == "Namespace":
+            if name in {"default", "kube-system", "kube-public", "kube-node-lease"}:
+                raise ClusterError(
+                    f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
+                    "this namespace may not be deleted"
+                )
+            for bucket in (
+                "Deployment",
+                "ReplicaSet",
+                "Pod",
+                "Service",
+                "Endpoints",
+                "Ingress",
+                "ConfigMap",
+                "Secret",
+            ):
+                for item in self.list(bucket, name):
+                    self.remove(item)
         self._delete_tree(obj)
 
     def _delete_tree(self, obj: Obj) -> None:

@@ -8,6 +8,7 @@ the course history.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,8 +312,6 @@ def _jsonpath(expr: str, objs: list[dict[str, Any]], single: bool) -> str:
         raise KubectlError(f"error: error parsing jsonpath {expr}, unclosed action")
     root: Any = objs[0] if single and objs else printers.as_list(objs)
     values = [root]
-    import re
-
     for part in re.findall(r"\.([^.\[\]]+)|\[(\*|\d+)\]", expr[1:-1]):
         field, index = part
         nxt = []

@@ -278,7 +278,7 @@ def get_table(
         if namespaces and BY_KIND[kind].namespaced:
             row.insert(0, obj["metadata"].get("namespace", ""))
         if show_labels:
-            row.append(_selector_text(obj["metadata"].get("labels")).replace("<none>", "<none>"))
+            row.append(_selector_text(obj["metadata"].get("labels")))
         rows.append(row)
     return table(rows)
 
@@ -395,7 +395,8 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
         ]
         lines += [(f"  {p}", "") for p in related.get("pods", [])]
     elif kind in {"ConfigMap", "Secret"}:
-        lines.append(("Type:", obj.get("type", ""))) if kind == "Secret" else None
+        if kind == "Secret":
+            lines.append(("Type:", obj.get("type", "")))
         for key, value in (obj.get("data") or {}).items():
             shown = f"{len(value) * 3 // 4} bytes" if kind == "Secret" else value
             lines.append((f"  {key}:", shown))

@@ -195,3 +195,17 @@ def test_lost_control_plane_refuses_like_kubectl(web, sandbox_dir):
         "The connection to the server 192.168.56.10:6443 was refused - did you specify the right "
         "host or port?\n"
     )
+
+
+def test_namespaces(kubectl):
+    assert kubectl("create deployment api --image=nginx -n shop").stderr == (
+        'Error from server (NotFound): namespaces "shop" not found\n'
+    )
+    assert kubectl("create namespace shop").stdout == "namespace/shop created\n"
+    assert kubectl("create deployment api --image=nginx -n shop").code == 0
+    assert kubectl("get pods").stderr == "No resources found in default namespace.\n"
+    assert kubectl("get pods -n shop -o name").stdout.startswith("pod/api-")
+    assert kubectl("delete namespace shop").stdout == 'namespace "shop" deleted\n'
+    assert kubectl("get pods -n shop").stderr == "No resources found in shop namespace.\n"
+    refused = kubectl("delete namespace default")
+    assert refused.code == 1 and "this namespace may not be deleted" in refused.stderr
