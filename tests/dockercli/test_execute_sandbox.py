@@ -1,0 +1,149 @@
+"""The executor over the sandbox engine: formats, exit codes, bounded commands, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.dockercli import execute
+from grader.dockercli.stream import follow, stop_note
+from grader.engine import get_engine
+
+
+@pytest.fixture
+def engine(sandbox_dir: Path):
+    return get_engine("sandbox")
+
+
+def run(engine, *argv: str, timeout: float | None = 10) -> tuple[str, str, int]:
+    out, err = io.StringIO(), io.StringIO()
+    code = execute(list(argv), engine, stdout=out, stderr=err, timeout=timeout)
+    return out.getvalue(), err.getvalue(), code
+
+
+def test_foreground_run_exit_code_and_rm(engine) -> None:
+    out, err, code = run(
+        engine, "run", "--rm", "--name", "fg", "busybox", "sh", "-c", "echo hi; exit 3"
+    )
+    assert (out, code) == ("hi\n", 3)
+    assert run(engine, "ps", "-aq", "--filter", "name=fg") == ("", "", 0)
+
+
+def test_detached_run_prints_the_full_id(engine) -> None:
+    out, _, code = run(engine, "run", "-d", "--name", "bg", "busybox", "sleep", "300")
+    assert code == 0 and len(out.strip()) == 64
+    assert run(engine, "ps", "-q")[0] == out[:12] + "\n"
+    assert run(engine, "ps", "--no-trunc", "-q")[0] == out
+    assert run(engine, "ps", "--format", "{{.Names}} {{.State}} {{.Command}}")[0] == (
+        'bg running "sleep 300"\n'
+    )
+    row = json.loads(run(engine, "ps", "--format", "json")[0])
+    assert (row["Names"], row["State"], row["ID"]) == ("bg", "running", out[:12])
+
+
+def test_follow_stops_at_the_bound(engine) -> None:
+    run(engine, "run", "-d", "--name", "talker", "busybox", "sh", "-c", "echo one; sleep 300")
+    out, err, code = run(engine, "logs", "-f", "talker", timeout=2)
+    assert (out, err, code) == (
+        "one\n",
+        "(stopped following after 2s; the container keeps running)\n",
+        0,
+    )
+    assert run(engine, "inspect", "-f", "{{.State.Running}}", "talker")[0] == "true\n"
+
+
+def test_foreground_server_run_is_bounded(engine) -> None:
+    out, err, code = run(
+        engine, "run", "--name", "srv", "busybox", "sh", "-c", "echo up; sleep 300", timeout=2
+    )
+    assert (out, code) == ("up\n", 0)
+    assert err.endswith("(stopped following after 2s; the container keeps running)\n")
+
+
+def test_stop_start_rm_lines_and_errors(engine) -> None:
+    run(engine, "run", "-d", "--name", "web", "busybox", "sleep", "300")
+    assert run(engine, "stop", "web", "nosuch") == (
+        "web\n",
+        "Error response from daemon: No such container: nosuch\n",
+        1,
+    )
+    assert run(engine, "start", "web") == ("web\n", "", 0)
+    assert run(engine, "start", "nosuch") == (
+        "",
+        "Error response from daemon: No such container: nosuch\n"
+        "Error: failed to start containers: nosuch\n",
+        1,
+    )
+    assert run(engine, "rm", "-f", "web", "nosuch") == (
+        "web\n",
+        "Error response from daemon: No such container: nosuch\n",
+        0,
+    )
+
+
+def test_inspect_formats_and_missing_objects(engine) -> None:
+    run(engine, "run", "-d", "--name", "i1", "-p", "127.0.0.1::80", "nginx")
+    out, _, _ = run(engine, "inspect", "i1")
+    [info] = json.loads(out)
+    assert out.startswith('[\n    {\n        "Id": ')
+    assert info["Name"] == "/i1"
+    assert run(engine, "inspect", "--format", "{{json .Config.Cmd}}", "i1")[0] == (
+        '["nginx","-g","daemon off;"]\n'
+    )
+    assert run(engine, "inspect", "nosuch") == ("[]\n", "Error: No such object: nosuch\n", 1)
+    assert run(engine, "inspect", "-f", "{{.Nope}}", "i1") == (
+        "\n",
+        'template parsing error: template: :1:2: executing "" at <.Nope>: '
+        'map has no entry for key "Nope"\n',
+        1,
+    )
+    assert run(engine, "inspect", "-f", "{{.Nope", "i1") == (
+        "",
+        "template parsing error: template: :1: unclosed action\n",
+        64,
+    )
+    run(engine, "rm", "-f", "i1")
+
+
+def test_images_tag_rmi(engine) -> None:
+    assert run(engine, "tag", "busybox:latest", "mybox:1.0") == ("", "", 0)
+    out = run(engine, "images", "--format", "{{.Repository}}:{{.Tag}}")[0]
+    assert "mybox:1.0" in out.splitlines()
+    assert run(engine, "rmi", "mybox:1.0") == ("Untagged: mybox:1.0\n", "", 0)
+    assert run(engine, "rmi", "mybox:1.0")[1:] == (
+        "Error response from daemon: No such image: mybox:1.0\n",
+        1,
+    )
+
+
+def test_volumes_networks_and_prunes(engine) -> None:
+    assert run(engine, "volume", "create", "data") == ("data\n", "", 0)
+    assert run(engine, "volume", "ls") == ("DRIVER    VOLUME NAME\nlocal     data\n", "", 0)
+    assert run(engine, "volume", "rm", "data") == ("data\n", "", 0)
+    net_id = run(engine, "network", "create", "backend")[0].strip()
+    assert len(net_id) == 64
+    assert "backend" in run(engine, "network", "ls", "--format", "{{.Name}}")[0].split()
+    assert run(engine, "network", "rm", "backend") == ("backend\n", "", 0)
+    assert run(engine, "container", "prune", "-f") == ("Total reclaimed space: 0B\n", "", 0)
+
+
+def test_follow_helper_reports_each_outcome() -> None:
+    seen: list[int] = []
+    assert follow(iter([1, 2]), seen.append, timeout=5) == "end"
+    assert seen == [1, 2]
+
+    def endless():
+        import time
+
+        while True:
+            time.sleep(0.05)
+            yield 0
+
+    assert follow(endless(), lambda item: None, timeout=0.2) == "timeout"
+    assert stop_note("end", 1, "x") == ""
+    assert stop_note("timeout", 10.0, "the container keeps running") == (
+        "(stopped following after 10s; the container keeps running)\n"
+    )
