@@ -11,11 +11,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from grader import LABEL
 from grader.engine.errors import EngineError, ImageNotFound, NotFound
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.store import Store
 
 JSON = dict[str, Any]
+LABEL_KEY, _, LABEL_VALUE = LABEL.partition("=")
+"""Every object the course creates carries ``course=docker-k8s``, as on the real engine."""
 _HEX = "0123456789abcdef"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from grader.engine import safety
 from grader.engine.errors import Conflict, EngineError, ImageNotFound, InvalidArgument
 from grader.engine.sandbox import hostconfig, refs
-from grader.engine.sandbox.base import JSON, SandboxBase
+from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import (
     ZERO_TIME,
     human_duration,
@@ -243,6 +243,7 @@ class ContainersMixin(SandboxBase):
         labels = kwargs.get("labels") or {}
         if isinstance(labels, list):
             labels = dict.fromkeys(labels, "")
+        labels = {**labels, LABEL_KEY: labels.get(LABEL_KEY, LABEL_VALUE)}
         volumes = dict(base.get("Volumes") or {})
         for path in kwargs.get("volumes") or []:
             volumes[path] = {}

@@ -288,6 +288,8 @@ def _sh(argv: list[str], ctx: Context) -> Result:
         container=ctx.container,
         shell="bash" if name == "bash" else "sh",
         stdin=ctx.stdin,
+        elapsed=ctx.elapsed,
+        events=None if ctx.in_script else ctx.events,
     )
     args = argv[1:]
     while args and args[0] in ("-e", "-x", "-l", "-i", "-eu", "-ex", "-eux"):
@@ -308,7 +310,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
         result = run(script, sub)
     else:
         result = run(ctx.stdin.decode(errors="replace"), sub)
-    ctx.elapsed += sub.elapsed
+    ctx.elapsed = sub.elapsed
     return result
 
 

@@ -38,6 +38,9 @@ class ExecMixin(SandboxBase):
     ) -> tuple[int | None, bytes, bytes]:
         """Run ``cmd``; (exit code, stdout, stderr), or (None, b"", b"") when detached.
 
+        A program missing from the container gives exit code 126 and the runtime's message
+        on stdout, where the Docker CLI shows it.
+
         Raises:
             Conflict: the container is not running, or is paused.
         """
@@ -67,11 +70,8 @@ class ExecMixin(SandboxBase):
         try:
             code, out, err = run_argv(argv, ctx)
         except coreutils.ExecutableNotFound as missing:
-            return (
-                126,
-                (exec_not_found(missing.name) + "\r\n").encode() if tty else b"",
-                (b"" if tty else (exec_not_found(missing.name) + "\n").encode()),
-            )
+            ending = "\r\n" if tty else "\n"
+            return 126, (exec_not_found(missing.name) + ending).encode(), b""
         if detach:
             return None, b"", b""
         if tty:

@@ -43,6 +43,14 @@ class ImagesMixin(SandboxBase):
                 continue
             if not _image_matches(self, image_id, doc, tags, wanted):
                 continue
+            if wanted.get("reference"):
+                patterns = wanted["reference"]
+                tags = [t for t in tags if any(_reference_matches(p, t) for p in patterns)]
+                digests = [
+                    d
+                    for d in digests
+                    if any(_reference_matches(p, d.replace("@", ":", 1)) for p in patterns)
+                ]
             result.append(
                 {
                     "Containers": -1,
@@ -282,7 +290,12 @@ class ImagesMixin(SandboxBase):
             db.execute("DELETE FROM images WHERE id = ?", (image_id,))
             db.execute("DELETE FROM image_files WHERE image_id = ?", (image_id,))
         result.append({"Deleted": image_id})
-        result.extend({"Deleted": layer} for layer in _chain_ids(doc)[::-1])
+        shared = {
+            chain
+            for (raw,) in self.store.db.execute("SELECT doc FROM images")
+            for chain in _chain_ids(json.loads(raw))
+        }
+        result.extend({"Deleted": c} for c in _chain_ids(doc)[::-1] if c not in shared)
         return result
 
     def prune_images(self, filters: dict[str, Any] | None = None) -> JSON:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
-from grader.engine.sandbox.base import JSON, SandboxBase
+from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.filters import label_matches, normalise_filters
 
@@ -155,6 +155,7 @@ class NetworksMixin(SandboxBase):
     ) -> JSON:
         """``POST /networks/create``: a bridge network on the next free 172.x subnet."""
         self._networks_ready()
+        labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}
         driver = driver or "bridge"
         if name in PREDEFINED:
             raise EngineError(f"{name} is a pre-defined network and cannot be created", 403)

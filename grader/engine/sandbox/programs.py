@@ -113,9 +113,10 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
         return Outcome(exit_code=FOREVER, runtime=FOREVER)
     if name in coreutils.SHELLS and _loops_forever(argv):
         return Outcome(exit_code=FOREVER, runtime=FOREVER)
+    ctx.events = []
     status, out, err = run_argv(argv, ctx)
-    lines = [(ctx.elapsed, STDOUT, line) for line in _lines(out)]
-    lines += [(ctx.elapsed, STDERR, line) for line in _lines(err)]
+    events = ctx.events or [(ctx.elapsed, STDOUT, out), (ctx.elapsed, STDERR, err)]
+    lines = [(at, stream, line) for at, stream, data in events for line in _lines(data)]
     outcome = _finished(lines, status)
     outcome.runtime = ctx.elapsed
     return outcome

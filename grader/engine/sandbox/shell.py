@@ -232,6 +232,9 @@ class Context:
     elapsed: float = 0.0
     """Virtual seconds spent in ``sleep``."""
     last_status: int = 0
+    events: list[tuple[float, int, bytes]] | None = None
+    """When a list: the script's output in order, as (virtual time, stream, bytes)."""
+    in_script: bool = False
 
 
 def expand(word: Word, ctx: Context, glob: bool = True) -> list[str]:
@@ -339,6 +342,7 @@ def run(script: str, ctx: Context) -> Result:
     out, err = bytearray(), bytearray()
     status = 0
     skip_next = False
+    ctx.in_script = True
     try:
         for pipeline, op in parsed:
             if not skip_next:
@@ -346,6 +350,8 @@ def run(script: str, ctx: Context) -> Result:
                 out += o
                 err += e
                 ctx.last_status = status
+                if ctx.events is not None:
+                    ctx.events += [(ctx.elapsed, n, d) for n, d in ((1, o), (2, e)) if d]
             if op == "&&":
                 skip_next = status != 0
             elif op == "||":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.engine.errors import Conflict, InvalidArgument, NotFound
-from grader.engine.sandbox.base import JSON, SandboxBase
+from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import new_id, rfc3339_s
 from grader.engine.sandbox.filters import label_matches, normalise_filters
 
@@ -93,6 +93,7 @@ class VolumesMixin(SandboxBase):
         """``POST /volumes/create``."""
         if driver not in (None, "", "local"):
             raise NotFound(f'error looking up volume plugin {driver}: plugin "{driver}" not found')
+        labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}
         doc = self._ensure_volume(name, labels, driver_opts)
         if name is None:
             with self.store.write() as db:
