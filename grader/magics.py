@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shlex
 import sys
 from typing import Any
@@ -102,12 +103,23 @@ def run_line(line: str) -> int:
     return _run("docker " + line, DEFAULT_TIMEOUT)
 
 
+_variables: dict[str, str] = {}
+"""The cells' shell variables: ``export`` in one cell is seen by the next, as in a terminal."""
+
+
+def shell_variables() -> dict[str, str]:
+    """The kernel's shell variables, starting as a copy of the environment."""
+    if not _variables:
+        _variables.update(os.environ)
+    return _variables
+
+
 def _run(script: str, timeout: float) -> int:
     from grader.dockercli import run_script
     from grader.widgets.live import refresh_all
 
     try:
-        return run_script(script, source="magic", timeout=timeout)
+        return run_script(script, source="magic", timeout=timeout, env=shell_variables())
     finally:
         refresh_all()
 

@@ -7,7 +7,8 @@
 - :func:`cache_reuse`: the edit-and-rebuild experiment: after a source file changes, the
   dependency install step must come from the build cache;
 - :func:`pinned`: every FROM names a specific version, not a moving tag;
-- :func:`sizes`: sizes a student read off ``docker images`` match the engine's.
+- :func:`sizes`: sizes a student read off ``docker images`` match the engine's;
+- :func:`smallest_of`: the student named the smallest of some images.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shutil
 import tarfile
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -254,7 +256,7 @@ def rebuild_experiment(
         _build(api, copy, f"{tag}:before")
         target = copy / edit
         with target.open("a", encoding="utf-8") as handle:
-            handle.write("\n// edited by the cache check\n")
+            handle.write(f"\n// edited by the cache check {uuid.uuid4().hex}\n")
         steps = _build(api, copy, f"{tag}:after")
     for suffix in ("after", "before"):
         try:
@@ -384,3 +386,20 @@ def sizes(answers: Mapping[str, float], *, tolerance: float = 0.05, hint: str = 
                 hint=hint or "docker images shows SIZE in MB (1 MB = 1000 kB = 1,000,000 bytes)",
             )
     passed("the sizes match what the engine reports")
+
+
+def smallest_of(refs: Iterable[str], *, answer: str | None, hint: str = "") -> str:
+    """Check that ``answer`` is the smallest of ``refs`` by the engine's measured size.
+
+    Returns:
+        The smallest reference.
+    """
+    measured = {ref: int(_inspect(ref, hint).get("Size") or 0) for ref in refs}
+    smallest = min(measured, key=measured.__getitem__)
+    if answer != smallest:
+        raise fail(
+            f"{answer!r} is not the smallest of {', '.join(measured)}",
+            hint=hint or "compare the SIZE column of docker images",
+        )
+    passed(f"{smallest} is the smallest")
+    return smallest

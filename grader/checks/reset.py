@@ -80,6 +80,7 @@ def reset(
     setup: str = "",
     images: Iterable[str] = (),
     volumes: bool = False,
+    pull: Iterable[str] = (),
     quiet: bool = False,
 ) -> None:
     """Remove the course's containers, then prepare and start ``exercise``.
@@ -91,6 +92,8 @@ def reset(
         images: image references the exercise creates (e.g. a tag) to remove first.
         volumes: also remove the course's volumes (those :func:`configure` named, on a real
             daemon).
+        pull: images the notebook uses: those missing are pulled (quietly), so exercises
+            find them local as on a machine where they were pulled before.
         quiet: print nothing when all went well.
     """
     api = engine()
@@ -114,6 +117,8 @@ def reset(
             raise fail(f"the reset could not remove {ref}", found=error.explanation) from None
     if volumes:
         _remove_volumes(api)
+    for ref in pull:
+        _ensure_image(api, normalize_image(ref))
     if setup:
         result = run(setup, source="setup")
         print(result.stdout, end="")
@@ -136,3 +141,23 @@ def _remove_volumes(api: EngineAPI) -> None:
             api.remove_volume(volume["Name"], force=True)
         except EngineError:
             continue
+
+
+def _ensure_image(api: EngineAPI, ref: str) -> None:
+    """Pull ``ref`` unless it is already local."""
+    try:
+        api.inspect_image(ref)
+        return
+    except NotFound:
+        pass
+    repository, _, tag = ref.rpartition(":")
+    try:
+        for item in api.pull(repository, tag=tag):
+            if isinstance(item, dict) and item.get("error"):
+                raise EngineError(str(item["error"]))
+    except EngineError as error:
+        raise fail(
+            f"the image {ref} is not here and could not be pulled",
+            found=error.explanation,
+            hint="on a machine without internet access, ask for the course's image bundle",
+        ) from None

@@ -8,7 +8,6 @@ setup=...)``) and re-running a student's read-only command next to a reference o
 
 from __future__ import annotations
 
-import contextlib
 import io
 from dataclasses import dataclass
 
@@ -27,6 +26,5 @@ def run(script: str, *, source: str, timeout: float | None = 30.0) -> Result:
     from grader.dockercli import run_script
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = run_script(script, source=source, timeout=timeout)
+    code = run_script(script, source=source, timeout=timeout, stdout=out, stderr=err)
     return Result(int(code or 0), out.getvalue(), err.getvalue())
