@@ -285,8 +285,10 @@ class RealEngine(docker.APIClient):
     ) -> tuple[int | None, bytes, bytes]:
         """exec_create + exec_start + exec_inspect: (exit code, stdout, stderr).
 
-        A command that cannot start (``executable file not found``) gives the daemon's
-        ``OCI runtime exec failed: ...`` line on stderr and exit code 126, as Docker's CLI.
+        A command that cannot start (``executable file not found``) gives exit code 126 and
+        the daemon's ``OCI runtime exec failed: ...`` line (ending in CR LF) on *stdout*:
+        moby's exec router writes a start failure into the exec's stdout stream, so
+        ``docker exec`` prints it there too.
         """
         created = self.exec_create(
             container, cmd, stdin=stdin, tty=tty, user=user,
@@ -296,17 +298,8 @@ class RealEngine(docker.APIClient):
         if detach:
             self.exec_start(exec_id, detach=True, tty=tty)
             return None, b"", b""
-        try:
-            out, err = self.exec_start(exec_id, tty=tty, demux=True)
-        except errors.EngineError as error:  # newer daemons refuse the start itself
-            if "executable file not found" not in error.explanation:
-                raise
-            return 126, b"", (error.explanation + "\n").encode()
-        out, err = out or b"", err or b""
-        code = self.exec_inspect(exec_id).get("ExitCode")
-        if code == 126 and out.startswith(b"OCI runtime exec failed") and not err:
-            out, err = b"", out.replace(b"\r\n", b"\n")
-        return code, out, err
+        out, err = self.exec_start(exec_id, tty=tty, demux=True)
+        return self.exec_inspect(exec_id).get("ExitCode"), out or b"", err or b""
 
     def get_archive(self, container: str, path: str) -> tuple[bytes, JSON]:  # type: ignore[override]
         """``GET /containers/{id}/archive``: (the whole tar as bytes, stat)."""
