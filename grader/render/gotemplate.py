@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from grader.render.gojson import go_marshal
@@ -43,14 +42,17 @@ _NO_PIPE = object()
 
 
 # --------------------------------------------------------------------------- lexer
-@dataclass
 class _Tok:
-    kind: str
-    """text, left, right, field, var, ident, string, number, char, bool, nil, dot,
-    pipe, lparen, rparen, decl, assign, comma, space, eof"""
-    value: str
-    pos: int
-    line: int
+    """One lexer token: its kind, text, byte position and line.
+
+    Kinds: text, left, right, field, var, ident, string, rawstring, number, char, bool, nil,
+    dot, pipe, lparen, rparen, decl, assign, comma, space, eof.
+    """
+
+    __slots__ = ("kind", "value", "pos", "line")
+
+    def __init__(self, kind: str, value: str, pos: int, line: int) -> None:
+        self.kind, self.value, self.pos, self.line = kind, value, pos, line
 
 
 _KEYWORDS = {"if", "else", "end", "range", "with", "break", "continue", "define", "template"}
@@ -223,54 +225,89 @@ def _lex_action(
 
 
 # --------------------------------------------------------------------------- nodes
-@dataclass
+# Plain classes rather than dataclasses: building a dataclass costs about a millisecond at
+# import, and the shim imports this module on every ``docker ps --format``.
 class _Node:
-    pos: int
-    line: int
+    __slots__ = ("pos", "line")
+
+    def __init__(self, pos: int, line: int) -> None:
+        self.pos, self.line = pos, line
 
 
-@dataclass
 class _Text(_Node):
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, pos: int, line: int, text: str) -> None:
+        super().__init__(pos, line)
+        self.text = text
 
 
-@dataclass
 class _Term(_Node):
-    kind: str
-    """field (chain on dot), var (with optional chain), ident (function), literal, dot, pipe"""
-    value: Any = None
-    chain: list[str] = field(default_factory=list)
-    source: str = ""
+    """An operand: field (chain on dot), var, ident (function), literal, dot or pipe."""
+
+    __slots__ = ("kind", "value", "chain", "source")
+
+    def __init__(
+        self,
+        pos: int,
+        line: int,
+        kind: str,
+        value: Any = None,
+        chain: list[str] | None = None,
+        source: str = "",
+    ) -> None:
+        super().__init__(pos, line)
+        self.kind, self.value, self.chain, self.source = kind, value, chain or [], source
 
 
-@dataclass
 class _Cmd(_Node):
-    args: list[_Term]
+    __slots__ = ("args",)
+
+    def __init__(self, pos: int, line: int, args: list[_Term]) -> None:
+        super().__init__(pos, line)
+        self.args = args
 
 
-@dataclass
 class _Pipe(_Node):
-    decl: list[str]
-    cmds: list[_Cmd]
-    is_assign: bool = False
+    __slots__ = ("decl", "cmds", "is_assign")
+
+    def __init__(
+        self, pos: int, line: int, decl: list[str], cmds: list[_Cmd], is_assign: bool = False
+    ) -> None:
+        super().__init__(pos, line)
+        self.decl, self.cmds, self.is_assign = decl, cmds, is_assign
 
 
-@dataclass
 class _Action(_Node):
-    pipe: _Pipe
+    __slots__ = ("pipe",)
+
+    def __init__(self, pos: int, line: int, pipe: _Pipe) -> None:
+        super().__init__(pos, line)
+        self.pipe = pipe
 
 
-@dataclass
 class _Branch(_Node):
-    kind: str
-    pipe: _Pipe
-    body: list[_Node]
-    else_body: list[_Node] | None
+    __slots__ = ("kind", "pipe", "body", "else_body")
+
+    def __init__(
+        self,
+        pos: int,
+        line: int,
+        kind: str,
+        pipe: _Pipe,
+        body: list[_Node],
+        else_body: list[_Node] | None,
+    ) -> None:
+        super().__init__(pos, line)
+        self.kind, self.pipe, self.body, self.else_body = kind, pipe, body, else_body
 
 
-@dataclass
 class _Loop(_Node):
-    kind: str
+    __slots__ = ("kind",)
+
+    def __init__(self, pos: int, line: int, kind: str) -> None:
+        super().__init__(pos, line)
+        self.kind = kind
 
 
 class _BreakLoop(Exception):

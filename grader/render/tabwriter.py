@@ -8,16 +8,14 @@ columns align together. This is a line-for-line port of that algorithm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from grader.render.units import display_width
 
 
-@dataclass
 class _Cell:
-    text: str
-    width: int
-    htab: bool
+    __slots__ = ("text", "width", "htab")
+
+    def __init__(self, text: str, width: int, htab: bool) -> None:
+        self.text, self.width, self.htab = text, width, htab
 
 
 def align(text: str, minwidth: int = 10, padding: int = 3) -> str:
