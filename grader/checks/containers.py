@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.checks.failure import fail
-from grader.checks.progress import passed
+from grader.checks.progress import Evidence, passed
 from grader.checks.refs import bindings, expected_ports, normalize_image
 from grader.checks.state import (
     container_name,
@@ -104,7 +104,7 @@ def container(
     if ports:
         details.append("publishes " + _describe_expected(expected_ports(ports)))
     passed(", ".join(details))
-    return info
+    return Evidence(info)
 
 
 def _check_image(api: EngineAPI, name: str, info: JSON, image: str, hint: str) -> None:

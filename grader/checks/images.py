@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.checks.failure import fail
-from grader.checks.progress import passed
+from grader.checks.progress import Evidence, passed
 from grader.checks.refs import normalize_image
 from grader.checks.state import engine
 from grader.engine.api import JSON
@@ -81,4 +81,4 @@ def image(
         passed(f"{ref} and {other_ref} are the same image")
     else:
         passed(f"image {ref} exists")
-    return info
+    return Evidence(info)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from grader.checks.failure import fail
-from grader.checks.progress import passed
+from grader.checks.progress import Evidence, passed
 from grader.checks.state import describe_all, engine, find_container
 from grader.engine.api import JSON
 
@@ -103,7 +103,7 @@ def mount(
                 hint=hint or "a container can reuse every mount of another one",
             )
     passed(f"{container} mounts {_describe_mount(entry)}")
-    return entry
+    return Evidence(entry)
 
 
 def _same_source(left: JSON, right: JSON) -> bool:

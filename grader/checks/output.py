@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Callable, Sequence
 
 from grader.checks.failure import fail
-from grader.checks.progress import passed
+from grader.checks.progress import EvidenceText, passed
 from grader.checks.routes import command
 from grader.checks.runner import run
 from grader.checks.state import engine
@@ -104,4 +104,4 @@ def output(
                 hint=hint or "compare your output with the exercise's description",
             )
     passed(f"{shown} prints the expected output")
-    return mine.stdout
+    return EvidenceText(mine.stdout)

@@ -17,14 +17,16 @@ def passed(description: str) -> None:
     print(f"✔ {description}")
 
 
-def summary(exercise: str = "") -> int:
+def forget() -> None:
+    """Start counting afresh (an exercise starts)."""
+    _passed.clear()
+
+
+def summary(exercise: str = "") -> None:
     """Print the public-checks summary for the checks passed since the last summary.
 
     Args:
         exercise: the exercise's title, shown in the summary line.
-
-    Returns:
-        How many checks passed since the previous summary.
     """
     count = len(_passed)
     _passed.clear()
@@ -34,4 +36,17 @@ def summary(exercise: str = "") -> int:
         f"{label}{count} public {noun} passed. "
         "Hidden tests check more when your notebook is graded."
     )
-    return count
+
+
+class Evidence(dict):
+    """What a check found (inspect JSON): usable like a dict, silent as a cell's last value."""
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the check already printed its ✔ line."""
+
+
+class EvidenceText(str):
+    """What a check read (a page, an output): usable like a str, silent as a cell's value."""
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the check already printed its ✔ line."""

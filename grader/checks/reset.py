@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from grader.checks.exercises import start
 from grader.checks.failure import fail
+from grader.checks.progress import forget
 from grader.checks.refs import normalize_image
 from grader.checks.runner import run
 from grader.checks.state import container_name, course_filters, engine, list_containers
@@ -126,6 +127,7 @@ def reset(
             raise fail("the exercise's set-up failed", found=result.stderr.strip())
     if exercise:
         start(exercise)
+    forget()
     if not quiet:
         noun = "container" if removed == 1 else "containers"
         where = f" for {exercise}" if exercise else ""

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 
 from grader.checks.failure import fail
-from grader.checks.progress import passed
+from grader.checks.progress import EvidenceText, passed
 from grader.checks.state import container_name, engine, list_containers
 
 
@@ -98,4 +98,4 @@ def http(
             hint=hint or "the page comes from the folder the container serves",
         )
     passed(f"{where} answers" + (f" with {contains!r}" if contains else ""))
-    return body
+    return EvidenceText(body)

@@ -56,11 +56,11 @@ def test_output_through_an_exported_template(sandbox_dir):
 
 
 def test_summary_counts_public_checks(sandbox_dir, capsys):
-    check.summary()
+    check.no_containers()
     check.reset(quiet=True)
     check.no_containers()
     check.no_containers(running_only=True)
-    assert check.summary("Exercise 9") == 2
+    check.summary("Exercise 9")
     out = capsys.readouterr().out
     assert "Exercise 9: 2 public checks passed." in out
     assert "all tests passed" not in out.lower()
