@@ -136,9 +136,13 @@ def _http_get(cluster: Cluster, pod: Obj, url: str) -> tuple[str, str, int]:
     return "", f"curl: (6) Could not resolve host: {host}\n", 6
 
 
+def image_of(pod: Obj) -> str:
+    """The first container's image reference."""
+    return str(pod["spec"]["containers"][0].get("image", ""))
+
+
 def _page(pod: Obj) -> str:
-    image = pod["spec"]["containers"][0].get("image", "")
-    if "nginx" in image:
+    if "nginx" in image_of(pod):
         return NGINX_PAGE
     return f"<h1>Hello from {pod['metadata']['name']}</h1>\n"
 
@@ -152,6 +156,10 @@ def exec_in_pod(cluster: Cluster, pod: Obj, command: list[str]) -> tuple[str, st
     name, args = command[0].rsplit("/", 1)[-1], command[1:]
     env = environment(cluster, pod)
     mounted = files(cluster, pod)
+    if name in {"sh", "ash", "bash"} and not args:
+        small = any(word in image_of(pod) for word in ("alpine", "busybox"))
+        if not (name == "bash" and small):
+            return "", "", 0  # an interactive shell whose input is already closed
     if name == "env":
         return "".join(f"{k}={v}\n" for k, v in env.items()), "", 0
     if name == "printenv":
@@ -207,11 +215,10 @@ def exec_in_pod(cluster: Cluster, pod: Obj, command: list[str]) -> tuple[str, st
 
 def pod_logs(cluster: Cluster, pod: Obj) -> list[str]:
     """The container's log lines: nginx's start-up lines and one access line per request."""
-    image = pod["spec"]["containers"][0].get("image", "")
     if pod["status"].get("phase") != "Running":
         return []
     lines = []
-    if "nginx" in image:
+    if "nginx" in image_of(pod):
         lines = [
             "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to "
             "perform configuration",

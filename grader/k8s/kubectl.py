@@ -409,7 +409,7 @@ def _objects_from_files(
                         f"not set; if you choose "
                         "to ignore these errors, turn validation off with --validate=false"
                     )
-            if inv.options.get("validate", "strict") not in {"false", "ignore"}:
+            if inv.path != "delete" and inv.options.get("validate") not in {"false", "ignore"}:
                 problems = validate.schema_problems(doc)
                 if problems:
                     raise KubectlError(
@@ -532,6 +532,8 @@ def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
             f"error: unable to upgrade connection: container not found "
             f'("{pod["spec"]["containers"][0]["name"]}")'
         )
+    if inv.options["tty"]:
+        out.stderr += "Unable to use a TTY - input is not a terminal or the right kind of file\n"
     stdout, stderr, code = exec_in_pod(cluster, pod, command)
     out.stdout += stdout
     out.stderr += stderr

@@ -209,3 +209,16 @@ def test_namespaces(kubectl):
     assert kubectl("get pods -n shop").stderr == "No resources found in shop namespace.\n"
     refused = kubectl("delete namespace default")
     assert refused.code == 1 and "this namespace may not be deleted" in refused.stderr
+
+
+def test_interactive_shell_without_a_terminal(web):
+    result = web("exec -it deploy/web -- sh")
+    assert result.code == 0
+    assert (
+        result.stderr == "Unable to use a TTY - input is not a terminal or the right kind of file\n"
+    )
+
+
+def test_delete_by_file_does_not_validate_the_schema(web, tmp_path):
+    text = (FILES / "web-service.yaml").read_text().replace("targetPort: 80", "targetPort: [80]")
+    assert web("delete -f -", stdin=text).stdout == 'service "web" deleted\n'
