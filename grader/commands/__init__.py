@@ -14,7 +14,6 @@ import os
 
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.parser import parse_argv
-from grader.commands.shell import ShellError, split_words
 
 __all__ = ["Command", "DockerCLIError", "parse_argv", "parse_line"]
 
@@ -30,6 +29,8 @@ def parse_line(line: str) -> Command:
         DockerCLIError: Docker's message and exit code when the client refuses the line, or the
             shell's message (exit 2) for bad quoting or unsupported shell syntax.
     """
+    from grader.commands.shell import ShellError, split_words
+
     try:
         words = split_words(line, dict(os.environ))
     except ShellError as exc:

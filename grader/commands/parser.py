@@ -18,8 +18,7 @@ unknown commands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.table import COMMANDS, GLOBAL_FLAGS, GROUPS
@@ -62,8 +61,7 @@ LEGACY_BUILDER_WARNING = (
 ``build``, ``builder`` or ``image build`` (even for ``--help`` and errors), then a blank line."""
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     """One flag of a command, as the table declares it."""
 
     name: str
@@ -76,9 +74,11 @@ class Flag:
         return f"-{self.shorthand}, --{self.name}" if self.shorthand else f"--{self.name}"
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """A command's declaration: usage, argument counts, flags, aliases."""
+class CommandSpec(NamedTuple):
+    """A command's declaration: usage, argument counts, flags, aliases.
+
+    (Named tuples rather than dataclasses: building them costs nothing at import time.)
+    """
 
     name: str
     usage: str
@@ -87,8 +87,8 @@ class CommandSpec:
     max_args: int | None
     interspersed: bool
     aliases: tuple[str, ...]
-    flags: dict[str, Flag] = field(default_factory=dict)
-    shorthands: dict[str, Flag] = field(default_factory=dict)
+    flags: dict[str, Flag]
+    shorthands: dict[str, Flag]
 
 
 def _flagset(entries: tuple[tuple[str, str, str], ...]) -> tuple[dict[str, Flag], dict[str, Flag]]:

@@ -9,31 +9,28 @@ errors are Docker's own: ``invalid hostPort: 99999``, ``invalid containerPort: a
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-# The shape of a well-formed spec, for reading (parse_publish follows Docker's own steps,
-# which accept and refuse exactly what Docker does, including odd corners).
-PUBLISH_RE = re.compile(
-    r"""
-    ^(?:
-        (?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]+):)?  # host IP, IPv6 in brackets
-        (?P<host>\d+(?:-\d+)?)?                               # host port or range (may be empty)
+PUBLISH_PATTERN = r"""
+    (?:
+        (?:(?P<ip> \[[0-9a-fA-F:.]+\]      # an IPv6 address in brackets
+                 | [0-9.]+                 # or an IPv4 address
+            ):)?
+        (?P<host>\d+(?:-\d+)?)?             # host port or range; empty = a random port
     :)?
-    (?P<container>\d+(?:-\d+)?)                               # container port or range
-    (?:/(?P<proto>tcp|udp|sctp))?$                            # protocol, tcp by default
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+    (?P<container>\d+(?:-\d+)?)             # container port or range
+    (?:/(?P<proto>[a-zA-Z]+))?              # protocol: tcp (default), udp or sctp
+"""
+"""The usual shape of a ``-p`` spec (verbose regex, fullmatch). Specs it does not match are
+split the way Docker's ``nat.ParsePortSpec`` splits them, so odd corners behave as in Docker."""
 
 
 class PortSpecError(ValueError):
     """A publish spec Docker refuses; the message is Docker's (without ``docker: ``)."""
 
 
-@dataclass(frozen=True)
-class PortBinding:
+class PortBinding(NamedTuple):
     """One container port published (or exposed) on the host."""
 
     container_port: int
@@ -112,6 +109,8 @@ def _split_host(address: str) -> str:
 
 
 def _check_ip(ip: str) -> str:
+    import ipaddress  # only for specs with an address: the shim's start-up stays fast
+
     if ip.startswith("["):
         ip = _split_host(ip + ":")
     try:
@@ -146,8 +145,18 @@ def parse_publish(spec: str) -> list[PortBinding]:
         PortSpecError: Docker's message, e.g. ``invalid hostPort: 99999``.
     """
     raw = convert_long_syntax(spec)
-    ip, host, container = _split_parts(raw)
-    proto, container = split_proto_port(container)
+    match = re.fullmatch(PUBLISH_PATTERN, raw, re.VERBOSE)
+    if match:
+        ip, host, container = match["ip"] or "", match["host"] or "", match["container"]
+        proto = match["proto"] or "tcp"
+    else:
+        ip, host, container = _split_parts(raw)
+        proto, container = split_proto_port(container)
+    return _bindings(raw, ip, host, container, proto)
+
+
+def _bindings(raw: str, ip: str, host: str, container: str, proto: str) -> list[PortBinding]:
+    """The checks and expansion of ``nat.ParsePortSpec`` once the spec is split."""
     if ip:
         ip = _check_ip(ip)
     if container == "":

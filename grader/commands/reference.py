@@ -13,7 +13,7 @@ so Docker 28's client accepts it; the registry then refuses it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_DOMAIN = "docker.io"
 LEGACY_DEFAULT_DOMAIN = "index.docker.io"
@@ -34,11 +34,13 @@ _PATH_COMPONENT = rf"{_ALPHANUMERIC}(?:{_SEPARATOR}{_ALPHANUMERIC})*"
 _REMOTE_NAME = rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
 _NAME = rf"(?:{_DOMAIN_AND_PORT}/)?{_REMOTE_NAME}"
 
-REFERENCE_RE = re.compile(rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?", re.ASCII)
-"""A whole reference: name, optional ``:tag``, optional ``@digest`` (use fullmatch)."""
-_ANCHORED_NAME = re.compile(rf"(?:({_DOMAIN_AND_PORT})/)?({_REMOTE_NAME})", re.ASCII)
-_IDENTIFIER = re.compile(r"[a-f0-9]{64}")
-_TAG_RE = re.compile(_TAG, re.ASCII)
+REFERENCE_PATTERN = rf"({_NAME})(?::({_TAG}))?(?:@({_DIGEST}))?"
+"""A whole reference: name, optional ``:tag``, optional ``@digest`` (fullmatch, re.ASCII).
+
+Patterns stay strings until first use (``re`` compiles and caches them then), so importing
+this module costs nothing."""
+_ANCHORED_NAME = rf"(?:({_DOMAIN_AND_PORT})/)?({_REMOTE_NAME})"
+_IDENTIFIER = r"[a-f0-9]{64}"
 _DIGEST_LENGTHS = {"sha256": 64, "sha384": 96, "sha512": 128}
 
 
@@ -46,8 +48,7 @@ class ReferenceError(ValueError):
     """A reference distribution/reference refuses; the message is the library's."""
 
 
-@dataclass(frozen=True)
-class ImageReference:
+class ImageReference(NamedTuple):
     """A parsed, normalised image reference."""
 
     domain: str
@@ -114,15 +115,15 @@ def _check_digest(digest: str) -> None:
 
 def parse(text: str) -> ImageReference:
     """distribution/reference ``Parse``: a reference without Docker Hub defaults."""
-    match = REFERENCE_RE.fullmatch(text)
+    match = re.fullmatch(REFERENCE_PATTERN, text, re.ASCII)
     if match is None:
         if text == "":
             raise ReferenceError("repository name must have at least one component")
-        if REFERENCE_RE.fullmatch(text.lower()):
+        if re.fullmatch(REFERENCE_PATTERN, text.lower(), re.ASCII):
             raise ReferenceError("repository name must be lowercase")
         raise ReferenceError("invalid reference format")
     name, tag, digest = match.group(1), match.group(2) or "", match.group(3) or ""
-    parts = _ANCHORED_NAME.fullmatch(name)
+    parts = re.fullmatch(_ANCHORED_NAME, name, re.ASCII)
     domain, path = (parts.group(1) or "", parts.group(2)) if parts else ("", name)
     if len(path) > NAME_TOTAL_LENGTH_MAX:
         raise ReferenceError(
@@ -140,7 +141,7 @@ def parse_normalized_named(text: str) -> ImageReference:
         ReferenceError: e.g. ``invalid reference format: repository name (library/Nginx)
             must be lowercase``.
     """
-    if _IDENTIFIER.fullmatch(text):
+    if re.fullmatch(_IDENTIFIER, text):
         raise ReferenceError(
             f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings"
         )
@@ -155,11 +156,11 @@ def parse_normalized_named(text: str) -> ImageReference:
 
 def parse_any_reference(text: str) -> ImageReference:
     """distribution/reference ``ParseAnyReference``: also accepts a bare 64-hex image id."""
-    if _IDENTIFIER.fullmatch(text):
+    if re.fullmatch(_IDENTIFIER, text):
         return ImageReference("", "", "", f"sha256:{text}")
     return parse_normalized_named(text)
 
 
 def is_valid_tag(tag: str) -> bool:
     """Whether ``tag`` matches Docker's tag grammar: a word character, then up to 127 more."""
-    return _TAG_RE.fullmatch(tag) is not None
+    return re.fullmatch(_TAG, tag, re.ASCII) is not None

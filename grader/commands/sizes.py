@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _MULTIPLIERS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
-_GO_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_GO_FLOAT = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
 
 
 class SizeError(ValueError):
@@ -29,7 +29,7 @@ def ram_in_bytes(text: str) -> int:
         number, suffix = text[: separator + 1], text[separator + 1 :]
     else:
         number, suffix = text[:separator], text[separator + 1 :]
-    if not _GO_FLOAT.fullmatch(number):
+    if not re.fullmatch(_GO_FLOAT, number):
         raise SizeError(f'strconv.ParseFloat: parsing "{number}": invalid syntax')
     size = float(number)
     if size < 0:

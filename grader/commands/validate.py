@@ -13,16 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from grader.commands import ports, reference, restart, volumes
 from grader.commands.model import Command, DockerCLIError
-from grader.commands.ports import PortSpecError, parse_expose, parse_publish
-from grader.commands.reference import (
-    ReferenceError,
-    parse_any_reference,
-    parse_normalized_named,
-)
-from grader.commands.restart import RestartPolicyError, parse_restart_policy
 from grader.commands.values import go_quote, parse_duration
-from grader.commands.volumes import VolumeSpecError, parse_volume
 
 INSPECT_TYPES = (
     "config", "container", "image", "network", "node", "plugin", "secret", "service", "task",
@@ -33,7 +26,7 @@ _HEALTH_FLAGS = (
     "health-cmd", "health-interval", "health-timeout", "health-retries", "health-start-period",
     "health-start-interval",
 )  # fmt: skip
-_MAC = re.compile(r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}")
+_MAC = r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}"
 
 
 class _Refused(Exception):
@@ -43,24 +36,24 @@ class _Refused(Exception):
 def _container_config(cmd: Command) -> None:
     """The CLI's ``parse()`` of run/create options, in Docker's order."""
     mac = cmd.option("mac-address", "")
-    if mac and not _MAC.fullmatch(mac):
+    if mac and not re.fullmatch(_MAC, mac):
         raise _Refused(f"{mac} is not a valid mac address")
     swappiness = cmd.option("memory-swappiness", -1)
     if swappiness != -1 and not 0 <= swappiness <= 100:
         raise _Refused(f"invalid value: {swappiness}. Valid memory swappiness range is 0-100")
     try:
         for spec in cmd.option("volume", []):
-            parse_volume(spec)
+            volumes.parse_volume(spec)
         for spec in cmd.option("publish", []):
-            parse_publish(spec)
+            ports.parse_publish(spec)
         for spec in cmd.option("expose", []):
-            parse_expose(spec)
-    except (VolumeSpecError, PortSpecError) as exc:
+            ports.parse_expose(spec)
+    except (volumes.VolumeSpecError, ports.PortSpecError) as exc:
         raise _Refused(str(exc)) from None
     _namespace_modes(cmd)
     try:
-        policy, _ = parse_restart_policy(cmd.option("restart", ""))
-    except RestartPolicyError as exc:
+        policy, _ = restart.parse_restart_policy(cmd.option("restart", ""))
+    except restart.RestartPolicyError as exc:
         raise _Refused(str(exc)) from None
     for option in cmd.option("storage-opt", []):
         if "=" not in option:
@@ -108,8 +101,8 @@ def _run_or_create(cmd: Command, verb: str) -> None:
     if verb == "run" and cmd.option("detach") and cmd.option("attach"):
         raise DockerCLIError("conflicting options: cannot specify both --attach and --detach", 1)
     try:
-        parse_any_reference(cmd.args[0])
-    except ReferenceError as exc:
+        reference.parse_any_reference(cmd.args[0])
+    except reference.ReferenceError as exc:
         if verb == "run":
             raise worded(str(exc)) from None
         raise DockerCLIError(str(exc), 1) from None
@@ -117,8 +110,8 @@ def _run_or_create(cmd: Command, verb: str) -> None:
 
 def _pull_or_push(cmd: Command) -> None:
     try:
-        ref = parse_normalized_named(cmd.args[0])
-    except ReferenceError as exc:
+        ref = reference.parse_normalized_named(cmd.args[0])
+    except reference.ReferenceError as exc:
         raise DockerCLIError(str(exc), 1) from None
     if cmd.option("all-tags") and (ref.tag or ref.digest):
         raise DockerCLIError("tag can't be used with --all-tags/-a", 1)
@@ -127,10 +120,13 @@ def _pull_or_push(cmd: Command) -> None:
 def _tag(cmd: Command) -> None:
     """The Go client's ImageTag checks: source any reference, target a named one."""
     ref = None
-    for text, parser in ((cmd.args[0], parse_any_reference), (cmd.args[1], parse_normalized_named)):
+    for text, parser in (
+        (cmd.args[0], reference.parse_any_reference),
+        (cmd.args[1], reference.parse_normalized_named),
+    ):
         try:
             ref = parser(text)
-        except ReferenceError as exc:
+        except reference.ReferenceError as exc:
             raise DockerCLIError(
                 f"Error parsing reference: {go_quote(text)} is not a valid repository/tag: {exc}", 1
             ) from None
@@ -142,8 +138,8 @@ def _commit(cmd: Command) -> None:
     if len(cmd.args) < 2 or not cmd.args[1]:
         return
     try:
-        ref = parse_normalized_named(cmd.args[1])
-    except ReferenceError as exc:
+        ref = reference.parse_normalized_named(cmd.args[1])
+    except reference.ReferenceError as exc:
         raise DockerCLIError(str(exc), 1) from None
     if ref.digest:
         raise DockerCLIError("refusing to create a tag with a digest reference", 1)

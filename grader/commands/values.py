@@ -8,11 +8,9 @@ it as ``invalid argument "VALUE" for "-m, --memory" flag: TEXT``.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 from grader.commands.sizes import SizeError, ram_in_bytes
@@ -54,16 +52,13 @@ def parse_bool(text: str) -> bool:
     raise ValueProblem(f'strconv.ParseBool: parsing "{text}": invalid syntax')
 
 
-_GO_INT = re.compile(
-    r"""[+-]?(?:
+_GO_INT = r"""[+-]?(?:
         0[xX](?:_?[0-9a-fA-F])+      # hexadecimal
       | 0[oO](?:_?[0-7])+            # octal with prefix
       | 0[bB](?:_?[01])+             # binary
       | 0(?:_?[0-7])*                # octal with a leading zero (or just 0)
       | [1-9](?:_?[0-9])*            # decimal
-    )""",
-    re.VERBOSE,
-)
+    )"""
 
 
 def go_parse_int(text: str, bits: int = 64, *, unsigned: bool = False) -> int:
@@ -72,7 +67,7 @@ def go_parse_int(text: str, bits: int = 64, *, unsigned: bool = False) -> int:
     Base 0 as pflag uses it: ``0x1f``, ``0o17``, ``017``, ``0b101`` and ``1_000`` are numbers.
     """
     func = "ParseUint" if unsigned else "ParseInt"
-    if not _GO_INT.fullmatch(text) or (unsigned and text.startswith(("+", "-"))):
+    if not re.fullmatch(_GO_INT, text, re.VERBOSE) or (unsigned and text.startswith(("+", "-"))):
         raise ValueProblem(f'strconv.{func}: parsing "{text}": invalid syntax')
     body = text.lstrip("+-").replace("_", "")
     if len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB":
@@ -89,6 +84,8 @@ def go_parse_int(text: str, bits: int = 64, *, unsigned: bool = False) -> int:
 
 def parse_cpus(text: str) -> float:
     """Docker's ``opts.ParseCPUs`` (``--cpus 1.5``): a rational number of CPUs."""
+    from fractions import Fraction  # only for --cpus: the shim's start-up stays fast
+
     match = re.fullmatch(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?|([+-]?\d+)/(\d+)", text)
     if not match or (match.group(5) is None and not (match.group(2) or match.group(3))):
         raise ValueProblem(f"failed to parse {text} as a rational number")
@@ -146,6 +143,8 @@ def parse_duration(text: str) -> float:
 
 def validate_ip(text: str) -> str:
     """Docker's ``opts.ValidateIPAddress``."""
+    import ipaddress  # only when a flag needs it: the shim's start-up stays fast
+
     try:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:

@@ -11,7 +11,7 @@ it does not know; the daemon then refuses them (:func:`daemon_mode_error`).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 PROPAGATIONS = ("private", "rprivate", "shared", "rshared", "slave", "rslave")
 _DAEMON_MODES = {"ro", "rw", "z", "Z", "nocopy", "copy", *PROPAGATIONS}
@@ -21,8 +21,7 @@ class VolumeSpecError(ValueError):
     """A ``-v`` value the CLI refuses; the message is Docker's (without ``docker: ``)."""
 
 
-@dataclass(frozen=True)
-class VolumeSpec:
+class VolumeSpec(NamedTuple):
     """One parsed ``-v`` value."""
 
     source: str
@@ -32,7 +31,7 @@ class VolumeSpec:
     type: str
     """"bind" or "volume"."""
     read_only: bool = False
-    options: tuple[str, ...] = field(default_factory=tuple)
+    options: tuple[str, ...] = ()
     """Every option as given, in order (``ro``, ``Z`` ...)."""
 
     @property

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.commands import ports
 from grader.commands.envvars import EnvFileError, container_env, parse_env_file
 from grader.commands.mounts import MountSpecError, parse_mount
 from grader.commands.ports import PortBinding, PortSpecError, parse_expose, parse_publish
@@ -298,3 +303,19 @@ def test_env_file_errors(text, message):
     with pytest.raises(EnvFileError) as caught:
         parse_env_file(text, "x.env", {})
     assert str(caught.value) == message
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789:-/.[]atcpudx", max_size=16))
+def test_publish_regex_splits_like_docker(spec):
+    """Where the readable regex matches, it splits a spec exactly as nat.ParsePortSpec does."""
+    match = re.fullmatch(ports.PUBLISH_PATTERN, spec, re.VERBOSE)
+    if match:
+        ip, host, container = ports._split_parts(spec)
+        proto, container = ports.split_proto_port(container)
+        assert (match["ip"] or "", match["host"] or "", match["container"]) == (ip, host, container)
+        assert (match["proto"] or "tcp") == proto
+    try:
+        ports.parse_publish(spec)
+    except PortSpecError as error:
+        assert str(error)
