@@ -157,6 +157,8 @@ class LifecycleMixin(SandboxBase):
         if doc["State"]["Running"]:
             return
         sockets: list = []
+        failure: EngineError | None = None
+        removal = False
         with self.store.write() as db:
             doc = json.loads(
                 db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()[0]
@@ -172,34 +174,43 @@ class LifecycleMixin(SandboxBase):
                     doc["NetworkSettings"]["Ports"] = bound
             except ports.PortError as error:
                 self._fail_start(db, doc, error.explanation, 128)
-                raise
-            at = time.time()
-            outcome = self._run_main(db, doc, at)
-            if outcome.error:
+                failure = error
+            outcome = None if failure else self._run_main(db, doc, time.time())
+            if outcome is not None and outcome.error:
                 for sock in sockets:
                     sock.close()
                 self._fail_start(db, doc, outcome.error, outcome.exit_code or 127)
-                raise EngineError(outcome.error, 400)
-            doc["RestartCount"] = 0
-            removal = False
-            if outcome.exit_code is not None and not outcome.runtime:
-                removal = self._exit(db, doc, outcome.exit_code, at + 0.001, natural=True)
-                for sock in sockets:
-                    sock.close()
-                sockets = []
-            elif outcome.exit_code is not None:
-                doc["_exit_code"] = outcome.exit_code
-                self._save_container(db, doc, at + outcome.runtime)
-            else:
-                self._save_container(db, doc, None)
-            if sockets:
-                pid = ports.spawn(self.state_dir, cid, sockets, outcome.serves or "proxy")
-                db.execute(
-                    "INSERT OR REPLACE INTO servers(container_id, pid, ports) VALUES (?, ?, ?)",
-                    (cid, pid, json.dumps(doc["NetworkSettings"]["Ports"])),
-                )
+                failure = EngineError(outcome.error, 400)
+            if failure is None:
+                removal = self._record_start(db, doc, outcome, sockets)
+        if failure is not None:
+            raise failure
         if removal:
             self._auto_remove(cid)
+
+    def _record_start(self, db: Any, doc: JSON, outcome: programs.Outcome, sockets: list) -> bool:
+        """Save a successful start; True when an --rm container already ended."""
+        cid = doc["Id"]
+        at = time.time()
+        doc["RestartCount"] = 0
+        removal = False
+        if outcome.exit_code is not None and not outcome.runtime:
+            removal = self._exit(db, doc, outcome.exit_code, at + 0.001, natural=True)
+            for sock in sockets:
+                sock.close()
+            sockets = []
+        elif outcome.exit_code is not None:
+            doc["_exit_code"] = outcome.exit_code
+            self._save_container(db, doc, at + outcome.runtime)
+        else:
+            self._save_container(db, doc, None)
+        if sockets:
+            pid = ports.spawn(self.state_dir, cid, sockets, outcome.serves or "proxy")
+            db.execute(
+                "INSERT OR REPLACE INTO servers(container_id, pid, ports) VALUES (?, ?, ?)",
+                (cid, pid, json.dumps(doc["NetworkSettings"]["Ports"])),
+            )
+        return removal
 
     def _run_main(self, db: Any, doc: JSON, at: float) -> programs.Outcome:
         image_doc = json.loads(
