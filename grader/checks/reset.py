@@ -88,8 +88,8 @@ def reset(
 
     Args:
         exercise: the exercise that starts now (scopes ``check.ran``/``check.output``).
-        setup: docker command lines that build the exercise's starting point; their output
-            is shown, like any cell's.
+        setup: docker command lines that build the exercise's starting point, run one by
+            one (the first that fails stops the set-up); their output is shown.
         images: image references the exercise creates (e.g. a tag) to remove first.
         volumes: also remove the course's volumes (those :func:`configure` named, on a real
             daemon).
@@ -120,11 +120,17 @@ def reset(
         _remove_volumes(api)
     for ref in pull:
         _ensure_image(api, normalize_image(ref))
-    if setup:
-        result = run(setup, source="setup")
+    for line in setup.splitlines():
+        if not line.strip():
+            continue
+        result = run(line, source="setup")
         print(result.stdout, end="")
         if result.exit_code != 0:
-            raise fail("the exercise's set-up failed", found=result.stderr.strip())
+            raise fail(
+                "the exercise's set-up failed",
+                found=result.stderr.strip(),
+                hint="run this cell again; if it fails again, restart the kernel",
+            )
     if exercise:
         start(exercise)
     forget()
