@@ -331,7 +331,7 @@ class _Runner:
         execute: Callable[[list[str]], int],
         capture: Callable[[list[str]], str],
         env: dict[str, str],
-        cwd: str,
+        cwd: str | Callable[[], str],
     ) -> None:
         self.execute = execute
         self.capture = capture
@@ -343,7 +343,7 @@ class _Runner:
         if part.value == "?":
             value: str | None = str(self.status)
         elif part.value == "PWD":
-            value = self.env.get("PWD", self.cwd)
+            value = self.env.get("PWD", self.cwd() if callable(self.cwd) else self.cwd)
         else:
             value = self.env.get(part.value)
         if part.default is not None and not value:
@@ -451,7 +451,7 @@ def run_script(
     execute: Callable[[list[str]], int],
     capture: Callable[[list[str]], str],
     env: dict[str, str],
-    cwd: str,
+    cwd: str | Callable[[], str],
 ) -> int:
     """Run a cell or terminal line; return the exit status of the last command run.
 
@@ -460,7 +460,8 @@ def run_script(
         execute: runs one simple command's argv and returns its exit status.
         capture: runs one command inside ``$(...)`` or backticks and returns its stdout.
         env: shell variables; ``export``/``NAME=value`` update it in place.
-        cwd: the working folder, the value of ``$PWD`` unless ``env`` sets it.
+        cwd: the working folder, the value of ``$PWD`` unless ``env`` sets it; pass a
+            function to have ``$PWD`` follow a ``cd`` your ``execute`` performs.
 
     Raises:
         ShellError: for a syntax error or an unsupported construct, before anything runs;

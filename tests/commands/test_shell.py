@@ -147,3 +147,17 @@ def test_split_words():
         split_words("docker rm $(docker ps -q)")
     with pytest.raises(ShellError, match="expected one command"):
         split_words("docker ps; docker images")
+
+
+def test_pwd_follows_a_cwd_function():
+    folder = ["/w"]
+
+    def execute(argv: list[str]) -> int:
+        if argv[0] == "cd":
+            folder[0] = argv[1]
+        seen.append(argv)
+        return 0
+
+    seen: list[list[str]] = []
+    run_script("cd /site; echo $PWD", execute=execute, capture=str, env={}, cwd=lambda: folder[0])
+    assert seen == [["cd", "/site"], ["echo", "/site"]]
