@@ -147,3 +147,28 @@ def test_follow_helper_reports_each_outcome() -> None:
     assert stop_note("timeout", 10.0, "the container keeps running") == (
         "(stopped following after 10s; the container keeps running)\n"
     )
+
+
+def test_cp_both_ways_is_quiet_off_a_terminal(engine, tmp_path: Path) -> None:
+    run(engine, "run", "-d", "--name", "box", "busybox", "sleep", "300")
+    (tmp_path / "page.txt").write_text("hello\n")
+    out = io.StringIO()
+    code = execute(
+        ["cp", "page.txt", "box:/etc/page.txt"], engine, stdout=out, stderr=out, cwd=str(tmp_path)
+    )
+    assert (out.getvalue(), code) == ("", 0)
+    assert run(engine, "exec", "box", "cat", "/etc/page.txt") == ("hello\n", "", 0)
+    code = execute(
+        ["cp", "box:/etc/page.txt", "back.txt"], engine, stdout=out, stderr=out, cwd=str(tmp_path)
+    )
+    assert (out.getvalue(), code) == ("", 0)
+    assert (tmp_path / "back.txt").read_text() == "hello\n"
+    err = io.StringIO()
+    code = execute(
+        ["cp", "page.txt", "box:/nosuch/"], engine, stdout=out, stderr=err, cwd=str(tmp_path)
+    )
+    assert (err.getvalue(), code) == ("no such directory\n", 1)
+    assert run(engine, "cp", "missing.txt", "box:/etc/")[1:] == (
+        f"lstat {Path.cwd() / 'missing.txt'}: no such file or directory\n",
+        1,
+    )
