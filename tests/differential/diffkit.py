@@ -1,9 +1,10 @@
 """Run one docker script on both sides (real CLI + daemon, sandbox) and normalise outputs.
 
 A *case* is a list of docker command lines (tests/data/differential/cases.yaml). Each line
-runs through (a) the real Docker 28 CLI against the real daemon, exactly as typed (no
-course label: the sandbox must look like plain Docker), and (b) the course's executor on a
-fresh sandbox. What may differ by nature is normalised, and only that:
+runs through (a) the real Docker 28 CLI against the real daemon, with the course label the
+pass-through adds (as students run it; the sandbox labels its objects the same way), and
+(b) the course's executor on a fresh sandbox. What may differ by nature is normalised,
+and only that:
 
 - object ids: a container's id becomes ``<c:NAME>``, an image's ``<i:TAG>`` (looked up
   on each side after every step), any other 12/64-hex id ``<id>``;
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from wording import to_docker28
 
-from grader.dockercli.passthrough import find_real_docker
+from grader.dockercli.passthrough import find_real_docker, with_course_label
 from grader.engine.api import EngineAPI
 
 SUBSTITUTION = re.compile(r"\$\((docker [^)]*)\)")
@@ -122,14 +123,14 @@ class Side:
 
 
 def real_side(engine: EngineAPI, cwd: Path) -> Side:
-    """The real Docker 28 CLI on the real daemon, run with exactly the words given."""
+    """The real Docker 28 CLI on the real daemon, labelled as the course's pass-through does."""
     docker = find_real_docker()
     if docker is None:
         raise RuntimeError("no real docker CLI on PATH")
 
     def run_argv(argv: list[str]) -> Outcome:
         done = subprocess.run(
-            [str(docker), *argv],
+            [str(docker), *with_course_label(argv)],
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
