@@ -19,15 +19,14 @@ from grader.commands.model import DockerCLIError
 def main(argv: list[str]) -> int:
     """Run ``docker ARGV`` and return Docker's exit code."""
     from grader import history
+    from grader.engine import get_engine, selected_kind
 
     try:
         cmd = parse_argv(list(argv))
     except DockerCLIError as error:
         sys.stderr.write(error.message + "\n")
-        history.record(["docker", *argv], error.exit_code, "client", "shim")
+        history.record(["docker", *argv], error.exit_code, kind_or_unknown(), "shim")
         return error.exit_code
-    from grader.engine import get_engine, selected_kind
-
     try:
         kind = selected_kind()
     except ValueError as error:
@@ -54,3 +53,13 @@ def main(argv: list[str]) -> int:
     sys.stdout.flush()
     history.record(["docker", *argv], code, kind, "shim")
     return code
+
+
+def kind_or_unknown() -> str:
+    """The engine the command would have run on (for the history), without creating it."""
+    from grader.engine import selected_kind
+
+    try:
+        return selected_kind()
+    except ValueError:
+        return "unknown"

@@ -54,12 +54,20 @@ class _Shell:
             self._engine = get_engine()
         return self._engine
 
+    def kind(self) -> str:
+        """The engine kind for the history, without creating an engine for a refused line."""
+        if self._engine is not None:
+            return self._engine.kind
+        from grader.dockercli.main import kind_or_unknown
+
+        return kind_or_unknown()
+
     def docker(self, argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         try:
             cmd = parse_argv(argv)
         except DockerCLIError as error:
             stderr.write(error.message + "\n")
-            history.record(["docker", *argv], error.exit_code, "client", self.source)
+            history.record(["docker", *argv], error.exit_code, self.kind(), self.source)
             return error.exit_code
         engine = self.engine()
         code = None
