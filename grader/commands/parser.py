@@ -151,12 +151,11 @@ def _store(options: dict[str, Any], flag: Flag, raw: str) -> None:
 
 def _parse_flags(
     words: list[str], flags: dict[str, Flag], shorthands: dict[str, Flag], interspersed: bool
-) -> tuple[dict[str, Any], list[str], bool]:
-    """Parse ``words`` as pflag does; return (options, positional args, saw ``--``)."""
+) -> tuple[dict[str, Any], list[str]]:
+    """Parse ``words`` as pflag does; return (options, positional args)."""
     options: dict[str, Any] = {}
     args: list[str] = []
     rest = list(words)
-    dash = False
     while rest:
         word = rest.pop(0)
         if len(word) < 2 or word[0] != "-":
@@ -167,13 +166,12 @@ def _parse_flags(
             continue
         if word == "--":
             args.extend(rest)
-            dash = True
             break
         if word[1] == "-":
             rest = _parse_long(word, rest, flags, options)
         else:
             rest = _parse_shorts(word, rest, shorthands, options)
-    return options, args, dash
+    return options, args
 
 
 def _parse_long(
@@ -257,7 +255,7 @@ def _root_error(text: str) -> DockerCLIError:
 
 def _split_globals(argv: list[str]) -> tuple[dict[str, Any], list[str]]:
     try:
-        options, rest, _ = _parse_flags(argv, _GLOBAL_FLAGS, _GLOBAL_SHORTHANDS, False)
+        options, rest = _parse_flags(argv, _GLOBAL_FLAGS, _GLOBAL_SHORTHANDS, False)
     except _FlagError as exc:
         raise _root_error(str(exc)) from None
     return options, rest
@@ -322,7 +320,7 @@ def _parse_command(
     """Parse a known command's words: flags, help, argument count, client-side checks."""
     spec = SPECS[canonical]
     try:
-        options, args, _ = _parse_flags(words, spec.flags, spec.shorthands, spec.interspersed)
+        options, args = _parse_flags(words, spec.flags, spec.shorthands, spec.interspersed)
     except _FlagError as exc:
         raise _usage_error(path, spec.usage, str(exc)) from None
     alias = " ".join(typed)
@@ -344,7 +342,10 @@ def _lookup(
     Returns (typed command words, remaining words), or the help command for a bare group.
     """
     typed: tuple[str, ...] = ()
-    for index, word in enumerate(rest):
+    index = -1
+    while True:  # ends at a command, a bare group's help, or an error
+        index += 1
+        word = rest[index]
         candidate = (*typed, word)
         if candidate in _WORDS:
             return candidate, rest[index + 1 :]
@@ -369,7 +370,6 @@ def _lookup(
             f"Run 'docker {group} --help' for more information",
             1,
         )
-    raise AssertionError("unreachable: rest is never empty here")
 
 
 def _flag_text_for_group(word: str) -> str:

@@ -55,6 +55,14 @@ def _container_config(cmd: Command) -> None:
         policy, _ = restart.parse_restart_policy(cmd.option("restart", ""))
     except restart.RestartPolicyError as exc:
         raise _Refused(str(exc)) from None
+    if cmd.option("log-driver") == "none" and cmd.option("log-opt"):
+        raise _Refused("invalid logging opts for driver none")
+    for option in cmd.option("security-opt", []):
+        key, sep, value = option.partition("=")
+        if not sep and key != "no-new-privileges":
+            key, sep, value = option.partition(":")
+        if (not sep or not value) and key != "no-new-privileges":
+            raise _Refused(f"Invalid --security-opt: {go_quote(option)}")
     for option in cmd.option("storage-opt", []):
         if "=" not in option:
             raise _Refused("invalid storage option")
