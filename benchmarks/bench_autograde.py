@@ -1,0 +1,161 @@
+"""Autograding cost: the course's checks vs bare nbgrader, and a class of N students on 2 cores.
+
+1. One student's whole course (every assignment in notebooks/, the instructor's solutions
+   handed in) graded by ``course autograde --workers 1``, against bare ``nbgrader autograde``
+   on the same notebooks whose test cells are replaced by ``assert True``. The ratio is the
+   overhead of the course's checks and grading harness (goal: <= 1.2).
+2. N simulated students (a third full marks, a third blank, a third half-answered) for the
+   whole course, graded by ``course autograde --workers 2``.
+
+Usage: .venv/bin/python benchmarks/bench_autograde.py [--students 50] [--workers 2]
+       [--assignments 01-docker-intro ...] [--json artifacts/bench_autograde.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from grader.course.autograde import main as autograde  # noqa: E402
+from grader.course.release import main as release  # noqa: E402
+from grader.course.settings import ensure_tools_on_path  # noqa: E402
+
+
+def assignments_in(source: Path) -> list[str]:
+    return sorted(p.name for p in source.glob("*/") if (p / f"{p.name}.ipynb").is_file())
+
+
+def meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def make_course(root: Path, names: list[str], trivial_tests: bool) -> None:
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    for name in names:
+        shutil.copytree(REPO / "notebooks" / name, root / "notebooks" / name)
+        if trivial_tests:
+            path = root / "notebooks" / name / f"{name}.ipynb"
+            notebook = nbformat.read(path, as_version=4)
+            for cell in notebook.cells:
+                if meta(cell).get("grade") and cell.cell_type == "code":
+                    cell.source = "assert True"
+            nbformat.write(notebook, path)
+
+
+def hand_in(root: Path, student: str, name: str, notebook) -> None:
+    target = root / "submitted" / student / name
+    shutil.copytree(root / "release" / name, target)
+    nbformat.write(notebook, target / f"{name}.ipynb")
+
+
+def filled(root: Path, name: str, fraction: float):
+    source = nbformat.read(root / "notebooks" / name / f"{name}.ipynb", as_version=4)
+    released = nbformat.read(root / "release" / name / f"{name}.ipynb", as_version=4)
+    answers = [meta(c)["grade_id"] for c in source.cells if meta(c).get("solution")]
+    keep = set(answers[: int(len(answers) * fraction)])
+    by_id = {meta(c).get("grade_id"): c.source for c in source.cells}
+    for cell in released.cells:
+        if meta(cell).get("grade_id") in keep:
+            cell.source = by_id[meta(cell)["grade_id"]]
+    return released
+
+
+def time_course_one_student(work: Path, names: list[str]) -> float:
+    root = work / "checks"
+    make_course(root, names, trivial_tests=False)
+    release(root=root, assignments=names)
+    for name in names:
+        hand_in(root, "s0", name, filled(root, name, 1.0))
+    started = time.monotonic()
+    outcomes = autograde(root=root, workers=1)
+    elapsed = time.monotonic() - started
+    assert all(o.ok for o in outcomes), [o.log for o in outcomes if not o.ok]
+    return elapsed
+
+
+def time_bare_one_student(work: Path, names: list[str]) -> float:
+    root = work / "bare"
+    make_course(root, names, trivial_tests=True)
+    release(root=root, assignments=names)
+    for name in names:
+        hand_in(root, "s0", name, filled(root, name, 1.0))
+    state = work / "bare-state"
+    state.mkdir()
+    env = {**os.environ, "COURSE_ENGINE": "sandbox", "COURSE_SANDBOX_DIR": str(state)}
+    started = time.monotonic()
+    for name in names:
+        subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", name, "--student", "s0", "--force"],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return time.monotonic() - started
+
+
+def time_class(work: Path, names: list[str], students: int, workers: int) -> float:
+    root = work / "class"
+    make_course(root, names, trivial_tests=False)
+    release(root=root, assignments=names)
+    for index in range(students):
+        fraction = (1.0, 0.0, 0.5)[index % 3]
+        for name in names:
+            hand_in(root, f"s{index:03d}", name, filled(root, name, fraction))
+    started = time.monotonic()
+    outcomes = autograde(root=root, workers=workers)
+    elapsed = time.monotonic() - started
+    failed = [o for o in outcomes if not o.ok]
+    assert not failed, failed[0].log
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--assignments", nargs="*")
+    parser.add_argument("--json", type=Path, default=REPO / "artifacts" / "bench_autograde.json")
+    options = parser.parse_args()
+    ensure_tools_on_path()
+    names = options.assignments or assignments_in(REPO / "notebooks")
+    if not names:
+        print("no assignment in notebooks/", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="bench-autograde-") as scratch:
+        work = Path(scratch)
+        bare = time_bare_one_student(work, names)
+        checks = time_course_one_student(work, names)
+        klass = time_class(work, names, options.students, options.workers)
+    result = {
+        "assignments": names,
+        "one_student_bare_nbgrader_s": round(bare, 2),
+        "one_student_course_checks_s": round(checks, 2),
+        "ratio": round(checks / bare, 3),
+        "students": options.students,
+        "workers": options.workers,
+        "class_s": round(klass, 1),
+        "per_submission_s": round(klass * options.workers / (options.students * len(names)), 2),
+        "cores": os.cpu_count(),
+    }
+    print(json.dumps(result, indent=2))
+    options.json.parent.mkdir(parents=True, exist_ok=True)
+    options.json.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
