@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import socket
 import tarfile
 import tempfile
 import time
@@ -178,14 +179,30 @@ def image_files(
 
 
 def serves(
-    ref: str, *, port: int, container_port: int = 80, contains: str = "", hint: str = ""
+    ref: str,
+    *,
+    port: int | None = None,
+    container_port: int = 80,
+    contains: str = "",
+    hint: str = "",
 ) -> str:
     """Run a container of ``ref`` publishing ``port``; check its page; remove it.
+
+    Args:
+        ref: the image.
+        port: the host port to publish (default: a free one).
+        container_port: the port the image's server listens on.
+        contains: text the page must contain.
+        hint: replaces the default hint of the first failure.
 
     Returns:
         The page's text.
     """
     api = engine()
+    if port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     _inspect(ref, hint)
     host_config = api.create_host_config(port_bindings={container_port: port}, auto_remove=False)
     try:

@@ -25,6 +25,22 @@ def fetch(port: int, path: str = "/", timeout: float = 2.0) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", "replace")
 
 
+def show(port: int, path: str = "/", lines: int = 12) -> None:
+    """Print what ``http://localhost:PORT/PATH`` answers, as a browser would fetch it.
+
+    For demonstration cells: when nothing answers, it says why instead of raising.
+    """
+    try:
+        status, body = fetch(port, path)
+    except OSError:
+        problem, hint = _why_unreachable(port)
+        print(f"{problem}\n({hint})")
+        return
+    shown = body.strip().splitlines()
+    print(f"HTTP {status} from localhost:{port}{path}")
+    print("\n".join(shown[:lines]) + ("\n..." if len(shown) > lines else ""))
+
+
 def _why_unreachable(port: int) -> tuple[str, str]:
     """Explain from the engine's state why nothing answers on ``port``."""
     for item in list_containers(engine()):

@@ -121,3 +121,14 @@ def test_http_explains_a_stopped_container(lab):
 def test_http_with_nothing_published(lab):
     with pytest.raises(CheckFailed, match="no running container publishes"):
         check.http(lab.free_port(), wait=0.3)
+
+
+def test_show_prints_the_page_or_why_not(lab, capsys):
+    from grader.checks.web import show
+
+    port = lab.free_port()
+    show(port)
+    assert "no running container publishes" in capsys.readouterr().out
+    lab.run("web", ports={80: port}, web=True)
+    show(port)
+    assert f"HTTP 200 from localhost:{port}/" in capsys.readouterr().out
