@@ -45,6 +45,7 @@ from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import image_layers
+from grader.engine.sandbox.registry import check_name
 
 CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS build_cache(key TEXT PRIMARY KEY, image_id TEXT NOT NULL);
@@ -146,6 +147,8 @@ class BuildMixin(SandboxBase):
         except DockerfileError as error:
             raise InvalidArgument(str(error)) from error
         tags = [tag] if isinstance(tag, str) else list(tag or [])
+        for item in tags:
+            check_name(item)
         names = [refs.parse(item) for item in tags]
         if labels:
             text = " ".join(f"{key}={value}" for key, value in sorted(labels.items()))

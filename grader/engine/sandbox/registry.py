@@ -32,7 +32,8 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from grader.engine.errors import EngineError, NotFound
+from grader.dockerfile.reference import ReferenceError, daemon_check
+from grader.engine.errors import EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.fs import image_layers
@@ -85,8 +86,39 @@ def _offline(host: str) -> EngineError:
     return EngineError(f'Get "https://{host}/v2/": dial tcp: lookup {host}: no such host')
 
 
+def check_name(name: str) -> None:
+    """Refuse a reference the Engine refuses: an uppercase namespace is not a registry host.
+
+    Docker 28's client reads ``PatrickVuscan/website`` as registry ``PatrickVuscan``; the
+    Engine (dockerd 20.10, the course's real daemon) reads it as a repository name.
+
+    Raises:
+        InvalidArgument: ``invalid reference format: repository name must be lowercase``.
+    """
+    try:
+        daemon_check(name)
+    except ReferenceError as error:
+        raise InvalidArgument(str(error)) from None
+
+
 class RegistryMixin(SandboxBase):
     """``POST /images/{name}/push`` and pulls from the embedded registry."""
+
+    def tag(self, image: str, repository: str, tag: str | None = None, force: bool = False) -> bool:
+        """``POST /images/{name}/tag``, refusing names the Engine refuses."""
+        check_name(f"{repository}:{tag}" if tag else repository)
+        return super().tag(image, repository, tag, force)  # type: ignore[misc]
+
+    def pull(
+        self,
+        repository: str,
+        tag: str | None = None,
+        all_tags: bool = False,
+        platform: str | None = None,
+    ) -> Iterator[JSON]:
+        """``POST /images/create``, refusing names the Engine refuses."""
+        check_name(repository)
+        return super().pull(repository, tag, all_tags, platform)  # type: ignore[misc]
 
     def push(self, repository: str, tag: str | None = None) -> Iterator[JSON]:
         """Push ``repository`` (all its tags, or ``tag``); Docker's progress items.
@@ -96,6 +128,7 @@ class RegistryMixin(SandboxBase):
         """
         self.store.ensure(REGISTRY_SCHEMA)
         name = f"{repository}:{tag}" if tag else repository
+        check_name(name)
         ref = refs.parse(name)
         return self._push_items(ref, explicit_tag=bool(tag) or ":" in repository.split("/")[-1])
 
