@@ -32,6 +32,8 @@ def ram_in_bytes(text: str) -> int:
     if not re.fullmatch(_GO_FLOAT, number):
         raise SizeError(f'strconv.ParseFloat: parsing "{number}": invalid syntax')
     size = float(number)
+    if size in (float("inf"), float("-inf")):
+        raise SizeError(f'strconv.ParseFloat: parsing "{number}": value out of range')
     if size < 0:
         raise SizeError(f"invalid size: '{text}'")
     if not suffix:

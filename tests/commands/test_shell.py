@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.commands.shell import ShellError, run_script, split_words
 
@@ -161,3 +163,17 @@ def test_pwd_follows_a_cwd_function():
     seen: list[list[str]] = []
     run_script("cd /site; echo $PWD", execute=execute, capture=str, env={}, cwd=lambda: folder[0])
     assert seen == [["cd", "/site"], ["echo", "/site"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab $(){}`'\"\\;&|<>#~=-\n\t:?", max_size=24))
+def test_shell_never_raises_anything_but_shell_error(text):
+    recorder = Recorder()
+    try:
+        status = run_script(
+            text, execute=recorder.execute, capture=recorder.capture, env={"a": "x y"}, cwd="/"
+        )
+    except ShellError as error:
+        assert error.message and error.exit_code in {1, 2}
+    else:
+        assert isinstance(status, int)
