@@ -228,7 +228,7 @@ class LifecycleMixin(SandboxBase):
                 stream, line = 1, line.rstrip(b"\n") + b"\r\n"
             db.execute(
                 "INSERT INTO logs(container_id, ts, stream, line) VALUES (?, ?, ?, ?)",
-                (doc["Id"], start_ns + int(offset * 1e9) + 1000, stream, line),
+                (doc["Id"], start_ns + int(offset * 1e9), stream, line),
             )
         doc["State"].update(
             {

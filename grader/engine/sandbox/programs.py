@@ -224,5 +224,5 @@ def _nginx_start(container: dict, fs: ContainerFS, starts: int) -> list[tuple[fl
         for i in range(container.get("_workers", 2))
     ]
     return [(0.0, STDOUT, (line + "\n").encode()) for line in out] + [
-        (0.001, STDERR, (line + "\n").encode()) for line in err
+        (0.0, STDERR, (line + "\n").encode()) for line in err
     ]
