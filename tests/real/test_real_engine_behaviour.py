@@ -154,3 +154,22 @@ def test_npm_install_works_offline_in_the_node_image(engine, cleanup_names, tmp_
     items = list(engine.build(str(tmp_path), tag=f"{cleanup_names}-npm"))
     assert not [item for item in items if "error" in item], items
     assert any("added 1 package" in item.get("stream", "") for item in items)
+
+
+def test_grading_mode_refuses_unsafe_containers_before_creating_them(
+    engine, cleanup_names, monkeypatch
+):
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    unsafe = [
+        {"privileged": True},
+        {"binds": ["/var/run/docker.sock:/var/run/docker.sock"]},
+        {"binds": ["/:/host:ro"]},
+        {"binds": ["/etc:/host-etc"]},
+    ]
+    for index, host in enumerate(unsafe):
+        with pytest.raises(errors.GradingRefused):
+            _run(engine, "busybox", f"{cleanup_names}-unsafe{index}", ["true"], **host)
+    assert engine.containers(all=True, filters={"name": cleanup_names}) == []
+    safe = f"{cleanup_names}-safe"
+    _run(engine, "busybox", safe, ["true"], binds=[f"{cleanup_names}-data:/etc"])
+    assert engine.inspect_container(safe)["HostConfig"]["Binds"] == [f"{cleanup_names}-data:/etc"]
