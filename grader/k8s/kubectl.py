@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.k8s import generators, printers, validate
 from grader.k8s.cluster import Cluster, ClusterError, not_found
+from grader.k8s.describe import describe
 from grader.k8s.execsim import exec_in_pod, pod_logs
 from grader.k8s.grammar import Invocation, KubectlError, klog_error, parse
 from grader.k8s.kinds import ALL_KINDS, BY_KIND, Kind, lookup
@@ -350,7 +351,7 @@ def _describe(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: P
             else [cluster.get(kind.kind, ns, name)]
         )
         for obj in objs:
-            pages.append(printers.describe(obj, cluster.now(), _related(cluster, obj)))
+            pages.append(describe(obj, cluster.now(), _related(cluster, obj)))
     out.stdout += "\n\n".join(pages)
 
 

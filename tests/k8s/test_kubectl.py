@@ -222,3 +222,44 @@ def test_interactive_shell_without_a_terminal(web):
 def test_delete_by_file_does_not_validate_the_schema(web, tmp_path):
     text = (FILES / "web-service.yaml").read_text().replace("targetPort: 80", "targetPort: [80]")
     assert web("delete -f -", stdin=text).stdout == 'service "web" deleted\n'
+
+
+def test_describe_pod_explains_why_it_does_not_start(kubectl):
+    env = "--env=unused=1"
+    assert kubectl(f"run app --image=nginx:1.27 {env}").code == 0
+    page = kubectl("describe pod app").stdout
+    assert re.search(r"^Status: +Running$", page, re.M)
+    assert re.search(r"^Node: +worker-\d/192\.168\.56\.\d+$", page, re.M)
+    assert "Successfully assigned default/app to worker-" in page
+    manifest = yaml.safe_dump(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "cfg-user"},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "app",
+                        "image": "nginx:1.27",
+                        "env": [
+                            {
+                                "name": "URL",
+                                "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "url"}},
+                            }
+                        ],
+                    }
+                ]
+            },
+        }
+    )
+    assert kubectl("apply -f -", stdin=manifest).code == 0
+    assert "CreateContainerConfigError" in kubectl("get pod cfg-user").stdout
+    page = kubectl("describe pod cfg-user").stdout
+    assert "URL:  <set to the key 'url' of config map 'cfg'>  Optional: false" in page
+    assert re.search(r"Warning +Failed +\d+s +kubelet +Error: configmap \"cfg\" not found", page)
+
+
+def test_describe_secret_shows_sizes_not_values(kubectl):
+    kubectl("create secret generic s --from-literal=password=hunter2")
+    page = kubectl("describe secret s").stdout
+    assert "hunter2" not in page and re.search(r"^password: +7 bytes$", page, re.M)

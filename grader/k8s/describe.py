@@ -1,0 +1,256 @@
+"""``kubectl describe``: the human-readable page for one object, with its events.
+
+The layout follows kubectl 1.32 (a ``Key:  value`` column, nested sections indented by two
+spaces, an ``Events:`` table at the end of a pod) for the fields the course uses; the pod's
+events are derived from its state (scheduled, pulled, started, or why it cannot start),
+which is what a student reads to debug a pod that is not Running.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from grader.k8s import names
+from grader.k8s.printers import age, pod_status, service_ports, table
+
+Obj = dict[str, Any]
+Line = tuple[str, str]
+
+
+def _labels(mapping: dict[str, str] | None) -> str:
+    return "\n".join(f"{k}={v}" for k, v in (mapping or {}).items()) or "<none>"
+
+
+def _block(lines: list[Line], indent: int = 0) -> list[str]:
+    keyed = [key for key, _ in lines if key.endswith(":")]
+    width = max((len(k) for k in keyed), default=0) + 2
+    out = []
+    for key, value in lines:
+        if not key.endswith(":"):
+            out.append(" " * indent + key)
+            continue
+        first, *more = str(value).split("\n")
+        out.append((" " * indent + key.ljust(width) + first).rstrip())
+        out += [" " * (indent + width) + m for m in more]
+    return out
+
+
+def _start_time(pod: Obj) -> str:
+    started = pod.get("status", {}).get("startTime")
+    if not started:
+        return "<none>"
+    moment = datetime.fromtimestamp(names.parse_timestamp(started), UTC)
+    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def _env_text(item: Obj) -> str:
+    source = item.get("valueFrom") or {}
+    if "secretKeyRef" in source:
+        ref = source["secretKeyRef"]
+        where = f"in secret '{ref.get('name')}'"
+        return f"<set to the key '{ref.get('key')}' {where}>  Optional: false"
+    if "configMapKeyRef" in source:
+        ref = source["configMapKeyRef"]
+        where = f"of config map '{ref.get('name')}'"
+        return f"<set to the key '{ref.get('key')}' {where}>  Optional: false"
+    return str(item.get("value", ""))
+
+
+def _container(pod: Obj, container: Obj, status: Obj) -> list[str]:
+    ports = [
+        f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}"
+        for p in container.get("ports", []) or []
+    ]
+    state = status.get("state", {})
+    lines: list[Line] = [
+        ("Image:", container.get("image", "")),
+        ("Port:", ", ".join(ports) or "<none>"),
+    ]
+    if "running" in state:
+        lines += [("State:", "Running"), ("  Started:", state["running"].get("startedAt", ""))]
+    elif "waiting" in state:
+        lines += [("State:", "Waiting"), ("  Reason:", state["waiting"].get("reason", ""))]
+    else:
+        lines.append(("State:", "Waiting"))
+    lines += [
+        ("Ready:", str(bool(status.get("ready"))).capitalize()),
+        ("Restart Count:", str(status.get("restartCount", 0))),
+    ]
+    out = [f"  {container.get('name')}:"] + _block(lines, 4)
+    env = [(f"{e.get('name')}:", _env_text(e)) for e in container.get("env", []) or []]
+    for item in container.get("envFrom", []) or []:
+        for key, word in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+            if key in item:
+                env.append((f"{item[key].get('name')}", f"{word}  Optional: false"))
+    out += ["    Environment:" + ("" if env else "  <none>")] + _block(env, 6)
+    mounts = [
+        f"      {m.get('mountPath')} from {m.get('name')} (ro)"
+        for m in container.get("volumeMounts", []) or []
+    ]
+    out += ["    Mounts:" + ("" if mounts else "  <none>")] + mounts
+    return out
+
+
+def _pod_events(pod: Obj, now: float) -> list[list[str]]:
+    spec, status = pod["spec"], pod.get("status", {})
+    when = age(pod, now)
+    ns_name = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
+    if not spec.get("nodeName"):
+        message = (status.get("conditions") or [{}])[0].get("message", "no node available")
+        return [["Warning", "FailedScheduling", when, "default-scheduler", message]]
+    rows = [
+        [
+            "Normal",
+            "Scheduled",
+            when,
+            "default-scheduler",
+            f"Successfully assigned {ns_name} to {spec['nodeName']}",
+        ]
+    ]
+    for container, item in zip(
+        spec.get("containers", []), status.get("containerStatuses", []), strict=False
+    ):
+        waiting = item.get("state", {}).get("waiting")
+        if waiting and waiting.get("reason") == "InvalidImageName":
+            rows.append(["Warning", "InspectFailed", when, "kubelet", waiting.get("message", "")])
+            continue
+        image = container.get("image")
+        rows.append(
+            [
+                "Normal",
+                "Pulled",
+                when,
+                "kubelet",
+                f'Container image "{image}" already present on machine',
+            ]
+        )
+        if waiting:
+            rows.append(
+                ["Warning", "Failed", when, "kubelet", f"Error: {waiting.get('message', '')}"]
+            )
+            continue
+        rows += [
+            ["Normal", "Created", when, "kubelet", f"Created container {container.get('name')}"],
+            ["Normal", "Started", when, "kubelet", f"Started container {container.get('name')}"],
+        ]
+    return rows
+
+
+def describe_pod(pod: Obj, now: float, owner: str | None) -> str:
+    """``kubectl describe pod``."""
+    meta, spec, status = pod["metadata"], pod["spec"], pod.get("status", {})
+    node = f"{spec['nodeName']}/{status.get('hostIP', '')}" if spec.get("nodeName") else "<none>"
+    lines = _block(
+        [
+            ("Name:", meta["name"]),
+            ("Namespace:", meta.get("namespace", "default")),
+            ("Priority:", "0"),
+            ("Service Account:", "default"),
+            ("Node:", node),
+            ("Start Time:", _start_time(pod)),
+            ("Labels:", _labels(meta.get("labels"))),
+            ("Annotations:", "<none>"),
+            ("Status:", pod_status(pod)),
+            ("IP:", status.get("podIP") or ""),
+            ("Controlled By:", owner or "<none>"),
+        ]
+    )
+    lines.append("Containers:")
+    statuses = status.get("containerStatuses", [])
+    for index, container in enumerate(spec.get("containers", [])):
+        lines += _container(pod, container, statuses[index] if index < len(statuses) else {})
+    lines.append("Conditions:")
+    conditions = [["Type", "Status"]] + [
+        [c["type"], c["status"]] for c in status.get("conditions", [])
+    ]
+    lines += ["  " + row for row in table(conditions).splitlines()]
+    volumes = []
+    for volume in spec.get("volumes", []) or []:
+        if "configMap" in volume:
+            volumes += [
+                f"  {volume['name']}:",
+                "    Type:  ConfigMap",
+                f"    Name:  {volume['configMap'].get('name')}",
+            ]
+        elif "secret" in volume:
+            volumes += [
+                f"  {volume['name']}:",
+                "    Type:        Secret",
+                f"    SecretName:  {volume['secret'].get('secretName')}",
+            ]
+    lines.append("Volumes:" + ("" if volumes else "  <none>"))
+    lines += volumes
+    lines += _block([("QoS Class:", "BestEffort"), ("Node-Selectors:", "<none>")])
+    lines.append("Events:")
+    events = [
+        ["Type", "Reason", "Age", "From", "Message"],
+        ["----", "------", "----", "----", "-------"],
+    ]
+    lines += ["  " + row for row in table(events + _pod_events(pod, now)).splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
+    """A ``kubectl describe`` page; ``related`` holds what other objects tell about it."""
+    if obj["kind"] == "Pod":
+        return describe_pod(obj, now, related.get("owner"))
+    meta = obj["metadata"]
+    kind, spec, status = obj["kind"], obj.get("spec", {}), obj.get("status", {})
+    lines: list[Line] = [("Name:", meta["name"])]
+    if "namespace" in meta:
+        lines.append(("Namespace:", meta["namespace"]))
+    lines.append(("Labels:", _labels(meta.get("labels"))))
+    if kind == "Deployment":
+        lines += [
+            ("CreationTimestamp:", meta.get("creationTimestamp", "")),
+            ("Selector:", _labels(spec.get("selector", {}).get("matchLabels")).replace("\n", ",")),
+            (
+                "Replicas:",
+                f"{spec.get('replicas', 1)} desired | {status.get('updatedReplicas', 0)} updated | "
+                f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} "
+                f"available | "
+                f"{status.get('replicas', 0) - status.get('availableReplicas', 0)} unavailable",
+            ),
+            ("StrategyType:", "RollingUpdate"),
+            ("NewReplicaSet:", related.get("replicaset") or "<none>"),
+        ]
+    elif kind == "Service":
+        lines += [
+            ("Selector:", _labels(spec.get("selector")).replace("\n", ",")),
+            ("Type:", spec.get("type", "ClusterIP")),
+            ("IP:", spec.get("clusterIP", "")),
+            ("Port:", service_ports(obj)),
+            ("Endpoints:", related.get("endpoints") or "<none>"),
+        ]
+    elif kind == "Node":
+        roles = [k.split("/", 1)[1] for k in meta.get("labels", {}) if k.startswith("node-role")]
+        lines += [
+            ("Roles:", ",".join(roles) or "<none>"),
+            ("Unschedulable:", str(bool(spec.get("unschedulable"))).lower()),
+            ("PodCIDR:", spec.get("podCIDR", "")),
+            ("Container Runtime Version:", status["nodeInfo"]["containerRuntimeVersion"]),
+            ("Non-terminated Pods:", f"({len(related.get('pods', []))} in total)"),
+        ]
+        lines += [(f"  {p}", "") for p in related.get("pods", [])]
+    elif kind in {"ConfigMap", "Secret"}:
+        if kind == "Secret":
+            lines.append(("Type:", obj.get("type", "")))
+        lines += [("Data", ""), ("====", "")]
+        for key, value in (obj.get("data") or {}).items():
+            shown = f"{len(value) * 3 // 4 - value.count('=')} bytes" if kind == "Secret" else value
+            lines.append((f"{key}:", shown))
+    elif kind == "Ingress":
+        lines.append(("Rules:", "Host  Path  Backends"))
+        for rule in spec.get("rules", []):
+            for item in rule.get("http", {}).get("paths", []):
+                svc = item["backend"]["service"]
+                port = svc.get("port", {})
+                lines.append(
+                    (
+                        f"  {rule.get('host', '*')}  {item.get('path', '/')}",
+                        f"{svc['name']}:{port.get('number', port.get('name'))}",
+                    )
+                )
+    rows = [(k, v) if k.endswith(":") else (f"{k}  {v}".rstrip(), "") for k, v in lines]
+    return "\n".join(_block(rows)) + "\n"
