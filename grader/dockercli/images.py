@@ -64,11 +64,39 @@ def push(cmd: Command, session: Session) -> int:
     return 0
 
 
+def _context_tar_size(context: str) -> int:
+    """Bytes of the uncompressed context tar the CLI sends.
+
+    A 512-byte header per entry, file data in 512-byte blocks, and the 1 KiB end marker.
+    """
+    from pathlib import Path
+
+    from grader.dockerfile.dockerignore import context_files
+
+    size = 1024
+    for relative in context_files(Path(context)):
+        size += 512
+        if not relative.endswith("/"):
+            path = os.path.join(context, relative)
+            length = 0 if os.path.islink(path) else os.path.getsize(path)
+            size += -(-length // 512) * 512
+    return size
+
+
 def build(cmd: Command, session: Session) -> int:
-    """``docker build [-t NAME] [-f FILE] PATH`` on the classic builder's output."""
+    """``docker build [-t NAME] [-f FILE] PATH`` with the classic builder's output."""
+    from grader.dockerfile.context import client_side_error
+
     context = os.path.join(session.cwd, cmd.args[0])
-    if not os.path.isdir(context):
-        raise CommandFailed(f'ERROR: unable to prepare context: path "{cmd.args[0]}" not found')
+    dockerfile = cmd.option("file")
+    if dockerfile:
+        dockerfile = os.path.join(session.cwd, dockerfile)
+        inside = os.path.relpath(dockerfile, context)
+        if not inside.startswith(".."):
+            dockerfile = inside
+    problem = client_side_error(context, dockerfile)
+    if problem:
+        raise CommandFailed(problem.replace(f'"{context}"', f'"{cmd.args[0]}"'))
     build_args = {}
     for item in cmd.option("build-arg", []):
         key, _, value = item.partition("=")
@@ -77,8 +105,10 @@ def build(cmd: Command, session: Session) -> int:
     for item in cmd.option("label", []):
         key, _, value = item.partition("=")
         labels[key] = value
-    dockerfile = cmd.option("file")
     quiet = bool(cmd.option("quiet"))
+    if not quiet:
+        sent = units.human_size(_context_tar_size(context))
+        session.out(f"Sending build context to Docker daemon {sent:>8}\r\r\n")
     image_id = ""
     for item in session.engine.build(
         context,

@@ -186,3 +186,13 @@ def test_sprintf_verbs() -> None:
     )
     assert go_sprintf("%d", "x") == "%!d(string=x)"
     assert go_sprintf("%s") == "%!s(MISSING)"
+
+
+def test_go_map_fields_miss_without_error_like_docker_typed_inspect() -> None:
+    data = {"Config": {"Labels": None, "Cmd": ["sh"]}, "HostConfig": {"Binds": None}}
+    strict = "{{.Config.Labels.course}}"
+    assert parse(strict, missingkey_error=True).execute(data) == "<no value>"
+    labelled = {"Config": {"Labels": {"a": "1"}}}
+    assert parse('{{index .Config.Labels "x"}}', missingkey_error=True).execute(labelled) == ""
+    with pytest.raises(TemplateExecError, match='map has no entry for key "Nope"'):
+        parse("{{.Config.Nope}}", missingkey_error=True).execute(data)

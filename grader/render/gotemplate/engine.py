@@ -24,6 +24,14 @@ from grader.render.gotemplate.values import MISSING, go_sprint, go_type_name, tr
 
 _NO_PIPE = object()
 
+GO_MAP_FIELDS = frozenset(
+    {"Labels", "Ports", "PortBindings", "ExposedPorts", "Volumes", "Networks", "Options"}
+    | {"DriverOpts", "Sysctls", "Annotations", "Tmpfs", "StorageOpt", "LogConfig"}
+)
+"""Inspect fields that are Go maps in Docker's types: a missing key there prints
+"<no value>" (Docker's typed execution succeeds), unlike a missing struct field, which
+fails and is then reported through the raw fallback's ``missingkey=error``."""
+
 
 class Template:
     """A parsed template; :meth:`execute` renders it against data."""
@@ -148,13 +156,18 @@ class _Run:
         return self.chain(term, base, term.chain, []) if term.chain else base
 
     def chain(self, node: Term, value: Any, names: list[str], args: list[Any]) -> Any:
+        parent = ""
         for i, name in enumerate(names):
             last = i == len(names) - 1
-            value = self.field(node, value, name, args if last else [])
+            value = self.field(node, value, name, args if last else [], parent)
+            parent = name
         return value
 
-    def field(self, node: Term, value: Any, name: str, args: list[Any]) -> Any:
+    def field(self, node: Term, value: Any, name: str, args: list[Any], parent: str = "") -> Any:
         method = getattr(type(value), name, None) if name[:1].isupper() else None
+        go_map = parent in GO_MAP_FIELDS
+        if go_map and value is None:
+            return MISSING  # a nil Go map: every key is missing, which is not an error
         if value is MISSING or value is None:
             raise self.fail(node, node.source, f"nil pointer evaluating interface {{}}.{name}")
         if callable(method):
@@ -171,7 +184,7 @@ class _Run:
         if isinstance(value, dict):
             if name in value:
                 return value[name]
-            if self.tmpl.missingkey_error:
+            if self.tmpl.missingkey_error and not go_map:
                 raise self.fail(node, node.source, f'map has no entry for key "{name}"')
             return MISSING
         message = f"can't evaluate field {name} in type {go_type_name(value)}"

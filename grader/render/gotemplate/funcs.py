@@ -17,9 +17,17 @@ class FuncError(Exception):
 
 
 def _index(item: Any, *keys: Any) -> Any:
+    """Go's ``index`` builtin.
+
+    A missing key of a string map gives "" (its zero value), as Docker's
+    ``map[string]string`` fields (labels) do.
+    """
     for key in keys:
         if isinstance(item, dict):
-            item = item.get(key, MISSING) if isinstance(key, str) else MISSING
+            if key in item:
+                item = item[key]
+            else:
+                item = "" if all(isinstance(v, str) for v in item.values()) else None
         elif isinstance(item, str):
             raise FuncError("reflect: string index out of range")
         elif isinstance(item, list | tuple):
