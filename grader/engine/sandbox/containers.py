@@ -410,8 +410,10 @@ class ContainersMixin(SandboxBase):
                 continue
             item = self._summary(doc, now)
             if size:
-                item["SizeRw"] = self._size_rw(doc["Id"])
-                item["SizeRootFs"] = self._image_size(doc["Image"]) + item["SizeRw"]
+                size_rw = self._size_rw(doc["Id"])
+                if size_rw:
+                    item["SizeRw"] = size_rw
+                item["SizeRootFs"] = self._image_size(doc["Image"]) + size_rw
             result.append(item)
             if limit and 0 < limit <= len(result):
                 break
