@@ -28,9 +28,17 @@ def k8s_manifest(
     file = Path(path)
     if not file.exists():
         raise fail(f"there is no file {path}", hint="run the %%writefile cell first")
-    existing = Cluster.load().list("Service", None) + Cluster.load().list("Deployment", None)
+    text = file.read_text()
+    if "raise NotImplementedError" in text:
+        raise fail(
+            f"{path} still holds the answer cell's placeholder",
+            hint="replace the lines '# YOUR CODE HERE' and 'raise NotImplementedError()' with "
+            "your YAML, run the %%writefile cell again, then this check",
+        )
+    cluster = Cluster.load()
+    existing = cluster.list("Service", None) + cluster.list("Deployment", None)
     objs, problems = validate.validate_text(
-        file.read_text(), path, min_replicas=min_replicas, existing=existing
+        text, path, min_replicas=min_replicas, existing=existing
     )
     if problems:
         raise fail(

@@ -45,8 +45,12 @@ def test_manifest_failures_teach(workdir):
     assert "---" in str(caught.value)
     stub = workdir / "stub.yaml"
     stub.write_text("# YOUR CODE HERE\nraise NotImplementedError()\n")
-    with pytest.raises(CheckFailed, match="stub.yaml has 1 problem"):
+    with pytest.raises(CheckFailed, match="stub.yaml still holds the answer cell's placeholder"):
         check.k8s_manifest("stub.yaml")
+    (workdir / "list.yaml").write_text("- just\n- a list\n")
+    with pytest.raises(CheckFailed, match="list.yaml has 1 problem") as caught:
+        check.k8s_manifest("list.yaml")
+    assert "not a mapping of fields" in str(caught.value)
     (workdir / "one.yaml").write_text(
         (workdir / "web.yaml").read_text().replace("replicas: 2", "replicas: 1")
     )
