@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine.errors import EngineError, NotFound
+from grader.engine.errors import EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox import SandboxEngine
 from grader.engine.sandbox.fs import image_layers
 
@@ -117,3 +117,17 @@ def test_http_api_lists_tags(engine: SandboxEngine) -> None:
         assert engine.serve_registry(port)  # already running: reused
     finally:
         engine.stop_registry()
+
+
+def test_uppercase_namespace_is_refused_like_the_engine(engine: SandboxEngine) -> None:
+    for action in (
+        lambda: engine.tag("website:1", "PatrickVuscan/website", "1"),
+        lambda: engine.push("PatrickVuscan/website", "1"),
+        lambda: engine.pull("PatrickVuscan/website", "1"),
+    ):
+        with pytest.raises(InvalidArgument) as caught:
+            action()
+        assert caught.value.explanation == (
+            "invalid reference format: repository name must be lowercase"
+        )
+    assert engine.tag("website:1", "patrickvuscan/website", "1")
