@@ -23,34 +23,53 @@ def follow(items: Iterable[Any], handle: Callable[[Any], None], timeout: float |
     """
     pipe: queue.Queue[Any] = queue.Queue()
     failure: list[BaseException] = []
+    stop = threading.Event()
 
     def pump() -> None:
+        iterator = iter(items)
         try:
-            for item in items:
+            for item in iterator:
+                if stop.is_set():
+                    break
                 pipe.put(item)
         except BaseException as error:  # re-raised in the caller's thread
             failure.append(error)
         finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()  # ends the engine's stream (HTTP response, polling loop)
             pipe.put(_END)
 
     threading.Thread(target=pump, daemon=True, name="docker-follow").start()
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        while True:
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                return "timeout"
-            try:
-                item = pipe.get(timeout=min(wait, 0.25) if wait is not None else 0.25)
-            except queue.Empty:
-                continue
-            if item is _END:
-                if failure:
-                    raise failure[0]
-                return "end"
-            handle(item)
+        return _drain(pipe, handle, deadline, failure)
     except KeyboardInterrupt:
         return "interrupted"
+    finally:
+        stop.set()
+
+
+def _drain(
+    pipe: queue.Queue[Any],
+    handle: Callable[[Any], None],
+    deadline: float | None,
+    failure: list[BaseException],
+) -> str:
+    """Hand queued items on until the end marker or the deadline."""
+    while True:
+        wait = None if deadline is None else deadline - time.monotonic()
+        if wait is not None and wait <= 0:
+            return "timeout"
+        try:
+            item = pipe.get(timeout=min(wait, 0.25) if wait is not None else 0.25)
+        except queue.Empty:
+            continue
+        if item is _END:
+            if failure:
+                raise failure[0]
+            return "end"
+        handle(item)
 
 
 def stop_note(outcome: str, timeout: float | None, what: str) -> str:

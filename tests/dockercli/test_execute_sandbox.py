@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -135,14 +137,18 @@ def test_follow_helper_reports_each_outcome() -> None:
     assert follow(iter([1, 2]), seen.append, timeout=5) == "end"
     assert seen == [1, 2]
 
-    def endless():
-        import time
+    closed = threading.Event()
 
-        while True:
-            time.sleep(0.05)
-            yield 0
+    def endless():
+        try:
+            while True:
+                time.sleep(0.05)
+                yield 0
+        finally:
+            closed.set()
 
     assert follow(endless(), lambda item: None, timeout=0.2) == "timeout"
+    assert closed.wait(2), "the engine's stream is closed once following stops"
     assert stop_note("end", 1, "x") == ""
     assert stop_note("timeout", 10.0, "the container keeps running") == (
         "(stopped following after 10s; the container keeps running)\n"
