@@ -1,12 +1,13 @@
 """How fast is ``docker ps`` through the course's shim, compared with Docker's own CLI?
 
-One run measures, each as the median of several repetitions:
+One run measures, each as the median of REPEAT runs, wall-clock and CPU (user + system)
+time, since a busy shared machine inflates wall-clock time but hardly CPU time:
 
-1. ``docker ps`` through the shim (``python -m grader.dockercli.shim`` installs it in a
-   temporary folder) on a fresh sandbox with two containers;
+1. ``docker ps`` through the installed shim on a fresh sandbox with two containers;
 2. the real Docker CLI: ``docker ps`` against a daemon when one answers at ``DOCKER_HOST``
    (else ``docker --version``, the CLI's start-up floor);
-3. ``grader.dockercli.execute(["ps"])`` in-process on the same sandbox;
+3. a bare ``python -I -S -c pass`` (the interpreter's floor);
+4. ``grader.dockercli.execute(["ps"])`` in-process on the same sandbox;
 
 and prints the ratios. Usage: ``.venv/bin/python benchmarks/bench_shim.py [REPEAT]``.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,16 +28,24 @@ from pathlib import Path
 REPEAT = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds over REPEAT runs."""
+    runs = [timed(command, env) for _ in range(REPEAT)]
+    wall = statistics.median(run[0] for run in runs) * 1000
+    cpu = statistics.median(run[1] for run in runs) * 1000
+    return wall, cpu
 
 
 def main() -> None:
@@ -49,51 +59,40 @@ def main() -> None:
     env = dict(os.environ, COURSE_ENGINE="sandbox", COURSE_SANDBOX_DIR=str(state))
     shim = install_shim(work / "bin")
     engine = SandboxEngine(state)
+    quiet = io.StringIO()
     try:
-        sink = io.StringIO()
         for name in ("bench-a", "bench-b"):
-            execute(
-                ["run", "-d", "--name", name, "busybox", "sleep", "600"],
-                engine,
-                stdout=sink,
-                stderr=sink,
-            )
+            argv = ["run", "-d", "--name", name, "busybox", "sleep", "600"]
+            execute(argv, engine, stdout=quiet, stderr=quiet)
         timed([str(shim), "ps"], env)  # warm the file cache
-        shim_ms = median_ms([timed([str(shim), "ps"], env) for _ in range(REPEAT)])
-
+        results = {"shim `docker ps` on the sandbox": measure([str(shim), "ps"], env)}
         cli = shutil.which("docker", path="/usr/local/bin:/usr/bin:/bin")
         if cli and daemon_answers(docker_host()):
-            label, argv = f"real CLI `docker ps` ({docker_host()})", [cli, "ps"]
+            results[f"real CLI `docker ps` ({docker_host()})"] = measure([cli, "ps"], env)
         elif cli:
-            label, argv = "real CLI `docker --version` (no daemon)", [cli, "--version"]
-        else:
-            label, argv = "", []
-        cli_ms = median_ms([timed(argv, dict(os.environ)) for _ in range(REPEAT)]) if argv else 0.0
-
+            results["real CLI `docker --version` (no daemon)"] = measure([cli, "--version"], env)
+        results["bare `python -I -S -c pass`"] = measure(
+            [sys.executable, "-I", "-S", "-c", "pass"], env
+        )
         samples = []
         for _ in range(REPEAT * 4):
             start = time.perf_counter()
             execute(["ps"], engine, stdout=io.StringIO(), stderr=io.StringIO())
             samples.append(time.perf_counter() - start)
-        inproc_ms = median_ms(samples)
-
-        python_ms = median_ms(
-            [timed([sys.executable, "-I", "-S", "-c", "pass"], env) for _ in range(REPEAT)]
-        )
+        in_process = statistics.median(samples) * 1000
     finally:
         for name in ("bench-a", "bench-b"):
-            execute(["rm", "-f", name], engine, stdout=io.StringIO(), stderr=io.StringIO())
+            execute(["rm", "-f", name], engine, stdout=quiet, stderr=quiet)
         SandboxEngine.shutdown_all(state)
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"shim `docker ps` on the sandbox : {shim_ms:7.1f} ms")
-    if label:
-        print(f"{label:32s}: {cli_ms:7.1f} ms   (shim / CLI = {shim_ms / cli_ms:.2f})")
-    print(f"in-process execute(['ps'])      : {inproc_ms:7.2f} ms")
-    print(
-        f"bare `python -I -S -c pass`     : {python_ms:7.1f} ms   (shim / python = "
-        f"{shim_ms / python_ms:.2f})"
-    )
+    shim_wall, shim_cpu = next(iter(results.values()))
+    for label, (wall, cpu) in results.items():
+        ratio = f"   shim/this {shim_wall / wall:5.2f} wall {shim_cpu / cpu:5.2f} CPU"
+        print(f"{label:48s} {wall:7.1f} ms wall {cpu:7.1f} ms CPU{ratio}")
+    label = 'in-process execute(["ps"])'
+    print(f"{label:48s} {in_process:7.2f} ms")
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
