@@ -7,7 +7,6 @@ and through ``docker`` itself; outputs with times in them use formats without ti
 from __future__ import annotations
 
 import io
-import shutil
 import socket
 import subprocess
 import uuid
@@ -15,10 +14,11 @@ import uuid
 import pytest
 
 from grader.dockercli import execute
+from grader.dockercli.passthrough import find_real_docker
 
 pytestmark = pytest.mark.real_engine
 
-CLI = shutil.which("docker")
+CLI = find_real_docker()  # never the course's own shim, which may be on PATH
 
 
 def ours(engine, *argv: str, timeout: float | None = 20) -> tuple[str, str, int]:
@@ -30,7 +30,7 @@ def ours(engine, *argv: str, timeout: float | None = 20) -> tuple[str, str, int]
 def theirs(*argv: str) -> tuple[str, str, int]:
     if CLI is None:
         pytest.skip("no docker CLI to compare with")
-    proc = subprocess.run([CLI, *argv], capture_output=True, text=True, check=False)
+    proc = subprocess.run([str(CLI), *argv], capture_output=True, text=True, check=False)
     return proc.stdout, proc.stderr, proc.returncode
 
 
