@@ -132,6 +132,9 @@ def run_command(cmd: Command, session: Session) -> int:
     except KeyboardInterrupt:
         session.err("\n")
         return 130
+    except Exception as error:  # a fault of the course's own code: one line, no traceback
+        session.err(f"docker: unexpected error: {type(error).__name__}: {error}\n")
+        return 1
 
 
 def execute(

@@ -50,6 +50,9 @@ def main(argv: list[str]) -> int:
             code = run_command(cmd, Session(get_engine(kind), sys.stdout, sys.stderr))
     except KeyboardInterrupt:
         code = 130
+    except Exception as error:  # e.g. an engine that cannot start: one line, no traceback
+        sys.stderr.write(f"docker: unexpected error: {type(error).__name__}: {error}\n")
+        code = 1
     sys.stdout.flush()
     history.record(["docker", *argv], code, kind, "shim")
     return code
