@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from grader.engine.sandbox.fs import FsError
-from grader.engine.sandbox.shell import Context, ExitShell, Result, run
+from grader.engine.sandbox.shell import Context, ExitShell, LoopControl, Result, run
 
 SHELLS = {"sh", "bash", "ash", "dash"}
 _BUILTINS = {
@@ -22,6 +22,8 @@ _BUILTINS = {
     "export",
     "unset",
     "exit",
+    "break",
+    "continue",
     "true",
     "false",
     "echo",
@@ -188,6 +190,10 @@ def _exit(argv: list[str], ctx: Context) -> Result:
     raise ExitShell(code & 0xFF)
 
 
+def _loop_control(argv: list[str], ctx: Context) -> Result:
+    raise LoopControl(argv[0])
+
+
 def _true(argv: list[str], ctx: Context) -> Result:
     return 0, b"", b""
 
@@ -290,6 +296,8 @@ def _sh(argv: list[str], ctx: Context) -> Result:
         stdin=ctx.stdin,
         elapsed=ctx.elapsed,
         events=None if ctx.in_script else ctx.events,
+        horizon=ctx.horizon,
+        steps=ctx.steps,
     )
     args = argv[1:]
     while args and args[0] in ("-e", "-x", "-l", "-i", "-eu", "-ex", "-eux"):
@@ -311,6 +319,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
     else:
         result = run(ctx.stdin.decode(errors="replace"), sub)
     ctx.elapsed = sub.elapsed
+    ctx.steps = sub.steps
     return result
 
 
@@ -711,6 +720,8 @@ _PROGRAMS: dict[str, Callable[[list[str], Context], Result]] = {
     "export": _export,
     "unset": _unset,
     "exit": _exit,
+    "break": _loop_control,
+    "continue": _loop_control,
     "true": _true,
     "false": _false,
     "test": _test,

@@ -9,7 +9,9 @@ from grader.engine.errors import Conflict
 from grader.engine.sandbox import coreutils, programs
 from grader.engine.sandbox.base import SandboxBase
 from grader.engine.sandbox.fs import ContainerFS
-from grader.engine.sandbox.shell import run_argv
+from grader.engine.sandbox.shell import BudgetExceeded, run_argv
+
+NEVER_ENDS = b"(course sandbox: this command never ends by itself; it was stopped)\n"
 
 
 def exec_not_found(name: str) -> str:
@@ -67,8 +69,13 @@ class ExecMixin(SandboxBase):
             ctx.env[key] = value
         if workdir:
             ctx.cwd = workdir
+        ctx.events = []
         try:
             code, out, err = run_argv(argv, ctx)
+        except BudgetExceeded:
+            out = b"".join(data for _, stream, data in ctx.events if stream == 1)
+            err = b"".join(data for _, stream, data in ctx.events if stream == 2)
+            code, err = 137, err + NEVER_ENDS
         except coreutils.ExecutableNotFound as missing:
             ending = "\r\n" if tty else "\n"
             return 126, (exec_not_found(missing.name) + ending).encode(), b""

@@ -223,13 +223,18 @@ class LifecycleMixin(SandboxBase):
         doc["_starts"] = doc.get("_starts", 0) + 1
         start_ns = int(at * 1e9)
         tty = doc["Config"].get("Tty")
-        for offset, stream, line in outcome.lines:
-            if tty:
-                stream, line = 1, line.rstrip(b"\n") + b"\r\n"
-            db.execute(
-                "INSERT INTO logs(container_id, ts, stream, line) VALUES (?, ?, ?, ?)",
-                (doc["Id"], start_ns + int(offset * 1e9), stream, line),
-            )
+        db.executemany(
+            "INSERT INTO logs(container_id, ts, stream, line) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    doc["Id"],
+                    start_ns + int(offset * 1e9),
+                    1 if tty else stream,
+                    line.rstrip(b"\n") + b"\r\n" if tty else line,
+                )
+                for offset, stream, line in outcome.lines
+            ],
+        )
         doc["State"].update(
             {
                 "Status": "running",

@@ -57,8 +57,35 @@ class Pipeline:
     commands: list[Simple]
 
 
-Script = list[tuple[Pipeline, str]]
-"""Pipelines with the operator that follows each (";", "&&", "||", "&" or "")."""
+@dataclass
+class Loop:
+    """``while``/``until CONDITION; do BODY; done``."""
+
+    until: bool
+    condition: Script
+    body: Script
+
+
+@dataclass
+class ForLoop:
+    """``for NAME in WORDS; do BODY; done``."""
+
+    name: str
+    items: list[Word]
+    body: Script
+
+
+@dataclass
+class IfClause:
+    """``if C; then B; elif C; then B; else B; fi``."""
+
+    branches: list[tuple[Script, Script]]
+    otherwise: Script
+
+
+Node = Pipeline | Loop | ForLoop | IfClause
+Script = list[tuple[Node, str]]
+"""Commands with the operator that follows each (";", "&&", "||", "&", "\n" or "")."""
 
 _OPERATORS = (
     "&&",
@@ -127,6 +154,10 @@ def tokenize(text: str) -> list[Word | str]:
                 raise ShellSyntaxError("Unterminated quoted string")
             word.parts.append(("".join(buf), '"'))
             i = j + 1
+        elif text.startswith("$(", i):
+            end = _closing_paren(text, i + 1)
+            word.parts.append((text[i : end + 1], ""))
+            i = end + 1
         elif c == "\\" and i + 1 < len(text):
             word.parts.append((text[i + 1], "'"))
             i += 2
@@ -138,65 +169,171 @@ def tokenize(text: str) -> list[Word | str]:
     return tokens
 
 
+_SEPARATORS = (";", "&&", "||", "&", "\n")
+_REDIRECTS = (">", ">>", "<", "2>", "2>>", "1>")
+_DUPS = ("2>&1", ">&2", "1>&2")
+_RESERVED = {"do", "done", "then", "else", "elif", "fi"}
+
+
+def _closing_paren(text: str, start: int) -> int:
+    """Index of the ")" matching the "(" at ``start``."""
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] == "(":
+            depth += 1
+        elif text[index] == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    raise ShellSyntaxError("syntax error: unterminated $(")
+
+
 def parse(text: str) -> Script:
-    """Parse a script into pipelines."""
-    tokens = tokenize(text)
-    script: Script = []
-    commands: list[Simple] = []
-    current = Simple([], [], [])
-    i = 0
-
-    def finish_command() -> None:
-        nonlocal current
-        if current.words or current.assigns or current.redirects:
-            commands.append(current)
-        elif commands:
-            raise ShellSyntaxError('syntax error: unexpected "|"')
-        current = Simple([], [], [])
-
-    while i < len(tokens):
-        tok = tokens[i]
-        if isinstance(tok, Word):
-            raw = tok.raw
-            name, eq, _ = raw.partition("=")
-            if (
-                not current.words
-                and eq
-                and name.isidentifier()
-                and tok.parts
-                and tok.parts[0][1] == ""
-            ):
-                value = _strip_assign(tok, len(name) + 1)
-                current.assigns.append((name, value))
-            else:
-                current.words.append(tok)
-        elif tok in (">", ">>", "<", "2>", "2>>", "1>"):
-            if i + 1 >= len(tokens) or not isinstance(tokens[i + 1], Word):
-                raise ShellSyntaxError("syntax error: unexpected newline")
-            fd = 2 if tok.startswith("2") else (0 if tok == "<" else 1)
-            current.redirects.append(Redirect(fd, tok.lstrip("12"), tokens[i + 1]))
-            i += 1
-        elif tok in ("2>&1", ">&2", "1>&2"):
-            fd = 2 if tok == "2>&1" else 1
-            current.redirects.append(Redirect(fd, ">&", Word([("1" if fd == 2 else "2", "")])))
-        elif tok == "|":
-            if not current.words:
-                raise ShellSyntaxError('syntax error: unexpected "|"')
-            finish_command()
-        else:
-            finish_command()
-            if commands:
-                script.append((Pipeline(commands), tok.strip()))
-                commands = []
-            elif tok not in ("\n",):
-                raise ShellSyntaxError(f'syntax error: unexpected "{tok}"')
-        i += 1
-    finish_command()
-    if commands:
-        script.append((Pipeline(commands), ""))
-    elif script and script[-1][1] in ("&&", "||"):
+    """Parse a script into its commands."""
+    parser = _Parser(tokenize(text))
+    script = parser.parse_list(set())
+    if parser.i < len(parser.tokens):
+        raise ShellSyntaxError(f'syntax error: unexpected "{parser.describe()}"')
+    if script and script[-1][1] in ("&&", "||"):
         raise ShellSyntaxError("syntax error: unexpected end of file")
     return script
+
+
+class _Parser:
+    """Recursive descent over the tokens."""
+
+    def __init__(self, tokens: list[Word | str]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def describe(self) -> str:
+        tok = self.tokens[self.i]
+        return tok.raw if isinstance(tok, Word) else tok.replace("\n", "newline")
+
+    def keyword(self) -> str | None:
+        """The next token when it is an unquoted word (a possible keyword)."""
+        if self.i < len(self.tokens):
+            tok = self.tokens[self.i]
+            if isinstance(tok, Word) and all(q == "" for _, q in tok.parts):
+                return tok.raw
+        return None
+
+    def expect(self, word: str) -> None:
+        if self.keyword() != word:
+            found = self.describe() if self.i < len(self.tokens) else "end of file"
+            raise ShellSyntaxError(f'syntax error: unexpected "{found}" (expecting "{word}")')
+        self.i += 1
+
+    def skip_newlines(self) -> None:
+        while self.i < len(self.tokens) and self.tokens[self.i] == "\n":
+            self.i += 1
+
+    def parse_list(self, stop: set[str]) -> Script:
+        script: Script = []
+        while True:
+            self.skip_newlines()
+            if self.i >= len(self.tokens) or self.keyword() in stop:
+                return script
+            tok = self.tokens[self.i]
+            if isinstance(tok, str):
+                raise ShellSyntaxError(f'syntax error: unexpected "{tok}"')
+            node = self.parse_node()
+            op = ""
+            if self.i < len(self.tokens) and self.tokens[self.i] in _SEPARATORS:
+                op = str(self.tokens[self.i])
+                self.i += 1
+            script.append((node, op))
+            if not op:
+                return script
+
+    def parse_node(self) -> Node:
+        word = self.keyword()
+        if word in ("while", "until"):
+            self.i += 1
+            condition = self.parse_list({"do"})
+            self.expect("do")
+            body = self.parse_list({"done"})
+            self.expect("done")
+            return Loop(word == "until", condition, body)
+        if word == "for":
+            self.i += 1
+            name = self.keyword()
+            if not name or not name.isidentifier():
+                raise ShellSyntaxError("syntax error: bad for loop variable")
+            self.i += 1
+            items: list[Word] = []
+            if self.keyword() == "in":
+                self.i += 1
+                while self.i < len(self.tokens) and isinstance(self.tokens[self.i], Word):
+                    items.append(self.tokens[self.i])  # type: ignore[arg-type]
+                    self.i += 1
+            if self.i < len(self.tokens) and self.tokens[self.i] in (";", "\n"):
+                self.i += 1
+            self.skip_newlines()
+            self.expect("do")
+            body = self.parse_list({"done"})
+            self.expect("done")
+            return ForLoop(name, items, body)
+        if word == "if":
+            self.i += 1
+            branches = []
+            otherwise: Script = []
+            while True:
+                condition = self.parse_list({"then"})
+                self.expect("then")
+                branches.append((condition, self.parse_list({"elif", "else", "fi"})))
+                if self.keyword() == "elif":
+                    self.i += 1
+                    continue
+                if self.keyword() == "else":
+                    self.i += 1
+                    otherwise = self.parse_list({"fi"})
+                self.expect("fi")
+                return IfClause(branches, otherwise)
+        return self.parse_pipeline()
+
+    def parse_pipeline(self) -> Pipeline:
+        commands: list[Simple] = []
+        current = Simple([], [], [])
+        while self.i < len(self.tokens):
+            tok = self.tokens[self.i]
+            if isinstance(tok, Word):
+                if (
+                    not current.words
+                    and not current.assigns
+                    and tok.raw in _RESERVED
+                    and (all(q == "" for _, q in tok.parts))
+                ):
+                    break
+                name, eq, _ = tok.raw.partition("=")
+                if not current.words and eq and name.isidentifier() and tok.parts[0][1] == "":
+                    current.assigns.append((name, _strip_assign(tok, len(name) + 1)))
+                else:
+                    current.words.append(tok)
+            elif tok in _REDIRECTS:
+                target = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
+                if not isinstance(target, Word):
+                    raise ShellSyntaxError("syntax error: unexpected newline")
+                fd = 2 if tok.startswith("2") else (0 if tok == "<" else 1)
+                current.redirects.append(Redirect(fd, tok.lstrip("12"), target))
+                self.i += 1
+            elif tok in _DUPS:
+                fd = 2 if tok == "2>&1" else 1
+                current.redirects.append(Redirect(fd, ">&", Word([("1" if fd == 2 else "2", "")])))
+            elif tok == "|":
+                if not current.words:
+                    raise ShellSyntaxError('syntax error: unexpected "|"')
+                commands.append(current)
+                current = Simple([], [], [])
+            else:
+                break
+            self.i += 1
+        if not (current.words or current.assigns or current.redirects):
+            if commands or self.i >= len(self.tokens):
+                raise ShellSyntaxError("syntax error: unexpected end of file")
+            raise ShellSyntaxError(f'syntax error: unexpected "{self.describe()}"')
+        commands.append(current)
+        return Pipeline(commands)
 
 
 def _strip_assign(word: Word, skip: int) -> Word:
@@ -235,6 +372,9 @@ class Context:
     events: list[tuple[float, int, bytes]] | None = None
     """When a list: the script's output in order, as (virtual time, stream, bytes)."""
     in_script: bool = False
+    horizon: float = float("inf")
+    """Virtual seconds after which the simulation stops following the script."""
+    steps: int = 0
 
 
 def expand(word: Word, ctx: Context, glob: bool = True) -> list[str]:
@@ -279,7 +419,27 @@ def _subst(text: str, ctx: Context) -> str:
             i += 1
             continue
         nxt = text[i + 1]
-        if nxt == "?":
+        if text.startswith("$((", i):
+            end = _closing_paren(text, i + 1)
+            out.append(_arithmetic(text[i + 3 : end - 1], ctx))
+            i = end + 1
+        elif nxt == "(":
+            end = _closing_paren(text, i + 1)
+            sub = Context(
+                fs=ctx.fs,
+                env=dict(ctx.env),
+                cwd=ctx.cwd,
+                shell=ctx.shell,
+                container=ctx.container,
+                elapsed=ctx.elapsed,
+                horizon=ctx.horizon,
+                steps=ctx.steps,
+            )
+            _, captured, _ = run(text[i + 2 : end], sub)
+            ctx.elapsed, ctx.steps = sub.elapsed, sub.steps
+            out.append(captured.decode(errors="replace").rstrip("\n"))
+            i = end + 1
+        elif nxt == "?":
             out.append(str(ctx.last_status))
             i += 2
         elif nxt == "{":
@@ -300,6 +460,39 @@ def _subst(text: str, ctx: Context) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def _arithmetic(expression: str, ctx: Context) -> str:
+    """``$((...))``: integer arithmetic over shell variables."""
+    import ast
+    import operator
+
+    ops = {
+        ast.Add: operator.add,
+        ast.Sub: operator.sub,
+        ast.Mult: operator.mul,
+        ast.FloorDiv: operator.floordiv,
+        ast.Div: operator.floordiv,
+        ast.Mod: operator.mod,
+    }
+
+    def value(node: ast.AST) -> int:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            text = ctx.env.get(node.id, "0") or "0"
+            return int(text) if text.lstrip("-").isdigit() else 0
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value(node.operand)
+        if isinstance(node, ast.BinOp) and type(node.op) in ops:
+            return ops[type(node.op)](value(node.left), value(node.right))
+        raise ShellSyntaxError(f"arithmetic syntax error: {expression}")
+
+    try:
+        tree = ast.parse(_subst(expression, ctx).replace("/", "//"), mode="eval")
+        return str(value(tree.body))
+    except (SyntaxError, ZeroDivisionError):
+        raise ShellSyntaxError(f"arithmetic syntax error: {expression}") from None
 
 
 def _glob(pattern: str, ctx: Context) -> list[str]:
@@ -333,34 +526,118 @@ Result = tuple[int, bytes, bytes]
 """(exit code, stdout, stderr)."""
 
 
+class BudgetExceeded(Exception):
+    """The script runs longer than the simulation follows it (``while true`` loops)."""
+
+
+class LoopControl(Exception):
+    """``break`` or ``continue``."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+MAX_STEPS = 5000
+"""Commands a script may run before the simulation stops following it."""
+
+
 def run(script: str, ctx: Context) -> Result:
-    """Run a shell script (``sh -c SCRIPT``)."""
+    """Run a shell script (``sh -c SCRIPT``).
+
+    Raises:
+        BudgetExceeded: when it goes past ``ctx.horizon`` virtual seconds or
+            :data:`MAX_STEPS` commands (what it printed so far is in ``ctx.events``).
+    """
     try:
         parsed = parse(script)
     except ShellSyntaxError as error:
         return 2, b"", f"{ctx.shell}: {error}\n".encode()
+    ctx.in_script = True
+    try:
+        return _run_script(parsed, ctx)
+    except ExitShell as done:
+        return done.code, b"", b""
+    except LoopControl:
+        return 0, b"", b""
+
+
+def _run_script(script: Script, ctx: Context) -> Result:
     out, err = bytearray(), bytearray()
     status = 0
     skip_next = False
-    ctx.in_script = True
-    try:
-        for pipeline, op in parsed:
-            if not skip_next:
-                status, o, e = _run_pipeline(pipeline, ctx)
-                out += o
-                err += e
-                ctx.last_status = status
-                if ctx.events is not None:
-                    ctx.events += [(ctx.elapsed, n, d) for n, d in ((1, o), (2, e)) if d]
-            if op == "&&":
-                skip_next = status != 0
-            elif op == "||":
-                skip_next = status == 0
-            else:
-                skip_next = False
-    except ExitShell as done:
-        status = done.code
+    for node, op in script:
+        if not skip_next:
+            status, o, e = _run_node(node, ctx)
+            out += o
+            err += e
+            ctx.last_status = status
+        if op == "&&":
+            skip_next = skip_next or status != 0
+        elif op == "||":
+            skip_next = not skip_next and status == 0
+        else:
+            skip_next = False
     return status, bytes(out), bytes(err)
+
+
+def _run_node(node: Node, ctx: Context) -> Result:
+    ctx.steps += 1
+    if ctx.steps > MAX_STEPS or ctx.elapsed > ctx.horizon:
+        raise BudgetExceeded()
+    if isinstance(node, Pipeline):
+        status, out, err = _run_pipeline(node, ctx)
+        if ctx.events is not None:
+            ctx.events += [(ctx.elapsed, n, d) for n, d in ((1, out), (2, err)) if d]
+        return status, out, err
+    if isinstance(node, IfClause):
+        for condition, body in node.branches:
+            status, o, e = _run_script(condition, ctx)
+            if status == 0:
+                s2, o2, e2 = _run_script(body, ctx)
+                return s2, o + o2, e + e2
+        return _run_script(node.otherwise, ctx) if node.otherwise else (0, b"", b"")
+    if isinstance(node, ForLoop):
+        return _run_for(node, ctx)
+    return _run_while(node, ctx)
+
+
+def _run_for(node: ForLoop, ctx: Context) -> Result:
+    out, err = bytearray(), bytearray()
+    status = 0
+    for value in [v for word in node.items for v in expand(word, ctx)]:
+        ctx.env[node.name] = value
+        try:
+            status, o, e = _run_script(node.body, ctx)
+        except LoopControl as control:
+            if control.kind == "break":
+                break
+            continue
+        out += o
+        err += e
+    return status, bytes(out), bytes(err)
+
+
+def _run_while(node: Loop, ctx: Context) -> Result:
+    out, err = bytearray(), bytearray()
+    status = 0
+    while True:
+        ctx.steps += 1
+        if ctx.steps > MAX_STEPS or ctx.elapsed > ctx.horizon:
+            raise BudgetExceeded()
+        code, o, e = _run_script(node.condition, ctx)
+        out += o
+        err += e
+        if (code == 0) == node.until:
+            return status, bytes(out), bytes(err)
+        try:
+            status, o, e = _run_script(node.body, ctx)
+        except LoopControl as control:
+            if control.kind == "break":
+                return status, bytes(out), bytes(err)
+            continue
+        out += o
+        err += e
 
 
 def run_argv(argv: list[str], ctx: Context) -> Result:
@@ -393,9 +670,12 @@ def _run_simple(command: Simple, ctx: Context, stdin: bytes) -> Result:
     from grader.engine.sandbox import coreutils
 
     argv: list[str] = []
-    for word in command.words:
-        argv.extend(expand(word, ctx))
-    assigned = {name: _expand_vars(value, ctx) for name, value in command.assigns}
+    try:
+        for word in command.words:
+            argv.extend(expand(word, ctx))
+        assigned = {name: _expand_vars(value, ctx) for name, value in command.assigns}
+    except ShellSyntaxError as error:
+        return 2, b"", f"{ctx.shell}: {error}\n".encode()
     if not argv:
         ctx.env.update(assigned)
         return 0, b"", b""

@@ -158,3 +158,32 @@ def test_top_and_ps_show_the_main_process(engine: SandboxEngine) -> None:
     out = engine.exec_run(cid, ["ps"])[1].decode().splitlines()
     assert out[0] == "PID   USER     TIME  COMMAND"
     assert out[1].split() == ["1", "root", "0:00", "sleep", "1000"]
+
+
+def test_compound_commands_and_substitutions(engine: SandboxEngine) -> None:
+    cid = running(engine, hostname="box")
+    assert sh(engine, cid, "for x in a b c; do [ $x = b ] && continue; echo $x; done") == (
+        0,
+        "a\nc\n",
+        "",
+    )
+    assert sh(engine, cid, "i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; echo $i") == (
+        0,
+        "3\n",
+        "",
+    )
+    assert (
+        sh(engine, cid, "if [ -d /etc ]; then echo dir; elif true; then echo no; fi")[1] == "dir\n"
+    )
+    assert sh(engine, cid, 'echo "host=$(hostname)"') == (0, "host=box\n", "")
+    assert sh(engine, cid, "while true; do") == (
+        2,
+        "",
+        'sh: syntax error: unexpected "end of file" (expecting "done")\n',
+    )
+
+
+def test_a_command_that_never_ends_is_stopped(engine: SandboxEngine) -> None:
+    code, out, err = engine.exec_run(running(engine), ["sh", "-c", "while true; do echo y; done"])
+    assert code == 137 and out.startswith(b"y\ny\n")
+    assert b"never ends by itself" in err

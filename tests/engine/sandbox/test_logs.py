@@ -65,3 +65,16 @@ def test_follow_streams_until_the_container_ends(engine: SandboxEngine) -> None:
     reader.join(timeout=10)
     assert not reader.is_alive()
     assert seen == [b"start\n", b"end\n"]
+
+
+def test_a_looping_container_logs_as_time_passes(engine: SandboxEngine) -> None:
+    script = "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.3; done"
+    cid = engine.create_container("busybox", ["sh", "-c", script])["Id"]
+    engine.start(cid)
+    started = parse_rfc3339(engine.inspect_container(cid)["State"]["StartedAt"])
+    time.sleep(0.7)
+    lines = [line for _, line in engine.logs(cid)]
+    due = int((time.time() - started) / 0.3) + 1
+    assert due - 1 <= len(lines) <= due
+    assert lines == [f"tick {i}\n".encode() for i in range(len(lines))]
+    assert engine.inspect_container(cid)["State"]["Running"]
