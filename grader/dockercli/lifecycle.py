@@ -292,9 +292,13 @@ class _StatsRow:
         return f"{percent:.2f}%"
 
     def _memory(self) -> tuple[float, float]:
+        """Usage without the page cache, as the CLI's calculateMemUsageUnixNoCache."""
         memory = self.s.get("memory_stats") or {}
-        usage = memory.get("usage", 0) - (memory.get("stats") or {}).get("inactive_file", 0)
-        return max(usage, 0), memory.get("limit", 0)
+        usage, stats = memory.get("usage", 0), memory.get("stats") or {}
+        cache = stats.get("total_inactive_file", stats.get("inactive_file", 0))
+        if cache < usage:
+            usage -= cache
+        return usage, memory.get("limit", 0)
 
     def MemUsage(self) -> str:  # noqa: D102
         usage, limit = self._memory()
