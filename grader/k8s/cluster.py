@@ -26,7 +26,6 @@ from grader.k8s import controllers, names, store
 from grader.k8s.kinds import BY_KIND, Kind
 
 Obj = dict[str, Any]
-K8S_VERSION = "v1.32.4"
 API_PORT = 6443
 
 

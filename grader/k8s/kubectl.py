@@ -518,11 +518,21 @@ def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:
 
 
 def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
-    pod = _pod_for(inv, cluster, inv.args[0])
-    lines = pod_logs(cluster, pod)
-    if inv.options["tail"] >= 0:
-        lines = lines[len(lines) - inv.options["tail"] :] if inv.options["tail"] else []
-    out.stdout += "".join(line + "\n" for line in lines)
+    if inv.args:
+        pods = [_pod_for(inv, cluster, inv.args[0])]
+    else:
+        selector = _parse_selector(inv.options["selector"])
+        pods = cluster.list("Pod", _namespace(inv), selector)[: inv.options["max-log-requests"]]
+        if not pods:
+            out.stderr += f"No resources found in {_namespace(inv)} namespace.\n"
+    tail = inv.options["tail"]
+    if tail < 0 and not inv.args:
+        tail = 10  # kubectl's default for -l
+    for pod in pods:
+        lines = pod_logs(cluster, pod)
+        if tail >= 0:
+            lines = lines[len(lines) - tail :] if tail else []
+        out.stdout += "".join(line + "\n" for line in lines)
 
 
 def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:

@@ -263,3 +263,8 @@ def test_describe_secret_shows_sizes_not_values(kubectl):
     kubectl("create secret generic s --from-literal=password=hunter2")
     page = kubectl("describe secret s").stdout
     assert "hunter2" not in page and re.search(r"^password: +7 bytes$", page, re.M)
+
+
+def test_logs_by_selector(web):
+    assert web("logs -l app=web").stdout.count("Configuration complete") == 2
+    assert web("logs -l app=nope").stderr == "No resources found in default namespace.\n"
