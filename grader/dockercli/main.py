@@ -2,10 +2,10 @@
 
 The line is checked against Docker 28's grammar first (a refused line prints Docker's error
 and exits with its code, whatever the engine). Then on a real daemon the real ``docker``
-CLI runs it when one is installed (with the course label, see
-:mod:`grader.dockercli.passthrough`); otherwise the command runs over the Engine API on the
-selected engine (the sandbox on Binder). Every command is recorded in the course history
-with ``source="shim"``.
+CLI runs it on the same terminal when one is installed (with the course label and the
+grading rules of :mod:`grader.dockercli.passthrough`); otherwise the command runs over the
+Engine API on the selected engine (the sandbox on Binder). Every command is recorded in the
+course history with ``source="shim"``.
 """
 
 from __future__ import annotations
@@ -35,11 +35,10 @@ def main(argv: list[str]) -> int:
     code = None
     try:
         if kind == "docker":
-            from grader.dockercli.passthrough import run_real_cli
             from grader.engine.errors import GradingRefused
 
             try:
-                code = run_real_cli(list(argv), stdout=sys.stdout, stderr=sys.stderr)
+                code = _real_cli(list(argv))
             except GradingRefused as error:
                 sys.stderr.write(f"docker: {error.explanation}\n")
                 code = 125
@@ -56,6 +55,33 @@ def main(argv: list[str]) -> int:
     sys.stdout.flush()
     history.record(["docker", *argv], code, kind, "shim")
     return code
+
+
+def _real_cli(argv: list[str]) -> int | None:
+    """Run the real ``docker`` on this terminal (None when there is none).
+
+    Unlike :func:`grader.dockercli.passthrough.run_real_cli` (pipes, for notebook cells),
+    the CLI inherits the terminal, so ``docker exec -it`` and progress bars work as in any
+    Docker terminal; Ctrl-C goes to the CLI alone, which handles it as Docker does.
+    """
+    import signal
+    import subprocess
+
+    from grader.dockercli.passthrough import find_real_docker, with_course_label
+    from grader.engine.safety import refuse_unsafe_argv
+
+    docker = find_real_docker()
+    if docker is None:
+        return None
+    refuse_unsafe_argv(argv)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return subprocess.call(
+            [str(docker), *with_course_label(argv)],
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def kind_or_unknown() -> str:
