@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+import pytest
 
 from grader import history
 from grader.dockercli.shim import install_shim, script_text
@@ -62,3 +65,27 @@ def test_module_entry_installs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert Path(done.stdout.strip()) == tmp_path / "docker"
+
+
+@pytest.mark.real_engine
+def test_shim_on_a_real_daemon_uses_the_real_cli_with_the_course_label(
+    tmp_path: Path, real_docker_host: str
+) -> None:
+    shim = install_shim(tmp_path / "bin")
+    env = dict(
+        os.environ,
+        COURSE_ENGINE="docker",
+        DOCKER_HOST=real_docker_host,
+        COURSE_SANDBOX_DIR=str(tmp_path / "state"),
+    )
+    name = f"rndt-shim-{uuid.uuid4().hex[:8]}"
+
+    def docker(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(shim), *argv], env=env, capture_output=True, text=True)
+
+    try:
+        assert docker("run", "-d", "--name", name, "busybox", "sleep", "60").returncode == 0
+        labels = docker("inspect", "-f", '{{index .Config.Labels "course"}}', name)
+        assert (labels.stdout, labels.returncode) == ("docker-k8s\n", 0)
+    finally:
+        docker("rm", "-f", name)
