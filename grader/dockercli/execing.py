@@ -1,8 +1,8 @@
 """``docker exec``: run a command in a running container and relay its output and exit code.
 
 Like Docker, ``-t`` without a terminal on stdin is refused ("the input device is not a
-TTY"). In a terminal on the sandbox, ``-it`` gives a line-by-line shell: each line typed
-runs as ``sh -c LINE`` in the container until ``exit`` or end of input.
+TTY"). In a terminal on the sandbox, ``-it`` with a shell gives a line-by-line shell: each
+line typed runs as ``SHELL -c LINE`` in the container until ``exit`` or end of input.
 """
 
 from __future__ import annotations
@@ -38,19 +38,18 @@ def exec_(cmd: Command, session: Session) -> int:
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 
 
-def _interactive(session: Session, container: str, command: list[str], options: dict) -> int:
-    engine = session.engine
-    shell = len(command) == 1 and command[0].rsplit("/", 1)[-1] in _SHELLS
-    if shell:
-        found, _, _ = engine.exec_run(container, ["sh", "-c", f"command -v {command[0]}"])
-        shell = found == 0
-    if not shell:
-        code, out, err = engine.exec_run(container, command, **options)
-        session.out(out.decode("utf-8", "replace"))
-        session.err(err.decode("utf-8", "replace"))
-        return int(code or 0)
+def is_shell(session: Session, container: str, command: list[str]) -> bool:
+    """True when ``command`` is a lone shell (``bash``, ``/bin/sh``) the container has."""
+    if len(command) != 1 or command[0].rsplit("/", 1)[-1] not in _SHELLS:
+        return False
+    found, _, _ = session.engine.exec_run(container, ["sh", "-c", f"command -v {command[0]}"])
+    return found == 0
+
+
+def shell_session(session: Session, container: str, shell: str, options: dict) -> int:
+    """Read lines from the terminal and run each as ``SHELL -c LINE`` until ``exit``/EOF."""
     code = 0
-    prompt = "# " if options["user"] in ("", "root", "0") else "$ "
+    prompt = "# " if options.get("user") in (None, "", "root", "0") else "$ "
     while True:
         session.out(prompt)
         session.stdout.flush()
@@ -59,6 +58,15 @@ def _interactive(session: Session, container: str, command: list[str], options: 
             session.out("" if line else "exit\n")
             return code
         if line.strip():
-            code, out, err = engine.exec_run(container, [command[0], "-c", line], **options)
+            code, out, err = session.engine.exec_run(container, [shell, "-c", line], **options)
             session.out(out.decode("utf-8", "replace"))
             session.err(err.decode("utf-8", "replace"))
+
+
+def _interactive(session: Session, container: str, command: list[str], options: dict) -> int:
+    if is_shell(session, container, command):
+        return shell_session(session, container, command[0], options)
+    code, out, err = session.engine.exec_run(container, command, **options)
+    session.out(out.decode("utf-8", "replace"))
+    session.err(err.decode("utf-8", "replace"))
+    return int(code or 0)

@@ -192,7 +192,29 @@ def run(cmd: Command, session: Session) -> int:
     if cmd.option("detach"):
         session.out(container + "\n")
         return 0
+    if cmd.option("tty") and cmd.option("interactive") and session.engine.kind == "sandbox":
+        return _sandbox_terminal(cmd, session, container)
     return attach_and_wait(session, container, remove=bool(cmd.option("rm")))
+
+
+def _sandbox_terminal(cmd: Command, session: Session, container: str) -> int:
+    """``docker run -it IMAGE SHELL`` in a terminal on the sandbox: a line-by-line shell.
+
+    The sandbox cannot attach a terminal to the container's own process, so each line runs
+    in the container through exec; leaving the shell stops the container, as it would.
+    """
+    from grader.dockercli.execing import is_shell, shell_session
+
+    config = session.engine.inspect_container(container)["Config"]
+    command = [*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])]
+    if not is_shell(session, container, command):
+        return attach_and_wait(session, container, remove=bool(cmd.option("rm")))
+    options = {"user": cmd.option("user", "") or "", "workdir": cmd.option("workdir")}
+    code = shell_session(session, container, command[0], options)
+    session.engine.stop(container, timeout=0)
+    if cmd.option("rm"):
+        _remove_quietly(session, container)
+    return code
 
 
 def _stdin_is_tty() -> bool:
