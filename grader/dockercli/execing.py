@@ -54,9 +54,10 @@ def shell_session(session: Session, container: str, shell: str, options: dict) -
         session.out(prompt)
         session.stdout.flush()
         line = sys.stdin.readline()
-        if not line or line.strip() == "exit":
+        words = line.split()
+        if not line or words[:1] == ["exit"]:
             session.out("" if line else "exit\n")
-            return code
+            return int(words[1]) if len(words) > 1 and words[1].isdigit() else code
         if line.strip():
             code, out, err = session.engine.exec_run(container, [shell, "-c", line], **options)
             session.out(out.decode("utf-8", "replace"))

@@ -178,3 +178,20 @@ def test_cp_both_ways_is_quiet_off_a_terminal(engine, tmp_path: Path) -> None:
         f"lstat {Path.cwd() / 'missing.txt'}: no such file or directory\n",
         1,
     )
+
+
+def test_terminal_shell_session_runs_each_line(engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.dockercli.execing import is_shell, shell_session
+    from grader.dockercli.session import Session
+
+    run(engine, "run", "-d", "--name", "term", "busybox", "sleep", "300")
+    out = io.StringIO()
+    session = Session(engine, out, out)
+    assert is_shell(session, "term", ["sh"])
+    assert not is_shell(session, "term", ["bash"])  # busybox has no bash
+    assert not is_shell(session, "term", ["ls", "/"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("echo hi\n\nfalse\nexit\n"))
+    assert shell_session(session, "term", "sh", {"user": ""}) == 1
+    assert out.getvalue() == "# hi\n# # # "
+    monkeypatch.setattr("sys.stdin", io.StringIO("exit 3\n"))
+    assert shell_session(session, "term", "sh", {"user": "nobody"}) == 3
