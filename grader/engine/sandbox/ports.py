@@ -187,6 +187,16 @@ def _is_ours(pid: int, cid: str) -> bool:
 
 def kill(pid: int, cid: str) -> None:
     """End the helper ``pid`` of container ``cid`` and wait until its ports are free."""
+    child = next((c for c in _children if c.pid == pid), None)
+    if child is not None:
+        child.terminate()
+        try:
+            child.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        _children.remove(child)
+        return
     if not _is_ours(pid, cid):
         return
     try:
