@@ -7,6 +7,7 @@ at that moment; rendering the same JSON at the same moment must print the same b
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,16 @@ from grader.render.inspect import inspect_template, render_json, render_one
 GOLDENS = json.loads(
     (Path(__file__).resolve().parents[1] / "data" / "render" / "goldens.json").read_text()
 )
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch):
+    """The goldens were recorded with the CLI in UTC (Docker prints local times)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def _flags(argv: list[str]) -> dict[str, Any]:
