@@ -139,19 +139,21 @@ def _familiar(image: str) -> str:
         return image
 
 
-def _create(cmd: Command, session: Session, prefix: str) -> str:
+def _create(cmd: Command, session: Session) -> str:
     """Create the container, pulling its image when missing; returns the id."""
     image, command, kwargs = container_config(cmd, session)
     policy = cmd.option("pull", "missing")
+    quiet = bool(cmd.option("quiet"))
     if policy == "always":
-        pull_image(session, image, to_stderr=True)
+        pull_image(session, image, to_stderr=True, quiet=quiet)
     try:
         created = session.engine.create_container(image, command, **kwargs)
     except ImageNotFound:
         if policy == "never":
             raise
-        session.err(f"Unable to find image '{_familiar(image)}' locally\n")
-        pull_image(session, image, to_stderr=True)
+        if not quiet:
+            session.err(f"Unable to find image '{_familiar(image)}' locally\n")
+        pull_image(session, image, to_stderr=True, quiet=quiet)
         created = session.engine.create_container(image, command, **kwargs)
     for warning in created.get("Warnings") or []:
         session.err(f"WARNING: {warning}\n")
@@ -160,7 +162,7 @@ def _create(cmd: Command, session: Session, prefix: str) -> str:
 
 def create(cmd: Command, session: Session) -> int:
     """``docker create``: print the new container's full id."""
-    session.out(_create(cmd, session, "") + "\n")
+    session.out(_create(cmd, session) + "\n")
     return 0
 
 
@@ -177,7 +179,7 @@ def run(cmd: Command, session: Session) -> int:
     if cmd.option("tty") and cmd.option("interactive") and not _stdin_is_tty():
         raise CommandFailed("the input device is not a TTY", 1)
     try:
-        container = _create(cmd, session, "docker: ")
+        container = _create(cmd, session)
     except EngineError as error:
         raise CommandFailed(f"docker: {daemon_text(error)}{RUN_HELP}", 125) from None
     try:
