@@ -97,9 +97,10 @@ def _help(cmd: Command, session: Session) -> int:
     aliases = [a for a in spec.aliases if a != spec.name]
     if aliases:
         session.out(f"\nAliases:\n  docker {', docker '.join([spec.name, *aliases])}\n")
-    flags = sorted(f.label for n, f in spec.flags.items() if n != "help")
+    flags = sorted((n, f) for n, f in spec.flags.items() if n != "help")
     if flags:
-        session.out("\nOptions:\n" + "".join(f"  {label}\n" for label in flags))
+        lines = [f"  {'-' + f.shorthand + ',' if f.shorthand else '   '} --{n}\n" for n, f in flags]
+        session.out("\nOptions:\n" + "".join(lines))
     return 0
 
 

@@ -70,3 +70,11 @@ def test_grammar_errors_stop_before_any_engine(
     assert err.splitlines()[0] == first_error
     last = history.entries()[-1]
     assert (last.argv, last.exit_code, last.source) == (line.split(), exit_code, "magic")
+
+
+def test_help_lists_usage_aliases_and_options(sandbox_dir: Path) -> None:
+    out, err, code = run("docker ps --help")
+    assert (err, code) == ("", 0)
+    assert out.startswith("\nUsage:  docker container ls [OPTIONS]\n\nAliases:\n")
+    assert "  -a, --all\n" in out
+    assert "      --format\n" in out
