@@ -292,6 +292,9 @@ def _get(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
                         wide=output == "wide",
                         namespaces=ns is None,
                         show_labels=inv.options["show-labels"],
+                        label_columns=tuple(
+                            key for item in inv.options["label-columns"] for key in item.split(",")
+                        ),
                         prefix=several,
                         headers=not inv.options["no-headers"],
                     )

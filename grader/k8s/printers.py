@@ -260,14 +260,20 @@ def get_table(
     wide: bool = False,
     namespaces: bool = False,
     show_labels: bool = False,
+    label_columns: tuple[str, ...] = (),
     prefix: bool = False,
     headers: bool = True,
 ) -> str:
-    """The ``kubectl get`` table for ``objs`` of one ``kind``."""
+    """The ``kubectl get`` table for ``objs`` of one ``kind``.
+
+    ``label_columns`` (``-L app``) adds one column per label key, headed by the key's last
+    path segment in capitals, as kubectl does.
+    """
     head, extra, row_of = COLUMNS[kind]
     header = list(head) + (extra if wide else [])
     if namespaces and BY_KIND[kind].namespaced:
         header.insert(0, "NAMESPACE")
+    header += [key.rsplit("/", 1)[-1].upper() for key in label_columns]
     if show_labels:
         header.append("LABELS")
     rows = [header] if headers else []
@@ -277,6 +283,8 @@ def get_table(
             row[0] = f"{BY_KIND[kind].qualified}/{row[0]}"
         if namespaces and BY_KIND[kind].namespaced:
             row.insert(0, obj["metadata"].get("namespace", ""))
+        labels = obj["metadata"].get("labels") or {}
+        row += [labels.get(key, "") for key in label_columns]
         if show_labels:
             row.append(_selector_text(obj["metadata"].get("labels")))
         rows.append(row)

@@ -268,3 +268,9 @@ def test_describe_secret_shows_sizes_not_values(kubectl):
 def test_logs_by_selector(web):
     assert web("logs -l app=web").stdout.count("Configuration complete") == 2
     assert web("logs -l app=nope").stderr == "No resources found in default namespace.\n"
+
+
+def test_label_columns_and_show_labels(web):
+    out = web("get pods -L app,tier --show-labels").stdout.splitlines()
+    assert out[0].split()[-3:] == ["APP", "TIER", "LABELS"]
+    assert all(re.search(r" web +app=web,pod-template-hash=\w+$", line) for line in out[1:])
