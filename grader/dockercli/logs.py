@@ -22,13 +22,15 @@ def logs(cmd: Command, session: Session) -> int:
     """Print a container's output (stdout lines to stdout, stderr lines to stderr)."""
     session.engine.inspect_container(cmd.args[0])  # Docker looks the container up first
     since, until = _time(cmd, "since"), _time(cmd, "until")
-    tail = cmd.option("tail", "all")
+    tail = str(cmd.option("tail", "all")).strip()
+    # The daemon reads --tail with Atoi and shows everything for anything not a count >= 0.
+    tail = tail if tail.isdigit() else "all"
     lines = session.engine.logs(
         cmd.args[0],
         stdout=True,
         stderr=True,
         timestamps=bool(cmd.option("timestamps")),
-        tail=tail if tail not in ("", None) else "all",
+        tail=tail,
         since=since,
         until=until,
         follow=bool(cmd.option("follow")),
