@@ -41,8 +41,13 @@ def _bool(key: str, value: str) -> bool:
     raise MountSpecError(f"invalid value for {key}: {value}")
 
 
-def _fields(text: str) -> list[str]:
-    """The first record of ``text`` as Go's ``encoding/csv`` reader reads it."""
+def read_csv_record(text: str) -> list[str]:
+    """The first record of ``text`` as Go's ``encoding/csv`` reader reads it.
+
+    Raises:
+        MountSpecError: Go's texts (``EOF``, ``parse error on line 1, column 8: bare " in
+            non-quoted-field`` ...).
+    """
     if text == "":
         raise MountSpecError("EOF")
     line = text.split("\n", 1)[0]
@@ -103,7 +108,7 @@ def parse_mount(text: str) -> MountSpec:
     """
     spec = MountSpec()
     families: set[str] = set()
-    for item in _fields(text):
+    for item in read_csv_record(text):
         key, has_value, value = item.partition("=")
         key = key.lower()
         if not has_value:

@@ -25,10 +25,13 @@ from grader.commands.table import COMMANDS, GLOBAL_FLAGS, GROUPS
 from grader.commands.validate import validate
 from grader.commands.values import ValueProblem, convert, go_quote
 
-REPEATABLE_TYPES = frozenset({"list", "filter", "strings", "map", "ulimit", "mount", "network"})
+REPEATABLE_TYPES = frozenset(
+    {"list", "filter", "strings", "map", "ulimit", "mount", "network", "gpu-request", "port",
+     "pref", "config", "secret", "external-ca", "stringToString", "ipNetSlice"}
+)  # fmt: skip
 """Flag types whose values accumulate into a list (``-p``, ``-e``, ``--filter``, ``--network``)."""
 
-NUMBER_TYPES = frozenset({"int", "int64", "uint", "uint64", "uint16"})
+NUMBER_TYPES = frozenset({"int", "int64", "uint", "uint64", "uint16", "uint32", "float"})
 """Flag types stored as numbers; every other non-bool type keeps the string the user typed."""
 
 # Hidden flags Docker still accepts, and flags sharing another flag's storage.

@@ -16,6 +16,16 @@ class SizeError(ValueError):
     """A size go-units refuses; the message is go-units' own."""
 
 
+def parse_go_float(text: str) -> float:
+    """Go's ``strconv.ParseFloat(s, 64)`` for decimal numbers, with its error texts."""
+    if not re.fullmatch(_GO_FLOAT, text):
+        raise SizeError(f'strconv.ParseFloat: parsing "{text}": invalid syntax')
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise SizeError(f'strconv.ParseFloat: parsing "{text}": value out of range')
+    return value
+
+
 def ram_in_bytes(text: str) -> int:
     """Parse a memory size such as ``512m``, ``1.5g``, ``1024``, ``2GiB`` into bytes.
 
@@ -29,11 +39,7 @@ def ram_in_bytes(text: str) -> int:
         number, suffix = text[: separator + 1], text[separator + 1 :]
     else:
         number, suffix = text[:separator], text[separator + 1 :]
-    if not re.fullmatch(_GO_FLOAT, number):
-        raise SizeError(f'strconv.ParseFloat: parsing "{number}": invalid syntax')
-    size = float(number)
-    if size in (float("inf"), float("-inf")):
-        raise SizeError(f'strconv.ParseFloat: parsing "{number}": value out of range')
+    size = parse_go_float(number)
     if size < 0:
         raise SizeError(f"invalid size: '{text}'")
     if not suffix:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from grader.commands import ports, reference, restart, volumes
+from grader.commands import platforms, ports, reference, restart, volumes
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.values import go_quote, parse_duration
 
@@ -110,7 +110,12 @@ def _run_or_create(cmd: Command, verb: str) -> None:
         raise DockerCLIError("conflicting options: cannot specify both --attach and --detach", 1)
     try:
         reference.parse_any_reference(cmd.args[0])
-    except reference.ReferenceError as exc:
+        if cmd.option("platform"):
+            try:
+                platforms.parse_platform(cmd.option("platform"))
+            except platforms.PlatformError as exc:
+                raise _Refused(f"error parsing specified platform: {exc}") from None
+    except (reference.ReferenceError, _Refused) as exc:
         if verb == "run":
             raise worded(str(exc)) from None
         raise DockerCLIError(str(exc), 1) from None
@@ -205,6 +210,107 @@ def _rename(cmd: Command) -> None:
         raise DockerCLIError("Error: Neither old nor new names may be empty", 1)
 
 
+_PLATFORM_WORDING = {
+    "image push": "Invalid platform {value}{error}",
+    "image history": "invalid platform: {error}",
+    "image load": "invalid platform: {error}",
+    "image save": "invalid platform: {error}",
+    "image inspect": "{error}",
+    "image rm": "{error}",
+}
+"""How each command words a ``--platform`` that containerd refuses (run/create: see above)."""
+
+
+def _platform(cmd: Command) -> None:
+    values = cmd.option("platform") or []
+    for value in [values] if isinstance(values, str) else values:
+        if not value:
+            continue
+        try:
+            platforms.parse_platform(value)
+        except platforms.PlatformError as exc:
+            text = _PLATFORM_WORDING[cmd.name].format(value=value, error=exc)
+            raise DockerCLIError(text, 1) from None
+
+
+_EMPTY_ID = "invalid {} name or ID: value is empty"
+
+
+def _blank(text: str) -> bool:
+    return text.strip() == ""
+
+
+def _empty_ids(cmd: Command) -> None:
+    """The Go client's refusal of blank names, when no name in the command is usable."""
+    name, args = cmd.name, cmd.args
+    lines: list[str] = []
+    if name in _EACH_CONTAINER and all(_blank(a) for a in args):
+        lines = [_EMPTY_ID.format("container")] * len(args)
+        if name == "container rm":
+            lines = ["container name cannot be empty" if a == "" else lines[0] for a in args]
+        if name == "container start":
+            if cmd.option("attach") or cmd.option("interactive"):
+                lines = lines[:1]
+            else:
+                lines.append(f"Error: failed to start containers: {', '.join(args)}")
+    elif name in _FIRST_CONTAINER and args and _blank(args[0]):
+        if name == "container stats" and not all(_blank(a) for a in args):
+            return
+        empty_diff = name == "container diff" and args[0] == ""
+        lines = ["Container name cannot be empty" if empty_diff else _EMPTY_ID.format("container")]
+    elif name in _EACH_OBJECT and all(_blank(a) for a in args):
+        lines = [_EMPTY_ID.format(_EACH_OBJECT[name])] * len(args)
+        if name == "network rm":
+            lines.append("exit status 1")
+    elif name in {"network connect", "network disconnect"} and (_blank(args[0]) or _blank(args[1])):
+        lines = [_EMPTY_ID.format("network" if _blank(args[0]) else "container")]
+    elif name == "image inspect" and all(a == "" for a in args):
+        lines = ["Error: No such image: "] * len(args)
+    elif name == "inspect":
+        _empty_inspect(cmd)
+    if lines:
+        raise DockerCLIError("\n".join(lines), 1)
+
+
+def _empty_inspect(cmd: Command) -> None:
+    kind = cmd.option("type") or "container"
+    if kind == "image" and all(a == "" for a in cmd.args):
+        raise DockerCLIError("\n".join(["Error: No such image: "] * len(cmd.args)), 1)
+    if kind in {"container", "volume", "network"} and all(_blank(a) for a in cmd.args):
+        raise DockerCLIError("\n".join([_EMPTY_ID.format(kind)] * len(cmd.args)), 1)
+
+
+_EACH_CONTAINER = frozenset(
+    {"container stop", "container restart", "container kill", "container pause",
+     "container unpause", "container wait", "container update", "container inspect",
+     "container rm", "container start"}
+)  # fmt: skip
+_FIRST_CONTAINER = frozenset(
+    {"container logs", "container exec", "container top", "container port", "container attach",
+     "container export", "container commit", "container diff", "container stats"}
+)  # fmt: skip
+_EACH_OBJECT = {
+    "volume rm": "volume",
+    "volume inspect": "volume",
+    "network rm": "network",
+    "network inspect": "network",
+}
+
+
+def _start(cmd: Command) -> None:
+    if (cmd.option("attach") or cmd.option("interactive")) and len(cmd.args) > 1:
+        raise DockerCLIError("you cannot start and attach multiple containers at once", 1)
+
+
+def _volume_create(cmd: Command) -> None:
+    if cmd.option("name") and cmd.args:
+        raise DockerCLIError(
+            "conflicting options: cannot specify a volume-name through both --name and as a "
+            "positional arg",
+            1,
+        )
+
+
 _CHECKS: dict[str, Callable[[Command], None]] = {
     "container run": lambda cmd: _run_or_create(cmd, "run"),
     "container create": lambda cmd: _run_or_create(cmd, "create"),
@@ -221,6 +327,13 @@ _CHECKS: dict[str, Callable[[Command], None]] = {
 
 def validate(command: Command) -> None:
     """Raise Docker's error when ``command`` fails a client-side check of its command."""
+    if command.name in _PLATFORM_WORDING:
+        _platform(command)
+    if command.name == "container start":
+        _start(command)
+    if command.name == "volume create":
+        _volume_create(command)
     check = _CHECKS.get(command.name)
     if check is not None:
         check(command)
+    _empty_ids(command)

@@ -275,6 +275,78 @@ def validate_build_tag(text: str) -> str:
     return text
 
 
+def _gpu_count(text: str) -> None:
+    if text == "all":
+        return
+    if not re.fullmatch(r"[+-]?\d+", text):
+        reason = "invalid syntax"
+    elif not -(2**63) <= int(text) < 2**63:
+        reason = "value out of range"
+    else:
+        return
+    raise ValueProblem(
+        f'invalid count ({text}): value must be either "all" or an integer: {reason}'
+    )
+
+
+def validate_gpus(text: str) -> str:
+    """Docker's ``GpuOpts``: ``all``, a count, or ``count=..,device=..,driver=..`` fields."""
+    from grader.commands.mounts import MountSpecError, read_csv_record
+
+    try:
+        fields = read_csv_record(text)
+    except MountSpecError as exc:
+        raise ValueProblem(str(exc)) from None
+    seen: set[str] = set()
+    for field in fields:
+        key, has_value, value = field.partition("=")
+        if key in seen:
+            raise ValueProblem(f"gpu request key '{key}' can be specified only once")
+        seen.add(key)
+        if not has_value:
+            seen.add("count")
+            _gpu_count(key)
+        elif key == "count":
+            _gpu_count(value)
+        elif key not in {"driver", "device", "capabilities", "options"}:
+            raise ValueProblem(f"unexpected key '{key}' in '{field}'")
+    return text
+
+
+def validate_device_rule(kind: str) -> Callable[[str], str]:
+    """Validators of ``--device-read-bps`` ("bps"), ``--device-read-iops``, blkio weights."""
+
+    def validate(text: str) -> str:
+        path, sep, value = text.partition(":")
+        if not sep or not path:
+            raise ValueProblem(f"bad format: {text}")
+        if not path.startswith("/dev/"):
+            raise ValueProblem(f"bad format for device path: {text}")
+        if kind == "bps":
+            try:
+                ok = ram_in_bytes(value) >= 0
+            except SizeError:
+                ok = False
+            if not ok:
+                raise ValueProblem(
+                    f"invalid rate for device: {text}. The correct format is "
+                    "<device-path>:<number>[<unit>]. Number must be a positive integer. "
+                    "Unit is optional and can be kb, mb, or gb"
+                )
+        elif kind == "iops" and not (value.isascii() and value.isdigit() and int(value) < 2**64):
+            raise ValueProblem(
+                f"invalid rate for device: {text}. The correct format is "
+                "<device-path>:<number>. Number must be a positive integer"
+            )
+        elif kind == "weight":
+            weight = int(value) if value.isascii() and value.isdigit() else -1
+            if not 0 <= weight < 2**16 or (weight > 0 and not 10 <= weight <= 1000):
+                raise ValueProblem(f"invalid weight for device: {text}")
+        return text
+
+    return validate
+
+
 def _mount(text: str) -> str:
     from grader.commands.mounts import MountSpecError, parse_mount
 
@@ -293,6 +365,11 @@ LIST_VALIDATORS: dict[str, Callable[[str], str]] = {
     "attach": validate_attach,
     "tag": validate_build_tag,
     "build-arg": validate_env,
+    "device-read-bps": validate_device_rule("bps"),
+    "device-write-bps": validate_device_rule("bps"),
+    "device-read-iops": validate_device_rule("iops"),
+    "device-write-iops": validate_device_rule("iops"),
+    "blkio-weight-device": validate_device_rule("weight"),
 }
 """Validators Docker attaches to ``list`` flags, by long flag name."""
 
@@ -311,8 +388,15 @@ def convert(value_type: str, flag: str, text: str) -> Any:
         return go_parse_int(text, 64)
     if value_type in {"uint", "uint64"}:
         return go_parse_int(text, 64, unsigned=True)
-    if value_type == "uint16":
-        return go_parse_int(text, 16, unsigned=True)
+    if value_type in {"uint16", "uint32"}:
+        return go_parse_int(text, int(value_type[4:]), unsigned=True)
+    if value_type == "float":
+        from grader.commands.sizes import SizeError, parse_go_float
+
+        try:
+            return parse_go_float(text)
+        except SizeError as exc:
+            raise ValueProblem(str(exc)) from None
     if value_type == "bytes":
         # --memory-swap -1 means unlimited swap; every other size flag refuses negatives.
         return -1 if flag == "memory-swap" and text == "-1" else _bytes(text)
@@ -326,6 +410,8 @@ def convert(value_type: str, flag: str, text: str) -> Any:
         return validate_ulimit(text)
     if value_type == "mount":
         return _mount(text)
+    if value_type == "gpu-request":
+        return validate_gpus(text)
     if value_type == "map" and flag == "sysctl":
         return validate_sysctl(text)
     if value_type == "list" and flag in LIST_VALIDATORS:
