@@ -40,17 +40,18 @@ OVERCLAIM = re.compile(r"all (the )?(tests|checks) passed", re.I)
 
 
 def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
-    """Lines that only occur inside solution/hidden/mark-scheme regions -> region kind."""
+    """Lines of solution/hidden/mark-scheme regions that the rest of the source never shows.
+
+    A line also written outside the regions (a later exercise's set-up repeating an earlier
+    answer) is visible on purpose, so it is not counted as a secret.
+    """
     inside: dict[str, str] = {}
-    outside: set[str] = set()
     for cell in source.cells:
-        text = cell.source
-        for match in REGION.finditer(text):
+        for match in REGION.finditer(cell.source):
             for line in match.group(2).splitlines():
                 if len(line.strip()) >= 12:
                     inside[line.strip()] = match.group(1)
-        for line in REGION.sub("", text).splitlines():
-            outside.add(line.strip())
+    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells)
     return {line: kind for line, kind in inside.items() if line not in outside}
 
 
