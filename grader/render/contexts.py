@@ -540,7 +540,7 @@ class NetworkContext(_Context):
 
     def IPv4(self) -> str:
         """Whether IPv4 is enabled ("true"/"false")."""
-        return "true" if self.n.get("EnableIPv4", True) else "false"
+        return "true" if self.n.get("EnableIPv4") else "false"
 
     def IPv6(self) -> str:
         """Whether IPv6 is enabled."""
