@@ -24,6 +24,8 @@ import yaml
 
 Obj = dict[str, Any]
 K8S_VERSION = "1.32.0"
+URL_PASSWORD = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
+"""A URL with a password in it (``postgres://app:hunter2@db/shop``)."""
 SECRET_WORDS = re.compile(
     r"(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential)", re.I
 )
@@ -309,18 +311,21 @@ def semantic_problems(
                         )
                     )
         elif kind == "ConfigMap":
-            for key in obj.get("data") or {}:
+            for key, value in (obj.get("data") or {}).items():
                 if SECRET_WORDS.search(str(key)):
-                    problems.append(
-                        Problem(
-                            f'key "{key}" looks like a credential: ConfigMaps are stored '
-                            f"and shown in plain text; "
-                            "put it in a Secret",
-                            f"data.{key}",
-                            at.get(f"data.{key}"),
-                            label,
-                        )
+                    why = f'key "{key}" looks like a credential'
+                elif URL_PASSWORD.search(str(value)):
+                    why = f'the URL in "{key}" carries a password (user:password@host)'
+                else:
+                    continue
+                problems.append(
+                    Problem(
+                        f"{why}: ConfigMaps are stored and shown in plain text; put it in a Secret",
+                        f"data.{key}",
+                        at.get(f"data.{key}"),
+                        label,
                     )
+                )
     return problems
 
 

@@ -166,6 +166,12 @@ def test_secret_data_must_be_base64_and_configmaps_hold_no_passwords():
     )
     (problem,) = problems_of(cm)
     assert "looks like a credential" in problem.message and problem.path == "data.DB_PASSWORD"
+    url = cm.replace("  DB_PASSWORD: x\n", "").replace(
+        "URL: y", "URL: postgres://app:hunter2@db/shop"
+    )
+    (problem,) = problems_of(url)
+    assert "carries a password" in problem.message and problem.line == 6
+    assert problems_of(url.replace("app:hunter2@", "")) == []
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- a\n- b\n", "just words\n", "{{{"])
