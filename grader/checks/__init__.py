@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from grader.checks.containers import container, no_containers
+from grader.checks.containers import container, ids, no_containers
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
@@ -31,6 +31,7 @@ __all__ = [
     "container",
     "fail",
     "http",
+    "ids",
     "image",
     "mount",
     "no_containers",

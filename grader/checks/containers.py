@@ -225,3 +225,18 @@ def no_containers(*, running_only: bool = False, hint: str = "") -> None:
             hint=hint or default_hint,
         )
     passed("no containers are running" if running_only else "no containers are left")
+
+
+def ids(*names: str) -> list[str]:
+    """The short IDs (12 hex digits) of the named containers, as ``docker ps -q`` prints.
+
+    For checks on printed output: ``check.output(..., contains=check.ids("website"))``.
+    """
+    api = engine()
+    found = []
+    for name in names:
+        info = find_container(api, name)
+        if info is None:
+            raise fail(f"there is no container named {name!r}", found=describe_all(api))
+        found.append(str(info["Id"])[:12])
+    return found

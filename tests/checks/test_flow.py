@@ -64,3 +64,13 @@ def test_summary_counts_public_checks(sandbox_dir, capsys):
     out = capsys.readouterr().out
     assert "Exercise 9: 2 public checks passed." in out
     assert "all tests passed" not in out.lower()
+
+
+def test_ids_of_named_containers(sandbox_dir):
+    check.reset("ids", setup="docker create --name old nginx:latest", pull=["nginx"], quiet=True)
+    [short] = check.ids("old")
+    assert len(short) == 12
+    run_cell("", "docker ps -aq")
+    check.output("container ls", exercise="ids", contains=check.ids("old"))
+    with pytest.raises(CheckFailed, match="no container named 'nope'"):
+        check.ids("nope")
