@@ -1,9 +1,15 @@
 """Kubernetes for the course: a cluster simulator, a kubectl for it, and manifest checks.
 
-- :mod:`grader.k8s.cluster`: the simulated cluster (nodes, etcd quorum, API objects),
-  state shared through ``<sandbox dir>/k8s/cluster.json``;
+- :mod:`grader.k8s.cluster`: the simulated cluster (nodes, etcd quorum, API objects,
+  faults, snapshots, request routing), state shared through ``<sandbox dir>/k8s/``;
 - :mod:`grader.k8s.controllers`: the control loops (Deployment, ReplicaSet, scheduler,
   kubelet, endpoints) the simulator plays after each change;
-- :mod:`grader.k8s.kubectl`: ``python -m grader kubectl ...`` on the simulator;
-- :mod:`grader.k8s.validate`: schema (kubernetes-validate, 1.32) and semantic checks.
+- :mod:`grader.k8s.grammar`, :mod:`grader.k8s.kubectl`: ``python -m grader kubectl ...``,
+  kubectl 1.32's grammar and refusals, run on the simulator (:mod:`~grader.k8s.printers`,
+  :mod:`~grader.k8s.describe`, :mod:`~grader.k8s.generators`, :mod:`~grader.k8s.execsim`
+  produce its output);
+- :mod:`grader.k8s.validate`: schema (kubernetes-validate, 1.32) and semantic checks;
+- :mod:`grader.k8s.magic`, :mod:`grader.k8s.shim`: ``%%kubectl`` cells and the terminal shim.
+
+See docs/kubernetes.md.
 """
