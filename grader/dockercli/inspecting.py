@@ -14,15 +14,22 @@ from grader.render.inspect import inspect_template, render_json, render_one
 _BY_TYPE: dict[str, str] = {
     "container": "inspect_container",
     "image": "inspect_image",
-    "volume": "inspect_volume",
     "network": "inspect_network",
+    "volume": "inspect_volume",
 }
+"""The object kinds the engines have, in the order ``docker inspect`` tries them."""
 
 
 def _getter(session: Session, kind: str | None) -> Callable[[str], dict[str, Any]]:
     engine = session.engine
-    if kind:
+    if kind in _BY_TYPE:
         return getattr(engine, _BY_TYPE[kind])
+    if kind:  # swarm objects and plugins: no engine here has any
+
+        def nothing(name: str) -> dict[str, Any]:
+            raise NotFound(f"No such object: {name}")
+
+        return nothing
 
     def any_object(name: str) -> dict[str, Any]:
         for method in _BY_TYPE.values():
