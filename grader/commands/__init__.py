@@ -4,7 +4,11 @@
 - Spec helpers other layers reuse: :mod:`grader.commands.ports` (``-p``),
   :mod:`grader.commands.volumes` (``-v``), :mod:`grader.commands.mounts` (``--mount``),
   :mod:`grader.commands.sizes` (``-m 512m``), :mod:`grader.commands.reference` (image names),
-  :mod:`grader.commands.envvars` (``-e``), :mod:`grader.commands.restart` (``--restart``).
+  :mod:`grader.commands.envvars` (``-e``), :mod:`grader.commands.restart` (``--restart``),
+  :mod:`grader.commands.platforms` (``--platform``).
+- :mod:`grader.commands.parser` holds the command specs (``SPECS``, from the generated
+  :mod:`grader.commands.table`); :mod:`grader.commands.validate` the checks Docker's client
+  makes after parsing flags.
 - :mod:`grader.commands.shell`: the small shell language of ``%%docker`` cells.
 """
 

@@ -298,8 +298,10 @@ _EACH_OBJECT = {
 
 
 def _start(cmd: Command) -> None:
-    if (cmd.option("attach") or cmd.option("interactive")) and len(cmd.args) > 1:
+    if len(cmd.args) > 1 and (cmd.option("attach") or cmd.option("interactive")):
         raise DockerCLIError("you cannot start and attach multiple containers at once", 1)
+    if len(cmd.args) > 1 and cmd.option("checkpoint"):
+        raise DockerCLIError("you cannot restore multiple containers at once", 1)
 
 
 def _volume_create(cmd: Command) -> None:
@@ -309,6 +311,73 @@ def _volume_create(cmd: Command) -> None:
             "positional arg",
             1,
         )
+
+
+def _cidr(text: str) -> tuple[object, object]:
+    """Go's ``net.ParseCIDR``: (address, network), or its error."""
+    import ipaddress
+
+    address, slash, prefix = text.partition("/")
+    try:
+        if not slash or not prefix.isdigit():
+            raise ValueError(text)
+        return ipaddress.ip_address(address), ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise DockerCLIError(f"invalid CIDR address: {text}", 1) from None
+
+
+def _subnet_matches(subnet: str, data: str) -> bool:
+    """The CLI's ``subnetMatches``: whether ``data`` (address or CIDR) lies in ``subnet``."""
+    import ipaddress
+
+    try:
+        _, network = _cidr(subnet)
+    except DockerCLIError as exc:
+        raise DockerCLIError(f"invalid subnet: {exc.message}", 1) from None
+    if "/" in data:
+        address, _ = _cidr(data)
+    else:
+        try:
+            address = ipaddress.ip_address(data)
+        except ValueError:
+            return False
+    return address in network  # type: ignore[operator]
+
+
+def _network_create(cmd: Command) -> None:
+    """The CLI's ``createIPAMConfig`` checks of --subnet, --ip-range, --gateway, --aux-address."""
+    subnets = cmd.option("subnet", [])
+    ranges, gateways = cmd.option("ip-range", []), cmd.option("gateway", [])
+    if len(subnets) < len(ranges) or len(subnets) < len(gateways):
+        raise DockerCLIError("every ip-range or gateway must have a corresponding subnet", 1)
+    for index, subnet in enumerate(subnets):
+        for earlier in subnets[:index]:
+            if _subnet_matches(subnet, earlier) or _subnet_matches(earlier, subnet):
+                raise DockerCLIError(
+                    "multiple overlapping subnet configuration is not supported", 1
+                )
+    for label, values in (("range", ranges), ("gateway", gateways)):
+        taken: dict[str, str] = {}
+        for value in values:
+            if label == "range":
+                _cidr(value)
+            matched = [s for s in subnets if _subnet_matches(s, value)]
+            for subnet in matched:
+                if subnet in taken:
+                    what = "ranges" if label == "range" else "gateways"
+                    where = "on" if label == "range" else "for"
+                    raise DockerCLIError(
+                        f"cannot configure multiple {what} ({value}, {taken[subnet]}) "
+                        f"{where} the same subnet ({subnet})",
+                        1,
+                    )
+                taken[subnet] = value
+            if not matched:
+                raise DockerCLIError(f"no matching subnet for {label} {value}", 1)
+    for item in cmd.option("aux-address", []):
+        address = item.partition("=")[2]
+        if not any(_subnet_matches(s, address) for s in subnets):
+            raise DockerCLIError(f"no matching subnet for aux-address {address}", 1)
 
 
 _CHECKS: dict[str, Callable[[Command], None]] = {
@@ -322,6 +391,7 @@ _CHECKS: dict[str, Callable[[Command], None]] = {
     "container cp": _cp,
     "login": _login,
     "container rename": _rename,
+    "network create": _network_create,
 }
 
 
@@ -334,6 +404,8 @@ def validate(command: Command) -> None:
     if command.name == "volume create":
         _volume_create(command)
     check = _CHECKS.get(command.name)
+    if command.name == "container commit":  # the Go client checks the name first
+        _empty_ids(command)
     if check is not None:
         check(command)
     _empty_ids(command)
