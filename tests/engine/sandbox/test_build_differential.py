@@ -8,6 +8,7 @@ step is a cache hit on both engines; with ``ADD . .`` first it is not.
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -73,3 +74,45 @@ def test_engines_agree_on_cache_hits(real_engine, sandbox_dir: Path, tmp_path: P
     assert real == sandbox
     assert sandbox["fast"]["RUN npm install"] is True
     assert sandbox["slow"]["RUN npm install"] is False
+
+
+def transcript(items) -> list[str]:
+    """The builder's own lines with ids, step totals and program output taken out."""
+    lines = []
+    for item in items:
+        for line in str(item.get("stream", "")).splitlines():
+            if line.startswith(("Step ", " ---> ", "Removing intermediate", "Successfully")):
+                line = re.sub(r"[0-9a-f]{12}", "ID", line)
+                lines.append(re.sub(r"^Step (\d+)/\d+", r"Step \1", line))
+    course = [i for i, line in enumerate(lines) if line.endswith(f": {COURSE_STEP}")]
+    if course:
+        end = next(i for i in range(course[0] + 1, len(lines)) if lines[i].startswith("Succ"))
+        del lines[course[0] : end]
+    return lines
+
+
+@pytest.mark.real_engine
+@pytest.mark.slow
+def test_engines_print_the_same_builder_lines(
+    real_engine, sandbox_dir: Path, tmp_path: Path
+) -> None:
+    from grader.engine import get_engine
+
+    folder = tmp_path / "app"
+    shutil.copytree(DATA / "app", folder)
+    (folder / "index.js").write_text(f"// {uuid.uuid4()}\n")
+    tag = f"dkf-lines-{uuid.uuid4().hex[:8]}:1"
+    try:
+        real = transcript(
+            real_engine.build(str(folder), tag=tag, dockerfile="Dockerfile.fast", nocache=True)
+        )
+    finally:
+        try:
+            real_engine.remove_image(tag)
+        except EngineError:
+            pass
+    sandbox_api = get_engine("sandbox")
+    sandbox = transcript(
+        sandbox_api.build(str(folder), tag=tag, dockerfile="Dockerfile.fast", nocache=True)
+    )
+    assert real == sandbox
