@@ -24,6 +24,9 @@ from grader.k8s.printers import pod_status
 from grader.widgets import live
 from grader.widgets.base import STATIC, CourseWidget
 
+STYLE = (STATIC / "course.css").read_text() + (STATIC / "k8s_cluster.css").read_text()
+"""The course's shared widget styles (buttons, screen-reader-only text) plus the diagram's."""
+
 
 def _snapshot_path() -> Any:
     return store.state_dir() / "diagram-snapshot.db"
@@ -115,7 +118,7 @@ class ClusterDiagram(CourseWidget):
     """Control plane, workers, pods and Services of the simulated cluster, with fault buttons."""
 
     _esm = STATIC / "k8s_cluster.js"
-    _css = STATIC / "k8s_cluster.css"
+    _css = STYLE
     nodes = traitlets.List().tag(sync=True)
     services = traitlets.List().tag(sync=True)
     etcd = traitlets.Dict().tag(sync=True)
@@ -207,7 +210,7 @@ class RequestFlow(CourseWidget):
     """Browser -> Ingress (host, path) -> Service -> pod, for one request at a time."""
 
     _esm = STATIC / "k8s_flow.js"
-    _css = STATIC / "k8s_cluster.css"
+    _css = STYLE
     host = traitlets.Unicode("my-app.com").tag(sync=True)
     path = traitlets.Unicode("/").tag(sync=True)
     hops = traitlets.Dict().tag(sync=True)

@@ -107,3 +107,9 @@ def test_request_flow_follows_ingress_service_pod(deployed):
     assert flow.description.startswith("Request to http://my-app.com/: Ingress site -> Service web")
     flow._handle_message(flow, {"type": "send", "host": "elsewhere.org", "path": "/"}, [])
     assert "no Ingress rule matches" in flow.hops["error"] and flow.hops["pod"] is None
+
+
+def test_widgets_carry_the_course_styles_and_their_own(sandbox_dir):
+    for widget in (ClusterDiagram(), RequestFlow()):
+        assert ".cw-sr" in widget._css  # screen-reader-only text stays hidden
+        assert ".k8s-node" in widget._css
