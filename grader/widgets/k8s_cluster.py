@@ -148,7 +148,7 @@ class ClusterDiagram(CourseWidget):
             self.message = done
         except ClusterError as err:
             self.message = err.message
-        self.refresh()
+        live.refresh_all()  # this diagram and the others on screen (a request flow...)
 
     def kill_pod(self, name: str, namespace: str = "default") -> None:
         """The pod dies; a controller (if one owns it) starts a replacement."""

@@ -113,3 +113,11 @@ def test_widgets_carry_the_course_styles_and_their_own(sandbox_dir):
     for widget in (ClusterDiagram(), RequestFlow()):
         assert ".cw-sr" in widget._css  # screen-reader-only text stays hidden
         assert ".k8s-node" in widget._css
+
+
+def test_a_button_in_the_diagram_refreshes_the_request_flow(deployed):
+    run(["create", "ingress", "site", "--rule=my-app.com/*=web:80"])
+    diagram, flow = ClusterDiagram(), RequestFlow()
+    diagram.stop_node("worker-1")
+    diagram.stop_node("worker-2")
+    assert "no ready endpoints" in flow.hops["error"]
