@@ -347,7 +347,19 @@ def _strip_assign(word: Word, skip: int) -> Word:
     return Word(parts)
 
 
-class ExitShell(Exception):
+class Unwind(Exception):
+    """Control leaving several commands at once; carries what they printed so far."""
+
+    out: bytes = b""
+    err: bytes = b""
+
+    def prepend(self, out: bytes | bytearray, err: bytes | bytearray) -> Unwind:
+        """Put earlier output in front of what this carries; return self to re-raise."""
+        self.out, self.err = bytes(out) + self.out, bytes(err) + self.err
+        return self
+
+
+class ExitShell(Unwind):
     """``exit N`` was run."""
 
     def __init__(self, code: int) -> None:
@@ -530,7 +542,7 @@ class BudgetExceeded(Exception):
     """The script runs longer than the simulation follows it (``while true`` loops)."""
 
 
-class LoopControl(Exception):
+class LoopControl(Unwind):
     """``break`` or ``continue``."""
 
     def __init__(self, kind: str) -> None:
@@ -557,9 +569,9 @@ def run(script: str, ctx: Context) -> Result:
     try:
         return _run_script(parsed, ctx)
     except ExitShell as done:
-        return done.code, b"", b""
-    except LoopControl:
-        return 0, b"", b""
+        return done.code, done.out, done.err
+    except LoopControl as control:
+        return 0, control.out, control.err
 
 
 def _run_script(script: Script, ctx: Context) -> Result:
@@ -568,7 +580,10 @@ def _run_script(script: Script, ctx: Context) -> Result:
     skip_next = False
     for node, op in script:
         if not skip_next:
-            status, o, e = _run_node(node, ctx)
+            try:
+                status, o, e = _run_node(node, ctx)
+            except Unwind as unwind:
+                raise unwind.prepend(out, err) from None
             out += o
             err += e
             ctx.last_status = status
@@ -594,7 +609,10 @@ def _run_node(node: Node, ctx: Context) -> Result:
         for condition, body in node.branches:
             status, o, e = _run_script(condition, ctx)
             if status == 0:
-                s2, o2, e2 = _run_script(body, ctx)
+                try:
+                    s2, o2, e2 = _run_script(body, ctx)
+                except Unwind as unwind:
+                    raise unwind.prepend(o, e) from None
                 return s2, o + o2, e + e2
         return _run_script(node.otherwise, ctx) if node.otherwise else (0, b"", b"")
     if isinstance(node, ForLoop):
@@ -610,9 +628,14 @@ def _run_for(node: ForLoop, ctx: Context) -> Result:
         try:
             status, o, e = _run_script(node.body, ctx)
         except LoopControl as control:
+            out += control.out
+            err += control.err
+            status = 0
             if control.kind == "break":
                 break
             continue
+        except Unwind as unwind:
+            raise unwind.prepend(out, err) from None
         out += o
         err += e
     return status, bytes(out), bytes(err)
@@ -625,7 +648,10 @@ def _run_while(node: Loop, ctx: Context) -> Result:
         ctx.steps += 1
         if ctx.steps > MAX_STEPS or ctx.elapsed > ctx.horizon:
             raise BudgetExceeded()
-        code, o, e = _run_script(node.condition, ctx)
+        try:
+            code, o, e = _run_script(node.condition, ctx)
+        except Unwind as unwind:
+            raise unwind.prepend(out, err) from None
         out += o
         err += e
         if (code == 0) == node.until:
@@ -633,9 +659,14 @@ def _run_while(node: Loop, ctx: Context) -> Result:
         try:
             status, o, e = _run_script(node.body, ctx)
         except LoopControl as control:
+            out += control.out
+            err += control.err
+            status = 0
             if control.kind == "break":
                 return status, bytes(out), bytes(err)
             continue
+        except Unwind as unwind:
+            raise unwind.prepend(out, err) from None
         out += o
         err += e
 

@@ -187,3 +187,14 @@ def test_a_command_that_never_ends_is_stopped(engine: SandboxEngine) -> None:
     code, out, err = engine.exec_run(running(engine), ["sh", "-c", "while true; do echo y; done"])
     assert code == 137 and out.startswith(b"y\ny\n")
     assert b"never ends by itself" in err
+
+
+def test_exit_keeps_what_was_printed_before(engine: SandboxEngine) -> None:
+    cid = running(engine)
+    assert sh(engine, cid, "echo out; echo err >&2; exit 3") == (3, "out\n", "err\n")
+    assert sh(engine, cid, "for i in 1 2 3; do echo $i; [ $i = 2 ] && break; done") == (
+        0,
+        "1\n2\n",
+        "",
+    )
+    assert sh(engine, cid, "if true; then echo a; exit 5; fi") == (5, "a\n", "")
