@@ -58,3 +58,55 @@ def test_strip_stub_keeps_the_students_lines():
 def test_empty_line_magic_shows_usage(capsys):
     assert magics.run_line("  ") == 2
     assert "usage: %docker COMMAND" in capsys.readouterr().err
+
+
+def test_cell_runs_docker_lines_and_records_history(shell, capfd, sandbox_dir):
+    from grader import history
+
+    shell.run_cell("%%docker\ndocker pull hello-world\ndocker run --name hi hello-world\n")
+    out = capfd.readouterr().out
+    assert "Hello from Docker!" in out
+    runs = [e for e in history.entries() if e.argv[:2] == ["docker", "run"]]
+    assert [e.source for e in runs] == ["magic"]
+    assert runs[0].exit_code == 0
+
+
+def test_exported_variables_live_across_cells(shell, capfd, sandbox_dir):
+    shell.run_cell('%%docker\nexport FORMAT="name={{.Names}}"\n')
+    shell.run_cell("%%docker\ndocker pull hello-world\ndocker create --name box1 hello-world\n")
+    capfd.readouterr()
+    shell.run_cell('%%docker\ndocker ps -a --format "$FORMAT"\n')
+    assert "name=box1" in capfd.readouterr().out
+
+
+def test_line_magic(shell, capfd, sandbox_dir):
+    shell.run_cell("%docker images")
+    assert "REPOSITORY" in capfd.readouterr().out
+
+
+def test_non_docker_line_is_a_shell_message(shell, capfd, sandbox_dir):
+    result = shell.run_cell("%%docker\nprint('hello')\n")
+    assert result.error_in_exec is None
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert captured.err.strip()
+
+
+def test_timeout_bounds_a_foreground_server(shell, capfd, sandbox_dir):
+    import time
+
+    started = time.monotonic()
+    shell.run_cell("%%docker --timeout 2\ndocker run --name fg nginx:latest\n")
+    assert time.monotonic() - started < 20
+    captured = capfd.readouterr()
+    assert "Configuration complete; ready for start up" in captured.out
+    assert "start worker processes" in captured.err
+
+
+def test_port_map_refreshes_after_a_cell(shell, sandbox_dir):
+    from grader.widgets import PortMap
+
+    widget = PortMap()
+    assert widget.mappings == []
+    shell.run_cell("%%docker\ndocker run -d --name web -p 18089:80 nginx:latest\n")
+    assert [(m["host_port"], m["container_port"]) for m in widget.mappings] == [(18089, "80/tcp")]
