@@ -380,6 +380,17 @@ def _network_create(cmd: Command) -> None:
             raise DockerCLIError(f"no matching subnet for aux-address {address}", 1)
 
 
+def _update(cmd: Command) -> None:
+    if not cmd.options:
+        raise DockerCLIError("you must provide one or more flags when using this command", 1)
+
+
+def _context_use(cmd: Command) -> None:
+    """``docker context use`` counts its argument with cobra's own wording."""
+    if len(cmd.args) != 1:
+        raise DockerCLIError(f"accepts 1 arg(s), received {len(cmd.args)}", 1)
+
+
 _CHECKS: dict[str, Callable[[Command], None]] = {
     "container run": lambda cmd: _run_or_create(cmd, "run"),
     "container create": lambda cmd: _run_or_create(cmd, "create"),
@@ -392,6 +403,8 @@ _CHECKS: dict[str, Callable[[Command], None]] = {
     "login": _login,
     "container rename": _rename,
     "network create": _network_create,
+    "container update": _update,
+    "context use": _context_use,
 }
 
 
