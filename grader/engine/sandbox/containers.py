@@ -490,13 +490,6 @@ class ContainersMixin(SandboxBase):
                         "Type": proto,
                     }
                 )
-        if not doc["State"]["Running"]:
-            ports = [
-                {"PrivatePort": int(k.split("/")[0]), "Type": k.split("/")[1]}
-                for k in sorted(doc["Config"].get("ExposedPorts") or {})
-            ]
-        elif not doc["NetworkSettings"]["Ports"]:
-            ports = []
         return {
             "Id": doc["Id"],
             "Names": [doc["Name"]],

@@ -301,3 +301,28 @@ def test_prune_containers(engine: SandboxEngine) -> None:
     pruned = engine.prune_containers()
     assert pruned["ContainersDeleted"] == [done]
     assert [c["Id"] for c in engine.containers(all=True)] == [running]
+
+
+def test_listed_ports_only_while_running(engine: SandboxEngine, port: int) -> None:
+    hc = engine.create_host_config(port_bindings={81: port})
+    cid = engine.create_container("busybox", ["sleep", "100"], ports=[80, 81], host_config=hc)["Id"]
+    assert engine.containers(all=True)[0]["Ports"] == []
+    engine.start(cid)
+    assert engine.containers()[0]["Ports"] == [
+        {"PrivatePort": 80, "Type": "tcp"},
+        {"IP": "0.0.0.0", "PrivatePort": 81, "PublicPort": port, "Type": "tcp"},
+        {"IP": "::", "PrivatePort": 81, "PublicPort": port, "Type": "tcp"},
+    ]
+    engine.stop(cid)
+    assert engine.containers(all=True)[0]["Ports"] == []
+
+
+def test_grading_refuses_privileged_and_system_binds(engine: SandboxEngine, monkeypatch) -> None:
+    from grader.engine.errors import GradingRefused
+
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    with pytest.raises(GradingRefused):
+        engine.create_container("busybox", host_config=engine.create_host_config(privileged=True))
+    with pytest.raises(GradingRefused):
+        engine.create_container("busybox", host_config=engine.create_host_config(binds=["/:/host"]))
+    assert engine.containers(all=True) == []
