@@ -258,6 +258,11 @@ class ImagesMixin(SandboxBase):
             if others or users:
                 return result
         else:
+            if self._has_children(image_id):
+                raise Conflict(
+                    f"conflict: unable to delete {short(image_id)} (cannot be forced) - image has "
+                    "dependent child images"
+                )
             if running:
                 raise Conflict(
                     f"conflict: unable to delete {short(image_id)} (cannot be forced) - image is "

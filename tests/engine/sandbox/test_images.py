@@ -150,3 +150,16 @@ def test_prune_images_removes_dangling_ones(engine: SandboxEngine) -> None:
     result = engine.prune_images()
     assert {"Deleted": dangling} in result["ImagesDeleted"]
     assert engine.images(filters={"dangling": True}) == []
+
+
+def test_rmi_of_a_parent_image_by_id(engine: SandboxEngine) -> None:
+    cid = engine.create_container("busybox", "true")["Id"]
+    engine.commit(cid, repository="child", tag="1")
+    engine.remove_container(cid)
+    parent = engine.inspect_image("busybox")["Id"]
+    with pytest.raises(Conflict) as error:
+        engine.remove_image(parent, force=True)
+    assert error.value.explanation == (
+        f"conflict: unable to delete {parent[7:19]} (cannot be forced) - image has dependent "
+        "child images"
+    )
