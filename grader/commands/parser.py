@@ -73,8 +73,13 @@ class Flag(NamedTuple):
 
     @property
     def label(self) -> str:
-        """How pflag names the flag in errors: ``-p, --publish`` or ``--cpus``."""
-        return f"-{self.shorthand}, --{self.name}" if self.shorthand else f"--{self.name}"
+        """How pflag names the flag in errors: ``-p, --publish`` or ``--cpus``.
+
+        Docker's help flag calls itself ``--help`` even where ``-h`` means help.
+        """
+        if self.shorthand and self.name != "help":
+            return f"-{self.shorthand}, --{self.name}"
+        return f"--{self.name}"
 
 
 class CommandSpec(NamedTuple):

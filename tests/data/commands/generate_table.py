@@ -28,8 +28,14 @@ ENV = {
     "LC_ALL": "C",
 }
 
-NON_INTERSPERSED = {"container run", "container create", "container exec", "container commit",
-                    "container top", "image tag"}  # flags.SetInterspersed(false) in docker/cli
+NON_INTERSPERSED = {
+    "container run",
+    "container create",
+    "container exec",
+    "container commit",
+    "container top",
+    "image tag",
+}  # flags.SetInterspersed(false) in docker/cli
 SECTION_RE = re.compile(r"^(?:Common |Management |Swarm )?Commands:\n((?:  \S.*\n)+)", re.M)
 
 FLAG_RE = re.compile(r"^\s+(?:-(\S), )?--([\w-]+)(?: (\S+))?(?:\s{2,}|$)")
@@ -74,9 +80,7 @@ def discover(path: str = "") -> tuple[list[str], list[str]]:
     for section in SECTION_RE.findall(out):
         for line in section.splitlines():
             child = f"{path} {line.split()[0]}".strip()
-            sub_commands, sub_groups = (
-                discover(child) if is_group(child) else ([child], [])
-            )
+            sub_commands, sub_groups = discover(child) if is_group(child) else ([child], [])
             commands += sub_commands
             groups += sub_groups
     return commands, groups
