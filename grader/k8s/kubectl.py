@@ -665,6 +665,9 @@ def _drain(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path
                 f"kube-system/{proxies[0]['metadata']['name']}, continuing command..."
             )
         out.stdout += f"node/{name} cordoned\n"
+        if proxies:
+            ignored = ", ".join(f"kube-system/{p['metadata']['name']}" for p in proxies)
+            out.stderr += f"Warning: ignoring DaemonSet-managed Pods: {ignored}\n"
         evicted = cluster.drain(name, force=inv.options["force"])
         out.stdout += "".join(f"evicting pod {_namespace(inv)}/{p}\n" for p in evicted)
         out.stdout += "".join(f"pod/{p} evicted\n" for p in evicted)

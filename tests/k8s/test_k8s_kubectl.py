@@ -274,3 +274,21 @@ def test_label_columns_and_show_labels(web):
     out = web("get pods -L app,tier --show-labels").stdout.splitlines()
     assert out[0].split()[-3:] == ["APP", "TIER", "LABELS"]
     assert all(re.search(r" web +app=web,pod-template-hash=\w+$", line) for line in out[1:])
+
+
+def test_drain_like_kubectl(web):
+    refused = web("drain worker-1")
+    assert refused.code == 1
+    assert (
+        "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)" in refused.stderr
+    )
+    done = web("drain worker-1 --ignore-daemonsets")
+    assert done.stdout.startswith("node/worker-1 cordoned\n") and done.stdout.endswith(
+        "node/worker-1 drained\n"
+    )
+    assert re.fullmatch(
+        r"Warning: ignoring DaemonSet-managed Pods: kube-system/kube-proxy-\w+\n", done.stderr
+    )
+    assert "worker-1" not in web("get pods -o wide").stdout.split("NODE", 1)[1]
+    assert "Ready,SchedulingDisabled" in web("get node worker-1").stdout
+    assert web("uncordon worker-1").stdout == "node/worker-1 uncordoned\n"
