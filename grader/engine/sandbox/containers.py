@@ -11,6 +11,7 @@ import os
 import re
 import shlex
 import time
+from pathlib import Path
 from typing import Any
 
 from grader.engine import safety
@@ -357,11 +358,17 @@ class ContainersMixin(SandboxBase):
         return _volume_mount(volume, target, rw, "z")
 
     def _add_mount_points(self, db: Any, doc: JSON, image_doc: JSON) -> None:
-        """Mount points missing from the image appear as added folders (``docker diff``)."""
+        """Prepare mount points: missing ones are added folders, empty volumes get files.
+
+        A mount point missing from the image shows up in ``docker diff``; an empty volume
+        gets a copy of the image's files under its mount point, as Docker does.
+        """
         from grader.engine.sandbox.fs import image_layers
 
         files = image_layers(self.store, image_doc, doc["Image"])
         for mount in doc["Mounts"]:
+            if mount["Type"] == "volume":
+                _populate(Path(mount["Source"]), mount["Destination"], files)
             path = mount["Destination"].rstrip("/")
             missing = []
             while path and path not in files:
@@ -615,6 +622,23 @@ class ContainersMixin(SandboxBase):
             self._delete_container(item["Id"], remove_volumes=False)
             deleted.append(item["Id"])
         return {"ContainersDeleted": deleted or None, "SpaceReclaimed": reclaimed}
+
+
+def _populate(folder: Path, destination: str, files: dict[str, tuple]) -> None:
+    """Copy the image's files under ``destination`` into an empty volume, as Docker does."""
+    if not folder.is_dir() or any(folder.iterdir()):
+        return
+    prefix = destination.rstrip("/") + "/"
+    for path, (kind, mode, data, _) in sorted(files.items()):
+        if not path.startswith(prefix):
+            continue
+        target = folder / path[len(prefix) :]
+        if kind == "d":
+            target.mkdir(parents=True, exist_ok=True)
+        elif kind == "f":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(bytes(data))
+            target.chmod(mode & 0o777)
 
 
 def _volume_mount(volume: JSON, destination: str, rw: bool, mode: str) -> JSON:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
@@ -101,3 +103,15 @@ def test_info_and_version_look_like_docker_28(engine: SandboxEngine) -> None:
     assert info["ServerVersion"] == version["Version"]
     assert info["Images"] >= 8
     assert engine.ping() is True
+
+
+def test_an_empty_volume_starts_with_the_images_files(engine: SandboxEngine, port: int) -> None:
+    import urllib.request
+
+    hc = engine.create_host_config(binds=["site:/usr/share/nginx/html"], port_bindings={80: port})
+    cid = engine.create_container("nginx", ports=[80], host_config=hc)["Id"]
+    engine.start(cid)
+    folder = engine.inspect_volume("site")["Mountpoint"]
+    assert sorted(p.name for p in Path(folder).iterdir()) == ["50x.html", "index.html"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+        assert b"Welcome to nginx!" in response.read()
