@@ -126,6 +126,7 @@ SPECS, _WORDS = _build_specs()
 
 _GLOBAL_FLAGS, _GLOBAL_SHORTHANDS = _flagset(GLOBAL_FLAGS)
 _GROUP_NAMES = frozenset(GROUPS)
+_LOG_LEVELS = frozenset({"panic", "fatal", "error", "warn", "warning", "info", "debug", "trace"})
 
 
 class _FlagError(Exception):
@@ -276,10 +277,11 @@ def _help(topic: str, argv: list[str], global_options: dict[str, Any], alias: st
 def parse_argv(argv: list[str]) -> Command:
     """Parse the words after ``docker`` into a :class:`Command`, as Docker 28's client would.
 
-    Special results: ``docker``, ``docker help [CMD]``, ``docker CMD --help`` and a bare
-    management command (``docker volume``) give ``Command(name="help", args=[topic])`` where
-    topic is the canonical command or group ("" for docker itself); ``docker --version``
-    gives ``Command(name="version", global_options={"version": True})``.
+    Special results: ``docker``, ``docker help [CMD]``, ``docker CMD --help``,
+    ``docker --help CMD`` and a bare management command (``docker volume``) give
+    ``Command(name="help", args=[topic])`` where topic is the canonical command or group
+    (none for docker itself); ``docker --version`` (without a command after it) gives
+    ``Command(name="version", global_options={"version": True})``.
 
     Args:
         argv: the words after ``docker`` (a leading ``"docker"`` word is not expected).
@@ -289,9 +291,13 @@ def parse_argv(argv: list[str]) -> Command:
     """
     argv = list(argv)
     global_options, rest = _split_globals(argv)
+    level = global_options.get("log-level")
+    if level is not None and level.lower() not in _LOG_LEVELS:
+        raise DockerCLIError(f"Unable to parse logging level: {level}", 1)
     if global_options.get("help"):
-        return _help("", argv, global_options, "")
-    if global_options.get("version"):
+        return _help(_walk_topic(rest)[0], argv, global_options, "")
+    known = bool(rest) and (rest[0] == "help" or (rest[0],) in _WORDS or rest[0] in _GROUP_NAMES)
+    if global_options.get("version") and not known:
         return Command("version", {}, [], argv, global_options, "--version")
     if not rest:
         return _help("", argv, global_options, "")
@@ -386,15 +392,32 @@ def _flag_text_for_group(word: str) -> str:
     return f"unknown shorthand flag: '{word[1:2]}' in {word}"
 
 
-def _parse_help(topic_words: list[str], argv: list[str], global_options: dict[str, Any]) -> Command:
-    """``docker help [COMMAND...]``."""
-    if not topic_words:
-        return _help("", argv, global_options, "help")
-    key = tuple(topic_words[:2])
-    if key in _WORDS:
-        return _help(_WORDS[key][0], argv, global_options, "help")
-    if (topic_words[0],) in _WORDS:
-        return _help(_WORDS[(topic_words[0],)][0], argv, global_options, "help")
-    if topic_words[0] in _GROUP_NAMES:
-        return _help(topic_words[0], argv, global_options, "help")
-    raise DockerCLIError(f"unknown help topic: {' '.join(topic_words)}", 1)
+def _walk_topic(words: list[str]) -> tuple[str, int]:
+    """Follow command words as far as they name a command or group.
+
+    Returns (canonical command or group, "" for none; how many words were used).
+    """
+    typed: tuple[str, ...] = ()
+    for index, word in enumerate(words):
+        candidate = (*typed, word)
+        if candidate in _WORDS:
+            return _WORDS[candidate][0], index + 1
+        if " ".join(candidate) not in _GROUP_NAMES:
+            break
+        typed = candidate
+    return " ".join(typed), len(typed)
+
+
+_HELP_FLAGS, _HELP_SHORTHANDS = _flagset(())
+
+
+def _parse_help(words: list[str], argv: list[str], global_options: dict[str, Any]) -> Command:
+    """``docker help [COMMAND...]``: help on a command or group, or an unknown topic."""
+    try:
+        _, topic_words = _parse_flags(words, _HELP_FLAGS, _HELP_SHORTHANDS, True)
+    except _FlagError as exc:
+        raise _usage_error("help", "[command]", str(exc)) from None
+    topic, used = _walk_topic(topic_words)
+    if used < len(topic_words):
+        raise DockerCLIError(f"unknown help topic: {' '.join(topic_words[used:])}", 1)
+    return _help(topic, argv, global_options, "help")
