@@ -266,6 +266,10 @@ def _get(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
             groups[-1][1].extend(objs)
         else:
             groups.append((kind, objs))
+    if inv.options["sort-by"]:
+        groups = [
+            (kind, sorted(objs, key=_sort_key(inv.options["sort-by"]))) for kind, objs in groups
+        ]
     everything = [o for _, objs in groups for o in objs]
     if output in {"yaml", "json"}:
         single = len(everything) == 1 and all(n is not None for _, n in pairs)
@@ -315,8 +319,14 @@ def _jsonpath(expr: str, objs: list[dict[str, Any]], single: bool) -> str:
     if not (expr.startswith("{") and expr.endswith("}")):
         raise KubectlError(f"error: error parsing jsonpath {expr}, unclosed action")
     root: Any = objs[0] if single and objs else printers.as_list(objs)
+    values = _walk_path(root, expr[1:-1])
+    return " ".join(v if isinstance(v, str) else printers.to_json(v).strip() for v in values)
+
+
+def _walk_path(root: Any, path: str) -> list[Any]:
+    """The values at a JSONPath-like ``path`` (``.a.b[0].c``, ``.items[*].x``) under ``root``."""
     values = [root]
-    for part in re.findall(r"\.([^.\[\]]+)|\[(\*|\d+)\]", expr[1:-1]):
+    for part in re.findall(r"\.([^.\[\]]+)|\[(\*|\d+)\]", path):
         field, index = part
         nxt = []
         for value in values:
@@ -328,7 +338,21 @@ def _jsonpath(expr: str, objs: list[dict[str, Any]], single: bool) -> str:
             elif isinstance(value, list) and int(index) < len(value):
                 nxt.append(value[int(index)])
         values = nxt
-    return " ".join(v if isinstance(v, str) else printers.to_json(v).strip() for v in values)
+    return values
+
+
+def _sort_key(path: str) -> Any:
+    """``--sort-by``: order objects by the value at ``path`` (missing values first)."""
+    path = path.strip("'\"").removeprefix("{").removesuffix("}")
+
+    def key(obj: dict[str, Any]) -> tuple[int, Any]:
+        found = _walk_path(obj, path)
+        value = found[0] if found else None
+        if isinstance(value, int | float):
+            return (1, f"{value:020.6f}")
+        return (0, "") if value is None else (1, str(value))
+
+    return key
 
 
 def _parse_selector(text: str) -> dict[str, str]:

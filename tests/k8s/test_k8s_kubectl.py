@@ -292,3 +292,15 @@ def test_drain_like_kubectl(web):
     assert "worker-1" not in web("get pods -o wide").stdout.split("NODE", 1)[1]
     assert "Ready,SchedulingDisabled" in web("get node worker-1").stdout
     assert web("uncordon worker-1").stdout == "node/worker-1 uncordoned\n"
+
+
+def test_sort_by(web):
+    web("scale deploy web --replicas=4")
+    by_ip = web("get pods -o wide --sort-by=.status.podIP").stdout.splitlines()[1:]
+    ips = [line.split()[5] for line in by_ip]
+    assert ips == sorted(ips)
+    by_node = web("get pods -o wide --sort-by={.spec.nodeName}").stdout.splitlines()[1:]
+    nodes = [line.split()[6] for line in by_node]
+    assert nodes == sorted(nodes)
+    names = web("get pods --sort-by=.metadata.name -o name").stdout.split()
+    assert names == sorted(names)
