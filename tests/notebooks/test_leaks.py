@@ -99,7 +99,7 @@ def test_feedback_holds_no_hidden_test(folder: Path, graded) -> None:
     )
     assert result.returncode == 0, result.stderr
     hidden = [line for line, kind in secret_lines(course.source).items() if kind != "SOLUTION"]
-    pages = sorted((course.root / "feedback").rglob("*.html"))
+    pages = sorted((course.root / "feedback").glob(f"*/{folder.name}/{folder.name}.html"))
     assert len(pages) == 4
     import html
 
