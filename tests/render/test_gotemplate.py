@@ -78,7 +78,7 @@ def test_renders(text: str, out: str) -> None:
         ("{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}", "a=1;b=2;"),
         ('{{index .Config.Labels "a"}}', "1"),
         ('{{join .Config.Cmd ","}}', "nginx,-g,daemon off;"),
-        ("{{.HostConfig.Binds}}", "<nil>"),
+        ("{{.HostConfig.Binds}}", "[]"),
         ("{{range .Config.Env}}x{{else}}empty{{end}}", "empty"),
         ('{{(index (index .NetworkSettings.Ports "80/tcp") 0).HostPort}}', "8080"),
         ("{{range $p, $b := .NetworkSettings.Ports}}{{$p}} {{end}}", "80/tcp "),
@@ -196,3 +196,66 @@ def test_go_map_fields_miss_without_error_like_docker_typed_inspect() -> None:
     assert parse('{{index .Config.Labels "x"}}', missingkey_error=True).execute(labelled) == ""
     with pytest.raises(TemplateExecError, match='map has no entry for key "Nope"'):
         parse("{{.Config.Nope}}", missingkey_error=True).execute(data)
+
+
+TYPED = {
+    "Config": {"Entrypoint": None, "Labels": {}, "Cmd": ["sleep", "60"]},
+    "HostConfig": {
+        "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "18765"}]},
+        "LogConfig": {"Type": "json-file", "Config": {}},
+        "Dns": [],
+    },
+    "Mounts": [
+        {
+            "Type": "bind",
+            "Source": "/tmp",
+            "Destination": "/h",
+            "Mode": "ro",
+            "RW": False,
+            "Propagation": "rslave",
+        }
+    ],
+    "NetworkSettings": {
+        "Ports": {
+            "80/tcp": [
+                {"HostIp": "0.0.0.0", "HostPort": "18765"},
+                {"HostIp": "::", "HostPort": "18765"},
+            ]
+        }
+    },
+    "State": {
+        "Status": "running",
+        "Running": True,
+        "Paused": False,
+        "Restarting": False,
+        "OOMKilled": False,
+        "Dead": False,
+        "Pid": 29562,
+        "ExitCode": 0,
+        "Error": "",
+        "StartedAt": "2026-11-25T13:45:42.44775287Z",
+        "FinishedAt": "0001-01-01T00:00:00Z",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [  # each expected text is what Docker 28.2.2 printed for the same container
+        ("{{.Config.Entrypoint}}", "[]"),
+        ("{{.HostConfig.PortBindings}}", "map[80/tcp:[{ 18765}]]"),
+        ("{{.Mounts}}", "[{bind  /tmp /h  ro false rslave}]"),
+        ("{{.HostConfig.LogConfig}}", "{json-file map[]}"),
+        ("{{.Config.Labels}}", "map[]"),
+        ("{{.HostConfig.Dns}}", "[]"),
+        ("{{.NetworkSettings.Ports}}", "map[80/tcp:[{0.0.0.0 18765} {:: 18765}]]"),
+        (
+            "{{.State}}",
+            "{running true false false false false 29562 0  2026-11-25T13:45:42.44775287Z "
+            "0001-01-01T00:00:00Z <nil>}",
+        ),
+        ("{{.Config.Cmd}}", "[sleep 60]"),
+    ],
+)
+def test_inspect_values_print_as_docker_typed_structs(text: str, out: str) -> None:
+    assert parse(text, missingkey_error=True).execute(TYPED) == out

@@ -20,17 +20,10 @@ from grader.render.gotemplate.nodes import (
     Text,
 )
 from grader.render.gotemplate.parser import Parser
+from grader.render.gotemplate.typed import is_go_map, typed_sprint
 from grader.render.gotemplate.values import MISSING, go_sprint, go_type_name, truthy
 
 _NO_PIPE = object()
-
-GO_MAP_FIELDS = frozenset(
-    {"Labels", "Ports", "PortBindings", "ExposedPorts", "Volumes", "Networks", "Options"}
-    | {"DriverOpts", "Sysctls", "Annotations", "Tmpfs", "StorageOpt", "LogConfig"}
-)
-"""Inspect fields that are Go maps in Docker's types: a missing key there prints
-"<no value>" (Docker's typed execution succeeds), unlike a missing struct field, which
-fails and is then reported through the raw fallback's ``missingkey=error``."""
 
 
 class Template:
@@ -59,6 +52,14 @@ class _Run:
         self.tmpl = tmpl
         self.funcs = funcs
         self.out = out
+        self.value_field = ""
+        """The last field name of the value just computed (typed printing needs it)."""
+
+    def show(self, value: Any) -> str:
+        """Print a value: Docker's typed structs for inspect data, else Go's plain rules."""
+        if self.tmpl.missingkey_error:
+            return typed_sprint(value, self.value_field)
+        return go_sprint(value)
 
     def fail(self, node: Node, source: str, message: str) -> TemplateExecError:
         col = node.pos - self.tmpl.text.rfind("\n", 0, node.pos) - 1
@@ -73,7 +74,7 @@ class _Run:
             elif isinstance(node, Action):
                 value = self.pipe(node.pipe, dot, scope)
                 if not node.pipe.decl:
-                    self.out.append(go_sprint(value))
+                    self.out.append(self.show(value))
             elif isinstance(node, Branch):
                 self.branch(node, dot, scope)
             elif isinstance(node, Loop):
@@ -128,6 +129,12 @@ class _Run:
         return value
 
     def command(self, cmd: Cmd, dot: Any, scope: dict[str, Any], piped: Any) -> Any:
+        value = self._command(cmd, dot, scope, piped)
+        head = cmd.args[0]
+        self.value_field = head.chain[-1] if head.chain else ""
+        return value
+
+    def _command(self, cmd: Cmd, dot: Any, scope: dict[str, Any], piped: Any) -> Any:
         head = cmd.args[0]
         extra = [] if piped is _NO_PIPE else [piped]
         if head.kind == "ident":
@@ -165,7 +172,7 @@ class _Run:
 
     def field(self, node: Term, value: Any, name: str, args: list[Any], parent: str = "") -> Any:
         method = getattr(type(value), name, None) if name[:1].isupper() else None
-        go_map = parent in GO_MAP_FIELDS
+        go_map = bool(parent) and is_go_map(parent, value)
         if go_map and value is None:
             return MISSING  # a nil Go map: every key is missing, which is not an error
         if value is MISSING or value is None:
