@@ -61,12 +61,9 @@ class ExecMixin(SandboxBase):
         fs = ContainerFS(self.store, doc, json.loads(row[0]))
         if user:
             doc = {**doc, "Config": {**doc["Config"], "User": user}}
-        ctx = programs.context(doc, fs)
         if isinstance(environment, dict):
             environment = [f"{k}={v}" for k, v in environment.items()]
-        for item in environment or []:
-            key, _, value = item.partition("=")
-            ctx.env[key] = value
+        ctx = programs.context(doc, fs, list(environment or []))
         if workdir:
             ctx.cwd = workdir
         ctx.events = []

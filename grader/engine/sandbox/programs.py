@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from grader.engine.sandbox import catalogue, coreutils
-from grader.engine.sandbox.fs import ContainerFS
+from grader.engine.sandbox.fs import ContainerFS, FsError
 from grader.engine.sandbox.processes import is_nginx
 from grader.engine.sandbox.shell import BudgetExceeded, Context, run_argv
 
@@ -49,13 +49,38 @@ def main_argv(container: dict) -> list[str]:
     return [container["Path"], *container["Args"]]
 
 
-def context(container: dict, fs: ContainerFS) -> Context:
-    """A shell context for the container's main process or an exec."""
-    env = dict(e.split("=", 1) for e in container["Config"].get("Env") or [] if "=" in e)
-    env.setdefault("HOSTNAME", container["Config"]["Hostname"])
-    env.setdefault("HOME", "/root")
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def context(container: dict, fs: ContainerFS, extra_env: list[str] | None = None) -> Context:
+    """A shell context for the container's main process or an exec.
+
+    The environment is built as dockerd does: PATH, HOSTNAME (and TERM with a TTY), then
+    the container's Env and the exec's own variables (replacing or appending), then HOME
+    from the user's passwd entry when nobody set it.
+    """
+    env = {"PATH": DEFAULT_PATH, "HOSTNAME": container["Config"]["Hostname"]}
+    if container["Config"].get("Tty"):
+        env["TERM"] = "xterm"
+    for item in [*(container["Config"].get("Env") or []), *(extra_env or [])]:
+        key, _, value = item.partition("=")
+        env[key] = value
+    env.setdefault("HOME", _home(container, fs))
     cwd = container["Config"].get("WorkingDir") or "/"
     return Context(fs=fs, env=env, cwd=cwd, shell="sh", container=container)
+
+
+def _home(container: dict, fs: ContainerFS) -> str:
+    user = (container["Config"].get("User") or "root").split(":")[0]
+    try:
+        passwd = fs.read("/etc/passwd").decode(errors="replace")
+    except FsError:
+        return "/"
+    for line in passwd.splitlines():
+        fields = line.split(":")
+        if len(fields) > 5 and user in (fields[0], fields[2]):
+            return fields[5]
+    return "/"
 
 
 def not_found_error(name: str) -> str:

@@ -198,3 +198,15 @@ def test_exit_keeps_what_was_printed_before(engine: SandboxEngine) -> None:
         "",
     )
     assert sh(engine, cid, "if true; then echo a; exit 5; fi") == (5, "a\n", "")
+
+
+def test_environment_is_built_as_dockerd_does(engine: SandboxEngine) -> None:
+    cid = running(engine, environment=["A=1", "B=2"], hostname="box")
+    assert engine.exec_run(cid, ["env"], environment=["C=3"])[1].decode().splitlines() == [
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOSTNAME=box",
+        "A=1",
+        "B=2",
+        "C=3",
+        "HOME=/root",
+    ]
