@@ -168,8 +168,11 @@ def test_a_fresh_binder_environment_runs_the_course(tmp_path: Path) -> None:
 
     work = tmp_path / "run"
     work.mkdir()
+    # In a network namespace of its own when possible: the notebooks publish fixed ports.
+    isolate = [*ISOLATE, "run"] if isolation_available() else []
     run = subprocess.run(
         [
+            *isolate,
             str(venv / "bin" / "python"),
             str(Path(__file__).with_name("run_solved_release.py")),
             str(repo),
