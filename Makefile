@@ -26,7 +26,8 @@ format: setup
 # when no Docker daemon answers (COURSE_ENGINE=auto). LAB_ARGS adds options (--no-browser).
 lab: setup
 	$(VENV)/bin/course prepare-lab --prefix $(VENV)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.root_dir=release $(LAB_ARGS)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.root_dir=release \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: setup lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest
