@@ -131,3 +131,7 @@ def test_a_solved_release_claims_only_public_checks(folder: Path, graded, tmp_pa
     said = json.dumps([c.get("outputs", []) for c in executed.cells])
     if has_hidden:
         assert not OVERCLAIM.search(said), OVERCLAIM.search(said).group(0)
+    for index, cell in enumerate(executed.cells):
+        if "check.summary(" in cell.source:
+            shown = json.dumps(cell.get("outputs", []), ensure_ascii=False)
+            assert "public check" in shown, f"cell {index} does not say its checks are public"
