@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from grader.commands import ports
 from grader.commands.envvars import EnvFileError, container_env, parse_env_file
 from grader.commands.mounts import MountSpecError, parse_mount
+from grader.commands.platforms import PlatformError, parse_platform
 from grader.commands.ports import PortBinding, PortSpecError, parse_expose, parse_publish
 from grader.commands.reference import (
     ReferenceError,
@@ -319,3 +320,46 @@ def test_publish_regex_splits_like_docker(spec):
         ports.parse_publish(spec)
     except PortSpecError as error:
         assert str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("linux/amd64", "linux/amd64"),
+        ("linux/arm64/v8", "linux/arm64/v8"),
+        ("linux/arm64", "linux/arm64"),
+        ("linux/aarch64", "linux/arm64"),
+        ("linux/arm", "linux/arm/v7"),
+        ("linux", "linux/amd64"),
+        ("arm64", "linux/arm64"),
+        ("x86_64", "linux/amd64"),
+        ("macos/arm64", "darwin/arm64"),
+        ("Linux/AMD64", "linux/amd64"),
+    ],
+)
+def test_platforms(text, expected):
+    assert str(parse_platform(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("foo", '"foo": unknown operating system or architecture: invalid argument'),
+        ("*", '"*": wildcards not yet supported: invalid argument'),
+        (
+            "linux/a:b",
+            '"a:b" is an invalid component of "linux/a:b": platform specifier component must '
+            'match "^[A-Za-z0-9_.-]+$": invalid argument',
+        ),
+        (
+            "",
+            '"" is an invalid OS component of "": OSAndVersion specifier component must match '
+            '"^([A-Za-z0-9_-]+)(?:\\\\(([A-Za-z0-9_.-]*)\\\\))?$": invalid argument',
+        ),
+        ("a/b/c/d", '"a/b/c/d": cannot parse platform specifier: invalid argument'),
+    ],
+)
+def test_platform_errors(text, message):
+    with pytest.raises(PlatformError) as caught:
+        parse_platform(text)
+    assert str(caught.value) == message
