@@ -218,7 +218,11 @@ def kill(pid: int, cid: str) -> None:
 
 
 def shutdown_all(state_dir: Path) -> None:
-    """Stop every helper process of the sandbox in ``state_dir``."""
+    """Stop every helper process of the sandbox in ``state_dir``.
+
+    Those recorded in the ``servers`` table, and any other helper whose command line
+    names this state folder (one whose record was lost cannot outlive the sandbox).
+    """
     path = Path(state_dir) / "state.db"
     if not path.exists():
         return
@@ -229,3 +233,21 @@ def shutdown_all(state_dir: Path) -> None:
     with store.write() as db:
         db.execute("DELETE FROM servers")
     store.close()
+    for pid, cid in _helpers_of(Path(state_dir)):
+        kill(pid, cid)
+
+
+def _helpers_of(state_dir: Path) -> list[tuple[int, str]]:
+    """(pid, container id) of the running helpers serving ``state_dir``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if len(argv) > 5 and argv[2] == b"grader.engine.sandbox.server":
+            if argv[3].decode(errors="replace") == str(state_dir):
+                found.append((int(entry.name), argv[4].decode()))
+    return found

@@ -143,3 +143,15 @@ def test_server_outlives_the_shim_and_stops_with_the_container(
     SandboxEngine.shutdown_all(sandbox_dir)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_shutdown_all_also_ends_helpers_whose_record_was_lost(
+    engine: SandboxEngine, port: int
+) -> None:
+    web(engine, port)
+    with engine.store.write() as db:
+        db.execute("DELETE FROM servers")
+    assert get(port)[0] == 200
+    SandboxEngine.shutdown_all(engine.state_dir)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
