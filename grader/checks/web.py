@@ -15,14 +15,30 @@ from grader.checks.progress import EvidenceText, passed
 from grader.checks.state import container_name, engine, list_containers
 
 
-def fetch(port: int, path: str = "/", timeout: float = 2.0) -> tuple[int, str]:
-    """GET ``http://localhost:PORT/PATH``: (status, body). Raises ``OSError`` when unreachable."""
+def fetch(port: int, path: str = "/", timeout: float = 2.0, wait: float = 0.0) -> tuple[int, str]:
+    """GET ``http://localhost:PORT/PATH``: (status, body).
+
+    Args:
+        port: the host port.
+        path: the URL path.
+        timeout: seconds one request may take.
+        wait: seconds to keep retrying while nothing answers (a server still starting).
+
+    Raises:
+        OSError: nothing answered (after ``wait``).
+    """
     url = f"http://localhost:{int(port)}{path}"
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+        except OSError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
 
 
 def show(port: int, path: str = "/", lines: int = 12) -> None:
@@ -31,7 +47,7 @@ def show(port: int, path: str = "/", lines: int = 12) -> None:
     For demonstration cells: when nothing answers, it says why instead of raising.
     """
     try:
-        status, body = fetch(port, path)
+        status, body = fetch(port, path, wait=3.0)
     except OSError:
         problem, hint = _why_unreachable(port)
         print(f"{problem}\n({hint})")
@@ -90,16 +106,11 @@ def http(
     Returns:
         The page's text.
     """
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            code, body = fetch(port, path)
-            break
-        except OSError:
-            if time.monotonic() >= deadline:
-                problem, default_hint = _why_unreachable(port)
-                raise fail(problem, hint=hint or default_hint) from None
-            time.sleep(0.25)
+    try:
+        code, body = fetch(port, path, wait=wait)
+    except OSError:
+        problem, default_hint = _why_unreachable(port)
+        raise fail(problem, hint=hint or default_hint) from None
     where = f"localhost:{port}{path}"
     if code != status:
         raise fail(
