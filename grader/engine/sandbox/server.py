@@ -18,6 +18,7 @@ import posixpath
 import selectors
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -30,6 +31,8 @@ from grader.engine.sandbox.fs import ContainerFS
 from grader.engine.sandbox.store import Store
 
 ROOT = "/usr/share/nginx/html"
+CHECK_EVERY = 2.0
+"""Seconds between checks that the container still runs."""
 PEER = "172.17.0.1"
 
 
@@ -98,6 +101,19 @@ class Site:
             "Accept-Ranges": "bytes",
         }
         return 200, "OK", headers, body if method != "HEAD" else body, ""
+
+    def still_running(self, state_dir: Path) -> bool:
+        """True while the sandbox exists and says this container runs."""
+        if not (state_dir / "state.db").exists():
+            return False
+        try:
+            row = self.store.db.execute(
+                "SELECT json_extract(doc, '$.State.Running') FROM containers WHERE id = ?",
+                (self.cid,),
+            ).fetchone()
+        except sqlite3.Error:
+            return True
+        return bool(row and row[0])
 
     def log(self, stream: int, line: str) -> None:
         """Append one line to the container's logs."""
@@ -200,7 +216,11 @@ def handle(site: Site, conn: socket.socket) -> None:
 
 
 def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
-    """Accept connections on the inherited sockets until SIGTERM."""
+    """Accept connections on the inherited sockets until SIGTERM.
+
+    It also ends by itself when its container no longer runs or the sandbox folder is gone
+    (a helper must never outlive the container it serves).
+    """
     listeners = [socket.socket(fileno=fd) for fd in fds]
     site = Site(Store(state_dir), cid)
     stop = threading.Event()
@@ -210,7 +230,12 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
         if sock.type == socket.SOCK_STREAM:
             sock.setblocking(False)
             selector.register(sock, selectors.EVENT_READ)
+    next_check = time.monotonic() + CHECK_EVERY
     while not stop.is_set():
+        if time.monotonic() > next_check:
+            next_check = time.monotonic() + CHECK_EVERY
+            if not site.still_running(state_dir):
+                break
         for key, _ in selector.select(timeout=0.2):
             try:
                 conn, _ = key.fileobj.accept()

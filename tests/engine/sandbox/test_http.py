@@ -155,3 +155,20 @@ def test_shutdown_all_also_ends_helpers_whose_record_was_lost(
     SandboxEngine.shutdown_all(engine.state_dir)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_helper_ends_when_its_container_is_gone(engine: SandboxEngine, port: int) -> None:
+    import time
+
+    cid = web(engine, port)
+    with engine.store.write() as db:
+        db.execute("DELETE FROM servers")
+        db.execute("DELETE FROM containers WHERE id = ?", (cid,))
+    deadline = time.time() + 6
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return
+        time.sleep(0.2)
+    pytest.fail("the helper kept serving a removed container")
