@@ -1155,7 +1155,7 @@ COMMANDS: dict[
     "service create": (
         "service create [OPTIONS] IMAGE [COMMAND] [ARG...]",
         (1, None),
-        True,
+        False,
         ("service create",),
         (
             ("cap-add", "", "list"),

@@ -35,6 +35,7 @@ NON_INTERSPERSED = {
     "container commit",
     "container top",
     "image tag",
+    "service create",
 }  # flags.SetInterspersed(false) in docker/cli
 SECTION_RE = re.compile(r"^(?:Common |Management |Swarm )?Commands:\n((?:  \S.*\n)+)", re.M)
 
