@@ -46,6 +46,10 @@ class Command:
     used_alias: str = ""
     """The command words the user typed ("ps", "container ls", "rmi"), for feedback."""
 
+    warnings: tuple[str, ...] = ()
+    """Lines Docker's client prints on stderr before running the command (``docker -h``'s
+    deprecation notice, ``login -p``'s insecurity warning), each without its newline."""
+
     def option(self, name: str, default: Any = None) -> Any:
         """Return an option's value by long name, or ``default`` when it was not given."""
         return self.options.get(name, default)
@@ -58,6 +62,7 @@ class Command:
             "options": self.options,
             "args": self.args,
             "global_options": self.global_options,
+            "warnings": list(self.warnings),
         }
 
 

@@ -18,6 +18,7 @@ unknown commands.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from grader.commands.model import Command, DockerCLIError
@@ -54,6 +55,12 @@ _STORED_AS = {
 
 DOCKER_VERSION = "Docker version 28.2.2, build e6534b4"
 """What ``docker --version`` prints for the client this grammar follows."""
+
+PASSWORD_WARNING = "WARNING! Using --password via the CLI is insecure. Use --password-stdin."
+"""What ``docker login -p`` prints on stderr before it contacts the registry."""
+
+HELP_SHORTHAND_WARNING = "Flag shorthand -h has been deprecated, use --help"
+"""What ``docker -h`` prints on stderr (the help itself goes to stdout)."""
 
 LEGACY_BUILDER_WARNING = (
     "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n"
@@ -295,7 +302,10 @@ def parse_argv(argv: list[str]) -> Command:
     if level is not None and level.lower() not in _LOG_LEVELS:
         raise DockerCLIError(f"Unable to parse logging level: {level}", 1)
     if global_options.get("help"):
-        return _help(_walk_topic(rest)[0], argv, global_options, "")
+        command = _help(_walk_topic(rest)[0], argv, global_options, "")
+        if "-h" in argv[: len(argv) - len(rest)]:
+            return replace(command, warnings=(HELP_SHORTHAND_WARNING,))
+        return command
     known = bool(rest) and (rest[0] == "help" or (rest[0],) in _WORDS or rest[0] in _GROUP_NAMES)
     if global_options.get("version") and not known:
         return Command("version", {}, [], argv, global_options, "--version")
@@ -345,6 +355,8 @@ def _parse_command(
         raise error
     command = Command(canonical, options, args, argv, global_options, alias)
     validate(command)
+    if canonical == "login" and options.get("password"):
+        return replace(command, warnings=(PASSWORD_WARNING,))
     return command
 
 

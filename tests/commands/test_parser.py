@@ -186,3 +186,14 @@ def test_cli_prints_json_or_dockers_error(capsys):
     assert main(["--", "docker", "run"]) == 1
     assert "requires at least 1 argument" in capsys.readouterr().err
     assert main([]) == 2
+
+
+def test_warnings_docker_prints_before_running():
+    assert parse_line("docker -h").warnings == (
+        "Flag shorthand -h has been deprecated, use --help",
+    )
+    assert parse_line("docker --help").warnings == ()
+    assert parse_line("docker login -u ada -p secret localhost:5000").warnings == (
+        "WARNING! Using --password via the CLI is insecure. Use --password-stdin.",
+    )
+    assert parse_line("docker run nginx").to_json()["warnings"] == []
