@@ -690,6 +690,98 @@ def _nginx(argv: list[str], ctx: Context) -> Result:
     )
 
 
+def _http_get(url: str, method: str, ctx: Context) -> tuple[int, bytes] | str:
+    """(status, raw response) from the container's own nginx, or curl's error text."""
+    from urllib.parse import urlsplit
+
+    from grader.engine.sandbox.processes import is_nginx
+    from grader.engine.sandbox.server import Site, answer
+
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    host, port = parts.hostname or "", parts.port or 80
+    local = {"localhost", "127.0.0.1", "0.0.0.0", ctx.container["Config"]["Hostname"]}
+    if host not in local:
+        return f"(6) Could not resolve host: {host}"
+    argv = [ctx.container["Path"], *ctx.container["Args"]]
+    if port != 80 or not is_nginx(argv):
+        return f"(7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = (
+        f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: curl/7.88.1\r\n\r\n"
+    )
+    raw = answer(Site(ctx.fs.store, ctx.container["Id"]), request.encode(), "127.0.0.1")
+    return int(raw.split(b" ", 2)[1]), raw
+
+
+def _curl(argv: list[str], ctx: Context) -> Result:
+    flags, urls, output = set(), [], None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("-o", "--output"):
+            output = next(args, None)
+        elif arg.startswith("-") and not arg.startswith("--"):
+            flags.update(arg[1:])
+        elif arg.startswith("--"):
+            flags.add(arg)
+        else:
+            urls.append(arg)
+    if not urls:
+        return 2, b"", b"curl: try 'curl --help' or 'curl --manual' for more information\n"
+    result = _http_get(urls[0], "HEAD" if "I" in flags else "GET", ctx)
+    if isinstance(result, str):
+        return int(result[1:].split(")")[0]), b"", f"curl: {result}\n".encode()
+    status, raw = result
+    head, _, body = raw.partition(b"\r\n\r\n")
+    if "f" in flags and status >= 400:
+        return 22, b"", f"curl: (22) The requested URL returned error: {status}\n".encode()
+    shown = head + b"\r\n\r\n" if "I" in flags else body
+    if "i" in flags:
+        shown = head + b"\r\n\r\n" + body
+    if output:
+        ctx.fs.write(output, shown, cwd=ctx.cwd)
+        return 0, b"", b""
+    return 0, shown, b""
+
+
+def _wget(argv: list[str], ctx: Context) -> Result:
+    quiet, output, urls = False, None, []
+    args = iter(argv[1:])
+    for arg in args:
+        if not arg.startswith("-") or arg == "-":
+            urls.append(arg)
+            continue
+        cluster = arg[1:]
+        for index, letter in enumerate(cluster):
+            if letter == "q":
+                quiet = True
+            elif letter == "O":
+                output = cluster[index + 1 :] or next(args, None)
+                break
+    if not urls:
+        return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
+    result = _http_get(urls[0], "GET", ctx)
+    host = urls[0].split("://")[-1].split("/")[0]
+    note = b"" if quiet else f"Connecting to {host} (127.0.0.1:80)\n".encode()
+    if isinstance(result, str):
+        if result.startswith("(6)"):
+            return 1, b"", f"wget: bad address '{host}'\n".encode()
+        return (
+            1,
+            b"",
+            note + b"wget: can't connect to remote host (127.0.0.1): Connection refused\n",
+        )
+    status, raw = result
+    body = raw.partition(b"\r\n\r\n")[2]
+    if status >= 400:
+        reason = raw.split(b"\r\n", 1)[0].split(b" ", 1)[1].decode()
+        return 1, b"", note + f"wget: server returned error: HTTP/1.1 {reason}\n".encode()
+    if output == "-":
+        return 0, body, note + (b"" if quiet else b"writing to stdout\n")
+    name = output or posixpath.basename(urls[0].split("://")[-1].partition("/")[2]) or "index.html"
+    ctx.fs.write(name, body, cwd=ctx.cwd)
+    return 0, b"", note + (b"" if quiet else f"saving to '{name}'\n".encode())
+
+
 def _version_tool(
     version_env: str, default: str, prefix: str = ""
 ) -> Callable[[list[str], Context], Result]:
@@ -755,6 +847,8 @@ _PROGRAMS: dict[str, Callable[[list[str], Context], Result]] = {
     "which": _which,
     "ps": _ps,
     "nginx": _nginx,
+    "curl": _curl,
+    "wget": _wget,
     "node": _version_tool("NODE_VERSION", "20.19.2", "v"),
     "npm": _version_tool("NPM_VERSION", "10.8.2"),
     "python3": _version_tool("PYTHON_VERSION", "3.12.11", "Python "),

@@ -144,75 +144,65 @@ def handle(site: Site, conn: socket.socket) -> None:
             return
         if not raw:
             return
-        head = raw.split(b"\r\n\r\n")[0].decode("latin-1")
-        lines = head.split("\r\n")
-        parts = lines[0].split()
-        headers = {}
-        for line in lines[1:]:
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
         try:
-            fs_version = site._fs()[1]
-        except LookupError:
-            return
-        version = next(
-            (
-                e.split("=", 1)[1]
-                for e in fs_version["Config"].get("Env") or []
-                if e.startswith("NGINX_VERSION=")
-            ),
-            "1.27.5",
-        )
-        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
-            status, reason, extra, body, error = (
-                400,
-                "Bad Request",
-                {},
-                _page("400 Bad Request", version),
-                "",
-            )
-            method, target = (parts + ["", ""])[:2]
-        else:
-            method, target, _ = parts
-            if method not in ("GET", "HEAD", "POST"):
-                status, reason, extra, body, error = (
-                    405,
-                    "Not Allowed",
-                    {},
-                    _page("405 Not Allowed", version),
-                    "",
-                )
-            else:
-                status, reason, extra, body, error = site.respond(method, target)
-        now = time.time()
-        response = [
-            f"HTTP/1.1 {status} {reason}",
-            f"Server: nginx/{version}",
-            f"Date: {formatdate(now, usegmt=True)}",
-        ]
-        content_type = extra.pop("Content-Type", "text/html")
-        response += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
-        response += [f"{k}: {v}" for k, v in extra.items()]
-        response += ["Connection: close", "", ""]
-        stamp = datetime.now(UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
-        agent = headers.get("user-agent", "-")
-        referer = headers.get("referer", "-")
-        request = lines[0]
-        sent = 0 if method == "HEAD" else len(body)
-        if error:
-            host = headers.get("host", "")
-            err_stamp = datetime.now(UTC).strftime("%Y/%m/%d %H:%M:%S")
-            site.log(
-                2,
-                f"{err_stamp} [error] 29#29: *1 {error}, client: {PEER}, server: localhost, "
-                f'request: "{request}", host: "{host}"',
-            )
-        site.log(1, f'{PEER} - - [{stamp}] "{request}" {status} {sent} "{referer}" "{agent}" "-"')
-        payload = "\r\n".join(response).encode() + (b"" if method == "HEAD" else body)
-        try:
-            conn.sendall(payload)
-        except OSError:
+            conn.sendall(answer(site, raw, PEER))
+        except (OSError, LookupError):
             pass
+
+
+def answer(site: Site, raw: bytes, peer: str) -> bytes:
+    """The HTTP response nginx gives to the request ``raw`` from ``peer``, logged as nginx.
+
+    Raises:
+        LookupError: the container is gone.
+    """
+    head = raw.split(b"\r\n\r\n")[0].decode("latin-1")
+    lines = head.split("\r\n")
+    parts = lines[0].split()
+    headers = {}
+    for line in lines[1:]:
+        key, _, value = line.partition(":")
+        headers[key.strip().lower()] = value.strip()
+    container = site._fs()[1]
+    version = next(
+        (
+            e.split("=", 1)[1]
+            for e in container["Config"].get("Env") or []
+            if e.startswith("NGINX_VERSION=")
+        ),
+        "1.27.5",
+    )
+    method = parts[0] if parts else ""
+    if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+        status, reason, extra, body, error = 400, "Bad Request", {}, b"", ""
+        body = _page("400 Bad Request", version)
+    elif method not in ("GET", "HEAD", "POST"):
+        status, reason, extra, body, error = 405, "Not Allowed", {}, b"", ""
+        body = _page("405 Not Allowed", version)
+    else:
+        status, reason, extra, body, error = site.respond(method, parts[1])
+    response = [
+        f"HTTP/1.1 {status} {reason}",
+        f"Server: nginx/{version}",
+        f"Date: {formatdate(time.time(), usegmt=True)}",
+    ]
+    content_type = extra.pop("Content-Type", "text/html")
+    response += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    response += [f"{k}: {v}" for k, v in extra.items()]
+    response += ["Connection: close", "", ""]
+    stamp = datetime.now(UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    agent = headers.get("user-agent", "-")
+    referer = headers.get("referer", "-")
+    sent = 0 if method == "HEAD" else len(body)
+    if error:
+        err_stamp = datetime.now(UTC).strftime("%Y/%m/%d %H:%M:%S")
+        site.log(
+            2,
+            f"{err_stamp} [error] 29#29: *1 {error}, client: {peer}, server: localhost, "
+            f'request: "{lines[0]}", host: "{headers.get("host", "")}"',
+        )
+    site.log(1, f'{peer} - - [{stamp}] "{lines[0]}" {status} {sent} "{referer}" "{agent}" "-"')
+    return "\r\n".join(response).encode() + (b"" if method == "HEAD" else body)
 
 
 def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:

@@ -210,3 +210,22 @@ def test_environment_is_built_as_dockerd_does(engine: SandboxEngine) -> None:
         "C=3",
         "HOME=/root",
     ]
+
+
+def test_curl_and_wget_reach_the_containers_own_nginx(engine: SandboxEngine) -> None:
+    web = engine.create_container("nginx", hostname="web")["Id"]
+    engine.start(web)
+    code, out, _ = engine.exec_run(web, ["curl", "-s", "localhost"])
+    assert code == 0 and b"<title>Welcome to nginx!</title>" in out
+    assert engine.exec_run(web, ["curl", "-f", "localhost/x"]) == (
+        22,
+        b"",
+        b"curl: (22) The requested URL returned error: 404\n",
+    )
+    assert engine.exec_run(web, ["curl", "localhost:8080"])[0] == 7
+    assert b'"GET /x HTTP/1.1" 404' in list(engine.logs(web, tail=1))[0][1]
+    small = engine.create_container("nginx:alpine")["Id"]
+    engine.start(small)
+    assert b"Welcome to nginx!" in engine.exec_run(small, ["wget", "-qO-", "localhost"])[1]
+    assert engine.exec_run(small, ["wget", "-q", "http://localhost/"])[0] == 0
+    assert b"Welcome" in engine.exec_run(small, ["cat", "index.html"])[1]
