@@ -46,6 +46,8 @@ _UNSUPPORTED = {
     ")": "subshells (`(...)`) are",
 }
 HINT = "run it in a terminal instead"
+_TILDE_END = {"", "/", " ", "\t", "\n", ";", "&", "|", "<", ">", "(", ")"}
+"""What may follow a ``~`` that means $HOME (``~user`` is left alone)."""
 
 
 class ShellError(Exception):
@@ -161,7 +163,11 @@ class _Lexer:
                 parts.append(self.dollar(quoted=False))
             elif char == "`":
                 parts.append(self.backtick(quoted=False))
-            elif char == "~" and self.pos == start:
+            elif (
+                char == "~"
+                and self.pos == start
+                and text[self.pos + 1 : self.pos + 2] in _TILDE_END
+            ):
                 parts.append(Part("var", "HOME", False))
                 self.pos += 1
             else:
@@ -215,9 +221,9 @@ class _Lexer:
             if not match:
                 raise ShellError(f"${{{body}}}: bad substitution")
             return Part("var", match.group(1), quoted, match.group(2))
-        if rest.startswith("?"):
+        if rest[:1] == "?" or rest[:1].isdigit():  # $? and the (unset) positional $1..$9
             self.pos += 2
-            return Part("var", "?", quoted)
+            return Part("var", rest[0], quoted)
         match = _NAME.match(rest)
         if not match:
             self.pos += 1

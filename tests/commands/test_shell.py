@@ -177,3 +177,13 @@ def test_shell_never_raises_anything_but_shell_error(text):
         assert error.message and error.exit_code in {1, 2}
     else:
         assert isinstance(status, int)
+
+
+def test_tilde_means_home_only_alone_or_before_a_slash():
+    _, rec, _ = run("echo ~ ~/a ~user a~", {"HOME": "/h"})
+    assert rec.ran == [["echo", "/h", "/h/a", "~user", "a~"]]
+
+
+def test_positional_parameters_are_empty():
+    _, rec, _ = run('echo "$1" x$2y')
+    assert rec.ran == [["echo", "", "xy"]]
