@@ -286,13 +286,14 @@ def test_list_filters(engine: SandboxEngine) -> None:
 
 
 def test_containers_listing_is_fast(engine: SandboxEngine) -> None:
+    """Listing ten containers costs well under 2 ms of CPU (CPU time: load-independent)."""
     for _ in range(10):
         run(engine, "busybox", ["sleep", "1000"])
     engine.containers(all=True)
-    start = time.perf_counter()
-    for _ in range(20):
+    start = time.process_time()
+    for _ in range(50):
         engine.containers(all=True)
-    assert (time.perf_counter() - start) / 20 < 0.005
+    assert (time.process_time() - start) / 50 < 0.002
 
 
 def test_prune_containers(engine: SandboxEngine) -> None:
