@@ -291,17 +291,34 @@ class ImagesMixin(SandboxBase):
                 f"conflict: unable to delete {short(image_id)} (cannot be forced) - image has "
                 "dependent child images"
             )
+        result += self._delete_image(image_id, doc)
+        parent = doc.get("Parent") or ""
+        while parent and not noprune:
+            found = self.store.db.execute(
+                "SELECT doc FROM images WHERE id = ?", (parent,)
+            ).fetchone()
+            if found is None or any(self._image_refs(parent)) or self._image_users(parent):
+                break
+            if self._has_children(parent):
+                break
+            parent_doc = json.loads(found[0])
+            result += self._delete_image(parent, parent_doc)
+            parent = parent_doc.get("Parent") or ""
+        return result
+
+    def _delete_image(self, image_id: str, doc: JSON) -> list[JSON]:
+        """Drop one image; its Deleted items (the image, then the layers it alone held)."""
         with self.store.write() as db:
             db.execute("DELETE FROM images WHERE id = ?", (image_id,))
             db.execute("DELETE FROM image_files WHERE image_id = ?", (image_id,))
-        result.append({"Deleted": image_id})
         shared = {
             chain
             for (raw,) in self.store.db.execute("SELECT doc FROM images")
             for chain in _chain_ids(json.loads(raw))
         }
-        result.extend({"Deleted": c} for c in _chain_ids(doc)[::-1] if c not in shared)
-        return result
+        return [{"Deleted": image_id}] + [
+            {"Deleted": c} for c in _chain_ids(doc)[::-1] if c not in shared
+        ]
 
     def prune_images(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /images/prune``: dangling images, or every unused one with dangling=false."""

@@ -163,3 +163,20 @@ def test_rmi_of_a_parent_image_by_id(engine: SandboxEngine) -> None:
         f"conflict: unable to delete {parent[7:19]} (cannot be forced) - image has dependent "
         "child images"
     )
+
+
+def test_rmi_prunes_untagged_parents_unless_noprune(engine: SandboxEngine) -> None:
+    base = engine.create_container("busybox", "true")["Id"]
+    middle = engine.commit(base)["Id"]
+    engine.remove_container(base)
+    top_container = engine.create_container(middle, "true")["Id"]
+    top = engine.commit(top_container, repository="top", tag="1")["Id"]
+    engine.remove_container(top_container)
+    kept = engine.remove_image("top:1", noprune=True)
+    assert kept[:2] == [{"Untagged": "top:1"}, {"Deleted": top}]
+    assert engine.inspect_image(middle)["Id"] == middle
+    engine.tag(middle, "again", "1")
+    engine.remove_image("again:1")
+    with pytest.raises(ImageNotFound):
+        engine.inspect_image(middle)
+    assert engine.inspect_image("busybox")["RepoTags"] == ["busybox:latest"]
