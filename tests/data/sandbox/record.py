@@ -34,8 +34,10 @@ def merge(a: Any, b: Any) -> Any:
     if a is None or a == "null":
         return b
     if isinstance(a, dict) and isinstance(b, dict):
-        return {k: merge(a.get(k), b.get(k)) if k in a and k in b else a.get(k, b.get(k))
-                for k in sorted(set(a) | set(b))}
+        return {
+            k: merge(a.get(k), b.get(k)) if k in a and k in b else a.get(k, b.get(k))
+            for k in sorted(set(a) | set(b))
+        }
     if isinstance(a, list) and isinstance(b, list):
         return [merge(a[0] if a else None, b[0] if b else None)] if a or b else []
     return a
@@ -66,8 +68,15 @@ def record() -> dict[str, Any]:
         restart_policy={"Name": "on-failure", "MaximumRetryCount": 2},
     )
     out["host_config"] = hc
-    r = c.create_container("busybox:latest", ["sleep", "1000"], name=P + "web", ports=[80],
-                           host_config=hc, labels={"x": "y"}, environment=["A=1"])
+    r = c.create_container(
+        "busybox:latest",
+        ["sleep", "1000"],
+        name=P + "web",
+        ports=[80],
+        host_config=hc,
+        labels={"x": "y"},
+        environment=["A=1"],
+    )
     out["create_container"] = r
     out["inspect_created"] = c.inspect_container(r["Id"])
     c.start(r["Id"])
