@@ -35,11 +35,17 @@ class ImagesMixin(SandboxBase):
         if name:
             wanted.setdefault("reference", []).append(name)
         rows = self.store.db.execute("SELECT id, doc FROM images").fetchall()
+        parents = {
+            r[0]
+            for r in self.store.db.execute(
+                "SELECT DISTINCT json_extract(doc, '$.Parent') FROM images"
+            )
+        }
         result = []
         for image_id, raw in rows:
             doc = json.loads(raw)
             tags, digests = self._image_refs(image_id)
-            if not all and not tags and doc.get("_child_only"):
+            if not all and not tags and image_id in parents:
                 continue
             if not _image_matches(self, image_id, doc, tags, wanted):
                 continue

@@ -180,3 +180,14 @@ def test_rmi_prunes_untagged_parents_unless_noprune(engine: SandboxEngine) -> No
     with pytest.raises(ImageNotFound):
         engine.inspect_image(middle)
     assert engine.inspect_image("busybox")["RepoTags"] == ["busybox:latest"]
+
+
+def test_intermediate_images_are_listed_only_with_all(engine: SandboxEngine) -> None:
+    first = engine.create_container("busybox", "true")["Id"]
+    middle = engine.commit(first)["Id"]
+    second = engine.create_container(middle, "true")["Id"]
+    engine.commit(second, repository="final", tag="1")
+    dangling = engine.commit(second)["Id"]
+    shown = {i["Id"] for i in engine.images()}
+    assert middle not in shown and dangling in shown
+    assert middle in {i["Id"] for i in engine.images(all=True)}
