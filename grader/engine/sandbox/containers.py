@@ -133,6 +133,11 @@ class ContainersMixin(SandboxBase):
             )
         if hc["AutoRemove"] and hc["RestartPolicy"]["Name"] not in ("", "no"):
             raise InvalidArgument("can't create 'AutoRemove' container with restart policy")
+        if hc.get("Memory") and hc["Memory"] < 6 * 1024 * 1024:
+            raise InvalidArgument("Minimum memory limit allowed is 6MB")
+        warnings = []
+        if hc["NetworkMode"] == "host" and hc.get("PortBindings"):
+            warnings.append("Published ports are discarded when using host network mode")
         config = self._container_config(image, command, image_doc, kwargs, hc)
         path_args = (config["Entrypoint"] or []) + (config["Cmd"] or [])
         if not path_args:
@@ -209,9 +214,6 @@ class ContainersMixin(SandboxBase):
                 (cid, name, json.dumps(doc), time.time()),
             )
             self._add_mount_points(db, doc, image_doc)
-        warnings = []
-        if hc.get("Memory") and hc["Memory"] < 6 * 1024 * 1024:
-            raise InvalidArgument("Minimum memory limit allowed is 6MB")
         return {"Id": cid, "Warnings": warnings}
 
     def _container_config(

@@ -327,3 +327,12 @@ def test_grading_refuses_privileged_and_system_binds(engine: SandboxEngine, monk
     with pytest.raises(GradingRefused):
         engine.create_container("busybox", host_config=engine.create_host_config(binds=["/:/host"]))
     assert engine.containers(all=True) == []
+
+
+def test_create_refusals_leave_nothing_and_warnings_are_dockers(engine: SandboxEngine) -> None:
+    with pytest.raises(InvalidArgument, match="^Minimum memory limit allowed is 6MB$"):
+        engine.create_container("busybox", host_config=engine.create_host_config(mem_limit="1m"))
+    assert engine.containers(all=True) == []
+    hc = engine.create_host_config(network_mode="host", port_bindings={80: 8080})
+    created = engine.create_container("nginx", host_config=hc)
+    assert created["Warnings"] == ["Published ports are discarded when using host network mode"]
