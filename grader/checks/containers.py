@@ -74,6 +74,14 @@ def container(
         _check_image(api, name, info, image, hint)
     state = info.get("State") or {}
     current = str(state.get("Status", "unknown"))
+    if running and not state.get("Running") and state.get("Error"):
+        raise fail(
+            f"{name} exists but could not start",
+            found=str(state["Error"]),
+            hint=hint
+            or "a host port can be published by one container or program at a time: "
+            "docker ps shows which container holds it",
+        )
     if ports is not None:
         _check_ports(api, name, info, ports, running, hint)
     if running is not None and bool(state.get("Running")) != running:

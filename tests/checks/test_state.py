@@ -132,3 +132,15 @@ def test_show_prints_the_page_or_why_not(lab, capsys):
     lab.run("web", ports={80: port}, web=True)
     show(port)
     assert f"HTTP 200 from localhost:{port}/" in capsys.readouterr().out
+
+
+def test_a_start_that_failed_shows_the_engines_error(lab):
+    port = lab.free_port()
+    lab.run("first", ports={80: port}, web=True)
+    second = lab.run("second", ports={80: port}, web=True, start=False)
+    with pytest.raises(Exception, match="already"):
+        lab.api.start(second)
+    with pytest.raises(CheckFailed) as failure:
+        check.container(second, running=True, ports={80: port})
+    assert f"{second} exists but could not start" in str(failure.value)
+    assert "one container or program at a time" in str(failure.value)
