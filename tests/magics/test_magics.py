@@ -21,8 +21,9 @@ def test_extension_registers_cell_and_line_magics(shell):
     assert "docker" in shell.magics_manager.magics["line"]
 
 
-def test_extension_loads_the_dockerfile_magic_too(shell):
+def test_extension_loads_the_other_parts_magics_too(shell):
     assert "dockerfile" in shell.magics_manager.magics["cell"]
+    assert "kubectl" in shell.magics_manager.magics["cell"]
 
 
 def test_timeout_option():
