@@ -160,9 +160,12 @@ class LifecycleMixin(SandboxBase):
         failure: EngineError | None = None
         removal = False
         with self.store.write() as db:
-            doc = json.loads(
-                db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()[0]
-            )
+            row = db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()
+            if row is None:
+                raise NotFound(f"No such container: {container}")
+            doc = json.loads(row[0])
+            if doc["State"]["Running"]:
+                return
             try:
                 self._join_networks(doc)
                 ip = next((e["IPAddress"] for e in doc["NetworkSettings"]["Networks"].values()), "")
@@ -330,9 +333,10 @@ class LifecycleMixin(SandboxBase):
         """End the main process with ``sig``; False when the process ignores it."""
         removal = False
         with self.store.write() as db:
-            doc = json.loads(
-                db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()[0]
-            )
+            row = db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()
+            doc = json.loads(row[0]) if row else None
+            if doc is None or not doc["State"]["Running"]:
+                return True
             code = programs.stop_exit_code(doc, sig)
             if code is None:
                 return False

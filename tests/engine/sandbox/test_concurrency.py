@@ -81,3 +81,25 @@ def test_a_second_engine_in_the_same_process_sees_changes(sandbox_dir: Path) -> 
     assert kernel.containers()[0]["Id"] == cid
     kernel.stop("website")
     assert terminal.inspect_container(cid)["State"]["Status"] == "exited"
+
+
+def test_concurrent_starts_of_one_container(sandbox_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", 0))
+        port = probe.getsockname()[1]
+    engine = SandboxEngine(sandbox_dir)
+    hc = engine.create_host_config(port_bindings={80: port})
+    engine.create_container("nginx", name="website", ports=[80], host_config=hc)
+    script = "import sys; from grader.engine.sandbox import SandboxEngine; "
+    script += "SandboxEngine(sys.argv[1]).start('website')"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(sandbox_dir)], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err.decode()
+    assert engine.inspect_container("website")["State"]["Running"]
+    assert len(engine.store.db.execute("SELECT * FROM servers").fetchall()) == 1
