@@ -94,7 +94,7 @@ def command_words(argv: list[str]) -> tuple[int, int]:
     return start, index
 
 
-def with_course_label(argv: list[str]) -> list[str]:
+def labelled_argv(argv: list[str]) -> list[str]:
     """``argv`` with ``--label course=docker-k8s`` after the command words when they create."""
     start, end = command_words(argv)
     if tuple(argv[start:end]) in LABELLED:
@@ -138,7 +138,7 @@ def run_real_cli(
         return None
     refuse_unsafe_argv(argv)
     process = subprocess.Popen(
-        [str(docker), *with_course_label(argv)],
+        [str(docker), *labelled_argv(argv)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

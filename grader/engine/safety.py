@@ -92,17 +92,6 @@ def _bind_sources(binds: Iterable[str]) -> list[str]:
     return sources
 
 
-def _mount_source(mount: str) -> str | None:
-    """The host path of a ``--mount type=bind,source=...`` value, else None."""
-    fields: dict[str, str] = {}
-    for part in mount.split(","):
-        key, _, value = part.partition("=")
-        fields[key.strip().lower()] = value.strip().strip('"')
-    if fields.get("type", "volume") != "bind":
-        return None
-    return fields.get("source") or fields.get("src")
-
-
 def refuse_unsafe_host_config(
     host_config: Mapping[str, Any] | None, *, grading: bool | None = None
 ) -> None:
@@ -142,6 +131,8 @@ def refuse_unsafe_argv(argv: list[str], *, grading: bool | None = None) -> None:
     if not (grading_mode() if grading is None else grading):
         return
     from grader.commands import DockerCLIError, parse_argv
+    from grader.commands.mounts import parse_mount
+    from grader.commands.volumes import parse_volume
 
     try:
         command = parse_argv(argv)
@@ -149,14 +140,12 @@ def refuse_unsafe_argv(argv: list[str], *, grading: bool | None = None) -> None:
         return
     if command.name not in CONTAINER_COMMANDS:
         return
-    mounts = []
-    for mount in command.option("mount", []):
-        source = _mount_source(mount)
-        if source:
-            mounts.append({"Type": "bind", "Source": source})
+    cwd = os.getcwd()
+    binds = [parse_volume(volume) for volume in command.option("volume", [])]
+    mounts = [parse_mount(mount) for mount in command.option("mount", [])]
     host_config = {
         "Privileged": bool(command.option("privileged", False)),
-        "Binds": list(command.option("volume", [])),
-        "Mounts": mounts,
+        "Mounts": [{"Type": spec.type, "Source": spec.host_source(cwd)} for spec in binds]
+        + [{"Type": spec.type, "Source": spec.source} for spec in mounts],
     }
     refuse_unsafe_host_config(host_config, grading=True)

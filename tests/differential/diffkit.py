@@ -26,7 +26,7 @@ from pathlib import Path
 
 from wording import to_docker28
 
-from grader.dockercli.passthrough import find_real_docker, with_course_label
+from grader.dockercli.passthrough import find_real_docker, labelled_argv
 from grader.engine.api import EngineAPI
 
 SUBSTITUTION = re.compile(r"\$\((docker [^)]*)\)")
@@ -130,7 +130,7 @@ def real_side(engine: EngineAPI, cwd: Path) -> Side:
 
     def run_argv(argv: list[str]) -> Outcome:
         done = subprocess.run(
-            [str(docker), *with_course_label(argv)],
+            [str(docker), *labelled_argv(argv)],
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,

@@ -12,8 +12,8 @@ from grader.dockercli.passthrough import (
     command_words,
     find_real_docker,
     is_shim,
+    labelled_argv,
     run_real_cli,
-    with_course_label,
 )
 from grader.engine.errors import GradingRefused
 
@@ -41,7 +41,7 @@ LABEL = ["--label", "course=docker-k8s"]
     ],
 )
 def test_label_goes_right_after_the_command_words(argv, expected):
-    assert with_course_label(argv) == expected
+    assert labelled_argv(argv) == expected
 
 
 def test_command_words_skip_global_flags():
