@@ -25,27 +25,25 @@ import json
 import os
 import posixpath
 import re
-import tarfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from grader.dockerfile.context import (
-    BuildContext,
-    ContextError,
-    Source,
-    client_side_error,
-    dockerfile_path,
-)
-from grader.dockerfile.instructions import DockerfileError, Instruction, parse
-from grader.dockerfile.simulate import FileEntry, run
 from grader.engine.errors import EngineError, InvalidArgument
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import image_layers
 from grader.engine.sandbox.registry import check_name
+
+if TYPE_CHECKING:
+    # The Dockerfile modules (dockerfile-parse, tarfile ...) are imported when a build
+    # runs, not when the sandbox loads: every ``docker`` command would pay for them.
+    from grader.dockerfile.context import BuildContext, Source
+    from grader.dockerfile.instructions import Instruction
+    from grader.dockerfile.simulate import FileEntry
 
 CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS build_cache(key TEXT PRIMARY KEY, image_id TEXT NOT NULL);
@@ -138,6 +136,9 @@ class BuildMixin(SandboxBase):
             buildargs: values for ``ARG`` instructions.
             labels: labels added to the final image (as an extra LABEL step).
         """
+        from grader.dockerfile.context import BuildContext, client_side_error, dockerfile_path
+        from grader.dockerfile.instructions import DockerfileError, Instruction, parse
+
         problem = client_side_error(path, dockerfile)
         if problem:
             raise InvalidArgument(problem)
@@ -246,6 +247,8 @@ class BuildMixin(SandboxBase):
         if keyword in {"COPY", "ADD"}:
             return self._copy(context, stage, instruction, config, stages), []
         if keyword == "RUN":
+            from grader.dockerfile.simulate import run
+
             command = instruction.command()
             result = run(command, lambda p: stage.files.get(p), stage.workdir)
             layer = _Layer(" ".join(command), config, result.changes, result.removed)
@@ -338,6 +341,8 @@ class BuildMixin(SandboxBase):
                 f'ADD failed: Get "{url}": dial tcp: lookup {host}: no such host '
                 "(the course's machines have no internet access)"
             )
+        from grader.dockerfile.context import ContextError
+
         try:
             sources = context.select(keyword, raw_sources)
         except ContextError as error:
@@ -582,6 +587,8 @@ def _context_entry(context: BuildContext, relative: str) -> FileEntry:
 
 def _unpack(data: bytes, target: str) -> list[tuple[str, FileEntry]]:
     """The members of a tar archive ADD unpacks into ``target``."""
+    import tarfile
+
     entries: list[tuple[str, FileEntry]] = []
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
         for member in archive.getmembers():

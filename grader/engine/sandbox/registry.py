@@ -30,7 +30,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from grader.dockerfile.reference import ReferenceError, daemon_check
 from grader.engine.errors import EngineError, InvalidArgument, NotFound
@@ -424,6 +423,9 @@ def serve(database: str, port: int) -> None:
     ``GET /v2/`` (the API version check), ``GET /v2/_catalog`` and
     ``GET /v2/<name>/tags/list``, with the JSON and errors distribution 2.8 sends.
     """
+    # Imported here, in the server process only: http.server (email, http.client, ssl)
+    # would otherwise weigh on every ``docker`` command's start-up.
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
