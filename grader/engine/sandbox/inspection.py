@@ -6,14 +6,17 @@ import io
 import json
 import posixpath
 import random
-import tarfile
 import time
+from typing import TYPE_CHECKING
 
 from grader.engine.errors import Conflict, EngineError, NotFound
 from grader.engine.sandbox import processes, refs
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.clock import now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import ContainerFS, FsError
+
+if TYPE_CHECKING:
+    import tarfile
 
 
 class InspectionMixin(SandboxBase):
@@ -197,6 +200,8 @@ class InspectionMixin(SandboxBase):
         entry = fs.stat(path)
         if entry is None:
             raise NotFound(f"Could not find the file {path} in container {container}")
+        import tarfile  # on first use: it would slow every ``docker`` command's start-up
+
         buffer = io.BytesIO()
         with tarfile.open(fileobj=buffer, mode="w") as tar:
             self._add_to_tar(tar, fs, fs.resolve(path), posixpath.basename(path.rstrip("/")) or "/")
@@ -210,6 +215,8 @@ class InspectionMixin(SandboxBase):
         return buffer.getvalue(), stat
 
     def _add_to_tar(self, tar: tarfile.TarFile, fs: ContainerFS, path: str, name: str) -> None:
+        import tarfile
+
         entry = fs.stat(path)
         if entry is None:
             return
@@ -235,6 +242,8 @@ class InspectionMixin(SandboxBase):
             raise NotFound(f"Could not find the file {path} in container {container}")
         if target.kind != "d":
             raise EngineError("extraction point is not a directory", 400)
+        import tarfile
+
         try:
             with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
                 for member in tar.getmembers():
