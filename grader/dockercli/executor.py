@@ -104,8 +104,28 @@ def _help(cmd: Command, session: Session) -> int:
     return 0
 
 
+def _uses_builder(cmd: Command) -> bool:
+    """Whether Docker 28 (no buildx) prints its legacy-builder banner first for ``cmd``.
+
+    It does whenever the command words start with ``build``, ``builder`` or ``image build``,
+    help and ``builder prune`` included.
+    """
+    words = cmd.used_alias.split()
+    return words[:1] in (["build"], ["builder"]) or words[:2] == ["image", "build"]
+
+
 def run_command(cmd: Command, session: Session) -> int:
-    """Run an already-parsed command; return Docker's exit code."""
+    """Run an already-parsed command; return Docker's exit code.
+
+    What Docker's client prints before running (``cmd.warnings``, the legacy-builder
+    banner) goes to stderr first.
+    """
+    for warning in cmd.warnings:
+        session.err(warning + "\n")
+    if _uses_builder(cmd):
+        from grader.commands.parser import LEGACY_BUILDER_WARNING
+
+        session.err(LEGACY_BUILDER_WARNING + "\n")
     if cmd.name == "help":
         return _help(cmd, session)
     handler = handler_for(cmd.name)
@@ -115,10 +135,6 @@ def run_command(cmd: Command, session: Session) -> int:
             "(it runs on a real Docker Engine)\n"
         )
         return 1
-    if cmd.name == "image build":
-        from grader.commands.parser import LEGACY_BUILDER_WARNING
-
-        session.err(LEGACY_BUILDER_WARNING + "\n")
     try:
         return handler(cmd, session)
     except CommandFailed as failure:
