@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from grader.commands.envvars import container_env
 from grader.commands.model import Command
 from grader.dockercli.session import CommandFailed, Session
 
@@ -21,7 +22,11 @@ def exec_(cmd: Command, session: Session) -> int:
         raise CommandFailed("the input device is not a TTY")
     options = {
         "user": cmd.option("user", "") or "",
-        "environment": cmd.option("env") or None,
+        "environment": [
+            f"{name}={value}"
+            for name, value in container_env(cmd.option("env", []), session.environ).items()
+        ]
+        or None,
         "workdir": cmd.option("workdir"),
     }
     if cmd.option("detach"):

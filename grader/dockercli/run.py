@@ -13,6 +13,7 @@ from typing import Any
 
 from grader.commands import ports as port_specs
 from grader.commands import reference
+from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
 from grader.commands.sizes import ram_in_bytes
 from grader.commands.volumes import parse_volume
@@ -32,21 +33,25 @@ def _labels(items: list[str]) -> dict[str, str]:
     return labels
 
 
-def _env(cmd: Command, cwd: str) -> list[str]:
-    env: list[str] = []
+def _env(cmd: Command, session: Session) -> list[str]:
+    """The container's ``NAME=value`` list from ``--env-file`` and ``-e``, as the CLI sends it.
+
+    A bare ``-e NAME`` takes NAME's value from the environment ``docker`` runs in (the
+    script's exported variables), and is dropped when NAME is unset there.
+    """
+    files = []
     for path in cmd.option("env-file", []):
-        full = os.path.join(cwd, path)
         try:
-            with open(full, encoding="utf-8") as handle:
-                lines = handle.read().splitlines()
+            with open(os.path.join(session.cwd, path), encoding="utf-8") as handle:
+                files.append((path, handle.read()))
         except OSError as error:
-            raise CommandFailed(f"docker: open {path}: {error.strerror.lower()}", 125) from None
-        env += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-    for item in cmd.option("env", []):
-        if "=" not in item and item in os.environ:
-            item = f"{item}={os.environ[item]}"
-        env.append(item)
-    return env
+            message = f"docker: open {path}: {(error.strerror or '').lower()}{RUN_HELP}"
+            raise CommandFailed(message, 125) from None
+    try:
+        env = container_env(cmd.option("env", []), session.environ, files)
+    except EnvFileError as error:
+        raise CommandFailed(f"docker: {error}{RUN_HELP}", 125) from None
+    return [f"{name}={value}" for name, value in env.items()]
 
 
 def container_config(
@@ -104,7 +109,7 @@ def container_config(
         "detach": bool(cmd.option("detach")),
         "stdin_open": bool(cmd.option("interactive")),
         "tty": bool(cmd.option("tty")),
-        "environment": _env(cmd, session.cwd) or None,
+        "environment": _env(cmd, session) or None,
         "working_dir": cmd.option("workdir"),
         "labels": _labels(cmd.option("label", [])) or None,
         "ports": sorted(set(exposed)) or None,

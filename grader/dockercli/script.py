@@ -29,7 +29,7 @@ from grader.engine.api import EngineAPI
 
 
 class _Shell:
-    """The state one script runs in: engine, streams, folder, variables."""
+    """The state one script runs in: engine, streams, folder, variables (``environ``)."""
 
     def __init__(
         self,
@@ -39,8 +39,10 @@ class _Shell:
         cwd: str,
         timeout: float | None,
         source: str,
+        environ: dict[str, str],
     ) -> None:
         self._engine = engine
+        self.environ = environ
         self.stdout, self.stderr = stdout, stderr
         self.cwd = cwd
         self.timeout = timeout
@@ -82,7 +84,7 @@ class _Shell:
                 code = 125
             self.use_cli = code is not None
         if code is None:
-            session = Session(engine, stdout, stderr, self.timeout, self.cwd)
+            session = Session(engine, stdout, stderr, self.timeout, self.cwd, self.environ)
             code = run_command(cmd, session)
         history.record(["docker", *argv], code, engine.kind, self.source)
         return code
@@ -189,11 +191,11 @@ def run_script(
         cwd or os.getcwd(),
         timeout,
         source,
+        env if env is not None else dict(os.environ),
     )
-    variables = env if env is not None else dict(os.environ)
     try:
         return run_shell(
-            text, execute=shell.execute, capture=shell.capture, env=variables, cwd=shell.cwd
+            text, execute=shell.execute, capture=shell.capture, env=shell.environ, cwd=shell.cwd
         )
     except ShellError as error:
         shell.stderr.write(f"bash: {error.message}\n")

@@ -7,6 +7,7 @@ serves a notebook cell (``StringIO``-like streams), a terminal (``sys.stdout``) 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -34,6 +35,8 @@ class Session:
     """Bound for commands that would run on (``run`` of a server, ``logs -f``); None: none."""
     cwd: str = field(default_factory=os.getcwd)
     """Folder relative paths (``-v ./site:/x``, ``docker cp``) are resolved against."""
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    """The environment ``docker`` runs in (``-e NAME`` without a value reads NAME here)."""
 
     def out(self, text: str) -> None:
         """Write to stdout."""

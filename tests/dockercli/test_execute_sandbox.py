@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.dockercli import execute
+from grader.dockercli import execute, run_script
 from grader.dockercli.stream import follow, stop_note
 from grader.engine import get_engine
 
@@ -195,3 +195,65 @@ def test_terminal_shell_session_runs_each_line(engine, monkeypatch: pytest.Monke
     assert out.getvalue() == "# hi\n# # # "
     monkeypatch.setattr("sys.stdin", io.StringIO("exit 3\n"))
     assert shell_session(session, "term", "sh", {"user": "nobody"}) == 3
+
+
+BANNER = "DEPRECATED: The legacy builder is deprecated and will be removed in a future release."
+
+
+@pytest.mark.parametrize(
+    ("argv", "first"),
+    [
+        (["-h"], "Flag shorthand -h has been deprecated, use --help\n"),
+        (["build", "--help"], BANNER + "\n"),
+        (["builder", "prune", "-f"], BANNER + "\n"),
+        (["image", "build", "/nonexistent-context"], BANNER + "\n"),
+    ],
+)
+def test_what_the_client_prints_first(engine, argv: list[str], first: str) -> None:
+    _, err, _ = run(engine, *argv)
+    assert err.startswith(first)
+    assert err.count(first) == 1
+
+
+def test_no_banner_for_other_commands(engine) -> None:
+    assert "DEPRECATED" not in run(engine, "images")[1]
+
+
+def test_bare_env_name_reads_the_environment(engine, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POLISH_SET", "from-env")
+    monkeypatch.delenv("POLISH_UNSET", raising=False)
+    (tmp_path / "vars.env").write_text("# comment\nFILE_VAR=1\nPOLISH_SET\n")
+    out, err, code = run(
+        engine,
+        "run",
+        "--rm",
+        "--env-file",
+        str(tmp_path / "vars.env"),
+        "-e",
+        "POLISH_SET",
+        "-e",
+        "POLISH_UNSET",
+        "busybox",
+        "env",
+    )
+    assert (err, code) == ("", 0)
+    lines = out.splitlines()
+    assert "POLISH_SET=from-env" in lines and "FILE_VAR=1" in lines
+    assert not [line for line in lines if line.startswith("POLISH_UNSET")]
+
+
+def test_bad_env_file_is_refused_as_docker_does(engine, tmp_path: Path) -> None:
+    (tmp_path / "bad.env").write_text("A B=1\n")
+    out, err, code = run(engine, "run", "--rm", "--env-file", str(tmp_path / "bad.env"), "busybox")
+    assert (out, code) == ("", 125)
+    assert err == (
+        "docker: invalid env file (" + str(tmp_path / "bad.env") + "): variable 'A B' contains"
+        " whitespaces\n\nRun 'docker run --help' for more information\n"
+    )
+
+
+def test_exported_variable_reaches_a_bare_env_flag(engine) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    text = "export GREETING=hello\ndocker run --rm -e GREETING busybox sh -c 'echo $GREETING'"
+    code = run_script(text, engine=engine, stdout=out, stderr=err, env={})
+    assert (out.getvalue(), err.getvalue(), code) == ("hello\n", "", 0)
