@@ -108,13 +108,14 @@ def feedback(root: str | None, assignment: str | None, student: str | None) -> N
 
 
 @cli.command()
+@click.argument("assignments", nargs=-1)
 @click.option("--output", "-o", default="grades.csv", show_default=True, type=click.Path())
 @click.pass_obj
-def export(root: str | None, output: str) -> None:
+def export(root: str | None, assignments: tuple[str, ...], output: str) -> None:
     """Write the grades CSV for the LMS (student_id, assignment, score, max_score)."""
     from grader.course.export import main
 
-    click.echo(_run(main, root=_root(root), output=Path(output)))
+    click.echo(_run(main, root=_root(root), output=Path(output), assignments=list(assignments)))
 
 
 @cli.command()

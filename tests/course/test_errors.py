@@ -22,3 +22,11 @@ def test_bad_input_gets_a_message(course: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["--root", str(course), "export"])
     assert "no gradebook yet" in result.output
     assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+
+
+def test_export_refuses_an_unknown_assignment(course: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--root", str(course), "release", "ps0"]).exit_code == 0
+    result = runner.invoke(cli, ["--root", str(course), "export", "ps9"])
+    assert result.exit_code == 1
+    assert "the gradebook has no assignment ps9" in result.output

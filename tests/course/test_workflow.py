@@ -56,7 +56,7 @@ def test_release_autograde_feedback_export(course: Path) -> None:
     assert graded.returncode == 0, graded.stdout + graded.stderr
     assert "grading on sandbox with 2 worker(s)" in graded.stderr
     assert "3 items" in graded.stderr
-    exported = run(course, "export")
+    exported = run(course, "export", "ps0")
     assert exported.returncode == 0, exported.stderr
     assert grades(course) == {"blank": 0.0, "full": 3.0, "part": 2.0}
     assert cell_scores(course, "part") == {"test_split_publish": 2.0, "test_pinned_tag": 0.0}
@@ -80,7 +80,10 @@ def test_regrade_one_student(course: Path) -> None:
     result = runner.invoke(cli, ["--root", str(course), "autograde", "--student", "ann"])
     assert result.exit_code == 0, result.output
     assert "1 item" in result.output
-    assert runner.invoke(cli, ["--root", str(course), "export", "-o", "grades.csv"]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["--root", str(course), "export", "ps0", "-o", "grades.csv"]).exit_code
+        == 0
+    )
     assert grades(course) == {"ann": 3.0, "bob": 1.0}
 
 

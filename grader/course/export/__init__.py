@@ -15,8 +15,16 @@ from grader.course.settings import coursedir, ensure_tools_on_path
 FIELDS = ("student_id", "assignment", "score", "max_score")
 
 
-def grade_rows(root: Path) -> list[dict[str, object]]:
-    """One row per (student, assignment) known to the gradebook, sorted."""
+def grade_rows(root: Path, assignments: list[str] | None = None) -> list[dict[str, object]]:
+    """One row per (student, assignment) known to the gradebook, sorted.
+
+    Args:
+        root: the course root.
+        assignments: only these assignments (default: every assignment in the gradebook).
+
+    Raises:
+        CourseError: no gradebook yet, or an assignment the gradebook does not know.
+    """
     ensure_tools_on_path()
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -25,7 +33,13 @@ def grade_rows(root: Path) -> list[dict[str, object]]:
         raise CourseError("no gradebook yet: run `course release` and `course autograde` first")
     rows = []
     with Gradebook(directory.db_url, directory.course_id) as gradebook:
-        for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
+        known = sorted(gradebook.assignments, key=lambda a: a.name)
+        unknown = sorted(set(assignments or []) - {a.name for a in known})
+        if unknown:
+            raise CourseError(f"the gradebook has no assignment {', '.join(unknown)}")
+        for assignment in known:
+            if assignments and assignment.name not in assignments:
+                continue
             for student in sorted(gradebook.students, key=lambda s: s.id):
                 try:
                     submission = gradebook.find_submission(assignment.name, student.id)
@@ -43,14 +57,19 @@ def grade_rows(root: Path) -> list[dict[str, object]]:
     return rows
 
 
-def main(*, root: Path, output: Path) -> Path:
+def main(*, root: Path, output: Path, assignments: list[str] | None = None) -> Path:
     """Write the grades CSV to ``output`` (relative paths are under the course root).
+
+    Args:
+        root: the course root.
+        output: the CSV file to write.
+        assignments: only these assignments (default: all).
 
     Returns:
         The path written.
     """
     target = output if output.is_absolute() else root / output
-    rows = grade_rows(root)
+    rows = grade_rows(root, assignments)
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
