@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import Any
 
 from grader.engine.errors import Conflict, EngineError, NotFound
@@ -52,10 +53,11 @@ class ImagesMixin(SandboxBase):
             if wanted.get("reference"):
                 patterns = wanted["reference"]
                 tags = [t for t in tags if any(_reference_matches(p, t) for p in patterns)]
+                # dockerd matches a digest reference on "name@digest" or on its name alone.
                 digests = [
                     d
                     for d in digests
-                    if any(_reference_matches(p, d.replace("@", ":", 1)) for p in patterns)
+                    if any(fnmatchcase(d, p) or fnmatchcase(d.split("@")[0], p) for p in patterns)
                 ]
             result.append(
                 {
@@ -388,8 +390,6 @@ def _image_matches(
 
 def _reference_matches(pattern: str, tag: str) -> bool:
     """Docker's reference filter: a glob on "repo:tag", or on the repo when no tag is given."""
-    from fnmatch import fnmatchcase
-
     repo, _, _ = tag.rpartition(":")
     if ":" in pattern.rsplit("/", 1)[-1]:
         return fnmatchcase(tag, pattern)
