@@ -371,14 +371,17 @@ def image_rows(
         for ref in repo_digests:
             name, _, digest = ref.partition("@")
             by_repo.setdefault(familiar_name(name), []).append(digest)
+        tagged: set[str] = set()
         for ref in tags:
             name, tag = split_tag(ref)
             repo = familiar_name(name)
-            found = by_repo.pop(repo, []) if digests else []
-            by_repo.pop(repo, None)
-            for digest in found or ["<none>"]:
+            tagged.add(repo)
+            # Every tag of a repository shows each of that repository's digests.
+            for digest in (by_repo.get(repo) if digests else None) or ["<none>"]:
                 rows.append(ImageContext(image, repo, tag, digest, trunc, now))
         for repo, found in by_repo.items():
+            if repo in tagged:
+                continue
             for digest in found if digests else [""]:
                 rows.append(ImageContext(image, repo, "<none>", digest, trunc, now))
     return rows

@@ -257,3 +257,18 @@ def test_exported_variable_reaches_a_bare_env_flag(engine) -> None:
     text = "export GREETING=hello\ndocker run --rm -e GREETING busybox sh -c 'echo $GREETING'"
     code = run_script(text, engine=engine, stdout=out, stderr=err, env={})
     assert (out.getvalue(), err.getvalue(), code) == ("hello\n", "", 0)
+
+
+def test_images_digests_when_filtered_by_name(engine) -> None:
+    for tag in ("a", "b"):
+        run(engine, "tag", "busybox", f"127.0.0.1:5000/digested:{tag}")
+        assert run(engine, "push", "-q", f"127.0.0.1:5000/digested:{tag}")[2] == 0
+    fmt = "{{.Tag}} {{.Digest}}"
+    everything = run(engine, "images", "--digests", "--format", fmt)[0].splitlines()
+    digest = next(line for line in everything if line.startswith("a ")).split()[1]
+    assert digest.startswith("sha256:")
+    by_name = run(engine, "images", "--digests", "--format", fmt, "127.0.0.1:5000/digested")[0]
+    assert by_name.splitlines() == [f"a {digest}", f"b {digest}"]
+    # dockerd matches a digest on its name or "name@digest", never on "name:tag"
+    by_tag = run(engine, "images", "--digests", "--format", fmt, "127.0.0.1:5000/digested:a")[0]
+    assert by_tag == "a <none>\n"

@@ -138,3 +138,24 @@ def test_image_rows_one_per_tag_and_dangling() -> None:
     assert ImageContext.format_for("table", digests=True).startswith(
         "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}"
     )
+
+
+def test_image_rows_show_a_repository_digest_on_each_of_its_tags() -> None:
+    digest = "sha256:" + "d" * 64
+    image = {
+        "Id": "sha256:" + "a" * 64,
+        "RepoTags": ["127.0.0.1:5000/web:a", "127.0.0.1:5000/web:b", "web:1"],
+        "RepoDigests": [f"127.0.0.1:5000/web@{digest}", f"old/web@{digest}"],
+        "Created": 0,
+        "Size": 5,
+    }
+    rows = image_rows([image], digests=True, now=100)
+    assert [(r.Repository(), r.Tag(), r.Digest()) for r in rows] == [
+        ("127.0.0.1:5000/web", "a", digest),
+        ("127.0.0.1:5000/web", "b", digest),
+        ("web", "1", "<none>"),
+        ("old/web", "<none>", digest),
+    ]
+    plain = image_rows([image], now=100)
+    assert [(r.Repository(), r.Tag()) for r in plain][-1] == ("old/web", "<none>")
+    assert {r.Digest() for r in plain[:3]} == {"<none>"}
