@@ -67,11 +67,17 @@ def test_a_name_is_taken_only_once_across_processes(sandbox_dir: Path) -> None:
         """
     )
     runs = [
-        subprocess.Popen([sys.executable, "-c", script, str(sandbox_dir)], stdout=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(sandbox_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(5)
     ]
-    results = sorted(run.communicate(timeout=60)[0].decode().strip() for run in runs)
-    assert results == ["conflict"] * 4 + ["created"]
+    outcomes = [run.communicate(timeout=120) for run in runs]
+    results = sorted(out.decode().strip() for out, _ in outcomes)
+    errors = "".join(err.decode() for _, err in outcomes)
+    assert results == ["conflict"] * 4 + ["created"], errors
 
 
 def test_a_second_engine_in_the_same_process_sees_changes(sandbox_dir: Path) -> None:
