@@ -3,7 +3,8 @@
 ``run`` pulls a missing image first ("Unable to find image 'nginx:latest' locally" and the
 pull's lines on stderr), creates, starts, then either prints the full id (``-d``) or
 follows the container's output and exits with its exit code. A foreground run is bounded by
-the session's timeout (the container keeps running) and by Ctrl-C.
+the session's timeout (the container keeps running; with ``--rm`` the engine removes it
+once it exits) and by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -54,6 +55,20 @@ def _env(cmd: Command, session: Session) -> list[str]:
     return [f"{name}={value}" for name, value in env.items()]
 
 
+def _auto_remove(cmd: Command, session: Session) -> bool:
+    """Whether the engine itself removes the container once it exits (``--rm``).
+
+    The sandbox does it for every ``--rm``, as dockerd does for Docker's CLI, so a foreground
+    run left running at the session's time bound is still removed when it later stops (it
+    keeps the exit code for ``wait``). A real daemon refuses the logs of a container already
+    removed, and this executor follows logs rather than attaching before the start as the
+    CLI does, so there a foreground ``--rm`` removes the container itself after ``wait``.
+    """
+    if not cmd.option("rm"):
+        return False
+    return bool(cmd.option("detach")) or session.engine.kind == "sandbox"
+
+
 def container_config(
     cmd: Command, session: Session
 ) -> tuple[str, list[str] | None, dict[str, Any]]:
@@ -82,7 +97,7 @@ def container_config(
         "binds": binds or None,
         "volumes_from": cmd.option("volumes-from") or None,
         "publish_all_ports": bool(cmd.option("publish-all")),
-        "auto_remove": bool(cmd.option("rm")) and bool(cmd.option("detach")),
+        "auto_remove": _auto_remove(cmd, session),
         "privileged": bool(cmd.option("privileged")),
         "read_only": bool(cmd.option("read-only")),
         "network_mode": (cmd.option("network") or [None])[0],

@@ -272,3 +272,13 @@ def test_images_digests_when_filtered_by_name(engine) -> None:
     # dockerd matches a digest on its name or "name@digest", never on "name:tag"
     by_tag = run(engine, "images", "--digests", "--format", fmt, "127.0.0.1:5000/digested:a")[0]
     assert by_tag == "a <none>\n"
+
+
+def test_rm_run_left_at_the_time_bound_is_removed_once_stopped(engine) -> None:
+    out, err, code = run(
+        engine, "run", "--rm", "--name", "lingers", "busybox", "sleep", "300", timeout=0.5
+    )
+    assert code == 0 and "the container keeps running" in err
+    assert run(engine, "ps", "-q", "--filter", "name=lingers")[0] != ""
+    assert run(engine, "stop", "-t", "0", "lingers")[2] == 0
+    assert run(engine, "ps", "-aq", "--filter", "name=lingers") == ("", "", 0)
