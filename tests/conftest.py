@@ -20,13 +20,21 @@ def _require_docker() -> bool:
     return os.environ.get("COURSE_REQUIRE_DOCKER", "") not in {"", "0", "false", "no"}
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give every ``real_engine`` test the daemon check, failing or skipping as configured."""
-    for item in items:
-        if item.get_closest_marker("real_engine") and "real_engine" not in getattr(
-            item, "fixturenames", ()
-        ):
-            item.fixturenames.append("real_engine")  # type: ignore[attr-defined]
+def _daemon_or_skip() -> str:
+    """The reachable daemon's address; skip, or fail under COURSE_REQUIRE_DOCKER=1."""
+    host = docker_host()
+    if not daemon_answers(host, timeout=2.0):
+        message = f"no Docker daemon answers at {host}"
+        if _require_docker():
+            pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
+        pytest.skip(message)
+    return host
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Hold every ``real_engine``-marked test (or parameter) to the daemon rule."""
+    if item.get_closest_marker("real_engine"):
+        _daemon_or_skip()
 
 
 @pytest.fixture
@@ -49,13 +57,7 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 @pytest.fixture(scope="session")
 def real_docker_host() -> str:
     """The address of a reachable daemon; skip (or fail under COURSE_REQUIRE_DOCKER=1)."""
-    host = docker_host()
-    if not daemon_answers(host, timeout=2.0):
-        message = f"no Docker daemon answers at {host}"
-        if _require_docker():
-            pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
-        pytest.skip(message)
-    return host
+    return _daemon_or_skip()
 
 
 @pytest.fixture
