@@ -90,10 +90,8 @@ def build(cmd: Command, session: Session) -> int:
     context = os.path.join(session.cwd, cmd.args[0])
     dockerfile = cmd.option("file")
     if dockerfile:
-        dockerfile = os.path.join(session.cwd, dockerfile)
-        inside = os.path.relpath(dockerfile, context)
-        if not inside.startswith(".."):
-            dockerfile = inside
+        # The CLI reads -f relative to the current folder, not to the context.
+        dockerfile = os.path.abspath(os.path.join(session.cwd, dockerfile))
     problem = client_side_error(context, dockerfile)
     if problem:
         raise CommandFailed(problem.replace(f'"{context}"', f'"{cmd.args[0]}"'))

@@ -282,3 +282,26 @@ def test_rm_run_left_at_the_time_bound_is_removed_once_stopped(engine) -> None:
     assert run(engine, "ps", "-q", "--filter", "name=lingers")[0] != ""
     assert run(engine, "stop", "-t", "0", "lingers")[2] == 0
     assert run(engine, "ps", "-aq", "--filter", "name=lingers") == ("", "", 0)
+
+
+def test_build_file_flag_is_relative_to_the_current_folder(engine, tmp_path: Path) -> None:
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "dockerfiles").mkdir()
+    (tmp_path / "ctx" / "page.txt").write_text("hi\n")
+    (tmp_path / "dockerfiles" / "Dockerfile.dev").write_text("FROM busybox\nCOPY page.txt /\n")
+
+    def build(*argv: str) -> tuple[str, str, int]:
+        out, err = io.StringIO(), io.StringIO()
+        code = execute(["build", *argv], engine, stdout=out, stderr=err, cwd=str(tmp_path))
+        return out.getvalue(), err.getvalue(), code
+
+    out, _, code = build("-q", "-t", "devbuild", "-f", "dockerfiles/Dockerfile.dev", "ctx")
+    assert code == 0 and out.startswith("sha256:")
+    assert run(engine, "run", "--rm", "devbuild", "cat", "/page.txt")[0] == "hi\n"
+    out, err, code = build("-f", "dockerfiles/missing", "ctx")
+    assert (out, code) == ("", 1)
+    assert err.endswith(
+        "\nunable to prepare context: unable to evaluate symlinks in Dockerfile path: "
+        f"lstat {tmp_path}/dockerfiles/missing: no such file or directory\n"
+    )
+    assert "Error response from daemon" not in err
