@@ -26,12 +26,10 @@ import re
 import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
-from grader.dockerfile.reference import ReferenceError, daemon_check
 from grader.engine.errors import EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, SandboxBase
@@ -94,6 +92,8 @@ def check_name(name: str) -> None:
     Raises:
         InvalidArgument: ``invalid reference format: repository name must be lowercase``.
     """
+    from grader.dockerfile.reference import ReferenceError, daemon_check
+
     try:
         daemon_check(name)
     except ReferenceError as error:
@@ -348,6 +348,8 @@ class RegistryMixin(SandboxBase):
             return True
         if not _port_free(port):
             return False
+        import subprocess  # only to start the server: not on every command's start-up
+
         process = subprocess.Popen(
             [
                 sys.executable,
