@@ -12,13 +12,16 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.engine.errors import EngineError
 from grader.engine.sandbox.store import Store
+
+if TYPE_CHECKING:
+    import subprocess
 
 JSON = dict
 
@@ -156,6 +159,8 @@ def spawn(state_dir: Path, cid: str, sockets: list[socket.socket], mode: str) ->
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[3])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    import subprocess  # on first use: every docker command's start-up would pay for it
+
     process = subprocess.Popen(
         args,
         pass_fds=fds,
@@ -189,6 +194,8 @@ def kill(pid: int, cid: str) -> None:
     """End the helper ``pid`` of container ``cid`` and wait until its ports are free."""
     child = next((c for c in _children if c.pid == pid), None)
     if child is not None:
+        import subprocess
+
         child.terminate()
         try:
             child.wait(timeout=2.0)
