@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -118,6 +117,8 @@ class VolumesMixin(SandboxBase):
             raise Conflict(f"remove {name}: volume is in use - [{', '.join(users)}]")
         with self.store.write() as db:
             db.execute("DELETE FROM volumes WHERE name = ?", (name,))
+        import shutil  # on first use: it loads the compression modules
+
         shutil.rmtree(self._volume_dir(name).parent, ignore_errors=True)
 
     def prune_volumes(self, filters: dict[str, Any] | None = None) -> JSON:
