@@ -67,7 +67,7 @@ def _real_cli(argv: list[str]) -> int | None:
     import signal
     import subprocess
 
-    from grader.dockercli.passthrough import find_real_docker, with_course_label
+    from grader.dockercli.passthrough import find_real_docker, labelled_argv
     from grader.engine.safety import refuse_unsafe_argv
 
     docker = find_real_docker()
@@ -77,7 +77,7 @@ def _real_cli(argv: list[str]) -> int | None:
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return subprocess.call(
-            [str(docker), *with_course_label(argv)],
+            [str(docker), *labelled_argv(argv)],
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     finally:
