@@ -1,7 +1,10 @@
 """Compare what a student typed with what an exercise names: image references and ports.
 
 ``nginx``, ``nginx:latest`` and ``docker.io/library/nginx:latest`` name the same image;
-``-p 8080:80`` and ``-p 0.0.0.0:8080:80/tcp`` publish the same port.
+``-p 8080:80`` and ``-p 0.0.0.0:8080:80/tcp`` publish the same port. The texts are read
+with Docker's own grammar (:mod:`grader.commands.reference`, :mod:`grader.commands.ports`,
+:mod:`grader.commands.volumes`); these functions only reduce its verdict to what the checks
+compare.
 """
 
 from __future__ import annotations
@@ -9,18 +12,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from grader.commands import ports, reference, volumes
+
+ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
+"""Host addresses that mean "every interface", the same as giving none."""
+
 
 def normalize_image(ref: str) -> str:
-    """``nginx`` -> ``nginx:latest``; drops Docker Hub's implicit ``docker.io/library/``."""
+    """``nginx`` -> ``nginx:latest``; drops Docker Hub's implicit ``docker.io/library/``.
+
+    A text Docker would refuse as a reference is returned as typed (stripped).
+    """
     ref = ref.strip()
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/"):
-        if ref.startswith(prefix):
-            ref = ref[len(prefix) :]
-            break
-    if "@" in ref:
+    try:
+        return reference.parse_normalized_named(ref).familiar_string()
+    except reference.ReferenceError:
         return ref
-    last = ref.rsplit("/", 1)[-1]
-    return ref if ":" in last else f"{ref}:latest"
 
 
 def port_key(port: str | int) -> str:
@@ -38,35 +45,47 @@ def expected_ports(ports: Mapping[str | int, Any]) -> dict[str, list[int]]:
     return result
 
 
+def host_port(binding: Mapping[str, Any] | None) -> int | None:
+    """One HostConfig.PortBindings entry's host port, None when Docker picks a random one."""
+    text = str((binding or {}).get("HostPort") or "")
+    return int(text) if text.isdigit() else None
+
+
 def bindings(port_bindings: Mapping[str, Any] | None) -> list[tuple[int | None, str]]:
     """HostConfig.PortBindings -> [(host port or None when random, "80/tcp")]."""
-    pairs: list[tuple[int | None, str]] = []
-    for container_port, hosts in (port_bindings or {}).items():
-        for host in hosts or [{}]:
-            text = str((host or {}).get("HostPort") or "")
-            pairs.append((int(text) if text.isdigit() else None, port_key(container_port)))
-    return pairs
+    return [
+        (host_port(host), port_key(container_port))
+        for container_port, hosts in (port_bindings or {}).items()
+        for host in hosts or [{}]
+    ]
 
 
 def parse_publish(spec: str) -> tuple[str, int | None, str]:
     """``[IP:]HOST:CONTAINER[/proto]`` -> (ip, host port or None, "80/tcp").
 
-    Ranges are kept as given in the container part; the course's exercises use single ports.
+    The ip is "" for every interface; a container port range stays one key (``80-81/tcp``).
+    A spec Docker refuses is kept whole as the key, so it only equals itself.
     """
-    spec, _, proto = spec.partition("/")
-    parts = spec.rsplit(":", 2)
-    container = parts[-1]
-    host = parts[-2] if len(parts) >= 2 else ""
-    ip = parts[0] if len(parts) == 3 else ""
-    if ip in {"0.0.0.0", "[::]", "::"}:
-        ip = ""
-    return ip, int(host) if host.isdigit() else None, f"{container}/{proto or 'tcp'}"
+    try:
+        parsed = ports.parse_publish(spec)
+    except ports.PortSpecError:
+        return "", None, spec
+    first, last = parsed[0], parsed[-1]
+    ip = "" if first.host_ip in ALL_INTERFACES else first.host_ip
+    container = str(first.container_port)
+    if last.container_port != first.container_port:
+        container += f"-{last.container_port}"
+    port = int(first.host_port) if first.host_port.isdigit() else None
+    return ip, port, f"{container}/{first.protocol}"
 
 
 def parse_volume(spec: str) -> tuple[str, str, frozenset[str]]:
-    """``SRC:DEST[:OPTS]`` -> (source, destination, options without the default ``rw``)."""
-    parts = spec.split(":")
-    if len(parts) == 1:
-        return "", parts[0], frozenset()
-    options = frozenset(parts[2].split(",")) - {"rw"} if len(parts) > 2 else frozenset()
-    return parts[0], parts[1], options
+    """``SRC:DEST[:OPTS]`` -> (source, destination, options without the default ``rw``).
+
+    A spec Docker refuses is kept whole as the destination, so it only equals itself.
+    """
+    try:
+        parsed = volumes.parse_volume(spec)
+    except volumes.VolumeSpecError:
+        return "", spec, frozenset()
+    return parsed.source, parsed.target, frozenset(parsed.options) - {"rw"}

@@ -12,6 +12,7 @@ from typing import Any
 import traitlets
 
 from grader import LABEL
+from grader.checks.refs import host_port
 from grader.widgets.base import STATIC, LiveWidget
 
 
@@ -25,11 +26,10 @@ def read_mappings(api: Any) -> list[dict[str, Any]]:
         bound = (info.get("HostConfig") or {}).get("PortBindings") or {}
         for container_port, hosts in bound.items():
             for host in hosts or [{}]:
-                text = str((host or {}).get("HostPort") or "")
                 mappings.append(
                     {
                         "host_ip": str((host or {}).get("HostIp") or "0.0.0.0"),
-                        "host_port": int(text) if text.isdigit() else 0,
+                        "host_port": host_port(host) or 0,
                         "container": str(info.get("Name", "")).lstrip("/"),
                         "container_port": container_port,
                         "running": running,
