@@ -194,8 +194,8 @@ class EngineAPI(Protocol):
     ) -> tuple[int | None, bytes, bytes]:
         """exec_create + exec_start + exec_inspect in one: (exit code, stdout, stderr).
 
-        Docker's "executable file not found" surfaces as exit code 127 (daemon message on
-        stderr as the CLI prints it: ``OCI runtime exec failed: ...``).
+        Docker's "executable file not found" surfaces as exit code 126 with the runtime's
+        message (``OCI runtime exec failed: ...``) in the output, as the daemon returns it.
         """
 
     def wait(self, container: str, timeout: float | None = None) -> JSON:
