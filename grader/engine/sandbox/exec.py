@@ -6,10 +6,8 @@ import json
 import shlex
 
 from grader.engine.errors import Conflict
-from grader.engine.sandbox import coreutils, programs
 from grader.engine.sandbox.base import SandboxBase
 from grader.engine.sandbox.fs import ContainerFS
-from grader.engine.sandbox.shell import BudgetExceeded, run_argv
 
 NEVER_ENDS = b"(course sandbox: this command never ends by itself; it was stopped)\n"
 
@@ -58,6 +56,10 @@ class ExecMixin(SandboxBase):
         row = self.store.db.execute(
             "SELECT doc FROM images WHERE id = ?", (doc["Image"],)
         ).fetchone()
+        # The simulated programs load on the first exec, not on every command's start-up.
+        from grader.engine.sandbox import coreutils, programs
+        from grader.engine.sandbox.shell import BudgetExceeded, run_argv
+
         fs = ContainerFS(self.store, doc, json.loads(row[0]))
         if user:
             doc = {**doc, "Config": {**doc["Config"], "User": user}}
