@@ -11,13 +11,16 @@ import json
 import random
 import signal as signals
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
-from grader.engine.sandbox import ports, programs
+from grader.engine.sandbox import ports
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import ContainerFS
+
+if TYPE_CHECKING:
+    from grader.engine.sandbox import programs
 
 AUTOREMOVE_GRACE = 2.0
 """Seconds an exited ``--rm`` container stays, so a client can still read its logs."""
@@ -219,6 +222,8 @@ class LifecycleMixin(SandboxBase):
         image_doc = json.loads(
             db.execute("SELECT doc FROM images WHERE id = ?", (doc["Image"],)).fetchone()[0]
         )
+        from grader.engine.sandbox import programs
+
         fs = ContainerFS(self.store, doc, image_doc)
         outcome = programs.start(doc, fs, doc.get("_starts", 0))
         if outcome.error:
@@ -326,11 +331,15 @@ class LifecycleMixin(SandboxBase):
         if not doc["State"]["Running"]:
             return
         sig = signal_name(doc["Config"].get("StopSignal"), "SIGTERM")
+        from grader.engine.sandbox import programs  # on first use: the simulated programs
+
         code = programs.stop_exit_code(doc, sig)
         self._terminate(cid, sig if code is not None else "SIGKILL")
 
     def _terminate(self, cid: str, sig: str) -> bool:
         """End the main process with ``sig``; False when the process ignores it."""
+        from grader.engine.sandbox import programs
+
         removal = False
         with self.store.write() as db:
             row = db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()
