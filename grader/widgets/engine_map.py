@@ -12,7 +12,7 @@ from typing import Any
 import traitlets
 
 from grader import LABEL
-from grader.widgets.base import STATIC, LiveWidget
+from grader.widgets.base import LiveWidget, esm
 
 MAX_IMAGES = 12
 """Images beyond this many (those no container uses first) are left out of the picture, and
@@ -101,7 +101,7 @@ def describe(graph: dict[str, Any]) -> str:
 class EngineMap(LiveWidget):
     """Images, containers and mounts with their links, and a refresh button."""
 
-    _esm = STATIC / "engine_map.js"
+    _esm = esm("engine_map.js")
     graph = traitlets.Dict({"images": [], "containers": [], "mounts": [], "edges": []}).tag(
         sync=True
     )

@@ -22,9 +22,9 @@ from grader.k8s import controllers, store
 from grader.k8s.cluster import Cluster, ClusterError
 from grader.k8s.printers import pod_status
 from grader.widgets import live
-from grader.widgets.base import STATIC, CourseWidget
+from grader.widgets.base import RefreshedWidget, css, esm
 
-STYLE = (STATIC / "course.css").read_text() + (STATIC / "k8s_cluster.css").read_text()
+STYLE = css("k8s_cluster.css")
 """The course's shared widget styles (buttons, screen-reader-only text) plus the diagram's."""
 
 
@@ -114,10 +114,10 @@ def describe_cluster(picture: dict[str, Any]) -> str:
     )
 
 
-class ClusterDiagram(CourseWidget):
+class ClusterDiagram(RefreshedWidget):
     """Control plane, workers, pods and Services of the simulated cluster, with fault buttons."""
 
-    _esm = STATIC / "k8s_cluster.js"
+    _esm = esm("k8s_cluster.js")
     _css = STYLE
     nodes = traitlets.List().tag(sync=True)
     services = traitlets.List().tag(sync=True)
@@ -125,12 +125,6 @@ class ClusterDiagram(CourseWidget):
     events = traitlets.List().tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
     """The outcome of the last button (or its refusal)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.on_msg(self._handle_message)
-        live.register(self)
-        self.refresh()
 
     def refresh(self) -> None:
         """Read the shared cluster and redraw."""
@@ -187,39 +181,32 @@ class ClusterDiagram(CourseWidget):
             lambda c: c.reset(control_planes, 2), f"new cluster, {control_planes} control plane(s)"
         )
 
-    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind, name = content.get("type"), str(content.get("name", ""))
+    def handle(self, message: dict[str, Any]) -> None:
+        """Run the action a button of the view asked for."""
+        kind, name = message.get("type"), str(message.get("name", ""))
         actions = {
             "refresh": self.refresh,
-            "kill_pod": lambda: self.kill_pod(name, str(content.get("namespace", "default"))),
+            "kill_pod": lambda: self.kill_pod(name, str(message.get("namespace", "default"))),
             "stop_node": lambda: self.stop_node(name),
             "start_node": lambda: self.start_node(name),
             "drain": lambda: self.drain(name),
             "uncordon": lambda: self.uncordon(name),
             "snapshot": self.snapshot,
             "restore": self.restore,
-            "rebuild": lambda: self.rebuild(int(content.get("control_planes", 1))),
+            "rebuild": lambda: self.rebuild(int(message.get("control_planes", 1))),
         }
         if kind in actions:
             actions[kind]()
 
 
-class RequestFlow(CourseWidget):
+class RequestFlow(RefreshedWidget):
     """Browser -> Ingress (host, path) -> Service -> pod, for one request at a time."""
 
-    _esm = STATIC / "k8s_flow.js"
+    _esm = esm("k8s_flow.js")
     _css = STYLE
     host = traitlets.Unicode("my-app.com").tag(sync=True)
     path = traitlets.Unicode("/").tag(sync=True)
     hops = traitlets.Dict().tag(sync=True)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.on_msg(self._handle_message)
-        live.register(self)
-        self.send()
 
     def refresh(self) -> None:
         """Send the request again (after a cell changed the cluster)."""
@@ -241,8 +228,9 @@ class RequestFlow(CourseWidget):
             )
         return hops
 
-    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "send":
-            self.host = str(content.get("host", self.host))
-            self.path = str(content.get("path", self.path))
+    def handle(self, message: dict[str, Any]) -> None:
+        """Send the request the view's form asked for."""
+        if message.get("type") == "send":
+            self.host = str(message.get("host", self.host))
+            self.path = str(message.get("path", self.path))
             self.send()

@@ -14,7 +14,7 @@ from typing import Any
 
 import traitlets
 
-from grader.widgets.base import STATIC, LiveWidget
+from grader.widgets.base import LiveWidget, css, esm
 
 
 def read_layers(api: Any, image: str) -> list[dict[str, Any]]:
@@ -79,8 +79,8 @@ class LayerStack(LiveWidget):
         image: the image reference to draw, e.g. ``"app:latest"``.
     """
 
-    _esm = STATIC / "layers.js"
-    _css = (STATIC / "course.css").read_text() + (STATIC / "layers.css").read_text()
+    _esm = esm("layers.js")
+    _css = css("layers.css")
     image = traitlets.Unicode("").tag(sync=True)
     layers = traitlets.List().tag(sync=True)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import traitlets
 
-from grader.widgets.base import STATIC, LiveWidget
+from grader.widgets.base import LiveWidget, esm
 
 STATES = ("created", "running", "paused", "exited", "removed")
 """The states drawn, in order."""
@@ -57,7 +57,7 @@ def describe(name: str, state: str) -> str:
 class LifecycleWidget(LiveWidget):
     """The lifecycle diagram for one container."""
 
-    _esm = STATIC / "lifecycle.js"
+    _esm = esm("lifecycle.js")
     container = traitlets.Unicode("website").tag(sync=True)
     """The container whose state is lit."""
     state = traitlets.Unicode("removed").tag(sync=True)

@@ -13,7 +13,7 @@ import traitlets
 
 from grader import LABEL
 from grader.checks.refs import host_port
-from grader.widgets.base import STATIC, LiveWidget
+from grader.widgets.base import LiveWidget, esm
 
 
 def read_mappings(api: Any) -> list[dict[str, Any]]:
@@ -55,7 +55,7 @@ def describe(mappings: list[dict[str, Any]]) -> str:
 class PortMap(LiveWidget):
     """The port-mapping diagram, refreshed after each ``%%docker`` cell."""
 
-    _esm = STATIC / "ports.js"
+    _esm = esm("ports.js")
     mappings = traitlets.List().tag(sync=True)
 
     def update(self, api: Any) -> None:

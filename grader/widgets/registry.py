@@ -14,7 +14,7 @@ from typing import Any
 import traitlets
 
 from grader.checks.registry import REGISTRY, RegistryUnreachable, list_repositories, list_tags
-from grader.widgets.base import STATIC, LiveWidget
+from grader.widgets.base import LiveWidget, css, esm
 
 
 def read_local(api: Any) -> list[dict[str, Any]]:
@@ -61,8 +61,8 @@ class RegistryFlow(LiveWidget):
         host: the registry to show (default the course's ``127.0.0.1:5000``).
     """
 
-    _esm = STATIC / "registry.js"
-    _css = (STATIC / "course.css").read_text() + (STATIC / "layers.css").read_text()
+    _esm = esm("registry.js")
+    _css = css("layers.css")
     host = traitlets.Unicode(REGISTRY).tag(sync=True)
     local = traitlets.List().tag(sync=True)
     remote = traitlets.List().tag(sync=True)

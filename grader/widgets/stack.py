@@ -13,7 +13,7 @@ from typing import Any
 
 import traitlets
 
-from grader.widgets.base import STATIC, CourseWidget
+from grader.widgets.base import CourseWidget, esm
 
 APPS = ("website (nginx)", "api (node)", "worker (python)", "cache (redis)", "db (postgres)")
 """The applications the instances run, in order."""
@@ -82,7 +82,7 @@ def describe(mode: str, instances: int) -> str:
 class StackWidget(CourseWidget):
     """The containers-vs-VMs diagram: a toggle, an instance count, the stacks."""
 
-    _esm = STATIC / "stack.js"
+    _esm = esm("stack.js")
     mode = traitlets.Unicode("containers").tag(sync=True)
     """"containers" or "vms"."""
     instances = traitlets.Int(3).tag(sync=True)

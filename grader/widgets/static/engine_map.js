@@ -1,32 +1,10 @@
 // Images -> containers -> mounts, as three columns of boxes linked by arrows.
-const NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text = "") {
-  const node = document.createElementNS(NS, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text) node.textContent = text;
-  return node;
-}
-
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const bar = document.createElement("div");
-    bar.className = "cw-bar";
-    const refresh = document.createElement("button");
-    refresh.type = "button";
-    refresh.textContent = "Refresh";
-    refresh.addEventListener("click", () => model.send({ type: "refresh" }));
-    const error = document.createElement("span");
-    error.className = "cw-error";
-    error.setAttribute("role", "alert");
-    bar.append(refresh, error);
+    const { box, bar, error, spoken } = frame(model, root);
+    bar.append(error);
     const picture = document.createElement("div");
-    const spoken = document.createElement("p");
-    spoken.className = "cw-sr";
-    spoken.setAttribute("aria-live", "polite");
     box.append(bar, picture, spoken);
-    root.append(box);
 
     function draw() {
       const graph = model.get("graph");
@@ -40,12 +18,7 @@ export default {
       const height = 40 + rows * (boxH + 12);
       const drawing = svg("svg", { width, height, role: "img",
         "aria-label": model.get("description") });
-      const defs = svg("defs");
-      const marker = svg("marker", { id: "cw-arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
-        markerWidth: "6", markerHeight: "6", orient: "auto" });
-      marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#889" }));
-      defs.append(marker);
-      drawing.append(defs);
+      drawing.append(arrowDefs());
       const where = {};
       columns.forEach(([title, items], column) => {
         const x = 10 + column * (boxW + gap + 30);
@@ -73,7 +46,6 @@ export default {
       spoken.textContent = model.get("description");
       error.textContent = model.get("error");
     }
-    for (const name of ["graph", "description", "error"]) model.on(`change:${name}`, draw);
-    draw();
+    drawOn(model, ["graph", "description", "error"], draw);
   },
 };

@@ -1,27 +1,12 @@
 // The simulated Kubernetes cluster: control plane, workers, pods, Services, fault buttons.
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const bar = document.createElement("div");
-    bar.className = "cw-bar";
-    const spoken = document.createElement("p");
-    spoken.className = "cw-sr";
-    spoken.setAttribute("aria-live", "polite");
+    const { box, bar, spoken } = frame(model, root);
     const body = document.createElement("div");
     const status = document.createElement("p");
     status.setAttribute("role", "status");
     box.append(bar, body, status, spoken);
-    root.append(box);
 
-    function button(text, message, label) {
-      const node = document.createElement("button");
-      node.type = "button";
-      node.textContent = text;
-      if (label) node.setAttribute("aria-label", label);
-      node.addEventListener("click", () => model.send(message));
-      return node;
-    }
     function el(tag, text, cls) {
       const node = document.createElement(tag);
       if (text !== undefined) node.textContent = text;
@@ -29,11 +14,10 @@ export default {
       return node;
     }
     bar.append(
-      button("Refresh", { type: "refresh" }),
-      button("etcd snapshot", { type: "snapshot" }, "save an etcd snapshot"),
-      button("restore snapshot", { type: "restore" }, "restore the last etcd snapshot"),
-      button("1 control plane", { type: "rebuild", control_planes: 1 }, "new cluster with one control-plane node"),
-      button("3 control planes", { type: "rebuild", control_planes: 3 }, "new cluster with three control-plane nodes"),
+      sender(model, "etcd snapshot", { type: "snapshot" }, "save an etcd snapshot"),
+      sender(model, "restore snapshot", { type: "restore" }, "restore the last etcd snapshot"),
+      sender(model, "1 control plane", { type: "rebuild", control_planes: 1 }, "new cluster with one control-plane node"),
+      sender(model, "3 control planes", { type: "rebuild", control_planes: 3 }, "new cluster with three control-plane nodes"),
     );
 
     function draw() {
@@ -51,15 +35,15 @@ export default {
         for (const pod of node.pods) {
           const line = el("div", undefined, "k8s-pod" + (pod.owned ? "" : " k8s-bare") + (pod.status === "Running" ? "" : " k8s-bad"));
           line.append(el("span", `${pod.name} ${pod.ip} ${pod.status === "Running" ? "" : pod.status}`));
-          line.append(button("kill", { type: "kill_pod", name: pod.name, namespace: pod.namespace }, `kill pod ${pod.name}`));
+          line.append(sender(model, "kill", { type: "kill_pod", name: pod.name, namespace: pod.namespace }, `kill pod ${pod.name}`));
           card.append(line);
         }
         const actions = el("div", undefined, "cw-bar");
-        actions.append(button(node.up ? "stop" : "start", { type: node.up ? "stop_node" : "start_node", name: node.name }, `${node.up ? "stop" : "start"} node ${node.name}`));
+        actions.append(sender(model, node.up ? "stop" : "start", { type: node.up ? "stop_node" : "start_node", name: node.name }, `${node.up ? "stop" : "start"} node ${node.name}`));
         if (node.role === "worker") {
           actions.append(node.schedulable
-            ? button("drain", { type: "drain", name: node.name }, `drain node ${node.name}`)
-            : button("uncordon", { type: "uncordon", name: node.name }, `uncordon node ${node.name}`));
+            ? sender(model, "drain", { type: "drain", name: node.name }, `drain node ${node.name}`)
+            : sender(model, "uncordon", { type: "uncordon", name: node.name }, `uncordon node ${node.name}`));
         }
         card.append(actions);
         row.append(card);
@@ -79,7 +63,6 @@ export default {
       status.textContent = model.get("message");
       spoken.textContent = model.get("description");
     }
-    for (const name of ["nodes", "services", "etcd", "events", "message", "description"]) model.on(`change:${name}`, draw);
-    draw();
+    drawOn(model, ["nodes", "services", "etcd", "events", "message", "description"], draw);
   },
 };

@@ -1,17 +1,12 @@
 // One request: browser -> Ingress rule -> Service (ClusterIP) -> the pod that answered.
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const form = document.createElement("div");
-    form.className = "cw-bar";
+    const { box, bar: form } = frame(model, root, { refresh: false });
     const host = document.createElement("input");
     host.setAttribute("aria-label", "host name");
     const path = document.createElement("input");
     path.setAttribute("aria-label", "path");
-    const send = document.createElement("button");
-    send.type = "button";
-    send.textContent = "Send";
+    const send = html("button", { type: "button" }, "Send");
     send.addEventListener("click", () => model.send({ type: "send", host: host.value, path: path.value }));
     form.append("http://", host, path, send);
     const flow = document.createElement("div");
@@ -21,14 +16,7 @@ export default {
     spoken.setAttribute("aria-live", "polite");
     spoken.className = "cw-caption";
     box.append(form, flow, spoken);
-    root.append(box);
 
-    function hop(text) {
-      const node = document.createElement("span");
-      node.className = "k8s-hop";
-      node.textContent = text;
-      return node;
-    }
     function draw() {
       host.value = model.get("host");
       path.value = model.get("path");
@@ -41,12 +29,11 @@ export default {
       flow.replaceChildren();
       parts.forEach((text, i) => {
         if (i) flow.append("→");
-        flow.append(hop(text));
+        flow.append(html("span", { class: "k8s-hop" }, text));
       });
       flow.setAttribute("aria-label", model.get("description"));
       spoken.textContent = model.get("description");
     }
-    for (const name of ["hops", "host", "path", "description"]) model.on(`change:${name}`, draw);
-    draw();
+    drawOn(model, ["hops", "host", "path", "description"], draw);
   },
 };

@@ -1,19 +1,9 @@
 // An image's layers, top first; green = reused from the build cache, orange = rebuilt.
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const bar = document.createElement("div");
-    bar.className = "cw-bar";
-    const refresh = document.createElement("button");
-    refresh.type = "button";
-    refresh.textContent = "Refresh";
-    refresh.addEventListener("click", () => model.send({ type: "refresh" }));
+    const { box, bar, error, spoken } = frame(model, root);
     const title = document.createElement("strong");
-    const error = document.createElement("span");
-    error.className = "cw-error";
-    error.setAttribute("role", "alert");
-    bar.append(refresh, title, error);
+    bar.append(title, error);
     const stack = document.createElement("ol");
     stack.className = "cw-layers";
     stack.setAttribute("aria-hidden", "true");
@@ -26,11 +16,7 @@ export default {
       item.textContent = text;
       legend.append(item);
     }
-    const spoken = document.createElement("p");
-    spoken.className = "cw-sr";
-    spoken.setAttribute("aria-live", "polite");
     box.append(bar, stack, legend, spoken);
-    root.append(box);
 
     function size(bytes) {
       if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)}GB`;
@@ -56,7 +42,6 @@ export default {
       spoken.textContent = model.get("description");
       error.textContent = model.get("error");
     }
-    for (const name of ["image", "layers", "description", "error"]) model.on(`change:${name}`, draw);
-    draw();
+    drawOn(model, ["image", "layers", "description", "error"], draw);
   },
 };

@@ -1,44 +1,21 @@
 // The container lifecycle: states as circles, commands as arrows, the current state lit.
-const NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text = "") {
-  const node = document.createElementNS(NS, tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text) node.textContent = text;
-  return node;
-}
 const PLACES = {
   removed: [80, 170], created: [260, 50], running: [460, 170], paused: [700, 50], exited: [700, 290],
 };
 
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const bar = document.createElement("div");
-    bar.className = "cw-bar";
-    const refresh = document.createElement("button");
-    refresh.type = "button";
-    refresh.textContent = "Refresh";
-    refresh.addEventListener("click", () => model.send({ type: "refresh" }));
+    const { box, bar, spoken } = frame(model, root);
     const status = document.createElement("span");
-    bar.append(refresh, status);
+    bar.append(status);
     const picture = document.createElement("div");
-    const spoken = document.createElement("p");
-    spoken.className = "cw-sr";
-    spoken.setAttribute("aria-live", "polite");
     box.append(bar, picture, spoken);
-    root.append(box);
 
     function draw() {
       const current = model.get("state");
       const drawing = svg("svg", { width: 800, height: 340, role: "img",
         "aria-label": model.get("description") });
-      const defs = svg("defs");
-      const marker = svg("marker", { id: "cw-arrow", viewBox: "0 0 10 10", refX: "10", refY: "5",
-        markerWidth: "6", markerHeight: "6", orient: "auto" });
-      marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#889" }));
-      defs.append(marker);
-      drawing.append(defs);
+      drawing.append(arrowDefs());
       for (const edge of model.get("transitions")) {
         const [x1, y1] = PLACES[edge.from], [x2, y2] = PLACES[edge.to];
         // Every arrow bends to its left, so the two arrows between two states never overlap.
@@ -65,7 +42,6 @@ export default {
       status.textContent = `${model.get("container")}: ${current}`;
       spoken.textContent = model.get("description");
     }
-    for (const name of ["state", "description", "container"]) model.on(`change:${name}`, draw);
-    draw();
+    drawOn(model, ["state", "description", "container"], draw);
   },
 };

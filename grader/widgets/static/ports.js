@@ -1,26 +1,12 @@
 // Host ports -> container ports: a table of arrows, refreshed after each %%docker cell.
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const bar = document.createElement("div");
-    bar.className = "cw-bar";
-    const refresh = document.createElement("button");
-    refresh.type = "button";
-    refresh.textContent = "Refresh";
-    refresh.addEventListener("click", () => model.send({ type: "refresh" }));
-    const error = document.createElement("span");
-    error.className = "cw-error";
-    error.setAttribute("role", "alert");
-    bar.append(refresh, error);
+    const { box, bar, error, spoken } = frame(model, root);
+    bar.append(error);
     const table = document.createElement("table");
     const caption = document.createElement("caption");
     caption.className = "cw-sr";
-    const spoken = document.createElement("p");
-    spoken.className = "cw-sr";
-    spoken.setAttribute("aria-live", "polite");
     box.append(bar, table, spoken);
-    root.append(box);
 
     function cell(row, text, header = false) {
       const node = document.createElement(header ? "th" : "td");
@@ -57,7 +43,6 @@ export default {
       spoken.textContent = model.get("description");
       error.textContent = model.get("error");
     }
-    for (const name of ["mappings", "description", "error"]) model.on(`change:${name}`, draw);
-    draw();
+    drawOn(model, ["mappings", "description", "error"], draw);
   },
 };

@@ -1,18 +1,8 @@
 // Local image names (left) and the registry's tags (right); what just moved is outlined.
 export default {
   render({ model, el: root }) {
-    const box = document.createElement("div");
-    box.className = "course-widget";
-    const bar = document.createElement("div");
-    bar.className = "cw-bar";
-    const refresh = document.createElement("button");
-    refresh.type = "button";
-    refresh.textContent = "Refresh";
-    refresh.addEventListener("click", () => model.send({ type: "refresh" }));
-    const error = document.createElement("span");
-    error.className = "cw-error";
-    error.setAttribute("role", "alert");
-    bar.append(refresh, error);
+    const { box, bar, error, spoken } = frame(model, root);
+    bar.append(error);
     const columns = document.createElement("div");
     columns.className = "cw-registry";
     columns.setAttribute("aria-hidden", "true");
@@ -25,11 +15,7 @@ export default {
     columns.append(local, arrow, remote);
     const news = document.createElement("div");
     news.className = "cw-caption";
-    const spoken = document.createElement("p");
-    spoken.className = "cw-sr";
-    spoken.setAttribute("aria-live", "polite");
     box.append(bar, columns, news, spoken);
-    root.append(box);
 
     function heading(section, text) {
       const title = document.createElement("h4");
@@ -67,9 +53,6 @@ export default {
       spoken.textContent = model.get("description");
       error.textContent = model.get("error");
     }
-    for (const name of ["host", "local", "remote", "moved", "description", "error"]) {
-      model.on(`change:${name}`, draw);
-    }
-    draw();
+    drawOn(model, ["host", "local", "remote", "moved", "description", "error"], draw);
   },
 };

@@ -1,11 +1,4 @@
 // Containers vs virtual machines: two toggles, an instance count, and the stacks.
-function el(tag, attrs = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text) node.textContent = text;
-  return node;
-}
-
 function layerClass(name) {
   if (name === "app") return "cw-app";
   if (name.includes("operating system")) return "cw-os";
@@ -18,28 +11,26 @@ function size(mb) {
 
 export default {
   render({ model, el: root }) {
-    const box = el("div", { class: "course-widget", role: "group",
-      "aria-label": "Containers versus virtual machines" });
-    const bar = el("div", { class: "cw-bar" });
+    const { box, bar, spoken } = frame(model, root, { refresh: false });
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Containers versus virtual machines");
     const buttons = {};
     for (const [mode, label] of [["containers", "Containers"], ["vms", "Virtual machines"]]) {
-      const button = el("button", { type: "button" }, label);
+      const button = html("button", { type: "button" }, label);
       button.addEventListener("click", () => { model.set("mode", mode); model.save_changes(); });
       buttons[mode] = button;
       bar.append(button);
     }
-    const countLabel = el("label", {}, "Instances: ");
-    const count = el("input", { type: "range", min: "1", max: "5", step: "1" });
+    const countLabel = html("label", {}, "Instances: ");
+    const count = html("input", { type: "range", min: "1", max: "5", step: "1" });
     count.addEventListener("input", () => {
       model.set("instances", Number(count.value)); model.save_changes();
     });
     countLabel.append(count);
     bar.append(countLabel);
-    const picture = el("div", { "aria-hidden": "true" });
-    const caption = el("div", { class: "cw-caption", "aria-hidden": "true" });
-    const spoken = el("p", { class: "cw-sr", "aria-live": "polite" });
+    const picture = html("div", { "aria-hidden": "true" });
+    const caption = html("div", { class: "cw-caption", "aria-hidden": "true" });
     box.append(bar, picture, caption, spoken);
-    root.append(box);
 
     function draw() {
       const mode = model.get("mode");
@@ -49,24 +40,22 @@ export default {
       }
       count.value = String(model.get("instances"));
       picture.replaceChildren();
-      const columns = el("div", { class: "cw-columns" });
+      const columns = html("div", { class: "cw-columns" });
       for (const column of stack.columns) {
-        const col = el("div", { class: "cw-column" });
-        col.append(el("div", { class: "cw-box cw-app" }, column.app));
+        const col = html("div", { class: "cw-column" });
+        col.append(html("div", { class: "cw-box cw-app" }, column.app));
         for (const layer of column.layers.slice(1)) {
-          col.append(el("div", { class: `cw-box ${layerClass(layer.name)}` },
+          col.append(html("div", { class: `cw-box ${layerClass(layer.name)}` },
             `${layer.name} (${size(layer.size_mb)})`));
         }
         columns.append(col);
       }
       picture.append(columns);
-      for (const layer of stack.shared) picture.append(el("div", { class: "cw-box cw-shared" }, layer));
+      for (const layer of stack.shared) picture.append(html("div", { class: "cw-box cw-shared" }, layer));
       caption.textContent = `Disk for all instances: about ${size(stack.total_size_mb)}. ` +
         `Start time of one: about ${stack.start_seconds} s.`;
       spoken.textContent = model.get("description");
     }
-    model.on("change:stack", draw);
-    model.on("change:description", draw);
-    draw();
+    drawOn(model, ["stack", "description"], draw);
   },
 };
