@@ -19,7 +19,6 @@ container from the image sees them (``docker run --rm web ls /app``).
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import json
 import os
@@ -331,7 +330,7 @@ class BuildMixin(SandboxBase):
         origin = instruction.flags.get("from")
         if origin is not None:
             sources_text = self._copy_from_stage(origin, raw_sources, dest, stage, stages, changes)
-            digest = hashlib.sha256(sources_text.encode()).hexdigest()
+            digest = _sha256(sources_text.encode())
             created_by = f"/bin/sh -c #(nop) {keyword} multi:{digest} in {dest} "
             return _Layer(created_by, config, changes, runs_container=False)
         if keyword == "ADD" and any(re.match(r"^https?://", word) for word in raw_sources):
@@ -426,7 +425,7 @@ class BuildMixin(SandboxBase):
                         out = target
                     changes.update(_folders(posixpath.dirname(out), stage.files))
                     changes[out] = entry
-                    described.append(f"{out}:{hashlib.sha256(entry[2]).hexdigest()}")
+                    described.append(f"{out}:{_sha256(entry[2])}")
         return "\n".join(described)
 
     # -- committing and the cache -------------------------------------------------------
@@ -467,7 +466,7 @@ class BuildMixin(SandboxBase):
         self, stage: _Stage, layer: _Layer, key: str, container: str
     ) -> tuple[str, JSON]:
         created_ns = now_ns()
-        image_id = "sha256:" + hashlib.sha256(f"{key}\n{created_ns}".encode()).hexdigest()
+        image_id = "sha256:" + _sha256(f"{key}\n{created_ns}".encode())
         parent = stage.doc
         history = [dict(step) for step in parent.get("_history", [])]
         if history:
@@ -482,7 +481,7 @@ class BuildMixin(SandboxBase):
         )
         layers = list(parent["RootFS"]["Layers"])
         if not layer.empty:
-            layers.append("sha256:" + hashlib.sha256(f"diff\n{key}".encode()).hexdigest())
+            layers.append("sha256:" + _sha256(f"diff\n{key}".encode()))
         container_config = copy.deepcopy(layer.config)
         container_config["Cmd"] = ["/bin/sh", "-c", layer.created_by.removeprefix("/bin/sh -c ")]
         doc: JSON = {
@@ -547,7 +546,14 @@ class BuildMixin(SandboxBase):
 def _cache_key(parent_id: str, layer: _Layer) -> str:
     """The classic builder's cache identity: parent image + instruction + resulting config."""
     text = json.dumps([parent_id, layer.created_by, layer.config], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _sha256(text.encode())
+
+
+def _sha256(data: bytes) -> str:
+    """The hex SHA-256 of ``data`` (hashlib loads OpenSSL: imported when a build runs)."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _short(image_id: str) -> str:

@@ -19,7 +19,6 @@ Registries other than the embedded hosts are unreachable (the course runs offlin
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -54,6 +53,8 @@ SERVER_KEY = "registry:5000"
 
 def manifest(doc: JSON, image_id: str) -> bytes:
     """The image manifest (schema 2) a registry stores for an image; its digest names it."""
+    import hashlib  # loads OpenSSL: only when pushing or pulling
+
     layers = [
         {
             "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
@@ -189,6 +190,8 @@ class RegistryMixin(SandboxBase):
         self, ref: refs.Reference, tag: str, image_id: str, doc: JSON
     ) -> tuple[str, int]:
         """Save the image (flattened above its catalogue base) and the tag; return digest."""
+        import hashlib
+
         body = manifest(doc, image_id)
         digest = "sha256:" + hashlib.sha256(body).hexdigest()
         files = image_layers(self.store, doc, image_id)
