@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -421,6 +420,8 @@ def _image_doc(entry: JSON) -> JSON:
 
 def _chain_ids(doc: JSON) -> list[str]:
     """Layer chain ids (what ``docker rmi`` lists after the image id)."""
+    import hashlib  # on first use: it loads OpenSSL, which every command would pay for
+
     chain: list[str] = []
     previous = ""
     for layer in doc["RootFS"]["Layers"]:
@@ -435,6 +436,8 @@ def _chain_ids(doc: JSON) -> list[str]:
 
 def _layer_progress(entry: JSON) -> list[JSON]:
     """Pull progress items for every layer, as dockerd streams them."""
+    import hashlib
+
     layers = [
         short(hashlib.sha256(("blob" + layer).encode()).hexdigest())
         for layer in entry["RootFS"]["Layers"]
