@@ -93,6 +93,10 @@ DRY_RUN = _f("dry-run", default="none", no_value="unchanged")
 RECURSIVE = _f("recursive", "R", "bool")
 ALL_NS = _f("all-namespaces", "A", "bool")
 KUSTOMIZE = _f("kustomize", "k")
+FILE_SOURCES = (FILENAME, KUSTOMIZE, RECURSIVE)
+"""Objects read from manifest files (``-f``, ``-R``) or a kustomization (``-k``)."""
+OBJECTS = (*FILE_SOURCES, SELECTOR)
+"""The ways a command picks existing objects: manifests, or a label selector."""
 CREATE_COMMON = (
     DRY_RUN,
     OUTPUT,
@@ -165,10 +169,7 @@ SPECS: dict[str, Spec] = {
     ),
     "apply": Spec(
         (
-            FILENAME,
-            KUSTOMIZE,
-            RECURSIVE,
-            SELECTOR,
+            *OBJECTS,
             *CREATE_COMMON[:3],
             _f("force", type="bool"),
             _f("grace-period", type="int", default=-1),
@@ -188,10 +189,7 @@ SPECS: dict[str, Spec] = {
     ),
     "create": Spec(
         (
-            FILENAME,
-            KUSTOMIZE,
-            RECURSIVE,
-            SELECTOR,
+            *OBJECTS,
             *CREATE_COMMON,
             _f("edit", type="bool"),
             _f("raw"),
@@ -250,10 +248,7 @@ SPECS: dict[str, Spec] = {
     "create namespace": Spec(CREATE_COMMON, aliases=("ns",)),
     "delete": Spec(
         (
-            FILENAME,
-            KUSTOMIZE,
-            RECURSIVE,
-            SELECTOR,
+            *OBJECTS,
             ALL_NS,
             OUTPUT,
             DRY_RUN,
@@ -272,10 +267,7 @@ SPECS: dict[str, Spec] = {
     ),
     "scale": Spec(
         (
-            FILENAME,
-            KUSTOMIZE,
-            RECURSIVE,
-            SELECTOR,
+            *OBJECTS,
             OUTPUT,
             DRY_RUN,
             _f("replicas", type="int"),
@@ -321,10 +313,7 @@ SPECS: dict[str, Spec] = {
     "rollout": Spec(subcommands=("status",), runnable=False),
     "rollout status": Spec(
         (
-            FILENAME,
-            KUSTOMIZE,
-            RECURSIVE,
-            SELECTOR,
+            *OBJECTS,
             _f("watch", "w", "bool", True),
             _f("revision", type="int"),
             _f("timeout", default="0s"),
@@ -352,9 +341,7 @@ SPECS: dict[str, Spec] = {
     ),
     "expose": Spec(
         (
-            FILENAME,
-            KUSTOMIZE,
-            RECURSIVE,
+            *FILE_SOURCES,
             _f("port"),
             _f("target-port"),
             _f("type"),
@@ -557,6 +544,18 @@ def parse(argv: list[str]) -> Invocation:
             inv.options[flag.name] = converted
 
     index = 0
+
+    def take_value(flag: Flag, typed: str) -> None:
+        """A flag typed without ``=value``: its no-value meaning, or the next word."""
+        nonlocal index
+        if flag.no_value is not None:
+            store(flag, flag.no_value)
+        elif index < len(rest):
+            store(flag, rest[index])
+            index += 1
+        else:
+            raise _usage(f"flag needs an argument: {typed}", path)
+
     while index < len(rest):
         word = rest[index]
         index += 1
@@ -572,13 +571,8 @@ def parse(argv: list[str]) -> Invocation:
                 store(flag, value)
             elif flag.type == "bool":
                 store(flag, "true")
-            elif flag.no_value is not None:
-                store(flag, flag.no_value)
-            elif index < len(rest):
-                store(flag, rest[index])
-                index += 1
             else:
-                raise _usage(f"flag needs an argument: --{name}", path)
+                take_value(flag, f"--{name}")
         elif word.startswith("-") and word != "-":
             letters = word[1:]
             while letters:
@@ -595,13 +589,8 @@ def parse(argv: list[str]) -> Invocation:
                     continue
                 if letters:
                     store(flag, letters[1:] if letters.startswith("=") else letters)
-                elif flag.no_value is not None:
-                    store(flag, flag.no_value)
-                elif index < len(rest):
-                    store(flag, rest[index])
-                    index += 1
                 else:
-                    raise _usage(f"flag needs an argument: '{letter}' in -{letter}", path)
+                    take_value(flag, f"'{letter}' in -{letter}")
                 letters = ""
         else:
             inv.args.append(word)

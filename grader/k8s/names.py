@@ -80,22 +80,23 @@ def human_duration(seconds: float) -> str:
         return f"{secs}s"
     minutes = secs // 60
     if minutes < 10:
-        rest = secs % 60
-        return f"{minutes}m{rest}s" if rest else f"{minutes}m"
+        return _pair(minutes, "m", secs % 60, "s")
     if minutes < 180:
         return f"{minutes}m"
     hours = minutes // 60
     if hours < 8:
-        rest = minutes % 60
-        return f"{hours}h{rest}m" if rest else f"{hours}h"
+        return _pair(hours, "h", minutes % 60, "m")
     if hours < 48:
         return f"{hours}h"
     if hours < 24 * 8:
-        rest = hours % 24
-        return f"{hours // 24}d{rest}h" if rest else f"{hours // 24}d"
+        return _pair(hours // 24, "d", hours % 24, "h")
     if hours < 24 * 365 * 2:
         return f"{hours // 24}d"
     if hours < 24 * 365 * 8:
-        days = (hours // 24) % 365
-        return f"{hours // 24 // 365}y{days}d" if days else f"{hours // 24 // 365}y"
+        return _pair(hours // 24 // 365, "y", (hours // 24) % 365, "d")
     return f"{hours // 24 // 365}y"
+
+
+def _pair(major: int, major_unit: str, minor: int, minor_unit: str) -> str:
+    """``3m20s``, or ``3m`` when the smaller unit is zero."""
+    return f"{major}{major_unit}{minor}{minor_unit}" if minor else f"{major}{major_unit}"
