@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import sqlite3
 import sys
@@ -383,6 +382,8 @@ class RegistryMixin(SandboxBase):
             "SELECT pid FROM servers WHERE container_id = ?", (SERVER_KEY,)
         ).fetchone()
         if row and _alive(row[0]):
+            import signal
+
             os.kill(row[0], signal.SIGTERM)
         with self.store.write() as db:
             db.execute("DELETE FROM servers WHERE container_id = ?", (SERVER_KEY,))
