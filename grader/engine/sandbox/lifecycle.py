@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import signal as signals
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,8 @@ def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
     Raises:
         InvalidArgument: Docker's "Invalid signal" for an unknown one.
     """
+    import signal as signals  # on first use: only stop and kill name signals
+
     if value is None or value == "":
         return default
     text = str(value).upper()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import sys
 import time
@@ -206,6 +205,8 @@ def kill(pid: int, cid: str) -> None:
         return
     if not _is_ours(pid, cid):
         return
+    import signal  # on first use: every docker command's start-up would pay for it
+
     try:
         os.kill(pid, signal.SIGTERM)
     except OSError:
