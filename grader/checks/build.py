@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from grader import LABEL
-from grader.checks.failure import fail
+from grader.checks.failure import engine_refusal, fail
 from grader.checks.progress import passed
 from grader.checks.state import engine
 from grader.checks.web import fetch
@@ -205,24 +205,20 @@ def serves(
             port = probe.getsockname()[1]
     _inspect(ref, hint)
     host_config = api.create_host_config(port_bindings={container_port: port}, auto_remove=False)
-    try:
+    with engine_refusal(f"a container of {ref} could not be created"):
         created = api.create_container(
             ref,
             ports=[container_port],
             host_config=host_config,
             labels=COURSE_LABELS,
         )
-    except EngineError as error:
-        raise fail(f"a container of {ref} could not be created", found=error.explanation) from None
     try:
-        api.start(created["Id"])
-        body = _wait_for_page(port)
-    except EngineError as error:
-        raise fail(
+        with engine_refusal(
             f"a container of {ref} could not start publishing port {port}",
-            found=error.explanation,
             hint=hint or "is another container already using that host port?",
-        ) from None
+        ):
+            api.start(created["Id"])
+            body = _wait_for_page(port)
     finally:
         api.remove_container(created["Id"], force=True)
     if body is None:
@@ -318,14 +314,11 @@ def cache_reuse(
     folder = Path(context)
     if not (folder / "Dockerfile").is_file():
         raise fail(f"there is no Dockerfile in {folder}", hint=hint or "write it first")
-    try:
+    with engine_refusal(
+        f"the Dockerfile in {folder} does not build",
+        hint=hint or "build it yourself with docker build and read the error",
+    ):
         steps = rebuild_experiment(folder, edit=edit)
-    except EngineError as error:
-        raise fail(
-            f"the Dockerfile in {folder} does not build",
-            found=error.explanation,
-            hint=hint or "build it yourself with docker build and read the error",
-        ) from None
     installs = [text for text in steps if step in text]
     if not installs:
         raise fail(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from grader.checks.failure import fail
-from grader.checks.progress import Evidence, passed
+from grader.checks.progress import Evidence, passed, settle_absence
 from grader.checks.refs import bindings, expected_ports, normalize_image
 from grader.checks.state import (
     container_name,
@@ -54,26 +54,26 @@ def container(
     """
     api = engine()
     info = find_container(api, name)
-    if not exists:
-        if info is not None:
-            state = str((info.get("State") or {}).get("Status", "unknown"))
-            raise fail(
-                f"the container {name} still exists ({state})",
-                hint=hint
-                or "docker rm removes a container; it refuses a running one unless you use -f",
-            )
-        passed(f"no container named {name} is left")
-        return None
-    if info is None:
-        raise fail(
+    if settle_absence(
+        info,
+        exists,
+        gone=f"no container named {name} is left",
+        still=lambda: fail(
+            f"the container {name} still exists ({_status(info)})",
+            hint=hint
+            or "docker rm removes a container; it refuses a running one unless you use -f",
+        ),
+        missing=lambda: fail(
             f"there is no container named {name!r}",
             found=describe_all(api),
             hint=hint or "--name gives a container its name; docker ps -a lists every container",
-        )
+        ),
+    ):
+        return None
     if image is not None:
         _check_image(api, name, info, image, hint)
     state = info.get("State") or {}
-    current = str(state.get("Status", "unknown"))
+    current = _status(info)
     if running and not state.get("Running") and state.get("Error"):
         raise fail(
             f"{name} exists but could not start",
@@ -113,6 +113,10 @@ def container(
         details.append("publishes " + _describe_expected(expected_ports(ports)))
     passed(", ".join(details))
     return Evidence(info)
+
+
+def _status(info: JSON) -> str:
+    return str((info.get("State") or {}).get("Status", "unknown"))
 
 
 def _check_image(api: EngineAPI, name: str, info: JSON, image: str, hint: str) -> None:

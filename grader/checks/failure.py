@@ -8,7 +8,11 @@ renders its own one-block traceback through IPython's ``_render_traceback_`` hoo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from grader.engine.errors import EngineError
 
 
 @dataclass
@@ -54,3 +58,20 @@ def fail(problem: str, *, expected: str = "", found: str = "", hint: str = "") -
     error = CheckFailed(Verdict(problem, expected, found, hint))
     error.__suppress_context__ = True
     return error
+
+
+@contextmanager
+def engine_refusal(problem: str, *, hint: str = "") -> Iterator[None]:
+    """Turn an engine error inside the block into a failed check quoting the engine.
+
+    Args:
+        problem: the failure's first sentence.
+        hint: its hint ("" for none).
+
+    Raises:
+        CheckFailed: with ``found`` the engine's explanation.
+    """
+    try:
+        yield
+    except EngineError as error:
+        raise fail(problem, found=error.explanation, hint=hint) from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.checks.failure import fail
-from grader.checks.progress import Evidence, passed
+from grader.checks.progress import Evidence, passed, settle_absence
 from grader.checks.refs import normalize_image
 from grader.checks.state import engine
 from grader.engine.api import JSON
@@ -50,21 +50,22 @@ def image(
         info = None
     except EngineError as error:
         raise fail(f"the engine refused to inspect {ref}", found=error.explanation) from None
-    if not exists:
-        if info is not None:
-            raise fail(
-                f"the image {ref} still exists",
-                found=f"{ref} has id {str(info.get('Id', ''))[7:19]}",
-                hint=hint or "docker rmi removes a tag, and the image with its last tag",
-            )
-        passed(f"{ref} is gone")
-        return None
-    if info is None:
-        raise fail(
+    if settle_absence(
+        info,
+        exists,
+        gone=f"{ref} is gone",
+        still=lambda: fail(
+            f"the image {ref} still exists",
+            found=f"{ref} has id {str(info.get('Id', ''))[7:19]}",
+            hint=hint or "docker rmi removes a tag, and the image with its last tag",
+        ),
+        missing=lambda: fail(
             f"there is no image {ref}",
             found=_local_tags(repository),
             hint=hint or "docker images lists the local images and their tags",
-        )
+        ),
+    ):
+        return None
     if same_as is not None:
         other_ref = normalize_image(same_as)
         try:

@@ -8,6 +8,9 @@ notebook is graded; it never claims "all tests passed".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 _passed: list[str] = []
 
 
@@ -15,6 +18,37 @@ def passed(description: str) -> None:
     """Report one passing check: print it and remember it for :func:`summary`."""
     _passed.append(description)
     print(f"✔ {description}")
+
+
+def settle_absence(
+    found: Any,
+    exists: bool,
+    *,
+    gone: str,
+    still: Callable[[], Exception],
+    missing: Callable[[], Exception],
+) -> bool:
+    """The common start of a check that an object exists, or (``exists=False``) does not.
+
+    Args:
+        found: what the engine returned for the object, None when it has none.
+        exists: whether the exercise wants the object.
+        gone: the passing line when it is rightly absent.
+        still: makes the failure for an object that should be gone.
+        missing: makes the failure for an object that should be there.
+
+    Returns:
+        True when the check is over (the object is rightly absent); False when it exists
+        as wanted and the caller goes on checking it.
+    """
+    if not exists:
+        if found is not None:
+            raise still()
+        passed(gone)
+        return True
+    if found is None:
+        raise missing()
+    return False
 
 
 def forget() -> None:

@@ -16,11 +16,11 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from grader.checks.failure import fail
+from grader.checks.failure import engine_refusal, fail
 from grader.checks.progress import passed
 from grader.checks.state import engine
 from grader.engine.api import JSON
-from grader.engine.errors import EngineError, NotFound
+from grader.engine.errors import NotFound
 
 REGISTRY = "127.0.0.1:5000"
 """The course's registry."""
@@ -154,17 +154,14 @@ def round_trip(ref: str, *, hint: str = "") -> str:
             hint=hint or "the round trip starts from an image tagged with the registry's name",
         ) from None
     registry_tag(ref, hint=hint)
-    try:
+    with engine_refusal(
+        f"removing and pulling {ref} back failed",
+        hint=hint or "docker pull needs the registry to be reachable",
+    ):
         api.remove_image(ref)
         for _ in api.pull(*_repo_tag(ref)):
             pass
         after = api.inspect_image(ref)["Id"]
-    except EngineError as error:
-        raise fail(
-            f"removing and pulling {ref} back failed",
-            found=error.explanation,
-            hint=hint or "docker pull needs the registry to be reachable",
-        ) from None
     if after != before:
         raise fail(
             f"pulling {ref} back gave a different image",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from grader.checks.exercises import start
-from grader.checks.failure import fail
+from grader.checks.failure import engine_refusal, fail
 from grader.checks.progress import forget
 from grader.checks.refs import normalize_image
 from grader.checks.runner import run
@@ -159,13 +159,10 @@ def _ensure_image(api: EngineAPI, ref: str) -> None:
     except NotFound:
         pass
     repository, _, tag = ref.rpartition(":")
-    try:
+    with engine_refusal(
+        f"the image {ref} is not here and could not be pulled",
+        hint="on a machine without internet access, ask for the course's image bundle",
+    ):
         for item in api.pull(repository, tag=tag):
             if isinstance(item, dict) and item.get("error"):
                 raise EngineError(str(item["error"]))
-    except EngineError as error:
-        raise fail(
-            f"the image {ref} is not here and could not be pulled",
-            found=error.explanation,
-            hint="on a machine without internet access, ask for the course's image bundle",
-        ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader import LABEL
-from grader.checks.failure import fail
+from grader.checks.failure import engine_refusal, fail
 from grader.engine import get_engine
 from grader.engine.api import JSON, EngineAPI
 from grader.engine.errors import EngineError, NotFound
@@ -46,10 +46,9 @@ def find_container(api: EngineAPI, name: str) -> JSON | None:
 
 def list_containers(api: EngineAPI) -> list[JSON]:
     """Every course container, running or not, as ``docker ps -a`` lists them."""
-    try:
-        return api.containers(all=True, filters=course_filters(api))
-    except EngineError as error:
-        raise fail("the engine refused to list containers", found=error.explanation) from None
+    with engine_refusal("the engine refused to list containers"):
+        listed = api.containers(all=True, filters=course_filters(api))
+    return listed
 
 
 def container_name(summary: JSON) -> str:
