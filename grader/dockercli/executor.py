@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TextIO
 
 from grader.commands import parse_argv
@@ -82,8 +83,20 @@ def handler_for(name: str) -> Handler | None:
 
 
 def _help(cmd: Command, session: Session) -> int:
+    """Print a command's usage as Docker's CLI does.
+
+    On stdout when asked for (``--help``, ``-h``, ``docker help``), on stderr for a bare
+    group such as ``docker image`` or ``docker``.
+    """
     from grader.commands.parser import SPECS
 
+    asked = (
+        bool(cmd.global_options.get("help"))
+        or cmd.used_alias == "help"
+        or any(word in ("--help", "-h") for word in cmd.argv)
+    )
+    if not asked:
+        session = replace(session, stdout=session.stderr)
     topic = cmd.args[0] if cmd.args else ""
     spec = SPECS.get(topic)
     if spec is None:

@@ -305,3 +305,20 @@ def test_build_file_flag_is_relative_to_the_current_folder(engine, tmp_path: Pat
         f"lstat {tmp_path}/dockerfiles/missing: no such file or directory\n"
     )
     assert "Error response from daemon" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "stream"),
+    [
+        (["image"], "stderr"),
+        ([], "stderr"),
+        (["image", "--help"], "stdout"),
+        (["help", "image"], "stdout"),
+        (["--help"], "stdout"),
+    ],
+)
+def test_usage_goes_where_docker_prints_it(engine, argv: list[str], stream: str) -> None:
+    out, err, code = run(engine, *argv)
+    assert code == 0
+    assert "Usage:" in (out if stream == "stdout" else err)
+    assert "Usage:" not in (err if stream == "stdout" else out)
