@@ -84,6 +84,11 @@ def _images(obj: Obj) -> tuple[str, str]:
     )
 
 
+def _wide_columns(owner: Obj) -> list[str]:
+    """``-o wide``'s extra cells of a Deployment or ReplicaSet: containers, images, selector."""
+    return [*_images(owner), _selector_text(owner["spec"].get("selector", {}).get("matchLabels"))]
+
+
 def _deploy_row(dep: Obj, now: float, wide: bool) -> list[str]:
     st = dep.get("status", {})
     want = dep["spec"].get("replicas", 1)
@@ -94,9 +99,7 @@ def _deploy_row(dep: Obj, now: float, wide: bool) -> list[str]:
         str(st.get("availableReplicas", 0)),
         age(dep, now),
     ]
-    if wide:
-        row += [*_images(dep), _selector_text(dep["spec"].get("selector", {}).get("matchLabels"))]
-    return row
+    return row + _wide_columns(dep) if wide else row
 
 
 def _rs_row(rs: Obj, now: float, wide: bool) -> list[str]:
@@ -108,9 +111,7 @@ def _rs_row(rs: Obj, now: float, wide: bool) -> list[str]:
         str(st.get("readyReplicas", 0)),
         age(rs, now),
     ]
-    if wide:
-        row += [*_images(rs), _selector_text(rs["spec"].get("selector", {}).get("matchLabels"))]
-    return row
+    return row + _wide_columns(rs) if wide else row
 
 
 def service_ports(svc: Obj) -> str:
