@@ -1,8 +1,9 @@
-"""The Kubernetes widgets' JavaScript in headless Chromium, against a model fed by Python.
+"""The widgets' JavaScript in headless Chromium, against a model fed by Python.
 
-No JupyterLab here (tests/browser covers the lab): the ESM is imported into a blank page
-with a minimal anywidget-like model holding the Python widget's real trait values. Clicking
-a button must send the message the Python side handles; its new state must redraw.
+No JupyterLab here (tests/browser covers the lab): each widget's ESM (its module with the
+shared prelude) is imported into a blank page with a minimal anywidget-like model holding
+the Python widget's real trait values. Clicking a button must send the message the Python
+side handles; its new state must redraw.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import json
 import pytest
 
 from grader.k8s.kubectl import run
+from grader.widgets import EngineMap, LifecycleWidget, PortMap, StackWidget
 from grader.widgets.k8s_cluster import ClusterDiagram, RequestFlow
+from grader.widgets.layers import LayerStack
+from grader.widgets.registry import RegistryFlow
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -103,3 +107,40 @@ def test_request_flow_draws_the_hops(sandbox_dir, page):
     assert hops[3].startswith("pod web-")
     page.click("text=Send")
     assert page.evaluate("window.sent") == [{"type": "send", "host": "my-app.com", "path": "/"}]
+
+
+LIVE_WIDGETS = {
+    "engine map": (EngineMap, ["graph", "description", "error"]),
+    "lifecycle": (LifecycleWidget, ["container", "state", "states", "transitions", "description"]),
+    "ports": (PortMap, ["mappings", "description", "error"]),
+    "layers": (lambda: LayerStack("busybox:latest"), ["image", "layers", "description", "error"]),
+    "registry": (RegistryFlow, ["host", "local", "remote", "moved", "description", "error"]),
+}
+
+
+@pytest.mark.parametrize("kind", list(LIVE_WIDGETS))
+def test_live_widget_draws_and_its_refresh_button_asks_python(sandbox_dir, page, kind):
+    from grader.engine import get_engine
+
+    list(get_engine().pull("busybox", tag="latest"))
+    make, names = LIVE_WIDGETS[kind]
+    widget = make()
+    mount(page, widget, names)
+    assert page.locator("p.cw-sr").inner_text() == widget.description
+    assert page.locator(".course-widget > .cw-bar > button").first.inner_text() == "Refresh"
+    page.click("text=Refresh")
+    assert page.evaluate("window.sent") == [{"type": "refresh"}]
+    page.evaluate("window.model.set_state({description: 'redrawn', error: 'engine gone'})")
+    assert page.locator("p.cw-sr").inner_text() == "redrawn"
+    if "error" in names:
+        assert page.locator("[role=alert]").inner_text() == "engine gone"
+
+
+def test_stack_widget_draws_the_chosen_mode(page):
+    widget = StackWidget(mode="vms", instances=2)
+    mount(page, widget, ["mode", "instances", "stack", "description"])
+    pressed = page.locator("button[aria-pressed=true]").all_inner_texts()
+    assert pressed == ["Virtual machines"]
+    assert page.locator(".cw-column").count() == 2
+    assert "60 s" in page.locator(".cw-caption").inner_text()
+    assert page.locator("p.cw-sr").inner_text() == widget.description
