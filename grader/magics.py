@@ -27,11 +27,15 @@ or ``docker logs -f`` would otherwise hold the notebook forever)."""
 STUB_MARKERS = ("raise NotImplementedError", "# YOUR CODE HERE")
 """The lines nbgrader puts in an answer cell of the student release."""
 
-EMPTY_ANSWER = (
-    "This answer cell has no docker command yet: replace the lines "
-    "'# YOUR CODE HERE' and 'raise NotImplementedError()' with your command(s), "
-    "then run the cell again."
-)
+
+def empty_answer(tool: str) -> str:
+    """What a cell holding only nbgrader's stub says, for a cell of ``tool`` commands."""
+    return (
+        f"This answer cell has no {tool} command yet: replace the lines "
+        "'# YOUR CODE HERE' and 'raise NotImplementedError()' with your command(s), "
+        "then run the cell again."
+    )
+
 
 EXTENSIONS = ("grader.dockerfile.magic", "grader.k8s.magic")
 """Other parts' magic modules; each has ``register(ipython)``. Missing ones are skipped."""
@@ -64,17 +68,19 @@ def parse_options(line: str) -> argparse.Namespace:
 
 def strip_stub(cell: str) -> tuple[str, bool]:
     """Remove nbgrader's stub lines; returns (script, whether a stub line was there)."""
-    kept, found = [], False
-    for line in cell.splitlines():
-        if line.strip().startswith(STUB_MARKERS):
-            found = True
-            continue
-        kept.append(line)
-    return "\n".join(kept), found
+    lines = cell.splitlines()
+    kept = [line for line in lines if not is_stub(line)]
+    return "\n".join(kept), len(kept) != len(lines)
 
 
-def _has_commands(script: str) -> bool:
-    return any(line.strip() and not line.strip().startswith("#") for line in script.splitlines())
+def is_stub(line: str) -> bool:
+    """Whether ``line`` is one of nbgrader's stub lines."""
+    return line.strip().startswith(STUB_MARKERS)
+
+
+def has_commands(lines: list[str]) -> bool:
+    """Whether any of ``lines`` is more than blank or a ``#`` comment."""
+    return any(line.strip() and not line.strip().startswith("#") for line in lines)
 
 
 def run_cell(line: str, cell: str) -> int:
@@ -85,9 +91,9 @@ def run_cell(line: str, cell: str) -> int:
         print(error, file=sys.stderr)
         return 2
     script, stubbed = strip_stub(cell)
-    if not _has_commands(script):
+    if not has_commands(script.splitlines()):
         if stubbed:
-            print(EMPTY_ANSWER, file=sys.stderr)
+            print(empty_answer("docker"), file=sys.stderr)
             return 1
         return 0
     if stubbed:

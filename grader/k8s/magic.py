@@ -15,12 +15,7 @@ from typing import Any
 
 from grader.k8s.cluster import Cluster, ClusterError
 from grader.k8s.kubectl import Result, run
-
-STUB = ("raise NotImplementedError", "# YOUR CODE HERE")
-EMPTY_ANSWER = (
-    "This answer cell has no kubectl command yet: replace the lines '# YOUR CODE HERE' and "
-    "'raise NotImplementedError()' with your command(s), then run the cell again."
-)
+from grader.magics import empty_answer, has_commands, is_stub
 
 
 def etcdctl(args: list[str]) -> Result:
@@ -67,11 +62,9 @@ def run_line(line: str) -> Result:
 
 def run_cell(cell: str) -> int:
     """Run every line, printing what kubectl prints; returns the last exit code."""
-    lines = [line for line in cell.splitlines() if not line.strip().startswith(STUB)]
-    if len(lines) != len(cell.splitlines()) and not any(
-        line.strip() and not line.strip().startswith("#") for line in lines
-    ):
-        print(EMPTY_ANSWER, file=sys.stderr)
+    lines = [line for line in cell.splitlines() if not is_stub(line)]
+    if len(lines) != len(cell.splitlines()) and not has_commands(lines):
+        print(empty_answer("kubectl"), file=sys.stderr)
         return 1
     code = 0
     for line in lines:
