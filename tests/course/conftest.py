@@ -1,15 +1,12 @@
-"""A throwaway course built from the repository's nbgrader_config.py and the ps0 fixture."""
+"""A throwaway course built from the repository's nbgrader_config.py and the fixtures."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "data" / "course" / "notebooks"
+from course_fixture import FIXTURE, REPO
 
 
 @pytest.fixture
@@ -20,23 +17,3 @@ def course(tmp_path: Path) -> Path:
     shutil.copy(REPO / "nbgrader_config.py", root)
     shutil.copytree(FIXTURE, root / "notebooks")
     return root
-
-
-def submit(root: Path, student: str, notebook: nbformat.NotebookNode) -> Path:
-    """Hand in ``notebook`` as ``student``'s ps0."""
-    target = root / "submitted" / student / "ps0" / "ps0.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, target)
-    return target
-
-
-def with_solutions(root: Path, grade_ids: set[str]) -> nbformat.NotebookNode:
-    """The released ps0 with the source's answer for the solution cells in ``grade_ids``."""
-    source = nbformat.read(root / "notebooks" / "ps0" / "ps0.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells}
-    released = nbformat.read(root / "release" / "ps0" / "ps0.ipynb", as_version=4)
-    for cell in released.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in grade_ids:
-            cell.source = answers[grade_id]
-    return released

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from click.testing import CliRunner
-from conftest import submit, with_solutions
+from course_fixture import submit, with_solutions
 
 from grader.course.cli import cli
 

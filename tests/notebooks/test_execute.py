@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ASSIGNMENTS, errors, execute, shutdown_sandbox
+from notebook_harness import ASSIGNMENTS, errors, execute, shutdown_sandbox
 
 
 def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, nbgrader_meta
+from notebook_harness import ASSIGNMENTS, nbgrader_meta
 
 CHECK_CALL = re.compile(r"\s*(assert\b|checks?\.(?!(reset|start|configure|summary)\()\w+\()")
 """A line that tests the student: an assert or a grader check (not set-up or summary)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import (
+from notebook_harness import (
     ASSIGNMENTS,
     answer_ids,
     errors,

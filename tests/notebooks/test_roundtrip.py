@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ASSIGNMENTS, GradedCourse, nbgrader_meta
+from notebook_harness import ASSIGNMENTS, GradedCourse, nbgrader_meta
 
 ENGINES = [
     pytest.param("sandbox", marks=pytest.mark.slow, id="sandbox"),

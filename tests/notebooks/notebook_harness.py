@@ -1,0 +1,162 @@
+"""The content harness: every assignment in notebooks/ plus the fixtures that prove it.
+
+An assignment is a folder of the nbgrader source tree holding one notebook of the same name.
+``graded`` builds a throwaway course per (assignment, engine), releases it, hands in four
+students and autogrades them once per test session:
+
+- ``source``: the instructor's notebook as is (must score full marks),
+- ``solved``: the release with every answer cell taken from the source (full marks),
+- ``blank``: the release untouched (zero),
+- ``part``: the release with the first half of the answer cells answered (in between).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "data" / "course" / "notebooks"
+BIN = str(Path(sys.executable).parent)
+
+
+def assignment_folders() -> list[Path]:
+    """The course's assignments, then the fixtures (ps0: plain Python, ps1: %%docker)."""
+    return [
+        folder
+        for parent in (REPO / "notebooks", FIXTURES)
+        for folder in sorted(parent.glob("*/"))
+        if (folder / f"{folder.name}.ipynb").is_file()
+    ]
+
+
+ASSIGNMENTS = [pytest.param(folder, id=folder.name) for folder in assignment_folders()]
+
+
+def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def answer_ids(notebook: nbformat.NotebookNode) -> list[str]:
+    """Grade ids of the answer cells (nbgrader ``solution``), in notebook order."""
+    return [
+        nbgrader_meta(c)["grade_id"] for c in notebook.cells if nbgrader_meta(c).get("solution")
+    ]
+
+
+def fill_answers(
+    released: nbformat.NotebookNode, source: nbformat.NotebookNode, grade_ids: set[str]
+) -> nbformat.NotebookNode:
+    """A copy of ``released`` with the source's answer in the cells named by ``grade_ids``."""
+    answers = {nbgrader_meta(c).get("grade_id"): c.source for c in source.cells}
+    filled = nbformat.from_dict(released)
+    for cell in filled.cells:
+        if nbgrader_meta(cell).get("grade_id") in grade_ids:
+            cell.source = answers[nbgrader_meta(cell)["grade_id"]]
+    return filled
+
+
+def engine_env(engine: str, state: Path) -> dict[str, str]:
+    """The environment a notebook or grader runs in for ``engine``."""
+    env = {**os.environ, "PATH": os.pathsep.join([BIN, os.environ.get("PATH", "")])}
+    env["COURSE_ENGINE"] = engine
+    env["COURSE_SANDBOX_DIR"] = str(state)
+    return env
+
+
+def execute(notebook_path: Path, engine: str, state: Path, timeout: int = 300):
+    """Run a notebook top to bottom in its folder; return the executed notebook."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(notebook_path.parent)}},
+    )
+    client.execute(env=engine_env(engine, state))
+    return notebook
+
+
+def errors(notebook: nbformat.NotebookNode) -> list[str]:
+    """``cell N: Ename: evalue`` for every error output."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append(f"cell {index}: {output['ename']}: {output['evalue']}")
+    return found
+
+
+def shutdown_sandbox(state: Path) -> None:
+    try:
+        from grader.engine.sandbox import SandboxEngine
+    except ImportError:
+        return
+    shutdown = getattr(SandboxEngine, "shutdown_all", None)
+    if shutdown is not None:
+        shutdown(state)
+
+
+@dataclass
+class GradedCourse:
+    """A released and autograded throwaway course for one assignment."""
+
+    root: Path
+    assignment: str
+    grade_log: str
+    source: nbformat.NotebookNode
+    release: nbformat.NotebookNode
+    partial_ids: set[str] = field(default_factory=set)
+
+    def score(self, student: str) -> tuple[float, float]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", "docker-k8s") as gradebook:
+            submission = gradebook.find_submission(self.assignment, student)
+            return submission.score, submission.max_score
+
+    def cell_scores(self, student: str) -> dict[str, tuple[float, float]]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", "docker-k8s") as gradebook:
+            notebook = gradebook.find_submission_notebook(self.assignment, self.assignment, student)
+            return {g.name: (g.score, g.max_score) for g in notebook.grades}
+
+
+def build_graded_course(folder: Path, engine: str, workdir: Path) -> GradedCourse:
+    """Release ``folder`` in a new course under ``workdir``, hand in four students, grade."""
+    name = folder.name
+    root = workdir / "course"
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(folder, root / "notebooks" / name)
+    env = engine_env(engine, workdir / "unused-state")
+    course = [sys.executable, "-m", "grader.course.cli", "--root", str(root)]
+    subprocess.run([*course, "release", name], env=env, check=True, capture_output=True)
+    source = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    release = nbformat.read(root / "release" / name / f"{name}.ipynb", as_version=4)
+    answers = answer_ids(source)
+    partial = set(answers[: max(1, len(answers) // 2)])
+    students = {
+        "source": source,
+        "solved": fill_answers(release, source, set(answers)),
+        "blank": release,
+        "part": fill_answers(release, source, partial),
+    }
+    for student, notebook in students.items():
+        target = root / "submitted" / student / name
+        shutil.copytree(root / "release" / name, target)
+        nbformat.write(notebook, target / f"{name}.ipynb")
+    graded = subprocess.run(
+        [*course, "autograde", name, "--engine", engine], env=env, capture_output=True, text=True
+    )
+    return GradedCourse(root, name, graded.stdout + graded.stderr, source, release, partial)
