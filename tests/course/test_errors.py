@@ -13,7 +13,7 @@ def test_bad_input_gets_a_message(course: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(cli, ["--root", str(course), "release", "nope"])
     assert result.exit_code == 1
-    assert "no assignment nope in the source folder (known: ps0)" in result.output
+    assert "no assignment nope in the source folder (known: ps0, ps1)" in result.output
     result = runner.invoke(cli, ["--root", str(course), "autograde"])
     assert result.exit_code == 1
     assert "no submission in submitted/<student>/<assignment>/ matches" in result.output
