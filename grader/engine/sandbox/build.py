@@ -24,6 +24,7 @@ import json
 import os
 import posixpath
 import re
+import shlex
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from grader.engine.errors import EngineError, InvalidArgument
 from grader.engine.sandbox import refs
-from grader.engine.sandbox.base import JSON, SandboxBase
+from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import image_layers
 from grader.engine.sandbox.registry import check_name
@@ -133,7 +134,8 @@ class BuildMixin(SandboxBase):
             dockerfile: the Dockerfile, absolute or relative to the context.
             nocache: run every step even when the cache has it.
             buildargs: values for ``ARG`` instructions.
-            labels: labels added to the final image (as an extra LABEL step).
+            labels: labels added to the final image, each as an extra LABEL step; the
+                course label ``course=docker-k8s`` is always among them.
         """
         from grader.dockerfile.context import BuildContext, client_side_error, dockerfile_path
         from grader.dockerfile.instructions import DockerfileError, Instruction, parse
@@ -150,9 +152,12 @@ class BuildMixin(SandboxBase):
         for item in tags:
             check_name(item)
         names = [refs.parse(item) for item in tags]
-        if labels:
-            text = " ".join(f"{key}={value}" for key, value in sorted(labels.items()))
-            instructions.append(Instruction("LABEL", text, 0, f"LABEL {text}"))
+        # The course labels what it builds, as RealEngine.build does; the classic builder
+        # adds one ``LABEL key=value`` step per build label, in key order, to the last stage.
+        labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}
+        for key, value in sorted(labels.items()):
+            pair = f"{key}={value}"
+            instructions.append(Instruction("LABEL", shlex.quote(pair), 0, f"LABEL {pair}"))
         self.store.ensure(CACHE_SCHEMA)
         context = BuildContext(Path(path))
         return self._build_steps(context, instructions, names, nocache, dict(buildargs or {}))
