@@ -132,13 +132,15 @@ def real_side(engine: EngineAPI, cwd: Path) -> Side:
         done = subprocess.run(
             [str(docker), *labelled_argv(argv)],
             capture_output=True,
-            text=True,
             stdin=subprocess.DEVNULL,
             timeout=120,
             cwd=cwd,
             check=False,
         )
-        return Outcome(" ".join(argv), done.stdout, done.stderr, done.returncode)
+        # Bytes decoded as written: text mode's newline translation would turn the CLI's
+        # "\r\r\n" (build context line) into a blank line the terminal never shows.
+        stdout, stderr = (data.decode("utf-8", "replace") for data in (done.stdout, done.stderr))
+        return Outcome(" ".join(argv), stdout, stderr, done.returncode)
 
     return Side("real", engine, run_argv)
 

@@ -69,25 +69,7 @@ def _compare(step: dict, real: tuple[Outcome, Side], ours: tuple[Outcome, Side])
     return f"$ {real[0].line}\n  real:    {expected!r}\n  sandbox: {got!r}"
 
 
-def _params() -> list:
-    """One param per case; a case with ``known_gap`` is a strict xfail naming the gap.
-
-    Strict: once the gap is closed the case passes, the xfail turns into a failure, and the
-    ``known_gap`` line must go. Nothing in the comparison itself is relaxed.
-    """
-    return [
-        pytest.param(
-            case,
-            id=case["name"],
-            marks=[pytest.mark.xfail(strict=True, reason=case["known_gap"])]
-            if case.get("known_gap")
-            else [],
-        )
-        for case in CASES
-    ]
-
-
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_real_and_sandbox_agree(case, real_engine, differential_images, sandbox_dir, tmp_path):
     prefix = "dfx" + uuid.uuid4().hex[:8]
     folder = tmp_path / "case"
