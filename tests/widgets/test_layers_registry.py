@@ -43,7 +43,8 @@ def test_layer_stack_lights_up_reused_layers(engine: SandboxEngine, app: Path) -
     widget.update(engine)
     assert states(widget)["RUN npm install"] == "reused"
     assert states(widget)['CMD ["node" "index.js"]'] == "rebuilt"
-    assert "5 reused and 2 rebuilt by the last build" in widget.description
+    assert states(widget)["LABEL course=docker-k8s"] == "rebuilt"
+    assert "5 reused and 3 rebuilt by the last build" in widget.description
     assert repr(widget) == widget.description
 
 
