@@ -96,6 +96,17 @@ def errors(notebook: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+def clean_engine(engine: str, state: Path) -> None:
+    """Leave nothing behind: stop the sandbox's servers, or reset the daemon's course objects."""
+    if engine == "docker":
+        from grader.engine import get_engine
+        from grader.engine.cleanup import reset
+
+        reset(get_engine("docker"))
+    else:
+        shutdown_sandbox(state)
+
+
 def shutdown_sandbox(state: Path) -> None:
     try:
         from grader.engine.sandbox import SandboxEngine
@@ -156,7 +167,13 @@ def build_graded_course(folder: Path, engine: str, workdir: Path) -> GradedCours
         target = root / "submitted" / student / name
         shutil.copytree(root / "release" / name, target)
         nbformat.write(notebook, target / f"{name}.ipynb")
-    graded = subprocess.run(
-        [*course, "autograde", name, "--engine", engine], env=env, capture_output=True, text=True
-    )
+    try:
+        graded = subprocess.run(
+            [*course, "autograde", name, "--engine", engine],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        clean_engine(engine, workdir / "unused-state")
     return GradedCourse(root, name, graded.stdout + graded.stderr, source, release, partial)

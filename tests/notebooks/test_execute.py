@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from notebook_harness import ASSIGNMENTS, errors, execute, shutdown_sandbox
+from notebook_harness import ASSIGNMENTS, clean_engine, errors, execute
 
 
 def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:
@@ -21,7 +21,7 @@ def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:
     try:
         return errors(execute(work / f"{folder.name}.ipynb", engine, state))
     finally:
-        shutdown_sandbox(state)
+        clean_engine(engine, state)
 
 
 @pytest.mark.slow
