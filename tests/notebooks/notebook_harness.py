@@ -97,12 +97,18 @@ def errors(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def clean_engine(engine: str, state: Path) -> None:
-    """Leave nothing behind: stop the sandbox's servers, or reset the daemon's course objects."""
-    if engine == "docker":
-        from grader.engine import get_engine
-        from grader.engine.cleanup import reset
+    """Leave nothing running: stop the sandbox's servers, or the daemon's course containers.
 
-        reset(get_engine("docker"))
+    On the daemon only containers labelled by the course go (they hold host ports); images
+    stay, since other tests in the session may use images the course labelled.
+    """
+    if engine == "docker":
+        from grader import LABEL
+        from grader.engine import get_engine
+
+        daemon = get_engine("docker")
+        for container in daemon.containers(all=True, filters={"label": [LABEL]}):
+            daemon.remove_container(container["Id"], force=True)
     else:
         shutdown_sandbox(state)
 
