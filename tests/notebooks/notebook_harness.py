@@ -107,8 +107,13 @@ def clean_engine(engine: str, state: Path) -> None:
         from grader.engine import get_engine
 
         daemon = get_engine("docker")
+        from grader.engine.errors import NotFound
+
         for container in daemon.containers(all=True, filters={"label": [LABEL]}):
-            daemon.remove_container(container["Id"], force=True)
+            try:
+                daemon.remove_container(container["Id"], force=True)
+            except NotFound:
+                continue  # a --rm container went away by itself
     else:
         shutdown_sandbox(state)
 
