@@ -3,6 +3,10 @@
 A tag must be in the registry, pushed from the right local image, and a ``docker rmi`` +
 ``docker pull`` round trip must give back the very same image.
 
+A registry outlives a notebook run: it may still hold a tag pushed by an earlier run (or
+another user of the same daemon). ``pushed_in`` therefore also asks for the student's own
+successful ``docker push`` of that reference in the history, after the exercise started.
+
 The course's registry listens on ``127.0.0.1:5000``: Debian's ``docker-registry`` next to a
 real daemon, the sandbox's embedded registry otherwise. Its content is read the way any
 client reads a registry, ``GET /v2/<name>/tags/list``; on the sandbox through the engine
@@ -18,6 +22,8 @@ from typing import Any
 
 from grader.checks.failure import engine_refusal, fail
 from grader.checks.progress import passed
+from grader.checks.refs import normalize_image
+from grader.checks.routes import attempts
 from grader.checks.state import engine
 from grader.engine.api import JSON
 from grader.engine.errors import NotFound
@@ -76,12 +82,44 @@ def _split(ref: str) -> tuple[str, str, str]:
     return host, name, tag or "latest"
 
 
-def registry_tag(ref: str, *, same_as: str | None = None, hint: str = "") -> list[str]:
+def _repository(ref: str) -> str:
+    """``127.0.0.1:5000/website:1`` -> ``127.0.0.1:5000/website`` (tag dropped)."""
+    normalized = normalize_image(ref)
+    head, _, last = normalized.rpartition("/")
+    name = last.partition("@")[0].partition(":")[0]
+    return f"{head}/{name}" if head else name
+
+
+def _pushes(ref: str, exercise: str) -> bool:
+    """Whether the student pushed ``ref`` successfully since ``exercise`` started.
+
+    ``docker push --all-tags REPO`` counts for every tag of ``REPO``.
+    """
+    wanted = normalize_image(ref)
+    for attempt in attempts(exercise):
+        command = attempt.command
+        if command is None or command.name != "image push" or attempt.entry.exit_code != 0:
+            continue
+        for arg in command.args:
+            if command.options.get("all-tags"):
+                if _repository(arg) == _repository(wanted):
+                    return True
+            elif normalize_image(arg) == wanted:
+                return True
+    return False
+
+
+def registry_tag(
+    ref: str, *, same_as: str | None = None, pushed_in: str | None = None, hint: str = ""
+) -> list[str]:
     """Check that the registry holds ``ref`` (``127.0.0.1:5000/website:1``).
 
     Args:
         ref: the full reference, registry host first.
         same_as: a local image (``website:1``) the pushed tag must have been pushed from.
+        pushed_in: an exercise (``check.reset(exercise)``); the student must also have
+            pushed ``ref`` successfully since it started, so a tag left in the registry by
+            an earlier run does not count.
         hint: replaces the default hint of the first failure.
 
     Returns:
@@ -105,6 +143,13 @@ def registry_tag(ref: str, *, same_as: str | None = None, hint: str = "") -> lis
             hint=hint
             or "a push sends an image under a name that starts with the registry's address; "
             "docker images shows which names you have",
+        )
+    if pushed_in is not None and not _pushes(ref, pushed_in):
+        raise fail(
+            f"the registry holds {name}:{tag}, but you have not pushed it in this exercise",
+            expected=f"a successful docker push {ref}",
+            found="the tag was already in the registry (pushed earlier or by someone else)",
+            hint=hint or "run your push in the answer cell; a push of an unchanged image is quick",
         )
     if same_as is not None:
         _pushed_from(ref, host, name, same_as, hint)
@@ -136,11 +181,17 @@ def _pushed_from(ref: str, host: str, name: str, local: str, hint: str) -> None:
         )
 
 
-def round_trip(ref: str, *, hint: str = "") -> str:
+def round_trip(ref: str, *, pushed_in: str | None = None, hint: str = "") -> str:
     """Remove ``ref`` locally, pull it back from its registry, and compare image ids.
 
     An image's id is the digest of its configuration, so a faithful registry gives back
     exactly the image that was pushed.
+
+    Args:
+        ref: the full reference, registry host first.
+        pushed_in: as for :func:`registry_tag`: the exercise since whose start the student
+            must have pushed ``ref``.
+        hint: replaces the default hint of the first failure.
 
     Returns:
         The image id.
@@ -153,7 +204,7 @@ def round_trip(ref: str, *, hint: str = "") -> str:
             f"there is no local image {ref}",
             hint=hint or "the round trip starts from an image tagged with the registry's name",
         ) from None
-    registry_tag(ref, hint=hint)
+    registry_tag(ref, pushed_in=pushed_in, hint=hint)
     with engine_refusal(
         f"removing and pulling {ref} back failed",
         hint=hint or "docker pull needs the registry to be reachable",
