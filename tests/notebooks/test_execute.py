@@ -1,27 +1,51 @@
 """Every source notebook runs top to bottom without an error (solutions and hidden tests).
 
-This is what ``pytest --nbval-lax`` checks, done with nbclient so each notebook runs in its
-own folder copy with its own engine state, on the sandbox and (in CI) on the real daemon.
+Each notebook runs under nbval (``pytest --nbval-lax``: every cell executes, any error
+fails) in its own folder copy with its own engine state, on the sandbox and (in CI) on the
+real daemon.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from notebook_harness import ASSIGNMENTS, clean_engine, errors, execute
+from notebook_harness import ASSIGNMENTS, clean_engine, engine_env
+
+NBVAL = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "--nbval-lax",
+    "-q",
+    "--color=no",
+    "-p",
+    "no:cacheprovider",
+]
 
 
 def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:
+    """Run the notebook's copy under nbval; return nbval's report when it fails."""
     work = tmp_path / folder.name
     shutil.copytree(folder, work)
     state = tmp_path / "state"
     state.mkdir()
+    command = [*NBVAL, "--rootdir", str(work), "-o", "addopts=", f"{folder.name}.ipynb"]
     try:
-        return errors(execute(work / f"{folder.name}.ipynb", engine, state))
+        result = subprocess.run(
+            command,
+            cwd=work,
+            env=engine_env(engine, state),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     finally:
         clean_engine(engine, state)
+    return [] if result.returncode == 0 else [result.stdout[-4000:] + result.stderr[-2000:]]
 
 
 @pytest.mark.slow
