@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from grader import gotime
 from grader.commands.sizes import SizeError, ram_in_bytes
 
 
@@ -100,45 +101,12 @@ def parse_cpus(text: str) -> float:
     return float(value)
 
 
-_DURATION_UNITS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "µs": 1e-6,
-    "μs": 1e-6,
-    "ms": 1e-3,
-    "s": 1.0,
-    "m": 60.0,
-    "h": 3600.0,
-}
-
-
 def parse_duration(text: str) -> float:
-    """Go's ``time.ParseDuration``; returns seconds."""
-    quoted = f'"{text}"'
-    rest = text
-    sign = 1.0
-    if rest.startswith(("+", "-")):
-        sign = -1.0 if rest[0] == "-" else 1.0
-        rest = rest[1:]
-    if rest == "0":
-        return 0.0
-    if not rest:
-        raise ValueProblem(f"time: invalid duration {quoted}")
-    total = 0.0
-    while rest:
-        number = re.match(r"(\d*)(\.\d*)?", rest)
-        digits = number.group(0) if number else ""
-        if not digits or digits == ".":
-            raise ValueProblem(f"time: invalid duration {quoted}")
-        rest = rest[len(digits) :]
-        unit = re.match(r"[^\d.]*", rest).group(0)
-        if not unit:
-            raise ValueProblem(f"time: missing unit in duration {quoted}")
-        if unit not in _DURATION_UNITS:
-            raise ValueProblem(f'time: unknown unit "{unit}" in duration {quoted}')
-        rest = rest[len(unit) :]
-        total += float(digits) * _DURATION_UNITS[unit]
-    return sign * total
+    """Go's ``time.ParseDuration`` (:func:`grader.gotime.parse_duration`); returns seconds."""
+    try:
+        return gotime.parse_duration(text)
+    except gotime.DurationError as exc:
+        raise ValueProblem(str(exc)) from None
 
 
 def validate_ip(text: str) -> str:

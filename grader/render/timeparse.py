@@ -12,43 +12,11 @@ import datetime as _dt
 import re
 import time
 
-_UNITS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "µs": 1e-6,
-    "μs": 1e-6,
-    "ms": 1e-3,
-    "s": 1.0,
-    "m": 60.0,
-    "h": 3600.0,
-}
-_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+from grader.gotime import DurationError, parse_duration
 
 
 class TimeValueError(ValueError):
     """A --since/--until value Docker's client refuses; ``str()`` is Go's message."""
-
-
-def parse_go_duration(text: str) -> float:
-    """Parse a Go ``time.ParseDuration`` string into seconds ("1h30m" -> 5400.0)."""
-    original = text
-    sign = 1.0
-    if text[:1] in {"+", "-"}:
-        sign = -1.0 if text[0] == "-" else 1.0
-        text = text[1:]
-    if text == "0":
-        return 0.0
-    if not text:
-        raise TimeValueError(f'time: invalid duration "{original}"')
-    total = 0.0
-    position = 0
-    while position < len(text):
-        match = _DURATION_PART.match(text, position)
-        if not match:
-            raise TimeValueError(f'time: invalid duration "{original}"')
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        position = match.end()
-    return sign * total
 
 
 _ZONE = r"(?P<zone>[zZ]|[+-]\d{2}:\d{2})"
@@ -118,8 +86,8 @@ def get_timestamp(value: str, now: float | None = None) -> float:
     now = time.time() if now is None else now
     if value != "0":
         try:
-            return now - parse_go_duration(value)
-        except TimeValueError:
+            return now - parse_duration(value)
+        except DurationError:
             pass
     in_location = not any(c in value for c in "zZ+") and value.count("-") != 3
     stamp = _parse_absolute(value, in_location)

@@ -11,6 +11,8 @@ import math
 import time
 import unicodedata
 
+from grader.gotime import human_duration
+
 _DECIMAL_UNITS = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
 
 
@@ -32,39 +34,6 @@ def human_size(size: float, precision: int = 4) -> str:
         size /= 1000.0
         index += 1
     return f"{go_format_g(size, precision)}{_DECIMAL_UNITS[index]}"
-
-
-def human_duration(seconds: float) -> str:
-    """Return go-units' ``HumanDuration``: "Less than a second", "About a minute", "3 days"."""
-    whole = int(seconds)
-    if whole < 1:
-        return "Less than a second"
-    if whole == 1:
-        return "1 second"
-    if whole < 60:
-        return f"{whole} seconds"
-    minutes = int(seconds / 60)
-    if minutes == 1:
-        return "About a minute"
-    if minutes < 60:
-        return f"{minutes} minutes"
-    hours = _round_half_away(seconds / 3600)
-    if hours == 1:
-        return "About an hour"
-    if hours < 48:
-        return f"{hours} hours"
-    if hours < 24 * 7 * 2:
-        return f"{hours // 24} days"
-    if hours < 24 * 30 * 2:
-        return f"{hours // 24 // 7} weeks"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24 // 30} months"
-    return f"{int(seconds / 3600) // 24 // 365} years"
-
-
-def _round_half_away(value: float) -> int:
-    """Go's ``math.Round``: halves round away from zero."""
-    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
 
 
 def since(unix_seconds: float, now: float | None = None) -> str:

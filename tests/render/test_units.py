@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from grader.gotime import DurationError, human_duration, parse_duration
 from grader.render import units
-from grader.render.timeparse import TimeValueError, get_timestamp, parse_go_duration
+from grader.render.timeparse import TimeValueError, get_timestamp
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_human_size(size: int, precision: int, text: str) -> None:
     ],
 )
 def test_human_duration(seconds: float, text: str) -> None:
-    assert units.human_duration(seconds) == text
+    assert human_duration(seconds) == text
 
 
 def test_since_reads_ago() -> None:
@@ -91,12 +92,14 @@ def test_rfc3339_nano_has_nine_digits() -> None:
     [("42m", 2520), ("1h30m", 5400), ("10s", 10), ("1.5h", 5400), ("-5m", -300), ("300ms", 0.3)],
 )
 def test_go_durations(text: str, seconds: float) -> None:
-    assert parse_go_duration(text) == pytest.approx(seconds)
+    assert parse_duration(text) == pytest.approx(seconds)
 
 
 def test_bad_duration_is_go_error() -> None:
-    with pytest.raises(TimeValueError, match='time: invalid duration "5x"'):
-        parse_go_duration("5x")
+    with pytest.raises(DurationError, match='time: unknown unit "x" in duration "5x"'):
+        parse_duration("5x")
+    with pytest.raises(DurationError, match='time: invalid duration "-"'):
+        parse_duration("-")
 
 
 def test_get_timestamp_forms() -> None:

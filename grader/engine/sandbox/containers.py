@@ -20,7 +20,6 @@ from grader.engine.sandbox import hostconfig, refs
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import (
     ZERO_TIME,
-    human_duration,
     new_id,
     now_ns,
     parse_rfc3339,
@@ -28,6 +27,7 @@ from grader.engine.sandbox.clock import (
 )
 from grader.engine.sandbox.filters import label_matches, normalise_filters
 from grader.engine.sandbox.names import random_name
+from grader.gotime import human_duration
 
 CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 
