@@ -207,6 +207,10 @@ def test_size_errors(text, message):
         ("index.docker.io/team/app", "docker.io", "team/app", "", "team/app:latest"),
         ("localhost:5000/app:v1", "localhost:5000", "app", "v1", "localhost:5000/app:v1"),
         ("localhost/app", "localhost", "app", "", "localhost/app:latest"),
+        ("alice/website:1", "docker.io", "alice/website", "1", "alice/website:1"),
+        ("docker.io/library/node:20", "docker.io", "library/node", "20", "node:20"),
+        ("127.0.0.1:5000/website:1", "127.0.0.1:5000", "website", "1", "127.0.0.1:5000/website:1"),
+        ("quay.io/org/app:2", "quay.io", "org/app", "2", "quay.io/org/app:2"),
         ("PatrickVuscan/website", "PatrickVuscan", "website", "", "PatrickVuscan/website:latest"),
     ],
 )
