@@ -2,7 +2,7 @@
 
 ``nginx``, ``nginx:latest`` and ``docker.io/library/nginx:latest`` name the same image;
 ``-p 8080:80`` and ``-p 0.0.0.0:8080:80/tcp`` publish the same port. The texts are read
-with Docker's own grammar (:mod:`grader.commands.reference`, :mod:`grader.commands.ports`,
+with Docker's own grammar (:mod:`grader.reference`, :mod:`grader.commands.ports`,
 :mod:`grader.commands.volumes`); these functions only reduce its verdict to what the checks
 compare.
 """
@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from grader.commands import ports, reference, volumes
+from grader import reference
+from grader.commands import ports, volumes
 
 ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
 """Host addresses that mean "every interface", the same as giving none."""

@@ -3,7 +3,7 @@
 - :func:`parse_argv` parses the words after ``docker``; :func:`parse_line` a whole line.
 - Spec helpers other layers reuse: :mod:`grader.commands.ports` (``-p``),
   :mod:`grader.commands.volumes` (``-v``), :mod:`grader.commands.mounts` (``--mount``),
-  :mod:`grader.commands.sizes` (``-m 512m``), :mod:`grader.commands.reference` (image names),
+  :mod:`grader.commands.sizes` (``-m 512m``), :mod:`grader.reference` (image names),
   :mod:`grader.commands.envvars` (``-e``), :mod:`grader.commands.restart` (``--restart``),
   :mod:`grader.commands.platforms` (``--platform``).
 - :mod:`grader.commands.parser` holds the command specs (``SPECS``, from the generated

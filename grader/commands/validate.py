@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from grader.commands import platforms, ports, reference, restart, volumes
+from grader import reference
+from grader.commands import platforms, ports, restart, volumes
 from grader.commands.model import Command, DockerCLIError
 from grader.commands.values import go_quote, parse_duration
 

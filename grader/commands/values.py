@@ -234,7 +234,7 @@ def validate_sysctl(text: str) -> str:
 
 def validate_build_tag(text: str) -> str:
     """``docker build -t``: a named image reference."""
-    from grader.commands.reference import ReferenceError, parse_normalized_named
+    from grader.reference import ReferenceError, parse_normalized_named
 
     try:
         parse_normalized_named(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from grader.commands import reference
+from grader import reference
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
 from grader.dockercli.pulling import display

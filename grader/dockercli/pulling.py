@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from grader.commands import reference
+from grader import reference
 from grader.commands.model import Command
 from grader.dockercli.session import CommandFailed, Session
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from grader import reference
 from grader.commands import ports as port_specs
-from grader.commands import reference
 from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
 from grader.commands.sizes import ram_in_bytes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.commands.reference import ReferenceError, daemon_check, parse_normalized_named
+from grader.reference import ReferenceError, daemon_check, parse_normalized_named
 
 
 def test_uppercase_repository_names() -> None:

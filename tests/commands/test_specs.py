@@ -13,15 +13,15 @@ from grader.commands.envvars import EnvFileError, container_env, parse_env_file
 from grader.commands.mounts import MountSpecError, parse_mount
 from grader.commands.platforms import PlatformError, parse_platform
 from grader.commands.ports import PortBinding, PortSpecError, parse_expose, parse_publish
-from grader.commands.reference import (
-    ReferenceError,
-    parse_any_reference,
-    parse_normalized_named,
-)
 from grader.commands.restart import RestartPolicyError, daemon_policy_error, parse_restart_policy
 from grader.commands.sizes import SizeError, ram_in_bytes
 from grader.commands.values import ValueProblem, convert, go_parse_int, parse_duration
 from grader.commands.volumes import VolumeSpecError, daemon_mode_error, parse_volume
+from grader.reference import (
+    ReferenceError,
+    parse_any_reference,
+    parse_normalized_named,
+)
 
 
 @pytest.mark.parametrize(

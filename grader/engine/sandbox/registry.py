@@ -92,7 +92,7 @@ def check_name(name: str) -> None:
     Raises:
         InvalidArgument: ``invalid reference format: repository name must be lowercase``.
     """
-    from grader.dockerfile.reference import ReferenceError, daemon_check
+    from grader.reference import ReferenceError, daemon_check
 
     try:
         daemon_check(name)
