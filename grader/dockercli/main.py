@@ -68,7 +68,7 @@ def _real_cli(argv: list[str]) -> int | None:
     import subprocess
 
     from grader.dockercli.passthrough import find_real_docker, labelled_argv
-    from grader.engine.safety import refuse_unsafe_argv
+    from grader.dockercli.safety import refuse_unsafe_argv
 
     docker = find_real_docker()
     if docker is None:

@@ -9,7 +9,7 @@ exactly what Docker prints. On the way it:
 - adds ``--label course=docker-k8s`` right after the command words of ``run``, ``create``,
   ``build``, ``volume create`` and ``network create`` (any alias), so cleanup can find what
   the course made;
-- applies the grading rules (:func:`grader.engine.safety.refuse_unsafe_argv`);
+- applies the grading rules (:func:`grader.dockercli.safety.refuse_unsafe_argv`);
 - bounds the run: a command still running after ``timeout`` seconds is ended, except that
   an attached ``docker run`` of a server leaves its container running (the CLI is killed
   with SIGKILL, which it cannot forward to the container) and says so.
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, TextIO
 
 from grader import LABEL
-from grader.engine.safety import refuse_unsafe_argv
+from grader.dockercli.safety import refuse_unsafe_argv
 
 SHIM_MARKER = b"grader"
 """Bytes every course shim contains (it runs ``python -m grader docker``)."""

@@ -10,7 +10,8 @@ unattended, so a cell must not be able to take over the grading machine. Refused
   ``/root``, ``/var/lib/docker`` ...), or of anything inside one.
 
 Both engines call :func:`refuse_unsafe_host_config` before creating a container; the real
-CLI pass-through calls :func:`refuse_unsafe_argv` before running ``docker``.
+CLI pass-through applies the same rule to a command line
+(:func:`grader.dockercli.safety.refuse_unsafe_argv`) before running ``docker``.
 """
 
 from __future__ import annotations
@@ -43,8 +44,6 @@ SYSTEM_FOLDERS = (
 """Host folders (and everything inside them) that no graded container may bind."""
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
-
-CONTAINER_COMMANDS = frozenset({"container run", "container create"})
 
 
 def grading_mode() -> bool:
@@ -117,35 +116,3 @@ def refuse_unsafe_host_config(
         problem = bind_problem(source)
         if problem:
             raise GradingRefused(problem)
-
-
-def refuse_unsafe_argv(argv: list[str], *, grading: bool | None = None) -> None:
-    """Raise :class:`GradingRefused` when a docker command line is unsafe while grading.
-
-    ``argv`` is what follows ``docker``. Lines Docker's own grammar rejects are left to
-    the CLI (it prints its own error); only ``run``/``create`` (any alias) can be unsafe.
-
-    Raises:
-        GradingRefused: With the reason, in words a student can act on.
-    """
-    if not (grading_mode() if grading is None else grading):
-        return
-    from grader.commands import DockerCLIError, parse_argv
-    from grader.commands.mounts import parse_mount
-    from grader.commands.volumes import parse_volume
-
-    try:
-        command = parse_argv(argv)
-    except DockerCLIError:
-        return
-    if command.name not in CONTAINER_COMMANDS:
-        return
-    cwd = os.getcwd()
-    binds = [parse_volume(volume) for volume in command.option("volume", [])]
-    mounts = [parse_mount(mount) for mount in command.option("mount", [])]
-    host_config = {
-        "Privileged": bool(command.option("privileged", False)),
-        "Mounts": [{"Type": spec.type, "Source": spec.host_source(cwd)} for spec in binds]
-        + [{"Type": spec.type, "Source": spec.source} for spec in mounts],
-    }
-    refuse_unsafe_host_config(host_config, grading=True)

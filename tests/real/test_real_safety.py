@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from grader.dockercli.safety import refuse_unsafe_argv
 from grader.engine.errors import GradingRefused
-from grader.engine.safety import (
-    bind_problem,
-    grading_mode,
-    refuse_unsafe_argv,
-    refuse_unsafe_host_config,
-)
+from grader.engine.safety import bind_problem, grading_mode, refuse_unsafe_host_config
 
 
 @pytest.mark.parametrize(
