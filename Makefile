@@ -27,6 +27,7 @@ format: setup
 lab: setup
 	$(VENV)/bin/course prepare-lab --prefix $(VENV)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.root_dir=release \
+		--LabApp.default_url=/lab/tree/01-docker-intro/01-docker-intro.ipynb \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: setup lint
