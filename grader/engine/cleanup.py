@@ -7,7 +7,9 @@ student's own containers, volumes, networks and images on the same daemon surviv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from grader import LABEL
 from grader.engine.api import EngineAPI
@@ -38,47 +40,43 @@ class ResetSummary:
         return "\n".join(lines)
 
 
+def _remove(summary: ResetSummary, kind: str, name: str, remove: Callable[[], object]) -> None:
+    """Remove one object, record it under ``kind``, or record why the daemon kept it."""
+    try:
+        remove()
+    except NotFound:
+        return  # removed meanwhile (e.g. a container started with --rm)
+    except EngineError as error:
+        summary.kept.append(f"{kind} {name}: {error.explanation}")
+        return
+    getattr(summary, kind + "s").append(name)
+
+
 def _remove_containers(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for container in engine.containers(all=True, filters=LABEL_FILTER):
         name = (container.get("Names") or ["/" + container["Id"][:12]])[0].lstrip("/")
-        if not name.startswith(prefix):
-            continue
-        try:
-            engine.remove_container(container["Id"], force=True)
-        except NotFound:
-            continue  # removed meanwhile (e.g. started with --rm)
-        except EngineError as error:
-            summary.kept.append(f"container {name}: {error.explanation}")
-            continue
-        summary.containers.append(name)
+        if name.startswith(prefix):
+            _remove(
+                summary,
+                "container",
+                name,
+                partial(engine.remove_container, container["Id"], force=True),
+            )
 
 
 def _remove_volumes(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for volume in engine.volumes(filters=LABEL_FILTER).get("Volumes") or []:
-        if not volume["Name"].startswith(prefix):
-            continue
-        try:
-            engine.remove_volume(volume["Name"])
-        except NotFound:
-            continue
-        except EngineError as error:
-            summary.kept.append(f"volume {volume['Name']}: {error.explanation}")
-            continue
-        summary.volumes.append(volume["Name"])
+        name = volume["Name"]
+        if name.startswith(prefix):
+            _remove(summary, "volume", name, partial(engine.remove_volume, name))
 
 
 def _remove_networks(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
     for network in engine.networks(filters=LABEL_FILTER):
-        if not network["Name"].startswith(prefix):
-            continue
-        try:
-            engine.remove_network(network["Id"])
-        except NotFound:
-            continue
-        except EngineError as error:
-            summary.kept.append(f"network {network['Name']}: {error.explanation}")
-            continue
-        summary.networks.append(network["Name"])
+        if network["Name"].startswith(prefix):
+            _remove(
+                summary, "network", network["Name"], partial(engine.remove_network, network["Id"])
+            )
 
 
 def _remove_images(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
@@ -89,14 +87,7 @@ def _remove_images(engine: EngineAPI, summary: ResetSummary, prefix: str) -> Non
             if not references:
                 continue
         for reference in references or [image["Id"]]:
-            try:
-                engine.remove_image(reference)
-            except NotFound:
-                continue
-            except EngineError as error:
-                summary.kept.append(f"image {reference}: {error.explanation}")
-                continue
-            summary.images.append(reference)
+            _remove(summary, "image", reference, partial(engine.remove_image, reference))
 
 
 def reset(engine: EngineAPI, *, prefix: str = "") -> ResetSummary:
