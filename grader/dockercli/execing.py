@@ -64,7 +64,8 @@ def shell_session(session: Session, container: str, shell: str, options: dict) -
             session.out("" if line else "exit\n")
             return int(words[1]) if len(words) > 1 and words[1].isdigit() else code
         if line.strip():
-            code, out, err = session.engine.exec_run(container, [shell, "-c", line], **options)
+            status, out, err = session.engine.exec_run(container, [shell, "-c", line], **options)
+            code = status or 0  # None only for a detached exec, which this is not
             session.out(out.decode("utf-8", "replace"))
             session.err(err.decode("utf-8", "replace"))
 

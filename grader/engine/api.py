@@ -18,7 +18,7 @@ inspect), Unix seconds where Docker does ("Created" in list endpoints).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 JSON = dict[str, Any]
@@ -198,10 +198,10 @@ class EngineAPI(Protocol):
         message (``OCI runtime exec failed: ...``) in the output, as the daemon returns it.
         """
 
-    def wait(self, container: str, timeout: float | None = None) -> JSON:
+    def wait(self, container: str, timeout: int | None = None) -> Mapping[str, Any]:
         """``POST /containers/{id}/wait``: {StatusCode, Error}."""
 
-    def top(self, container: str, ps_args: str | None = None) -> JSON:
+    def top(self, container: str, ps_args: str | None = None) -> Mapping[str, Any]:
         """``GET /containers/{id}/top``: {Titles, Processes}."""
 
     def rename(self, container: str, name: str) -> None:
@@ -212,11 +212,16 @@ class EngineAPI(Protocol):
         container: str,
         repository: str | None = None,
         tag: str | None = None,
+        *,
         message: str | None = None,
         author: str | None = None,
         changes: list[str] | None = None,
     ) -> JSON:
-        """``POST /commit``: {Id}."""
+        """``POST /commit``: {Id}.
+
+        The options after ``tag`` are keyword-only: docker-py puts ``pause`` between
+        ``author`` and ``changes``.
+        """
 
     def diff(self, container: str) -> list[JSON]:
         """``GET /containers/{id}/changes``: [{Path, Kind 0 modified/1 added/2 deleted}]."""
