@@ -36,7 +36,7 @@ NUMBER_TYPES = frozenset({"int", "int64", "uint", "uint64", "uint16", "uint32", 
 """Flag types stored as numbers; every other non-bool type keeps the string the user typed."""
 
 # Hidden flags Docker still accepts, and flags sharing another flag's storage.
-_HIDDEN = {
+_HIDDEN: dict[str, tuple[tuple[str, str, str], ...]] = {
     "container run": (("dns-opt", "", "list"), ("net", "", "network"), ("net-alias", "", "list")),
     "container create": (
         ("dns-opt", "", "list"),
