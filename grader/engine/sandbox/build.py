@@ -226,7 +226,7 @@ class BuildMixin(SandboxBase):
             if found is None:
                 try:
                     parsed = refs.parse(ref)
-                    yield from self.pull(parsed.repo, parsed.tag)  # type: ignore[attr-defined]
+                    yield from self.pull(parsed.repo, parsed.tag)
                 except EngineError as error:
                     raise BuildFailed(error.explanation) from error
                 found = self._image(ref)
@@ -538,7 +538,7 @@ class BuildMixin(SandboxBase):
                 (image_id,),
             )
         for name in names:
-            self.tag(image_id, name.repo, name.tag)  # type: ignore[attr-defined]
+            self.tag(image_id, name.repo, name.tag)
 
     def _image_tree(self, image_id: str, doc: JSON) -> dict[str, FileEntry]:
         """An image's whole filesystem: its catalogue base plus every layer above it."""

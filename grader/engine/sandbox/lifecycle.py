@@ -149,7 +149,7 @@ class LifecycleMixin(SandboxBase):
         self._save_container(db, doc, time.time() + RESTART_DELAY)
 
     def _auto_remove(self, cid: str) -> None:
-        self._delete_container(cid, remove_volumes=True)  # type: ignore[attr-defined]
+        self._delete_container(cid, remove_volumes=True)
 
     # -- start ---------------------------------------------------------------------------
     def start(self, container: str) -> None:
@@ -273,10 +273,10 @@ class LifecycleMixin(SandboxBase):
         settings["SandboxID"] = new_id()
         settings["SandboxKey"] = f"/var/run/docker/netns/{settings['SandboxID'][:12]}"
         for name, endpoint in settings["Networks"].items():
-            net = self._network(name)  # type: ignore[attr-defined]
+            net = self._network(name)
             ip, gateway, mac = ("", "", "")
             if name not in ("host", "none"):
-                ip, gateway, mac = self._assign_address(name)  # type: ignore[attr-defined]
+                ip, gateway, mac = self._assign_address(name)
             endpoint.update(
                 {
                     "NetworkID": net["Id"],
