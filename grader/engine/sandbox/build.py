@@ -26,7 +26,7 @@ import posixpath
 import re
 import shlex
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -209,12 +209,13 @@ class BuildMixin(SandboxBase):
         self._finish(stage.image_id, names)
         yield {"aux": {"ID": stage.image_id}}
         yield {"stream": f"Successfully built {_short(stage.image_id)}\n"}
-        for name in names:
-            yield {"stream": f"Successfully tagged {name.name}\n"}
+        for reference in names:
+            yield {"stream": f"Successfully tagged {reference.name}\n"}
 
     def _from(
         self, instruction: Instruction, global_args: dict[str, str], stages: dict[str, _Stage]
-    ) -> Iterator[JSON]:
+    ) -> Generator[JSON, None, _Stage]:
+        """Start a stage at ``FROM``, pulling its image when needed; returns the stage."""
         words = _expand(instruction.value, global_args).split()
         ref = words[0]
         alias = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None

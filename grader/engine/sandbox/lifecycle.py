@@ -188,7 +188,7 @@ class LifecycleMixin(SandboxBase):
                     sock.close()
                 self._fail_start(db, doc, outcome.error, outcome.exit_code or 127)
                 failure = EngineError(outcome.error, 400)
-            if failure is None:
+            if failure is None and outcome is not None:  # outcome is None only on failure
                 removal = self._record_start(db, doc, outcome, sockets)
         if failure is not None:
             raise failure
@@ -206,7 +206,7 @@ class LifecycleMixin(SandboxBase):
             for sock in sockets:
                 sock.close()
             sockets = []
-        elif outcome.exit_code is not None:
+        elif outcome.exit_code is not None and outcome.runtime:  # runtime: never None here
             doc["_exit_code"] = outcome.exit_code
             self._save_container(db, doc, at + outcome.runtime)
         else:
