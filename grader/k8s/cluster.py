@@ -14,6 +14,7 @@ Use :meth:`Cluster.session` for a locked read-modify-write of the shared state, 
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
 import time
@@ -211,7 +212,7 @@ class Cluster:
 
     def list(
         self, kind: str, namespace: str | None = "default", selector: dict[str, str] | None = None
-    ) -> list[Obj]:
+    ) -> builtins.list[Obj]:
         """Objects of ``kind`` (in ``namespace``; ``None`` = all), matching label ``selector``."""
         if kind == "Node":
             return [controllers.node_object(self, n) for n in self.nodes]
@@ -271,7 +272,7 @@ class Cluster:
         meta = obj["metadata"]
         self._bucket(obj["kind"]).pop(self._key(obj["kind"], meta.get("namespace"), meta["name"]))
 
-    def owned_by(self, owner: Obj, kind: str) -> list[Obj]:
+    def owned_by(self, owner: Obj, kind: str) -> builtins.list[Obj]:
         """The objects of ``kind`` whose ownerReferences name ``owner``."""
         uid = owner["metadata"]["uid"]
         return [
@@ -399,7 +400,7 @@ class Cluster:
         self.require_writable()
         self.node(name)["schedulable"] = schedulable
 
-    def drain(self, name: str, force: bool = False) -> list[str]:
+    def drain(self, name: str, force: bool = False) -> builtins.list[str]:
         """Cordon a node and evict its pods; bare pods need ``force`` (they are not recreated)."""
         self.require_writable()
         pods = [

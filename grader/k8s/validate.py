@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,8 +254,8 @@ def semantic_problems(
     objs: list[Obj],
     *,
     min_replicas: int | None = None,
-    existing: list[Obj] = (),
-    lines: list[dict[str, int]] = (),
+    existing: Sequence[Obj] = (),
+    lines: Sequence[dict[str, int]] = (),
 ) -> list[Problem]:
     """Cross-object checks (see the module docstring); ``existing`` = objects already there."""
     problems: list[Problem] = []
@@ -391,7 +392,7 @@ def _service_problems(
 
 
 def _ingress_problems(
-    ing: Obj, services: dict[str, Obj], at: dict[str, int], label: str
+    ing: Obj, services: dict[str | None, Obj], at: dict[str, int], label: str
 ) -> list[Problem]:
     problems = []
     for r, rule in enumerate((ing.get("spec") or {}).get("rules") or []):
@@ -434,7 +435,7 @@ def validate_text(
     filename: str = "manifest.yaml",
     *,
     min_replicas: int | None = None,
-    existing: list[Obj] = (),
+    existing: Sequence[Obj] = (),
 ) -> tuple[list[Obj], list[Problem]]:
     """Every check on a file's text: the objects and the problems found (empty = valid)."""
     try:
