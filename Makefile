@@ -17,6 +17,7 @@ setup: $(STAMP)
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy grader
 
 format: setup
 	$(VENV)/bin/ruff format .

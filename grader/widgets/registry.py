@@ -64,9 +64,9 @@ class RegistryFlow(LiveWidget):
     _esm = esm("registry.js")
     _css = css("layers.css")
     host = traitlets.Unicode(REGISTRY).tag(sync=True)
-    local = traitlets.List().tag(sync=True)
-    remote = traitlets.List().tag(sync=True)
-    moved = traitlets.List().tag(sync=True)
+    local: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    remote: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    moved: traitlets.List[str] = traitlets.List().tag(sync=True)
     """What changed at the last refresh (new names, pushes, removals)."""
 
     def __init__(self, host: str = REGISTRY, **kwargs: Any) -> None:
