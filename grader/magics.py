@@ -37,7 +37,7 @@ def empty_answer(tool: str) -> str:
     )
 
 
-EXTENSIONS = ("grader.dockerfile.magic", "grader.k8s.magic")
+EXTENSIONS = ("grader.dockerfile.magic", "grader.kubectl_magic")
 """Other parts' magic modules; each has ``register(ipython)``. Missing ones are skipped."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from IPython.testing.globalipapp import get_ipython
 
-from grader.k8s import magic
+from grader import kubectl_magic as magic
 
 
 def test_cell_runs_each_line_and_records_history(sandbox_dir, capsys):
