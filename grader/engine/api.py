@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
+from grader.engine.registry_http import REGISTRY
+
 JSON = dict[str, Any]
 
 
@@ -289,3 +291,18 @@ class EngineAPI(Protocol):
 
     def prune_networks(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /networks/prune``: NetworksDeleted."""
+
+    # -- a registry's content (not docker-py: the Registry HTTP API v2, as the engine sees it)
+    def registry_tags(self, repository: str, host: str = REGISTRY) -> list[str] | None:
+        """``GET /v2/<repository>/tags/list`` at ``host``: the tags, None for an unknown name.
+
+        Raises:
+            grader.engine.errors.RegistryUnreachable: nothing answers at ``host``.
+        """
+
+    def registry_catalog(self, host: str = REGISTRY) -> list[str]:
+        """``GET /v2/_catalog`` at ``host``: the repositories.
+
+        Raises:
+            grader.engine.errors.RegistryUnreachable: nothing answers at ``host``.
+        """

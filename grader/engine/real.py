@@ -27,8 +27,9 @@ import requests.exceptions
 from docker.utils.socket import STDERR, STDOUT
 
 from grader import LABEL
-from grader.engine import errors
+from grader.engine import errors, registry_http
 from grader.engine.api import JSON, EngineAPI
+from grader.engine.registry_http import REGISTRY
 from grader.engine.safety import refuse_unsafe_host_config
 
 API_VERSION = "1.41"
@@ -326,6 +327,14 @@ class RealEngine(docker.APIClient):
             return None, b"", b""
         out, err = self.exec_start(exec_id, tty=tty, demux=True)
         return self.exec_inspect(exec_id).get("ExitCode"), out or b"", err or b""
+
+    def registry_tags(self, repository: str, host: str = REGISTRY) -> list[str] | None:
+        """The tags the registry at ``host`` lists for ``repository`` (None: unknown name)."""
+        return registry_http.tags(host, repository)
+
+    def registry_catalog(self, host: str = REGISTRY) -> list[str]:
+        """The repositories the registry at ``host`` lists."""
+        return registry_http.catalog(host)
 
     def get_archive(self, container: str, path: str) -> tuple[bytes, JSON]:  # type: ignore[override]
         """``GET /containers/{id}/archive``: (the whole tar as bytes, stat)."""
