@@ -12,7 +12,7 @@ from typing import Any
 import traitlets
 
 from grader import LABEL
-from grader.checks.refs import host_port
+from grader.render.ports import host_port
 from grader.widgets.base import LiveWidget, esm
 
 
