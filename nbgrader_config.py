@@ -8,7 +8,7 @@ The course root is this folder: instructors edit ``notebooks/<assignment>/<assig
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from grader.course.feedback.preprocessors import ClearHiddenTestOutputs
+from grader.course.feedback.preprocessors import ClearHiddenTestOutputs, NeutraliseStudentMarkers
 
 c = get_config()  # noqa: F821  (injected by traitlets when it loads this file)
 
@@ -32,8 +32,11 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.raise_on_iopub_timeout = False
 
 # Feedback: nbgrader copies autograded notebooks, which carry the hidden tests (nbgrader
-# issue #1363). Strip the hidden test regions and the tracebacks that would quote them.
+# issue #1363). Instructor cells get their text back from the gradebook and marker text a
+# student typed is defused (shown, never interpreted); then the hidden test regions and the
+# outputs that would quote them are stripped.
 c.GenerateFeedback.preprocessors = [
+    NeutraliseStudentMarkers,
     ClearHiddenTestOutputs,
     ClearHiddenTests,
     GetGrades,
