@@ -2,8 +2,8 @@
 
 nbgrader's ``ClearHiddenTests`` interprets its marker words in any cell: a student who
 typed ``### BEGIN HIDDEN TESTS`` stopped feedback for the class, and one who typed both
-markers had their own text cut. Feedback also never quotes the instructor's hidden tests,
-even when the student's code tries to read them while it is graded.
+markers had their own text cut. Feedback also never quotes the instructor's hidden tests:
+a failed hidden test shows its one-line verdict only.
 """
 
 from __future__ import annotations
@@ -20,20 +20,10 @@ from grader.course.cli import cli
 
 pytestmark = pytest.mark.slow
 
-HIDDEN = 'split_publish("5000:5000")'
+HIDDEN = "isinstance(p, int) for p in"
 """Text of ps0's hidden test."""
-
-CALLER_QUOTER = """\
-import inspect
-
-def split_publish(value):
-    if value == "8080:80":
-        return 8080, 80
-    caller = "".join(inspect.stack()[1].code_context or [])
-    print("called from:", caller)
-    raise ValueError(caller)
-"""
-"""An answer that passes the public test and quotes its caller (the hidden test) otherwise."""
+PUBLIC = "(HOST_PORT, CONTAINER_PORT) == (8080, 80)"
+"""Text of ps0's public test."""
 
 
 def invoke(course: Path, *args: str):
@@ -53,14 +43,13 @@ def graded(course: Path) -> Path:
     submit(course, "marker", unbalanced)
     wrapped = with_solutions(course, {"pinned_tag"})
     wrapped.cells[1].source = (
-        "### BEGIN HIDDEN TESTS\ndef split_publish(value):\n"
-        '    return tuple(int(p) for p in value.split(":"))  # MY OWN LINE\n'
+        "### BEGIN HIDDEN TESTS\nHOST_PORT, CONTAINER_PORT = 8080, 80  # MY OWN LINE\n"
         "### END HIDDEN TESTS"
     )
     submit(course, "wrapped", wrapped)
-    quoter = with_solutions(course, {"pinned_tag"})
-    quoter.cells[1].source = CALLER_QUOTER
-    submit(course, "quoter", quoter)
+    floats = with_solutions(course, {"pinned_tag"})
+    floats.cells[1].source = "HOST_PORT, CONTAINER_PORT = 8080.0, 80.0"
+    submit(course, "floats", floats)
     tamper = with_solutions(course, {"split_publish", "pinned_tag"})
     tamper.cells[2].source = "### BEGIN SOLUTION\nprint('tests? what tests?')"
     submit(course, "tamper", tamper)
@@ -74,7 +63,7 @@ def test_marker_text_in_a_student_cell_is_shown_not_obeyed(graded: Path) -> None
     assert result.exit_code == 0, result.output
     assert "a note to myself" in page(graded, "marker")
     assert "MY OWN LINE" in page(graded, "wrapped")
-    for student in ("marker", "wrapped", "quoter", "tamper"):
+    for student in ("marker", "wrapped", "floats", "tamper"):
         text = page(graded, student)
         assert HIDDEN not in text, student
 
@@ -84,28 +73,30 @@ def test_a_tampered_test_cell_shows_the_instructor_text_without_its_hidden_part(
 ) -> None:
     assert invoke(graded, "feedback").exit_code == 0
     text = page(graded, "tamper")
-    assert 'split_publish("8080:80")' in text
+    assert PUBLIC in text
     assert "tests? what tests?" not in text
     assert HIDDEN not in text
 
 
 def test_hidden_test_outputs_never_quote_the_hidden_test(graded: Path) -> None:
     assert invoke(graded, "feedback").exit_code == 0
-    text = page(graded, "quoter")
+    text = page(graded, "floats")
+    assert "AssertionError: ports are numbers" in text  # the verdict, passing the public part
     assert HIDDEN not in text
-    assert "called from: assert" not in text  # the student code prints its caller
+    printed = "public checks passed (hidden tests run when graded)"
+    assert text.count(printed) == 1  # in the cell's code; what the cell printed is dropped
 
 
 def test_one_broken_submission_does_not_stop_the_class(graded: Path) -> None:
-    broken = graded / "autograded" / "quoter" / "ps0" / "ps0.ipynb"
+    broken = graded / "autograded" / "floats" / "ps0" / "ps0.ipynb"
     broken.write_text("{ not a notebook")
     result = invoke(graded, "feedback")
     assert result.exit_code == 1
     assert "could not write feedback for 1 of 4 submission(s)" in result.output
-    assert "--- quoter ps0 ---" in result.output
+    assert "--- floats ps0 ---" in result.output
     for student in ("marker", "wrapped", "tamper"):
         assert (graded / "feedback" / student / "ps0" / "ps0.html").is_file(), student
-    assert not (graded / "feedback" / "quoter" / "ps0" / "ps0.html").exists()
+    assert not (graded / "feedback" / "floats" / "ps0" / "ps0.html").exists()
 
 
 def test_a_released_notebook_gets_feedback_with_public_tests_only(graded: Path) -> None:
@@ -114,4 +105,4 @@ def test_a_released_notebook_gets_feedback_with_public_tests_only(graded: Path) 
     assert invoke(graded, "autograde", "--student", "blank").exit_code == 0
     assert invoke(graded, "feedback", "--student", "blank").exit_code == 0
     text = page(graded, "blank")
-    assert 'split_publish("8080:80")' in text and HIDDEN not in text
+    assert PUBLIC in text and HIDDEN not in text

@@ -78,3 +78,26 @@ def test_no_published_notebook_holds_a_region_marker(edition: Path) -> None:
         for match in MARKER.finditer(readable(path))
     ]
     assert not found, "\n".join(found)
+
+
+def run_post_build(tree: Path, tmp_path: Path) -> list[str]:
+    """Run ``tree``'s ``binder/postBuild`` with ``python`` and ``course`` stubs; their calls."""
+    stubs, calls = tmp_path / "bin", tmp_path / "calls"
+    stubs.mkdir(parents=True)
+    for name, answer in (("python", 'if [ "$1" = -c ]; then echo /env; fi'), ("course", "")):
+        stub = stubs / name
+        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{calls}"\n{answer}\n')
+        stub.chmod(0o755)
+    env = {"PATH": f"{stubs}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        ["bash", str(tree / "binder" / "postBuild")], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return [line for line in calls.read_text().splitlines() if line.startswith("course")]
+
+
+def test_binder_serves_the_published_release_as_it_is(edition: Path, tmp_path: Path) -> None:
+    assert run_post_build(edition, tmp_path / "edition") == [
+        "course prepare-lab --prefix /env --no-release"
+    ]
+    assert run_post_build(REPO, tmp_path / "course") == ["course prepare-lab --prefix /env"]
