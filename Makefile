@@ -25,8 +25,11 @@ format: setup
 
 # The student release in JupyterLab: shims for terminals, no news prompt; the sandbox engine
 # when no Docker daemon answers (COURSE_ENGINE=auto). LAB_ARGS adds options (--no-browser).
+# JupyterLab's root is release/, never the course root: the source notebooks (solutions,
+# hidden tests) stay out of the file browser. In the student edition (`course publish`),
+# which has no notebooks/, the published release is served as it is.
 lab: setup
-	$(VENV)/bin/course prepare-lab --prefix $(VENV)
+	$(VENV)/bin/course prepare-lab --prefix $(VENV) $(if $(wildcard notebooks),,--no-release)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.root_dir=release \
 		--LabApp.default_url=/lab/tree/01-docker-intro/01-docker-intro.ipynb \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from grader.course.feedback.preprocessors import ClearHiddenTestOutputs
+from grader.course.feedback.preprocessors import ClearHiddenTestOutputs, NeutraliseStudentMarkers
 from grader.grading.nbgrader import TrustedExecute
 
 c = get_config()  # noqa: F821  (injected by traitlets when it loads this file)
@@ -55,8 +55,11 @@ c.OverwriteCells.add_missing_cells = True
 c.Execute.timeout = 60
 
 # Feedback: nbgrader copies autograded notebooks, which carry the hidden tests (nbgrader
-# issue #1363). Strip the hidden test regions and the tracebacks that would quote them.
+# issue #1363). Instructor cells get their text back from the gradebook and marker text a
+# student typed is defused (shown, never interpreted); then the hidden test regions and the
+# outputs that would quote them are stripped.
 c.GenerateFeedback.preprocessors = [
+    NeutraliseStudentMarkers,
     ClearHiddenTestOutputs,
     ClearHiddenTests,
     GetGrades,
