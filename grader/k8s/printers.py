@@ -44,12 +44,20 @@ def _selector_text(selector: dict[str, str] | None) -> str:
 def pod_status(pod: Obj) -> str:
     """The STATUS column of a pod (Running, Pending, ContainerCreating, the waiting reason)."""
     status = pod.get("status", {})
+    if pod["metadata"].get("deletionTimestamp"):
+        return "Terminating"
     if status.get("reason"):
         return status["reason"]
+    reason = ""
     for item in status.get("containerStatuses", []):
-        waiting = item.get("state", {}).get("waiting")
-        if waiting:
-            return waiting.get("reason", "Waiting")
+        state = item.get("state", {})
+        if "waiting" in state:
+            reason = state["waiting"].get("reason", "Waiting")
+        elif "terminated" in state:
+            ended = state["terminated"]
+            reason = ended.get("reason") or f"ExitCode:{ended.get('exitCode')}"
+    if reason:
+        return reason
     if status.get("phase") == "Pending" and pod["spec"].get("nodeName"):
         return "ContainerCreating"
     return status.get("phase", "Pending")
