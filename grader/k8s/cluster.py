@@ -30,6 +30,8 @@ from grader.k8s.kinds import BY_KIND, Kind
 
 Obj = dict[str, Any]
 API_PORT = 6443
+INGRESS_CLASS = "nginx"
+"""The cluster's one IngressClass (ingress-nginx), not marked as the default class."""
 
 
 class ClusterError(Exception):
@@ -97,6 +99,14 @@ def new_state(control_planes: int = 1, workers: int = 2, now: float | None = Non
     )
     for ns in ("default", "kube-system", "kube-public", "kube-node-lease"):
         cluster.put({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    cluster.put(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IngressClass",
+            "metadata": {"name": INGRESS_CLASS},
+            "spec": {"controller": "k8s.io/ingress-nginx"},
+        }
+    )
     controllers.reconcile(cluster)
     return state
 
@@ -237,6 +247,10 @@ class Cluster:
         """Objects of ``kind`` (in ``namespace``; ``None`` = all), matching label ``selector``."""
         if kind == "Node":
             return [controllers.node_object(self, n) for n in self.nodes]
+        if kind == "Event":
+            from grader.k8s.describe import events_of
+
+            return [e for p in self.list("Pod", namespace) for e in events_of(p, self.now())]
         found = []
         for obj in self._bucket(kind).values():
             meta = obj["metadata"]
@@ -311,7 +325,7 @@ class Cluster:
         self.require_quorum()
         obj = copy.deepcopy(obj)
         kind = BY_KIND.get(obj.get("kind", ""))
-        if kind is None or kind.kind in {"Node", "Endpoints", "ReplicaSet"}:
+        if kind is None or kind.kind in {"Node", "Endpoints", "ReplicaSet", "Event"}:
             raise ClusterError(
                 f"error: resource mapping not found for name: "
                 f'"{obj.get("metadata", {}).get("name")}"'
@@ -499,7 +513,11 @@ class Cluster:
             ("ingress", "service", "cluster_ip", "port", "pod", "pod_ip", "node", "error")
         )
         best: tuple[int, Obj, Obj] | None = None
+        unserved = []
         for ing in self.list("Ingress", None):
+            if not self.ingress_served(ing):
+                unserved.append(ing["metadata"]["name"])
+                continue
             for rule in ing["spec"].get("rules", []):
                 if rule.get("host", host) != host:
                     continue
@@ -511,6 +529,11 @@ class Cluster:
                         best = (len(prefix), ing, item)
         if best is None:
             hops["error"] = f"no Ingress rule matches http://{host}{path} (404 from the controller)"
+            if unserved:
+                hops["error"] += (
+                    f"; no ingress controller serves Ingress {', '.join(unserved)}: its "
+                    "spec.ingressClassName names no IngressClass (kubectl get ingressclass)"
+                )
             return hops
         _, ing, item = best
         backend = item["backend"]["service"]
@@ -518,6 +541,11 @@ class Cluster:
         port = backend.get("port", {})
         hops.update(self.service_request(ing["metadata"]["namespace"], backend["name"], port))
         return hops
+
+    def ingress_served(self, ing: Obj) -> bool:
+        """True when an ingress controller picks the Ingress up: its class exists."""
+        name = ing["spec"].get("ingressClassName")
+        return bool(name) and self.find("IngressClass", None, name) is not None
 
     def service_request(
         self, namespace: str, name: str, port: dict[str, Any] | int | None = None

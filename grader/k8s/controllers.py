@@ -54,6 +54,8 @@ def default(cluster: Cluster, obj: Obj) -> None:
     """Fill the fields the API server defaults when an object is stored."""
     kind = obj["kind"]
     spec = obj.setdefault("spec", {}) if kind not in {"ConfigMap", "Secret", "Namespace"} else {}
+    if kind == "IngressClass":
+        return
     if kind not in {"ConfigMap", "Secret", "Endpoints"}:
         obj.setdefault("status", {})
     if kind == "Deployment":
@@ -614,7 +616,8 @@ def _statuses(cluster: Cluster) -> None:
     if cluster.workers:
         address = next((n["ip"] for n in cluster.workers if n["up"]), cluster.workers[0]["ip"])
         for ing in cluster.list("Ingress", None):
-            ing["status"] = {"loadBalancer": {"ingress": [{"ip": address}]}}
+            served = cluster.ingress_served(ing)
+            ing["status"] = {"loadBalancer": {"ingress": [{"ip": address}] if served else []}}
     for svc in cluster.list("Service", None):
         if svc["spec"].get("type") == "LoadBalancer":
             svc["status"] = {"loadBalancer": {}}

@@ -14,7 +14,7 @@ from typing import Any
 
 from grader.k8s import names
 from grader.k8s.kubelet import pull_error
-from grader.k8s.printers import age, pod_status, service_ports, table
+from grader.k8s.printers import age, service_ports, table
 
 Obj = dict[str, Any]
 Line = tuple[str, str]
@@ -187,6 +187,30 @@ def pod_events(pod: Obj, now: float) -> list[list[str]]:
                 ]
             )
     return rows
+
+
+def events_of(pod: Obj, now: float) -> list[Obj]:
+    """The pod's events as the API's Event objects (what ``kubectl get events`` lists)."""
+    meta = pod["metadata"]
+    found = []
+    for index, (kind, reason, _, source, message) in enumerate(pod_events(pod, now)):
+        found.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {
+                    "name": f"{meta['name']}.{names.suffix(meta.get('uid', '') + str(index), 16)}",
+                    "namespace": meta.get("namespace", "default"),
+                    "creationTimestamp": meta.get("creationTimestamp"),
+                },
+                "type": kind,
+                "reason": reason,
+                "message": message,
+                "source": {"component": source},
+                "involvedObject": {"kind": "Pod", "name": meta["name"], "uid": meta.get("uid")},
+            }
+        )
+    return found
 
 
 def describe_pod(pod: Obj, now: float, owner: str | None) -> str:

@@ -248,6 +248,27 @@ COLUMNS: dict[str, tuple[list[str], list[str], Callable[[Obj, float, bool], list
         ],
     ),
     "Endpoints": (["NAME", "ENDPOINTS", "AGE"], [], _ep_row),
+    "IngressClass": (
+        ["NAME", "CONTROLLER", "PARAMETERS", "AGE"],
+        [],
+        lambda o, n, w: [
+            o["metadata"]["name"],
+            o["spec"].get("controller", ""),
+            "<none>",
+            age(o, n),
+        ],
+    ),
+    "Event": (
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        [],
+        lambda o, n, w: [
+            age(o, n),
+            o["type"],
+            o["reason"],
+            f"{o['involvedObject']['kind'].lower()}/{o['involvedObject']['name']}",
+            o["message"],
+        ],
+    ),
     "Node": (
         ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
