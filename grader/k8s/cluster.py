@@ -154,7 +154,9 @@ class Cluster:
 
     def reset(self, control_planes: int = 1, workers: int = 2) -> None:
         """Replace everything with a fresh cluster of the given shape."""
+        offset = self.state.get("clock_offset", 0.0)
         self.state = new_state(control_planes, workers, now=self.now())
+        self.state["clock_offset"] = offset
 
     # -- machines and etcd ----------------------------------------------------------------
 
