@@ -169,9 +169,9 @@ def k8s_reachable(service: str, *, namespace: str = "default", port: int | None 
             hint="the Service's selector must match the pods' labels, and targetPort a port "
             "they listen on",
         )
-    print(
+    passed(
         f"Service {service} ({hops['cluster_ip']}:{hops['port']}) answered from pod "
-        f"{hops['pod']} ({hops['pod_ip']} on {hops['node']})."
+        f"{hops['pod']} ({hops['pod_ip']} on {hops['node']})"
     )
 
 
@@ -187,9 +187,9 @@ def k8s_routes(host: str, path: str, service: str) -> None:
         )
     if hops["service"] != service:
         raise fail(f"http://{host}{path} reaches Service {hops['service']}, not the one asked for")
-    print(
+    passed(
         f"http://{host}{path} -> Ingress {hops['ingress']} -> Service {hops['service']} -> "
-        f"pod {hops['pod']} ({hops['pod_ip']})."
+        f"pod {hops['pod']} ({hops['pod_ip']})"
     )
 
 
@@ -209,41 +209,120 @@ def k8s_ran(verb: str, *, exercise: str | None = None) -> None:
         )
 
 
-def k8s_env(deployment: str, variable: str, *, namespace: str = "default") -> str:
-    """The Deployment's pods see environment variable ``variable``; returns its value."""
+def _ref_names(container: dict[str, Any], variable: str, word: str) -> set[str]:
+    """The ConfigMaps (``word="configMap"``) or Secrets a container reads ``variable`` from."""
+    found = set()
+    for item in container.get("env", []) or []:
+        ref = (item.get("valueFrom") or {}).get(f"{word}KeyRef")
+        if item.get("name") == variable and ref:
+            found.add(ref.get("name"))
+    for item in container.get("envFrom", []) or []:
+        ref = item.get(f"{word}Ref")
+        if ref and not item.get("prefix"):
+            found.add(ref.get("name"))
+    return found
+
+
+def k8s_env_from(
+    deployment: str,
+    variable: str,
+    *,
+    configmap: str | None = None,
+    secret: str | None = None,
+    value: str | None = None,
+    namespace: str = "default",
+) -> str:
+    """The Deployment's running pods get ``variable`` from the ConfigMap or the Secret.
+
+    ``env`` with ``valueFrom`` and ``envFrom`` both count. The value the pods see is the
+    one their container started with; with ``value`` it must be that. Returns it.
+    """
     pods = k8s_pods_running(deployment, namespace=namespace)
+    container = pods[0]["spec"]["containers"][0]
+    word, source = ("configMap", configmap) if configmap else ("secret", secret)
+    if source not in _ref_names(container, variable, word):
+        kind = "ConfigMap" if configmap else "Secret"
+        raise fail(
+            f"the container of {deployment} does not take {variable} from the {kind} {source}",
+            hint=f"an env entry named {variable} with valueFrom.{word}KeyRef, or envFrom.{word}Ref",
+        )
     env = environment(Cluster.load(), pods[0])
     if variable not in env:
         raise fail(
             f"the pods of {deployment} have no environment variable {variable}",
-            found=", ".join(
-                sorted(k for k in env if not k.startswith(("KUBERNETES_", "PATH", "HOSTNAME")))
-            )
-            or "none of yours",
-            hint="env: with valueFrom: configMapKeyRef or secretKeyRef (or envFrom) in the "
-            "container",
+            hint="with envFrom, the ConfigMap or Secret needs a key of exactly that name",
         )
+    if value is not None and env[variable] != value:
+        raise fail(
+            f"in the pods of {deployment}, {variable} has another value",
+            expected=value,
+            found=env[variable] if configmap else "(a Secret's value: not shown)",
+        )
+    passed(f"the pods of {deployment} read {variable} from {source}")
     return env[variable]
 
 
-def k8s_secret_readable(name: str, key: str, *, namespace: str = "default") -> str:
-    """Decode a Secret's value and show that anyone allowed to read the Secret can do so."""
+def k8s_image(deployment: str, image: str, *, namespace: str = "default") -> None:
+    """The Deployment's pod template runs ``image`` (``nginx`` = ``docker.io/library/nginx``)."""
+    from grader.k8s.kubelet import normalise
+
+    dep = _deployment(deployment, namespace)
+    images = [
+        str(c.get("image", ""))
+        for c in dep["spec"].get("template", {}).get("spec", {}).get("containers", [])
+    ]
+    if normalise(image) not in {normalise(i) for i in images}:
+        raise fail(
+            f"Deployment {deployment} does not run the image asked for",
+            expected=image,
+            found=", ".join(images) or "no container",
+        )
+    passed(f"Deployment {deployment} runs {image}")
+
+
+def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:
+    """The Service is of type ``kind`` (ClusterIP, NodePort, LoadBalancer)."""
+    svc = Cluster.load().find("Service", namespace, service)
+    if svc is None:
+        raise fail(f"there is no Service named {service}")
+    if svc["spec"].get("type", "ClusterIP") != kind:
+        raise fail(
+            f"Service {service} is of another type",
+            expected=kind,
+            found=svc["spec"].get("type"),
+        )
+    passed(f"Service {service} is a {kind} Service")
+
+
+def k8s_config_value(name: str, key: str, value: str, *, namespace: str = "default") -> None:
+    """The ConfigMap holds ``key`` with ``value``."""
+    cm = Cluster.load().find("ConfigMap", namespace, name)
+    if cm is None:
+        raise fail(f"there is no ConfigMap named {name}")
+    data = cm.get("data") or {}
+    if data.get(key) != value:
+        raise fail(
+            f"ConfigMap {name} does not hold {key} with the value asked for",
+            expected=f"{key}: {value}",
+            found=f"{key}: {data[key]}" if key in data else f"keys {', '.join(data) or 'none'}",
+        )
+    passed(f"ConfigMap {name} holds {key}")
+
+
+def k8s_secret_keys(name: str, keys: tuple[str, ...], *, namespace: str = "default") -> None:
+    """The Secret has every key of ``keys`` (with a non-empty value)."""
     secret = Cluster.load().find("Secret", namespace, name)
     if secret is None:
         raise fail(f"there is no Secret named {name}")
-    encoded = (secret.get("data") or {}).get(key)
-    if encoded is None:
+    data = secret.get("data") or {}
+    missing = [k for k in keys if not data.get(k)]
+    if missing:
         raise fail(
-            f"Secret {name} has no key {key}",
-            found=", ".join(secret.get("data") or {}) or "no data",
+            f"Secret {name} has no {', '.join(missing)}",
+            found=", ".join(data) or "no data",
+            hint="stringData: takes the value in clear, data: its base64 form",
         )
-    value = base64.b64decode(encoded).decode(errors="replace")
-    print(f"Secret {name}, key {key}: stored as {encoded!r}, which base64-decodes to {value!r}.")
-    print(
-        "base64 is an encoding, not encryption: restrict who may read Secrets (RBAC) and "
-        "turn on encryption at rest."
-    )
-    return value
+    passed(f"Secret {name} holds {', '.join(keys)}")
 
 
 def k8s_replicas(deployment: str, count: int, *, namespace: str = "default") -> None:
@@ -286,6 +365,9 @@ def k8s_diagnosis(app: str, answer: Any, *, namespace: str = "default") -> None:
             f"the pods of {app} show no problem now",
             hint="answer before you fix it (run the set-up cell again to start over)",
         )
+    pulling = {"ErrImagePull", "ImagePullBackOff"}
+    if reasons & pulling:
+        reasons |= pulling  # the two alternate while the kubelet retries
     if _normal(answer) not in {_normal(r) for r in reasons}:
         raise fail(
             f"{answer.strip()!r} is not what keeps the {app} pods from running",
