@@ -112,6 +112,8 @@ def _as_stored(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _holds(stored: Any, wanted: Any) -> bool:
     """True when ``stored`` has every field of ``wanted`` with the same value."""
+    if wanted in ({}, []) and not stored:
+        return True
     if isinstance(wanted, dict):
         return isinstance(stored, dict) and all(_holds(stored.get(k), v) for k, v in wanted.items())
     if isinstance(wanted, list):
@@ -136,10 +138,12 @@ def _deployment(name: str, namespace: str = "default") -> dict[str, Any]:
     return dep
 
 
-def k8s_pods_running(
-    deployment: str, *, at_least: int = 1, namespace: str = "default"
-) -> list[dict]:
+def k8s_pods_running(deployment: str, *, at_least: int = 1, namespace: str = "default") -> None:
     """At least ``at_least`` pods of the Deployment are Running and ready."""
+    _ready_pods(deployment, at_least, namespace)
+
+
+def _ready_pods(deployment: str, at_least: int, namespace: str) -> list[dict]:
     cluster = Cluster.load()
     dep = _deployment(deployment, namespace)
     pods = [p for rs in cluster.owned_by(dep, "ReplicaSet") for p in cluster.owned_by(rs, "Pod")]
@@ -231,13 +235,13 @@ def k8s_env_from(
     secret: str | None = None,
     value: str | None = None,
     namespace: str = "default",
-) -> str:
+) -> None:
     """The Deployment's running pods get ``variable`` from the ConfigMap or the Secret.
 
     ``env`` with ``valueFrom`` and ``envFrom`` both count. The value the pods see is the
-    one their container started with; with ``value`` it must be that. Returns it.
+    one their container started with; with ``value`` it must be that.
     """
-    pods = k8s_pods_running(deployment, namespace=namespace)
+    pods = _ready_pods(deployment, 1, namespace)
     container = pods[0]["spec"]["containers"][0]
     word, source = ("configMap", configmap) if configmap else ("secret", secret)
     if source not in _ref_names(container, variable, word):
@@ -259,7 +263,6 @@ def k8s_env_from(
             found=env[variable] if configmap else "(a Secret's value: not shown)",
         )
     passed(f"the pods of {deployment} read {variable} from {source}")
-    return env[variable]
 
 
 def k8s_image(deployment: str, image: str, *, namespace: str = "default") -> None:
