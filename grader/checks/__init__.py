@@ -43,7 +43,7 @@ __all__ = [
     "summary",
 ]
 
-EXTENSIONS = ("build", "registry", "k8s", "recall")
+EXTENSIONS = ("build", "registry", "k8s", "answers")
 """Modules of this package whose public functions are reachable as ``check.<name>``."""
 
 
