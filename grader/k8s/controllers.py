@@ -632,6 +632,13 @@ def node_object(cluster: Cluster, node: Obj) -> Obj:
         spec["taints"] = [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]
     elif not node["schedulable"]:
         spec["unschedulable"] = True
+        spec["taints"] = [{"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable"}]
+    ready = node_ready(cluster, node)
+    if not ready:
+        spec["taints"] = [
+            {"effect": effect, "key": "node.kubernetes.io/unreachable"}
+            for effect in ("NoExecute", "NoSchedule")
+        ] + spec.get("taints", [])
     return {
         "apiVersion": "v1",
         "kind": "Node",
@@ -654,8 +661,8 @@ def node_object(cluster: Cluster, node: Obj) -> Obj:
             "conditions": [
                 {
                     "type": "Ready",
-                    "status": "True" if node["up"] else "Unknown",
-                    "reason": "KubeletReady" if node["up"] else "NodeStatusUnknown",
+                    "status": "True" if ready else "Unknown",
+                    "reason": "KubeletReady" if ready else "NodeStatusUnknown",
                 }
             ],
             "nodeInfo": {
