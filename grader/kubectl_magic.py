@@ -1,8 +1,9 @@
 """The ``%%kubectl`` cell magic (and ``%kubectl`` line magic) for the Kubernetes notebooks.
 
 Each line of a ``%%kubectl`` cell is one command on the simulated cluster: ``kubectl ...``
-(kubectl 1.32's words and output), or ``etcdctl snapshot save|restore FILE`` (back up and
-restore etcd). ``#`` starts a comment. ``%load_ext grader.magics`` registers it (through
+(kubectl 1.32's words and output), ``etcdctl snapshot save FILE`` (back up etcd) or
+``etcdutl snapshot restore FILE --data-dir DIR`` (restore it, the etcd 3.5 way). ``#`` starts a
+comment. ``%load_ext grader.magics`` registers it (through
 :func:`register`); the widgets on screen are refreshed after each cell.
 """
 
@@ -17,23 +18,62 @@ from grader.k8s.cluster import Cluster, ClusterError
 from grader.k8s.kubectl import Result, run
 from grader.magics import empty_answer, has_commands, is_stub
 
+ETCDCTL_RESTORE_DEPRECATED = "Deprecated: Use `etcdutl snapshot restore` instead.\n"
+
 
 def etcdctl(args: list[str]) -> Result:
-    """``etcdctl snapshot save FILE`` / ``etcdctl snapshot restore FILE`` on the simulator."""
-    if len(args) != 3 or args[0] != "snapshot" or args[1] not in {"save", "restore"}:
+    """``etcdctl snapshot save FILE`` on the simulator.
+
+    ``etcdctl snapshot restore`` is deprecated since etcd 3.5 (removed in 3.6): it prints
+    etcd's notice, then does what :func:`etcdutl` does.
+    """
+    if args[:2] == ["snapshot", "restore"]:
+        result = etcdutl(args)
+        result.stderr = ETCDCTL_RESTORE_DEPRECATED + result.stderr
+        return result
+    if len(args) != 3 or args[:2] != ["snapshot", "save"]:
         return Result(stderr="usage: etcdctl snapshot save|restore FILE\n", code=1)
     path = Path(args[2])
     try:
         with Cluster.session() as cluster:
-            if args[1] == "save":
-                count = cluster.snapshot_save(path)
-                return Result(f"Snapshot saved at {path} ({count} keys)\n")
-            if not path.exists():
-                return Result(stderr=f"Error: stat {path}: no such file or directory\n", code=1)
-            cluster.snapshot_restore(path)
-            return Result(f"restored snapshot {path}: etcd members restarted from it\n")
+            count = cluster.snapshot_save(path)
+            return Result(f"Snapshot saved at {path} ({count} keys)\n")
     except ClusterError as err:
         return Result(stderr=err.message + "\n", code=err.exit_code)
+
+
+def etcdutl(args: list[str]) -> Result:
+    """``etcdutl snapshot restore FILE --data-dir DIR``: a new data dir the members restart on.
+
+    The data directory must be new (etcdutl refuses one that is not empty); the simulator
+    then points the etcd members at it, as you would by editing the etcd static pod's
+    manifest, and the API objects of the snapshot are back.
+    """
+    words = [a for a in args if not a.startswith("--data-dir")]
+    data_dir = next(
+        (a.split("=", 1)[1] for a in args if a.startswith("--data-dir=")),
+        args[args.index("--data-dir") + 1] if "--data-dir" in args[:-1] else "default.etcd",
+    )
+    words = [w for w in words if w != data_dir]
+    if len(words) != 3 or words[:2] != ["snapshot", "restore"]:
+        return Result(stderr="usage: etcdutl snapshot restore FILE --data-dir DIR\n", code=1)
+    path = Path(words[2])
+    if not path.exists():
+        return Result(stderr=f"Error: stat {path}: no such file or directory\n", code=1)
+    try:
+        with Cluster.session() as cluster:
+            used = cluster.state.setdefault("etcd_data_dirs", ["/var/lib/etcd"])
+            if data_dir in used:
+                return Result(
+                    stderr=f'Error: data-dir "{data_dir}" not empty or could not be read\n', code=1
+                )
+            cluster.snapshot_restore(path)
+            used.append(data_dir)
+    except ClusterError as err:
+        return Result(stderr=err.message + "\n", code=err.exit_code)
+    return Result(
+        f"restored snapshot {path} into data dir {data_dir}; etcd members restarted on it\n"
+    )
 
 
 def run_line(line: str) -> Result:
@@ -50,12 +90,14 @@ def run_line(line: str) -> Result:
         result = run(words[1:], cwd=Path.cwd())
         history.record(words, result.code, "cluster-sim", "magic")
         return result
-    if words[0] == "etcdctl":
-        result = etcdctl(words[1:])
+    tools = {"etcdctl": etcdctl, "etcdutl": etcdutl}
+    if words[0] in tools:
+        result = tools[words[0]](words[1:])
         history.record(words, result.code, "cluster-sim", "magic")
         return result
     return Result(
-        stderr=f"{words[0]}: command not found (a %%kubectl cell runs kubectl or etcdctl lines)\n",
+        stderr=f"{words[0]}: command not found (a %%kubectl cell runs kubectl, etcdctl or "
+        "etcdutl lines)\n",
         code=127,
     )
 

@@ -17,22 +17,28 @@ from grader.checks.build import (
     serves,
     sizes,
     smallest_of,
+    under_size,
 )
 from grader.checks.containers import container, ids, no_containers
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
+from grader.checks.answers import answered, recall
 from grader.checks.k8s import (
-    k8s_answer,
-    k8s_apply,
-    k8s_env,
+    k8s_applied,
+    k8s_config_value,
+    k8s_diagnosis,
+    k8s_endpoints,
+    k8s_env_from,
+    k8s_image,
     k8s_manifest,
     k8s_pods_running,
     k8s_ran,
     k8s_reachable,
     k8s_replicas,
     k8s_routes,
-    k8s_secret_readable,
+    k8s_secret_keys,
+    k8s_service_type,
 )
 from grader.checks.mounts import mount
 from grader.checks.output import output
@@ -44,6 +50,7 @@ from grader.checks.web import http
 
 __all__ = [
     "CheckFailed",
+    "answered",
     "built",
     "cache_reuse",
     "command",
@@ -54,22 +61,27 @@ __all__ = [
     "ids",
     "image",
     "image_files",
-    "k8s_answer",
-    "k8s_apply",
-    "k8s_env",
+    "k8s_applied",
+    "k8s_config_value",
+    "k8s_diagnosis",
+    "k8s_endpoints",
+    "k8s_env_from",
+    "k8s_image",
     "k8s_manifest",
     "k8s_pods_running",
     "k8s_ran",
     "k8s_reachable",
     "k8s_replicas",
     "k8s_routes",
-    "k8s_secret_readable",
+    "k8s_secret_keys",
+    "k8s_service_type",
     "mount",
     "no_containers",
     "output",
     "passed",
     "pinned",
     "ran",
+    "recall",
     "registry_tag",
     "reset",
     "round_trip",
@@ -78,4 +90,5 @@ __all__ = [
     "smallest_of",
     "start",
     "summary",
+    "under_size",
 ]

@@ -54,11 +54,11 @@ def run(
         out = Result()
         if inv.path in READ_ONLY:
             cluster = Cluster.load(folder)
-            cluster.require_api()
+            cluster.require_quorum()
             _dispatch(inv, cluster, out, stdin, cwd)
         else:
             with Cluster.session(folder) as cluster:
-                cluster.require_api()
+                cluster.require_quorum()
                 _dispatch(inv, cluster, out, stdin, cwd)
         return out
     except _DryRun as done:
@@ -556,7 +556,9 @@ def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
     if tail < 0 and not inv.args:
         tail = 10  # kubectl's default for -l
     for pod in pods:
-        lines = pod_logs(cluster, pod)
+        lines = pod_logs(
+            cluster, pod, inv.options["container"] or None, previous=inv.options["previous"]
+        )
         if tail >= 0:
             lines = lines[len(lines) - tail :] if tail else []
         out.stdout += "".join(line + "\n" for line in lines)
@@ -565,7 +567,8 @@ def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
 def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     pod = _pod_for(inv, cluster, inv.args[0])
     command = inv.command or inv.args[1:]
-    if pod["status"].get("phase") != "Running":
+    first = (pod["status"].get("containerStatuses") or [{}])[0]
+    if "running" not in first.get("state", {}):
         raise ClusterError(
             f"error: unable to upgrade connection: container not found "
             f'("{pod["spec"]["containers"][0]["name"]}")'

@@ -395,6 +395,16 @@ def _ingress_problems(
     ing: Obj, services: dict[str | None, Obj], at: dict[str, int], label: str
 ) -> list[Problem]:
     problems = []
+    if not (ing.get("spec") or {}).get("ingressClassName"):
+        problems.append(
+            Problem(
+                "spec.ingressClassName is not set: no ingress controller will serve this Ingress "
+                "(kubectl get ingressclass lists the cluster's classes)",
+                "spec",
+                at.get("spec"),
+                label,
+            )
+        )
     for r, rule in enumerate((ing.get("spec") or {}).get("rules") or []):
         for p, item in enumerate(((rule.get("http") or {}).get("paths")) or []):
             backend = (item.get("backend") or {}).get("service") or {}
