@@ -75,7 +75,12 @@ def main(argv: list[str] | None = None, source: str = "shim") -> int:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = sys.stdin.read() if "-" in argv and not sys.stdin.isatty() else ""
-    result = run(argv, stdin=stdin, cwd=Path.cwd())
+    try:
+        result = run(argv, stdin=stdin, cwd=Path.cwd())
+    except Exception as error:  # a fault of the course's own code: one line, no traceback
+        from grader.unexpected import unexpected_line
+
+        result = Result("", unexpected_line("kubectl", error), 1)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     history.record(["kubectl", *argv], result.code, "cluster-sim", source)
