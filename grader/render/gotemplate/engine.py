@@ -104,7 +104,7 @@ class _Run:
         """Append ``text`` to the output, within :data:`MAX_TEXT` characters."""
         self.size += len(text)
         if self.size > MAX_TEXT:
-            message = f"the output is longer than the {MAX_TEXT} characters the course renders"
+            message = f"the output is too long: the course renders at most {MAX_TEXT} characters"
             raise TemplateExecError(f"template: :{node.line}: {message}")
         self.out.append(text)
 
