@@ -436,10 +436,11 @@ def _objects_from_files(
             raise KubectlError(err.kubectl_text) from None
         for doc in docs:
             for field in ("apiVersion", "kind"):
-                if not doc.get(field):
+                problem = "not set" if not doc.get(field) else "isn't string type"
+                if not isinstance(doc.get(field), str) or not doc[field]:
                     raise KubectlError(
                         f'error: error validating "{name}": error validating data: {field} '
-                        f"not set; if you choose "
+                        f"{problem}; if you choose "
                         "to ignore these errors, turn validation off with --validate=false"
                     )
             if inv.path != "delete" and inv.options.get("validate") not in {"false", "ignore"}:

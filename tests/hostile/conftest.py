@@ -1,9 +1,11 @@
 """Run the course's commands as a student's hostile input would: in a capped subprocess.
 
-Every command runs as ``python -m grader ...`` in its own process with a 10 s wall-clock
-limit and a 1 GiB address-space limit (``resource.setrlimit`` before ``exec``), so a
-command that hangs or eats memory fails its test instead of the machine. After each one
-the sandbox must still answer ``docker ps``.
+Every command runs as ``python -m grader ...`` in its own process with 10 s of CPU time and
+1 GiB of address space (``resource.setrlimit`` before ``exec``), and at most
+:data:`WALL_SECONDS` of wall-clock time (a command blocked on a lock burns no CPU), so a
+command that spins, waits or eats memory fails its test instead of the machine. CPU time
+rather than wall-clock time is the 10 s bound because the test machines are shared and
+loaded. After each command the sandbox must still answer ``docker ps``.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from pathlib import Path
 
 import pytest
 
-SECONDS = 10.0
+SECONDS = 10
+WALL_SECONDS = 30.0
 MEMORY = 1 << 30
 DATA = Path(__file__).resolve().parents[1] / "data" / "hostile"
 
 
 def _cap_memory() -> None:
-    """In the child, before exec: at most :data:`MEMORY` bytes of address space."""
+    """In the child, before exec: :data:`MEMORY` bytes, :data:`SECONDS` of CPU time."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS))
 
 
 @dataclass
@@ -68,11 +72,11 @@ def run_capped(
             env=env,
             input=stdin if stdin is not None else b"",
             capture_output=True,
-            timeout=SECONDS,
+            timeout=WALL_SECONDS,
             preexec_fn=limits,
         )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"{argv[3:]!r} still ran after {SECONDS:.0f} s")
+        pytest.fail(f"{argv[3:]!r} still ran after {WALL_SECONDS:.0f} s")
     return Outcome(
         done.returncode,
         done.stdout.decode(errors="replace"),

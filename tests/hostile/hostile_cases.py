@@ -292,7 +292,7 @@ CASES = [
         "kubectl",
         ("apply", "-f", "tnull.yaml"),
         files={"tnull.yaml": TEMPLATE_NULL},
-        expect="tnull",
+        expect='The Deployment "tnull" is invalid: spec.template.spec.containers: Required value',
     ),
     Case(
         "kubectl-api-version-5",
@@ -306,14 +306,14 @@ CASES = [
         "kubectl",
         ("create", "-f", "job.yaml"),
         files={"job.yaml": JOB},
-        expect="job.batch/once",
+        expect='no matches for kind "Job"',
     ),
     Case(
         "kubectl-create-hpa",
         "kubectl",
         ("create", "-f", "hpa.yaml"),
         files={"hpa.yaml": HPA},
-        expect="horizontalpodautoscaler.autoscaling/web",
+        expect='no matches for kind "HorizontalPodAutoscaler"',
     ),
 ]
 
