@@ -9,6 +9,7 @@ check is imported here by name, so nothing a check module imports for itself (``
 kubectl's ``run``) leaks into ``check.``.
 """
 
+from grader.checks.answers import answered, recall
 from grader.checks.build import (
     built,
     cache_reuse,
@@ -23,7 +24,6 @@ from grader.checks.containers import container, ids, no_containers
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
-from grader.checks.answers import answered, recall
 from grader.checks.k8s import (
     k8s_applied,
     k8s_config_value,

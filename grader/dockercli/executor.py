@@ -18,6 +18,7 @@ from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.engine.api import EngineAPI
 from grader.engine.errors import EngineError
 from grader.render.formatter import FormatError
+from grader.unexpected import unexpected_line
 
 Handler = Callable[[Command, Session], int]
 
@@ -165,7 +166,7 @@ def run_command(cmd: Command, session: Session) -> int:
         session.err("\n")
         return 130
     except Exception as error:  # a fault of the course's own code: one line, no traceback
-        session.err(f"docker: unexpected error: {type(error).__name__}: {error}\n")
+        session.err(unexpected_line("docker", error))
         return 1
 
 

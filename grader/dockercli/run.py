@@ -10,7 +10,6 @@ once it exits) and by Ctrl-C.
 from __future__ import annotations
 
 import os
-from fractions import Fraction
 from typing import Any
 
 from grader import reference
@@ -18,6 +17,7 @@ from grader.commands import ports as port_specs
 from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
 from grader.commands.sizes import ram_in_bytes
+from grader.commands.values import parse_cpus
 from grader.commands.volumes import parse_volume
 from grader.dockercli.pulling import pull_image
 from grader.dockercli.session import CommandFailed, Session, daemon_text
@@ -129,7 +129,7 @@ def container_config(
     if cmd.option("memory"):
         host["mem_limit"] = ram_in_bytes(str(cmd.option("memory")))
     if cmd.option("cpus"):
-        host["nano_cpus"] = int(Fraction(str(cmd.option("cpus"))) * 10**9)  # Go's big.Rat: "1/2"
+        host["nano_cpus"] = round(parse_cpus(str(cmd.option("cpus"))) * 1e9) or None
     if cmd.option("restart"):
         name, _, count = str(cmd.option("restart")).partition(":")
         host["restart_policy"] = {"Name": name, "MaximumRetryCount": int(count or 0)}

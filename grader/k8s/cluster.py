@@ -327,14 +327,7 @@ class Cluster:
         """Create or update ``obj``; return "created", "configured" or "unchanged"."""
         self.require_quorum()
         obj = copy.deepcopy(obj)
-        kind = BY_KIND.get(obj.get("kind", ""))
-        if kind is None or kind.kind in {"Node", "Endpoints", "ReplicaSet", "Event"}:
-            raise ClusterError(
-                f"error: resource mapping not found for name: "
-                f'"{obj.get("metadata", {}).get("name")}"'
-                f' namespace: "" from "STDIN": no matches for kind "{obj.get("kind")}" in version'
-                f' "{obj.get("apiVersion")}"'
-            )
+        kind = _admitted_kind(obj, {"Node", "Endpoints", "ReplicaSet", "Event"})
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         old = self.find(kind.kind, meta.get("namespace", "default"), meta["name"])
@@ -356,7 +349,7 @@ class Cluster:
     def create(self, obj: Obj) -> None:
         """Create ``obj``; AlreadyExists when it is there."""
         self.require_quorum()
-        kind = BY_KIND[obj["kind"]]
+        kind = _admitted_kind(obj, set())
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         if self.find(kind.kind, meta.get("namespace", "default"), meta["name"]) is not None:
@@ -632,3 +625,41 @@ def _user_fields(obj: Obj) -> Obj:
         "labels": obj["metadata"].get("labels"),
         **{k: obj.get(k) for k in ("spec", "data", "stringData", "type")},
     }
+
+
+TEMPLATED = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
+"""Kinds whose ``spec.template`` is a pod template."""
+
+
+def _admitted_kind(obj: Obj, refused: set[str]) -> Kind:
+    """The simulated kind of ``obj``, after the API server's structural checks.
+
+    Raises:
+        ClusterError: kubectl's "resource mapping not found" for a kind the simulator does
+            not serve (or one in ``refused``), or the API server's "is invalid" answer for
+            an object the simulator could not run (a pod template without containers).
+    """
+    kind = BY_KIND.get(obj.get("kind", ""))
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    if kind is None or kind.kind in refused:
+        raise ClusterError(
+            f"error: resource mapping not found for name: "
+            f'"{meta.get("name")}"'
+            f' namespace: "" from "STDIN": no matches for kind "{obj.get("kind")}" in version'
+            f' "{obj.get("apiVersion")}"'
+        )
+    spec = obj.get("spec")
+    if kind.kind == "Pod":
+        pod_spec, where = spec, "spec"
+    elif kind.kind in TEMPLATED:
+        template = spec.get("template") if isinstance(spec, dict) else None
+        pod_spec = template.get("spec") if isinstance(template, dict) else None
+        where = "spec.template.spec"
+    else:
+        return kind
+    containers = pod_spec.get("containers") if isinstance(pod_spec, dict) else None
+    if not containers or not all(isinstance(c, dict) for c in containers):
+        raise ClusterError(
+            f'The {kind.kind} "{meta.get("name")}" is invalid: {where}.containers: Required value'
+        )
+    return kind

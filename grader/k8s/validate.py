@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from grader.k8s.yamlload import ExcessiveAliasing, TooDeep, safe_load_all
+
 Obj = dict[str, Any]
 K8S_VERSION = "1.32.0"
 URL_PASSWORD = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
@@ -99,7 +101,12 @@ def _yaml_error(err: yaml.YAMLError) -> tuple[int, str, str]:
 def load_manifests(text: str, filename: str = "manifest.yaml") -> list[Obj]:
     """Parse every YAML document in ``text`` (empty ones skipped) into objects."""
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in safe_load_all(text) if d is not None]
+    except (ExcessiveAliasing, TooDeep) as err:
+        raise ManifestError(
+            Problem(f"invalid YAML: {err}"),
+            f"error: error parsing {filename}: error converting YAML to JSON: yaml: {err}",
+        ) from None
     except yaml.YAMLError as err:
         line, plain, go = _yaml_error(err)
         raise ManifestError(

@@ -125,7 +125,11 @@ class ContainerFS:
             _apply(self.files, path, kind, mode, data, mtime)
         self.mounts = sorted(
             (
-                Mount(m["Destination"], m["Source"], bool(m["RW"]))
+                Mount(
+                    posixpath.normpath(posixpath.join("/", m["Destination"])),
+                    m["Source"],
+                    bool(m["RW"]),
+                )
                 for m in container.get("Mounts", [])
             ),
             key=lambda m: len(m.destination),
