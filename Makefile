@@ -23,10 +23,14 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 # The student release in JupyterLab: shims for terminals, no news prompt; the sandbox engine
-# when no Docker daemon answers (COURSE_ENGINE=auto). LAB_ARGS adds options (--no-browser).
+# when no Docker daemon answers (COURSE_ENGINE=auto). The lab runs in release/ with the
+# student configuration (etc/course-lab: terminals with the course's docker and kubectl, no
+# nbgrader instructor tools). LAB_ARGS adds options (--no-browser).
 lab: setup
 	$(VENV)/bin/course prepare-lab --prefix $(VENV)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/jupyter lab --ServerApp.root_dir=release \
+	cd release && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		JUPYTER_CONFIG_PATH="$(CURDIR)/$(VENV)/etc/course-lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		"$(CURDIR)/$(VENV)/bin/jupyter" lab --ServerApp.root_dir="$(CURDIR)/release" \
 		--LabApp.default_url=/lab/tree/01-docker-intro/01-docker-intro.ipynb \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
