@@ -8,7 +8,8 @@ A test that needs the real Docker Engine asks for ``real_engine`` (or is marked
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,16 @@ def real_engine(real_docker_host: str, monkeypatch: pytest.MonkeyPatch):
     from grader.engine import get_engine
 
     return get_engine("docker")
+
+
+def unused_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """Call it for a TCP port nothing listens on (tests never use fixed ports)."""
+    return unused_port

@@ -115,13 +115,14 @@ def test_timeout_bounds_a_foreground_server(shell, capfd, sandbox_dir):
     assert "start worker processes" in captured.err
 
 
-def test_port_map_refreshes_after_a_cell(shell, sandbox_dir):
+def test_port_map_refreshes_after_a_cell(shell, sandbox_dir, free_port):
     from grader.widgets import PortMap
 
     widget = PortMap()
     assert widget.mappings == []
-    shell.run_cell("%%docker\ndocker run -d --name web -p 18089:80 nginx:latest\n")
-    assert [(m["host_port"], m["container_port"]) for m in widget.mappings] == [(18089, "80/tcp")]
+    port = free_port()
+    shell.run_cell(f"%%docker\ndocker run -d --name web -p {port}:80 nginx:latest\n")
+    assert [(m["host_port"], m["container_port"]) for m in widget.mappings] == [(port, "80/tcp")]
 
 
 class KernelStream:
