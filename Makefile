@@ -1,10 +1,17 @@
 # The two commands a newcomer needs: `make lab` (run the course) and `make test` (run the tests).
+# `make check` is the quick inner loop: lint and the unit tests (no slow, daemon or browser ones).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab test lint format clean
+# pytest-xdist workers (auto: one per core); tests sharing a resource stay in one worker
+# (xdist_group marks, tests/conftest.py). TEST_ARGS adds pytest options.
+TEST_WORKERS ?= auto
+PYTEST = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+UNIT = not slow and not real_engine and not browser
+
+.PHONY: setup lab test check lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +42,10 @@ lab: setup
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: setup lint
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest
+	$(PYTEST) $(TEST_ARGS)
+
+check: setup lint
+	$(PYTEST) -q -m "$(UNIT)" $(TEST_ARGS)
 
 clean:
 	rm -rf $(VENV) release submitted autograded feedback gradebook.db
