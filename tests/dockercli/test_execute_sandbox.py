@@ -197,6 +197,29 @@ def test_terminal_shell_session_runs_each_line(engine, monkeypatch: pytest.Monke
     assert shell_session(session, "term", "sh", {"user": "nobody"}) == 3
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown", "code"),
+    [
+        ("echo hi; exit\necho never\n", "# hi\n", 0),
+        ("echo hi && exit\necho never\n", "# hi\n", 0),
+        ("false && exit\necho still here; exit 4\necho never\n", "# # still here\n", 4),
+        ("false; exit\n", "# ", 1),
+        ("printf 'no newline'\nexit\n", "# no newline# ", 0),
+    ],
+)
+def test_terminal_shell_session_ends_when_a_line_runs_exit(
+    engine, monkeypatch: pytest.MonkeyPatch, typed: str, shown: str, code: int
+) -> None:
+    from grader.dockercli.execing import shell_session
+    from grader.dockercli.session import Session
+
+    run(engine, "run", "-d", "--name", "leave", "busybox", "sleep", "300")
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert shell_session(Session(engine, out, out), "leave", "sh", {"user": ""}) == code
+    assert out.getvalue() == shown
+
+
 BANNER = "DEPRECATED: The legacy builder is deprecated and will be removed in a future release."
 DISABLED = "            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0"
 
