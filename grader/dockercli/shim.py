@@ -13,12 +13,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from grader.shims import shim_main, shim_script, write_shim
+from grader.shims import python_shim_script, shim_main, write_shim
 
 
 def script_text() -> str:
     """The shim's shell script (it names the ``grader`` package, which marks it as a shim)."""
-    return shim_script("docker", "grader.serve.client")
+    return python_shim_script("docker", "grader.serve.client", "thin client of its daemon")
 
 
 def install_shim(bin_dir: Path) -> Path:

@@ -2,13 +2,13 @@
 
 A terminal's ``docker ps`` used to import the course (~60 ms) for every command. This
 client imports only modules built into the interpreter (``posix``, ``_socket``,
-``_signal``: even ``os`` and ``socket`` cost milliseconds), connects to
-``$COURSE_SANDBOX_DIR/docker.sock``, starting the daemon (``python -m grader serve``)
-when nothing answers there, and sends ``POST /course/cli`` with the command's argv,
-working folder and environment. On the daemon's ``101`` it passes its standard input,
-output and error over the socket (``SCM_RIGHTS``); the daemon's worker runs the course's
-command on them (see :mod:`grader.serve.workers`) and sends back the exit code. Signals
-the terminal sends (Ctrl-C, a closed terminal) are forwarded as one byte each.
+``_signal``: even ``os`` and ``socket`` cost milliseconds), connects to the daemon's
+course-private socket ``$COURSE_SANDBOX_DIR/course.sock``, starting the daemon
+(``python -m grader serve``) when nothing answers there, and sends one message: the
+command's argv, working folder and environment, with its standard input, output and error
+attached (``SCM_RIGHTS``). A worker of the daemon runs the course's command on them (see
+:mod:`grader.serve.workers`) and sends back the exit code. Signals the terminal sends
+(Ctrl-C, a closed terminal) are forwarded as one byte each.
 
 When no daemon can be started (or ``COURSE_DAEMON=off``), the command runs in this
 process, as the shim always did.
@@ -22,7 +22,8 @@ import posix
 import sys
 import time
 
-SOCKET_NAME = b"docker.sock"
+COURSE_SOCKET = b"course.sock"
+"""The daemon's course-private socket, beside ``docker.sock``."""
 START_TIMEOUT = 15.0
 """Seconds to wait for a daemon this client started to answer."""
 FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
@@ -53,13 +54,13 @@ def _cwd() -> bytes:
 
 
 def encode_request(argv: list[bytes], cwd: bytes, env: dict[bytes, bytes]) -> bytes:
-    """The ``/course/cli`` body: NUL-separated cwd, argument count, argv, then env items."""
+    """A command as sent: NUL-separated cwd, argument count, argv, then env items."""
     words = [cwd, b"%d" % len(argv), *argv, *(key + b"=" + value for key, value in env.items())]
     return b"\0".join(words)
 
 
 def decode_request(body: bytes) -> tuple[list[str], str, dict[str, str]]:
-    """(argv, cwd, env) from a ``/course/cli`` body."""
+    """(argv, cwd, env) from :func:`encode_request`'s bytes."""
     words = [word.decode("utf-8", "surrogateescape") for word in body.split(b"\0")]
     cwd, count = words[0], int(words[1])
     argv = words[2 : 2 + count]
@@ -70,14 +71,14 @@ def decode_request(body: bytes) -> tuple[list[str], str, dict[str, str]]:
 def connect(folder: bytes) -> _socket.socket | None:
     """A connection to the folder's daemon, or None when none answers."""
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    path = folder + b"/" + SOCKET_NAME
+    path = folder + b"/" + COURSE_SOCKET
     try:
         if len(path) < 100:
             sock.connect(path)
         else:  # longer than a socket address may be: go through the folder's descriptor
             fd = posix.open(folder, posix.O_RDONLY)
             try:
-                sock.connect(b"/proc/self/fd/%d/%s" % (fd, SOCKET_NAME))
+                sock.connect(b"/proc/self/fd/%d/%s" % (fd, COURSE_SOCKET))
             finally:
                 posix.close(fd)
     except OSError:
@@ -137,6 +138,7 @@ def _stdio() -> list[int]:
 
 
 def _read_until(sock: _socket.socket, end: bytes) -> bytes:
+    """Read until ``end`` arrives or the connection closes."""
     data = b""
     while end not in data:
         chunk = sock.recv(4096)
@@ -147,20 +149,15 @@ def _read_until(sock: _socket.socket, end: bytes) -> bytes:
 
 
 def forward(sock: _socket.socket, argv: list[str]) -> int | None:
-    """Run ``docker ARGV`` through the daemon; its exit code, or None when it refuses."""
+    """Run ``docker ARGV`` through the daemon; its exit code, or None when none took it."""
     body = encode_request(
         [word.encode("utf-8", "surrogateescape") for word in argv], _cwd(), dict(posix.environ)
     )
-    sock.sendall(
-        b"POST /course/cli HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\n"
-        b"Upgrade: course-cli\r\nContent-Type: application/x-course-cli\r\n"
-        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-    )
-    head = _read_until(sock, b"\r\n\r\n")
-    if head[9:12] != b"101":
-        return None
     fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in _stdio())
-    sock.sendmsg([b"\0"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+    message = len(body).to_bytes(8, "big") + body
+    sent = sock.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+    if sent < len(message):
+        sock.sendall(message[sent:])
 
     def relay(number: int, frame: object) -> None:
         try:
@@ -170,19 +167,27 @@ def forward(sock: _socket.socket, argv: list[str]) -> int | None:
 
     for name in FORWARDED:
         _signal.signal(getattr(_signal, name), relay)
-    answer = head.partition(b"\r\n\r\n")[2] + _read_until(sock, b"\n")
+    answer = _read_until(sock, b"\n")
+    if not answer.startswith(b"R"):
+        return None  # the daemon left before a worker took the command
     if not answer.endswith(b"\n"):
         sys.stderr.write("docker: the course's sandbox daemon stopped during the command\n")
         return 1
-    return int(answer)
+    return int(answer[1:])
 
 
 def main(argv: list[str]) -> int:
     """``docker ARGV`` in a terminal: through the daemon, else in this process."""
     if posix.environ.get(b"COURSE_DAEMON", b"").lower() not in (b"off", b"0", b"no"):
-        sock = daemon_connection(sandbox_folder())
-        if sock is not None:
-            code = forward(sock, argv)
+        folder = sandbox_folder()
+        for _ in range(2):  # once more when the daemon was leaving as the command came
+            sock = daemon_connection(folder)
+            if sock is None:
+                break
+            try:
+                code = forward(sock, argv)
+            except OSError:
+                code = None
             sock.close()
             if code is not None:
                 return code

@@ -4,8 +4,9 @@ It listens on ``docker.sock`` in the sandbox folder. One daemon per folder: it h
 exclusive lock on ``docker.pid`` (which names its process), so a second one started for
 the same folder leaves at once. It serves the
 Docker Engine API (see :mod:`grader.serve.routes`) on a threaded Unix-socket HTTP server,
-so the Docker CLI and docker-py work with ``DOCKER_HOST=unix://.../docker.sock``, and the
-course's own terminal commands (``POST /course/cli``, see :mod:`grader.serve.workers`).
+so the Docker CLI and docker-py work with ``DOCKER_HOST=unix://.../docker.sock``; its
+zygote runs the course's own terminal commands, sent on ``course.sock`` (see
+:mod:`grader.serve.workers`).
 
 The daemon keeps no state of its own beyond exec instances: everything is in the folder's
 SQLite database, shared with notebook kernels. So it may leave at any time: after
@@ -20,7 +21,6 @@ import contextlib
 import fcntl
 import os
 import signal
-import socket
 import socketserver
 import sys
 import threading
@@ -71,9 +71,6 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         req = parse_request(self.command, self.path, self.headers, read_body(self))
         reply = Reply(self)
-        if req.method == "POST" and req.path == "/course/cli":
-            self.server.course_cli(self, req.body, reply)
-            return
         found = routes.find(req.method, req.path)
         if found is None:
             status = 405 if routes.allowed(req.path) else 404
@@ -104,7 +101,7 @@ class Daemon(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, folder: Path, idle: float) -> None:
+    def __init__(self, folder: Path, idle: float, lock: int) -> None:
         from grader.serve.workers import Zygote
 
         self.folder = folder
@@ -112,9 +109,9 @@ class Daemon(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self._active = 0
         self._last = time.monotonic()
         self._lock = threading.Lock()
-        self.zygote = Zygote(folder)  # before any thread or database connection exists
-        # bound from inside the folder: its full path may be longer than a socket address
+        # sockets are bound from inside the folder: its path may be longer than an address
         os.chdir(folder)
+        self.zygote = Zygote(folder, (lock,))  # before any thread or database connection exists
         with contextlib.suppress(FileNotFoundError):
             os.unlink(SOCKET_NAME)
         super().__init__(SOCKET_NAME, Handler)
@@ -137,35 +134,13 @@ class Daemon(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                 return "its socket was replaced"
         except FileNotFoundError:
             return "its folder or socket is gone"
+        from grader.serve.workers import busy, last_used
+
         with self._lock:
-            if self._active == 0 and time.monotonic() - self._last > self.idle:
-                return f"idle for {self.idle:g} s"
+            quiet = time.monotonic() - self._last > self.idle and self._active == 0
+        if quiet and time.time() - last_used(self.folder) > self.idle and not busy(self.folder):
+            return f"idle for {self.idle:g} s"
         return None
-
-    def course_cli(self, handler: Handler, body: bytes, reply: Reply) -> None:
-        """``POST /course/cli``: take the client's descriptors, run its command in a worker."""
-        if "upgrade" not in (handler.headers.get("Connection") or "").lower():
-            reply.error(400, "the course's command endpoint needs Connection: Upgrade")
-            return
-        reply.switch("course-cli")
-        handler.close_connection = True
-        connection = handler.connection
-        _, fds, _, _ = socket.recv_fds(connection, 1, 3)
-        try:
-            if len(fds) != 3:
-                return
-            done = self.zygote.run(body, connection.fileno(), fds)
-        finally:
-            for fd in fds:
-                os.close(fd)
-        try:
-            os.read(done, 1)  # end of file: the worker has exited
-        finally:
-            os.close(done)
-
-    def shutdown_request(self, request: Any) -> None:
-        """Close a finished connection (no half-close: a worker may hold a copy)."""
-        self.close_request(request)
 
 
 def _watch(daemon: Daemon) -> None:
@@ -191,6 +166,36 @@ def _lock(folder: Path) -> int | None:
     return fd
 
 
+def running(folder: Path) -> int | None:
+    """The pid of the daemon serving ``folder``, or None."""
+    try:
+        fd = os.open(Path(folder) / PID_NAME, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        with contextlib.suppress(ValueError):
+            return int(os.pread(fd, 32, 0).decode().strip())
+        return None
+    finally:
+        os.close(fd)
+    return None
+
+
+def stop(folder: Path, timeout: float = 10.0) -> bool:
+    """Stop the daemon of ``folder`` (SIGTERM) and wait until it has gone; False if none."""
+    pid = running(folder)
+    if pid is None:
+        return False
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while running(folder) is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return True
+
+
 def serve(folder: Path, idle: float) -> int:
     """Serve ``folder`` until idle, gone, or SIGTERM; 0, or 1 when another daemon serves it."""
     folder = Path(folder).resolve()
@@ -200,7 +205,7 @@ def serve(folder: Path, idle: float) -> int:
         print(f"grader serve: a daemon already serves {folder}", file=sys.stderr)
         return 1
     os.environ["COURSE_SANDBOX_DIR"] = str(folder)
-    daemon = Daemon(folder, idle)
+    daemon = Daemon(folder, idle, lock)
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(number, lambda *_: threading.Thread(target=daemon.shutdown).start())
     threading.Thread(target=_watch, args=(daemon,), daemon=True, name="watch").start()

@@ -176,11 +176,6 @@ class Reply:
                 close()
         self._end()
 
-    def switch(self, protocol: str) -> None:
-        """``101 Switching Protocols`` to ``protocol`` (the course's own command stream)."""
-        self._head(101, {"Connection": "Upgrade", "Upgrade": protocol})
-        self.handler.wfile.flush()
-
     def hijack(self, tty: bool, upgrade: bool) -> socket.socket:
         """Take the connection over for a raw stream; return its socket.
 
