@@ -94,6 +94,9 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
     monkeypatch.setenv("COURSE_ENGINE", "sandbox")
     yield state
+    from grader.serve.daemon import stop
+
+    stop(state)  # the daemon a terminal command started for this folder
     try:
         from grader.engine.sandbox import SandboxEngine
     except ImportError:
