@@ -20,6 +20,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -34,14 +35,18 @@ def _require_docker() -> bool:
     return os.environ.get("COURSE_REQUIRE_DOCKER", "") not in {"", "0", "false", "no"}
 
 
+def _missing_real_part(message: str) -> NoReturn:
+    """Skip for want of a real part (daemon, CLI, registry ...); fail when it is required."""
+    if _require_docker():
+        pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
+    pytest.skip(message)
+
+
 def _daemon_or_skip() -> str:
     """The reachable daemon's address; skip, or fail under COURSE_REQUIRE_DOCKER=1."""
     host = docker_host()
     if not daemon_answers(host, timeout=2.0):
-        message = f"no Docker daemon answers at {host}"
-        if _require_docker():
-            pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
-        pytest.skip(message)
+        _missing_real_part(f"no Docker daemon answers at {host}")
     return host
 
 
@@ -78,6 +83,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(group))
         if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+
+
+@pytest.fixture(scope="session")
+def missing_real_part() -> Callable[[str], NoReturn]:
+    """Call it with what is missing: the test skips, or fails under COURSE_REQUIRE_DOCKER=1."""
+    return _missing_real_part
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
