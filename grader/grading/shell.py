@@ -138,8 +138,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 def new_shell() -> GraderShell:
     """A fresh shell (any earlier one is dropped), without history or colours."""
-    if InteractiveShell.initialized():
-        InteractiveShell.clear_instance()
+    GraderShell.clear_instance()
+    InteractiveShell.clear_instance()
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "nocolor"
