@@ -44,6 +44,8 @@ KINDS = (
     Kind("ConfigMap", "v1", "configmaps", ("cm",)),
     Kind("Secret", "v1", "secrets"),
     Kind("Endpoints", "v1", "endpoints", ("ep",)),
+    Kind("IngressClass", "networking.k8s.io/v1", "ingressclasses", namespaced=False),
+    Kind("Event", "v1", "events", ("ev",)),
     Kind("Node", "v1", "nodes", ("no",), namespaced=False),
     Kind("Namespace", "v1", "namespaces", ("ns",), namespaced=False),
 )

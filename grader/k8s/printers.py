@@ -44,12 +44,20 @@ def _selector_text(selector: dict[str, str] | None) -> str:
 def pod_status(pod: Obj) -> str:
     """The STATUS column of a pod (Running, Pending, ContainerCreating, the waiting reason)."""
     status = pod.get("status", {})
+    if pod["metadata"].get("deletionTimestamp"):
+        return "Terminating"
     if status.get("reason"):
         return status["reason"]
+    reason = ""
     for item in status.get("containerStatuses", []):
-        waiting = item.get("state", {}).get("waiting")
-        if waiting:
-            return waiting.get("reason", "Waiting")
+        state = item.get("state", {})
+        if "waiting" in state:
+            reason = state["waiting"].get("reason", "Waiting")
+        elif "terminated" in state:
+            ended = state["terminated"]
+            reason = ended.get("reason") or f"ExitCode:{ended.get('exitCode')}"
+    if reason:
+        return reason
     if status.get("phase") == "Pending" and pod["spec"].get("nodeName"):
         return "ContainerCreating"
     return status.get("phase", "Pending")
@@ -240,6 +248,27 @@ COLUMNS: dict[str, tuple[list[str], list[str], Callable[[Obj, float, bool], list
         ],
     ),
     "Endpoints": (["NAME", "ENDPOINTS", "AGE"], [], _ep_row),
+    "IngressClass": (
+        ["NAME", "CONTROLLER", "PARAMETERS", "AGE"],
+        [],
+        lambda o, n, w: [
+            o["metadata"]["name"],
+            o["spec"].get("controller", ""),
+            "<none>",
+            age(o, n),
+        ],
+    ),
+    "Event": (
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        [],
+        lambda o, n, w: [
+            age(o, n),
+            o["type"],
+            o["reason"],
+            f"{o['involvedObject']['kind'].lower()}/{o['involvedObject']['name']}",
+            o["message"],
+        ],
+    ),
     "Node": (
         ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],

@@ -74,21 +74,29 @@ def mount(page, widget, names):
 CLUSTER_TRAITS = ["nodes", "services", "etcd", "events", "message", "description"]
 
 
-def test_cluster_diagram_kill_button_round_trip(sandbox_dir, page):
+def test_cluster_diagram_crash_and_delete_buttons_round_trip(sandbox_dir, page):
     assert run(["create", "deployment", "web", "--image=nginx:1.27", "--replicas=2"]).code == 0
     diagram = ClusterDiagram()
     mount(page, diagram, CLUSTER_TRAITS)
     text = page.inner_text("body")
     assert "control-plane-1" in text and "kube-apiserver" in text and "etcd 1/1 members up" in text
     victim = diagram.nodes[1]["pods"][0]
-    page.click(f"button[aria-label='kill pod {victim['name']}']")
+    page.click(f"button[aria-label='crash the container of pod {victim['name']}']")
     (message,) = page.evaluate("window.sent")
-    assert message == {"type": "kill_pod", "name": victim["name"], "namespace": "default"}
+    assert message == {"type": "crash_pod", "name": victim["name"], "namespace": "default"}
+    diagram._handle_message(diagram, message, [])
+    diagram.wait(5)
+    page.evaluate("(next) => window.model.set_state(next)", state_of(diagram, CLUSTER_TRAITS))
+    pods = page.locator(".k8s-pod").all_inner_texts()
+    assert any(victim["name"] in pod and victim["ip"] in pod and "↻1" in pod for pod in pods)
+    page.click(f"button[aria-label='delete pod {victim['name']}']")
+    message = page.evaluate("window.sent")[-1]
+    assert message == {"type": "delete_pod", "name": victim["name"], "namespace": "default"}
     diagram._handle_message(diagram, message, [])
     page.evaluate("(next) => window.model.set_state(next)", state_of(diagram, CLUSTER_TRAITS))
     pods = page.locator(".k8s-pod").all_inner_texts()
     assert len(pods) == 2 and not any(victim["name"] in pod for pod in pods)
-    assert f"pod {victim['name']} killed" in page.inner_text("body")
+    assert f"pod {victim['name']} deleted" in page.inner_text("body")
     assert page.locator(".cw-sr").inner_text() == diagram.description
 
 
