@@ -253,6 +253,9 @@ class Cluster:
             from grader.k8s.describe import events_of
 
             return [e for p in self.list("Pod", namespace) for e in events_of(p, self.now())]
+        if kind == "EndpointSlice":
+            slices = [controllers.endpoint_slice(ep) for ep in self.list("Endpoints", namespace)]
+            return [s for s in slices if not selector or matches(selector, s["metadata"]["labels"])]
         found = []
         for obj in self._bucket(kind).values():
             meta = obj["metadata"]
@@ -327,7 +330,13 @@ class Cluster:
         self.require_quorum()
         obj = copy.deepcopy(obj)
         kind = BY_KIND.get(obj.get("kind", ""))
-        if kind is None or kind.kind in {"Node", "Endpoints", "ReplicaSet", "Event"}:
+        if kind is None or kind.kind in {
+            "Node",
+            "Endpoints",
+            "EndpointSlice",
+            "ReplicaSet",
+            "Event",
+        }:
             raise ClusterError(
                 f"error: resource mapping not found for name: "
                 f'"{obj.get("metadata", {}).get("name")}"'
@@ -408,6 +417,14 @@ class Cluster:
             for child in self.owned_by(obj, child_kind):
                 self._delete_tree(child)
         self.remove(obj)
+
+    def restart(self, namespace: str, name: str) -> None:
+        """``kubectl rollout restart``: the template changes, so new pods replace the old ones."""
+        self.require_quorum()
+        dep = self.get("Deployment", namespace, name)
+        template = dep["spec"].setdefault("template", {}).setdefault("metadata", {})
+        annotations = template.setdefault("annotations", {})
+        annotations["kubectl.kubernetes.io/restartedAt"] = names.timestamp(self.now())
 
     def scale(self, kind: str, namespace: str | None, name: str, replicas: int) -> None:
         """Set a Deployment's or ReplicaSet's replica count."""
