@@ -3,17 +3,31 @@
 A test that needs the real Docker Engine asks for ``real_engine`` (or is marked
 ``real_engine``). Without a daemon it is skipped, except when ``COURSE_REQUIRE_DOCKER=1``
 (set by ``.ci/run``): then it fails, so CI can never go green by skipping the real part.
+
+The whole suite runs with ``COURSE_RAISE_UNEXPECTED=1`` (:mod:`grader.unexpected`).
+
+The suite runs in parallel (``make test``: pytest-xdist with ``--dist loadgroup``); tests
+that share something run in one worker, one after the other (:func:`shared_resource`):
+everything on the real daemon (fixed container names and host ports, label-wide resets,
+the registry), the browser tests (one lab per session), and the tests of one graded
+notebook (built once per worker). Slow tests get a longer time limit (:data:`SLOW_TIMEOUT`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from grader.engine import daemon_answers, docker_host
+
+os.environ["COURSE_RAISE_UNEXPECTED"] = "1"
+"""A bug of the course's own code fails the test that meets it, in this process and in every
+subprocess (shims, nbval kernels), instead of printing "docker: unexpected error"."""
 
 
 def _require_docker() -> bool:
@@ -31,6 +45,41 @@ def _daemon_or_skip() -> str:
     return host
 
 
+SLOW_TIMEOUT = 1200
+"""Seconds a ``slow`` test may run (pyproject's ``timeout`` bounds the others)."""
+
+DAEMON_FIXTURES = {"real_engine", "real_docker_host"}
+
+
+def shared_resource(item: pytest.Item) -> str | None:
+    """The xdist group of a test that shares something with others, else None."""
+    if item.get_closest_marker("real_engine"):
+        return "docker-daemon"
+    if item.get_closest_marker("browser"):
+        return "browser"
+    folder = getattr(item, "callspec", None) and item.callspec.params.get("folder")
+    if "graded" in item.fixturenames and folder is not None:
+        return f"graded-{Path(folder).name}"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark daemon users ``real_engine``, group tests sharing a resource, time slow ones.
+
+    Runs before ``-m`` selects, so ``-m "not real_engine"`` leaves out every test that
+    asks for the daemon through a fixture too.
+    """
+    for item in items:
+        if DAEMON_FIXTURES & set(item.fixturenames) and not item.get_closest_marker("real_engine"):
+            item.add_marker(pytest.mark.real_engine)
+        group = shared_resource(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Hold every ``real_engine``-marked test (or parameter) to the daemon rule."""
     if item.get_closest_marker("real_engine"):
@@ -45,6 +94,9 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
     monkeypatch.setenv("COURSE_ENGINE", "sandbox")
     yield state
+    from grader.serve.daemon import stop
+
+    stop(state)  # the daemon a terminal command started for this folder
     try:
         from grader.engine.sandbox import SandboxEngine
     except ImportError:
@@ -67,3 +119,42 @@ def real_engine(real_docker_host: str, monkeypatch: pytest.MonkeyPatch):
     from grader.engine import get_engine
 
     return get_engine("docker")
+
+
+def unused_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """Call it for a TCP port nothing listens on (tests never use fixed ports)."""
+    return unused_port
+
+
+class FakeClock:
+    """``time.time`` and ``time.time_ns`` that move only when a test says so."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def time(self) -> float:
+        return self.now
+
+    def time_ns(self) -> int:
+        return round(self.now * 1e9)
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` pass."""
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A :class:`FakeClock` in place of the wall clock: tests wait without sleeping."""
+    fake = FakeClock(time.time())
+    monkeypatch.setattr(time, "time", fake.time)
+    monkeypatch.setattr(time, "time_ns", fake.time_ns)
+    return fake

@@ -59,7 +59,7 @@ def container(
         exists,
         gone=f"no container named {name} is left",
         still=lambda: fail(
-            f"the container {name} still exists ({_status(info)})",
+            f"the container {name} still exists ({_status(info or {})})",
             hint=hint
             or "docker rm removes a container; it refuses a running one unless you use -f",
         ),

@@ -50,7 +50,9 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         code = 130
     except Exception as error:  # e.g. an engine that cannot start: one line, no traceback
-        sys.stderr.write(f"docker: unexpected error: {type(error).__name__}: {error}\n")
+        from grader.unexpected import unexpected_line
+
+        sys.stderr.write(unexpected_line("docker", error))
         code = 1
     sys.stdout.flush()
     history.record(["docker", *argv], code, kind, "shim")

@@ -17,6 +17,7 @@ Use :meth:`Cluster.session` for a locked read-modify-write of the shared state, 
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
 import time
@@ -245,7 +246,7 @@ class Cluster:
 
     def list(
         self, kind: str, namespace: str | None = "default", selector: dict[str, str] | None = None
-    ) -> list[Obj]:
+    ) -> builtins.list[Obj]:
         """Objects of ``kind`` (in ``namespace``; ``None`` = all), matching label ``selector``."""
         if kind == "Node":
             return [controllers.node_object(self, n) for n in self.nodes]
@@ -314,7 +315,7 @@ class Cluster:
         if obj["kind"] == "Pod":
             kubelet.forget(self, meta["uid"])
 
-    def owned_by(self, owner: Obj, kind: str) -> list[Obj]:
+    def owned_by(self, owner: Obj, kind: str) -> builtins.list[Obj]:
         """The objects of ``kind`` whose ownerReferences name ``owner``."""
         uid = owner["metadata"]["uid"]
         return [
@@ -329,20 +330,7 @@ class Cluster:
         """Create or update ``obj``; return "created", "configured" or "unchanged"."""
         self.require_quorum()
         obj = copy.deepcopy(obj)
-        kind = BY_KIND.get(obj.get("kind", ""))
-        if kind is None or kind.kind in {
-            "Node",
-            "Endpoints",
-            "EndpointSlice",
-            "ReplicaSet",
-            "Event",
-        }:
-            raise ClusterError(
-                f"error: resource mapping not found for name: "
-                f'"{obj.get("metadata", {}).get("name")}"'
-                f' namespace: "" from "STDIN": no matches for kind "{obj.get("kind")}" in version'
-                f' "{obj.get("apiVersion")}"'
-            )
+        kind = _admitted_kind(obj, {"Node", "Endpoints", "EndpointSlice", "ReplicaSet", "Event"})
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         old = self.find(kind.kind, meta.get("namespace", "default"), meta["name"])
@@ -364,7 +352,7 @@ class Cluster:
     def create(self, obj: Obj) -> None:
         """Create ``obj``; AlreadyExists when it is there."""
         self.require_quorum()
-        kind = BY_KIND[obj["kind"]]
+        kind = _admitted_kind(obj, set())
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         if self.find(kind.kind, meta.get("namespace", "default"), meta["name"]) is not None:
@@ -465,7 +453,7 @@ class Cluster:
         self.require_quorum()
         self.node(name)["schedulable"] = schedulable
 
-    def drain(self, name: str, force: bool = False) -> list[str]:
+    def drain(self, name: str, force: bool = False) -> builtins.list[str]:
         """Cordon a node and evict its pods; bare pods need ``force`` (they are not recreated)."""
         self.require_quorum()
         pods = [
@@ -648,3 +636,41 @@ def _user_fields(obj: Obj) -> Obj:
         "labels": obj["metadata"].get("labels"),
         **{k: obj.get(k) for k in ("spec", "data", "stringData", "type")},
     }
+
+
+TEMPLATED = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
+"""Kinds whose ``spec.template`` is a pod template."""
+
+
+def _admitted_kind(obj: Obj, refused: set[str]) -> Kind:
+    """The simulated kind of ``obj``, after the API server's structural checks.
+
+    Raises:
+        ClusterError: kubectl's "resource mapping not found" for a kind the simulator does
+            not serve (or one in ``refused``), or the API server's "is invalid" answer for
+            an object the simulator could not run (a pod template without containers).
+    """
+    kind = BY_KIND.get(obj.get("kind", ""))
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    if kind is None or kind.kind in refused:
+        raise ClusterError(
+            f"error: resource mapping not found for name: "
+            f'"{meta.get("name")}"'
+            f' namespace: "" from "STDIN": no matches for kind "{obj.get("kind")}" in version'
+            f' "{obj.get("apiVersion")}"'
+        )
+    spec = obj.get("spec")
+    if kind.kind == "Pod":
+        pod_spec, where = spec, "spec"
+    elif kind.kind in TEMPLATED:
+        template = spec.get("template") if isinstance(spec, dict) else None
+        pod_spec = template.get("spec") if isinstance(template, dict) else None
+        where = "spec.template.spec"
+    else:
+        return kind
+    containers = pod_spec.get("containers") if isinstance(pod_spec, dict) else None
+    if not containers or not all(isinstance(c, dict) for c in containers):
+        raise ClusterError(
+            f'The {kind.kind} "{meta.get("name")}" is invalid: {where}.containers: Required value'
+        )
+    return kind

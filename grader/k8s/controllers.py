@@ -92,6 +92,11 @@ def _free_node_port(cluster: Cluster, svc: Obj, port: Obj) -> int:
     return names.node_port(f"{me[0]}/{me[1]}/{port.get('port')}", taken)
 
 
+MAX_PODS = 300
+"""Pods the simulated cluster holds at most (like a pod quota): a ReplicaSet asking for
+more (``--replicas 100000``) stays short of its count instead of exhausting the machine."""
+
+
 def reconcile(cluster: Cluster) -> None:
     """Run every control loop until the state stops changing."""
     if not cluster.has_quorum:
@@ -254,7 +259,7 @@ def _replicasets(cluster: Cluster) -> None:
             cluster.remove(pod)
             pods.remove(pod)
         want = rs["spec"].get("replicas", 1)
-        while len(pods) < want:
+        while len(pods) < want and len(cluster.list("Pod", None)) < MAX_PODS:
             counters = cluster.state["counters"]
             counters["pods"] += 1
             template = copy.deepcopy(rs["spec"]["template"])

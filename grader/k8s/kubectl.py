@@ -75,7 +75,12 @@ def main(argv: list[str] | None = None, source: str = "shim") -> int:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = sys.stdin.read() if "-" in argv and not sys.stdin.isatty() else ""
-    result = run(argv, stdin=stdin, cwd=Path.cwd())
+    try:
+        result = run(argv, stdin=stdin, cwd=Path.cwd())
+    except Exception as error:  # a fault of the course's own code: one line, no traceback
+        from grader.unexpected import unexpected_line
+
+        result = Result("", unexpected_line("kubectl", error), 1)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     history.record(["kubectl", *argv], result.code, "cluster-sim", source)
@@ -431,10 +436,11 @@ def _objects_from_files(
             raise KubectlError(err.kubectl_text) from None
         for doc in docs:
             for field in ("apiVersion", "kind"):
-                if not doc.get(field):
+                problem = "not set" if not doc.get(field) else "isn't string type"
+                if not isinstance(doc.get(field), str) or not doc[field]:
                     raise KubectlError(
                         f'error: error validating "{name}": error validating data: {field} '
-                        f"not set; if you choose "
+                        f"{problem}; if you choose "
                         "to ignore these errors, turn validation off with --validate=false"
                     )
             if inv.path != "delete" and inv.options.get("validate") not in {"false", "ignore"}:

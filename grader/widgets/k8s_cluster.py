@@ -128,10 +128,10 @@ class ClusterDiagram(RefreshedWidget):
 
     _esm = esm("k8s_cluster.js")
     _css = STYLE
-    nodes = traitlets.List().tag(sync=True)
-    services = traitlets.List().tag(sync=True)
+    nodes: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    services: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     etcd = traitlets.Dict().tag(sync=True)
-    events = traitlets.List().tag(sync=True)
+    events: traitlets.List[str] = traitlets.List().tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
     """The outcome of the last button (or its refusal)."""
 

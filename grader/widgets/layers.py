@@ -82,7 +82,7 @@ class LayerStack(LiveWidget):
     _esm = esm("layers.js")
     _css = css("layers.css")
     image = traitlets.Unicode("").tag(sync=True)
-    layers = traitlets.List().tag(sync=True)
+    layers: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def __init__(self, image: str, **kwargs: Any) -> None:
         self._previous: set[str] = set()

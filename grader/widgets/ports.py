@@ -12,7 +12,7 @@ from typing import Any
 import traitlets
 
 from grader import LABEL
-from grader.checks.refs import host_port
+from grader.render.ports import host_port
 from grader.widgets.base import LiveWidget, esm
 
 
@@ -56,7 +56,7 @@ class PortMap(LiveWidget):
     """The port-mapping diagram, refreshed after each ``%%docker`` cell."""
 
     _esm = esm("ports.js")
-    mappings = traitlets.List().tag(sync=True)
+    mappings: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def update(self, api: Any) -> None:
         """Read the published ports from ``api``."""

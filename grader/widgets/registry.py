@@ -13,7 +13,8 @@ from typing import Any
 
 import traitlets
 
-from grader.checks.registry import REGISTRY, RegistryUnreachable, list_repositories, list_tags
+from grader.engine.errors import RegistryUnreachable
+from grader.engine.registry_http import REGISTRY
 from grader.widgets.base import LiveWidget, css, esm
 
 
@@ -30,8 +31,8 @@ def read_local(api: Any) -> list[dict[str, Any]]:
 def read_remote(api: Any, host: str = REGISTRY) -> list[dict[str, Any]]:
     """The registry's repositories and their tags: [{"repo": ..., "tags": [...]}]."""
     return [
-        {"repo": repo, "tags": list_tags(repo, host, api) or []}
-        for repo in list_repositories(host, api)
+        {"repo": repo, "tags": api.registry_tags(repo, host) or []}
+        for repo in api.registry_catalog(host)
     ]
 
 
@@ -64,9 +65,9 @@ class RegistryFlow(LiveWidget):
     _esm = esm("registry.js")
     _css = css("layers.css")
     host = traitlets.Unicode(REGISTRY).tag(sync=True)
-    local = traitlets.List().tag(sync=True)
-    remote = traitlets.List().tag(sync=True)
-    moved = traitlets.List().tag(sync=True)
+    local: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    remote: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    moved: traitlets.List[str] = traitlets.List().tag(sync=True)
     """What changed at the last refresh (new names, pushes, removals)."""
 
     def __init__(self, host: str = REGISTRY, **kwargs: Any) -> None:

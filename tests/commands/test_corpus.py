@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 from grader.commands import DockerCLIError, parse_argv
+from grader.commands.parser import (
+    BUILDKIT_DISABLED_WARNING,
+    BUILDX_FLAGS,
+    LEGACY_BUILDER_WARNING,
+)
 
 CORPUS = Path(__file__).parents[1] / "data" / "commands" / "docker28_corpus.jsonl"
 RECORDS = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
@@ -35,9 +40,21 @@ def test_corpus_is_large_and_mixed():
     assert {r["exit_code"] for r in refused} >= {1, 125}
 
 
+def _builds(argv: list[str]) -> bool:
+    return argv[:1] in (["build"], ["builder"]) or argv[:2] == ["image", "build"]
+
+
 @pytest.mark.parametrize("record", RECORDS, ids=[r["line"] for r in RECORDS])
-def test_same_verdict_as_docker(record):
+def test_same_verdict_as_docker(record, monkeypatch):
+    """The corpus's client has no buildx, so its builds are the legacy builder's: the course
+    gives the same verdicts under ``DOCKER_BUILDKIT=0``, whose banner says so instead."""
     line = record["line"]
+    if _builds(record["argv"]):
+        monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+        record = {
+            **record,
+            "stderr": record["stderr"].replace(LEGACY_BUILDER_WARNING, BUILDKIT_DISABLED_WARNING),
+        }
     if record["accepted"] or line in ENVIRONMENT_DEPENDENT:
         command = parse_argv(record["argv"])
         assert command.argv == record["argv"]
@@ -50,3 +67,29 @@ def test_same_verdict_as_docker(record):
 
 def test_environment_dependent_lines_are_in_the_corpus():
     assert set(ENVIRONMENT_DEPENDENT) <= {r["line"] for r in RECORDS}
+
+
+@pytest.mark.parametrize("record", [r for r in RECORDS if _builds(r["argv"])], ids=str)
+def test_buildkit_builds_print_no_banner(record, monkeypatch):
+    """With BuildKit (Docker 28's default) the client's refusals have no legacy banner."""
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    if record["accepted"] or record["line"] in ENVIRONMENT_DEPENDENT:
+        parse_argv(record["argv"])
+        return
+    try:
+        parse_argv(record["argv"])
+    except DockerCLIError as error:
+        assert "DEPRECATED" not in error.message
+        assert error.message == record["stderr"].replace(LEGACY_BUILDER_WARNING + "\n", "").rstrip()
+        return
+    flags = {word.lstrip("-").partition("=")[0] for word in record["argv"] if word.startswith("--")}
+    assert flags & {name for name, _, _ in BUILDX_FLAGS}, "only buildx's own flags become valid"
+
+
+def test_buildx_flags_exist_only_with_buildkit(monkeypatch):
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    command = parse_argv(["build", "--progress=plain", "--load", "-t", "web:1", "."])
+    assert command.options["progress"] == "plain"
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    with pytest.raises(DockerCLIError, match="unknown flag: --progress"):
+        parse_argv(["build", "--progress=plain", "."])

@@ -9,7 +9,7 @@ import pytest
 
 from grader import checks as check
 from grader.checks import CheckFailed
-from grader.k8s.magic import run_cell
+from grader.kubectl_magic import run_cell
 
 FILES = Path(__file__).resolve().parents[1] / "data" / "k8s" / "files"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from leakscan import MARKER, secret_lines
 from notebook_harness import (
     ASSIGNMENTS,
     answer_ids,
@@ -23,8 +24,6 @@ from notebook_harness import (
 
 pytestmark = pytest.mark.slow
 
-REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)\n(.*?)### END \1", re.S)
-MARKER = re.compile(r"BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)|END (SOLUTION|HIDDEN TESTS)")
 STUDENT_METADATA = {
     "nbgrader",
     "tags",
@@ -37,22 +36,6 @@ STUDENT_METADATA = {
     "slideshow",
 }
 OVERCLAIM = re.compile(r"all (the )?(tests|checks) passed", re.I)
-
-
-def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
-    """Lines of solution/hidden/mark-scheme regions that the rest of the source never shows.
-
-    A line also written outside the regions (a later exercise's set-up repeating an earlier
-    answer) is visible on purpose, so it is not counted as a secret.
-    """
-    inside: dict[str, str] = {}
-    for cell in source.cells:
-        for match in REGION.finditer(cell.source):
-            for line in match.group(2).splitlines():
-                if len(line.strip()) >= 12:
-                    inside[line.strip()] = match.group(1)
-    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells)
-    return {line: kind for line, kind in inside.items() if line not in outside}
 
 
 def read_text(path: Path) -> str:

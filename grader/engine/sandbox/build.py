@@ -26,7 +26,7 @@ import posixpath
 import re
 import shlex
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,8 +134,9 @@ class BuildMixin(SandboxBase):
             dockerfile: the Dockerfile, absolute or relative to the context.
             nocache: run every step even when the cache has it.
             buildargs: values for ``ARG`` instructions.
-            labels: labels added to the final image, each as an extra LABEL step; the
-                course label ``course=docker-k8s`` is always among them.
+            labels: labels added to the final image, each as an extra LABEL step (the
+                classic builder's way); the course label ``course=docker-k8s`` is always
+                applied too, without a step.
         """
         from grader.dockerfile.context import BuildContext, client_side_error, dockerfile_path
         from grader.dockerfile.instructions import DockerfileError, Instruction, parse
@@ -152,10 +153,12 @@ class BuildMixin(SandboxBase):
         for item in tags:
             check_name(item)
         names = [refs.parse(item) for item in tags]
-        # The course labels what it builds, as RealEngine.build does; the classic builder
-        # adds one ``LABEL key=value`` step per build label, in key order, to the last stage.
-        labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}
-        for key, value in sorted(labels.items()):
+        # The classic builder adds one ``LABEL key=value`` step per build label, in key
+        # order, to the last stage. The course's own label is applied without a step: the
+        # student never wrote it (BuildKit applies every build label that way).
+        for key, value in sorted((labels or {}).items()):
+            if key == LABEL_KEY:
+                continue
             pair = f"{key}={value}"
             instructions.append(Instruction("LABEL", shlex.quote(pair), 0, f"LABEL {pair}"))
         self.store.ensure(CACHE_SCHEMA)
@@ -206,15 +209,17 @@ class BuildMixin(SandboxBase):
         if unused:
             listed = " ".join(unused)
             yield {"stream": f"[Warning] One or more build-args [{listed}] were not consumed\n"}
+        self._label_silently(stage)
         self._finish(stage.image_id, names)
         yield {"aux": {"ID": stage.image_id}}
         yield {"stream": f"Successfully built {_short(stage.image_id)}\n"}
-        for name in names:
-            yield {"stream": f"Successfully tagged {name.name}\n"}
+        for reference in names:
+            yield {"stream": f"Successfully tagged {reference.name}\n"}
 
     def _from(
         self, instruction: Instruction, global_args: dict[str, str], stages: dict[str, _Stage]
-    ) -> Iterator[JSON]:
+    ) -> Generator[JSON, None, _Stage]:
+        """Start a stage at ``FROM``, pulling its image when needed; returns the stage."""
         words = _expand(instruction.value, global_args).split()
         ref = words[0]
         alias = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
@@ -226,7 +231,7 @@ class BuildMixin(SandboxBase):
             if found is None:
                 try:
                     parsed = refs.parse(ref)
-                    yield from self.pull(parsed.repo, parsed.tag)  # type: ignore[attr-defined]
+                    yield from self.pull(parsed.repo, parsed.tag)
                 except EngineError as error:
                     raise BuildFailed(error.explanation) from error
                 found = self._image(ref)
@@ -459,6 +464,20 @@ class BuildMixin(SandboxBase):
         stage.image_id, stage.doc = image_id, doc
         yield {"stream": f" ---> {_short(image_id)}\n"}
 
+    def _label_silently(self, stage: _Stage) -> None:
+        """Give the final image the course label, as a child image with no history entry."""
+        labels = stage.config.get("Labels") or {}
+        if labels.get(LABEL_KEY) == LABEL_VALUE:
+            return
+        config = copy.deepcopy(stage.config)
+        config["Labels"] = {**labels, LABEL_KEY: LABEL_VALUE}
+        layer = _Layer(f"LABEL {LABEL_KEY}={LABEL_VALUE}", config, runs_container=False)
+        key = _cache_key(stage.image_id, layer)
+        found = self._cached(key)
+        if found is None:
+            found = self._commit_layer(stage, layer, key, new_id(), history=False)
+        stage.image_id, stage.doc = found
+
     def _cached(self, key: str) -> tuple[str, JSON] | None:
         row = self.store.db.execute(
             "SELECT images.id, images.doc FROM build_cache JOIN images "
@@ -468,22 +487,23 @@ class BuildMixin(SandboxBase):
         return (row[0], json.loads(row[1])) if row else None
 
     def _commit_layer(
-        self, stage: _Stage, layer: _Layer, key: str, container: str
+        self, stage: _Stage, layer: _Layer, key: str, container: str, history: bool = True
     ) -> tuple[str, JSON]:
         created_ns = now_ns()
         image_id = "sha256:" + _sha256(f"{key}\n{created_ns}".encode())
         parent = stage.doc
-        history = [dict(step) for step in parent.get("_history", [])]
+        steps = [dict(step) for step in parent.get("_history", [])]
+        if steps and history:
+            steps[-1]["id"] = stage.image_id
         if history:
-            history[-1]["id"] = stage.image_id
-        history.append(
-            {
-                "created": rfc3339_ns(created_ns),
-                "created_by": layer.created_by,
-                "size": layer.size,
-                **({"empty_layer": True} if layer.empty else {}),
-            }
-        )
+            steps.append(
+                {
+                    "created": rfc3339_ns(created_ns),
+                    "created_by": layer.created_by,
+                    "size": layer.size,
+                    **({"empty_layer": True} if layer.empty else {}),
+                }
+            )
         layers = list(parent["RootFS"]["Layers"])
         if not layer.empty:
             layers.append("sha256:" + _sha256(f"diff\n{key}".encode()))
@@ -506,7 +526,7 @@ class BuildMixin(SandboxBase):
             "RootFS": {"Type": "layers", "Layers": layers},
             "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"},
             "_fs": parent.get("_fs"),
-            "_history": history,
+            "_history": steps,
             "_child_only": True,
         }
         mtime = time.time()
@@ -538,7 +558,7 @@ class BuildMixin(SandboxBase):
                 (image_id,),
             )
         for name in names:
-            self.tag(image_id, name.repo, name.tag)  # type: ignore[attr-defined]
+            self.tag(image_id, name.repo, name.tag)
 
     def _image_tree(self, image_id: str, doc: JSON) -> dict[str, FileEntry]:
         """An image's whole filesystem: its catalogue base plus every layer above it."""

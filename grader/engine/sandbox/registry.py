@@ -106,7 +106,7 @@ class RegistryMixin(SandboxBase):
     def tag(self, image: str, repository: str, tag: str | None = None, force: bool = False) -> bool:
         """``POST /images/{name}/tag``, refusing names the Engine refuses."""
         check_name(f"{repository}:{tag}" if tag else repository)
-        return super().tag(image, repository, tag, force)  # type: ignore[misc]
+        return super().tag(image, repository, tag, force)
 
     def pull(
         self,
@@ -117,7 +117,7 @@ class RegistryMixin(SandboxBase):
     ) -> Iterator[JSON]:
         """``POST /images/create``, refusing names the Engine refuses."""
         check_name(repository)
-        return super().pull(repository, tag, all_tags, platform)  # type: ignore[misc]
+        return super().pull(repository, tag, all_tags, platform)
 
     def push(self, repository: str, tag: str | None = None) -> Iterator[JSON]:
         """Push ``repository`` (all its tags, or ``tag``); Docker's progress items.

@@ -25,6 +25,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from grader.engine.sandbox.fs import ContainerFS
@@ -173,6 +174,7 @@ def answer(site: Site, raw: bytes, peer: str) -> bytes:
         "1.27.5",
     )
     method = parts[0] if parts else ""
+    extra: dict[str, str]
     if len(parts) != 3 or not parts[2].startswith("HTTP/"):
         status, reason, extra, body, error = 400, "Bad Request", {}, b"", ""
         body = _page("400 Bad Request", version)
@@ -228,7 +230,7 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
                 break
         for key, _ in selector.select(timeout=0.2):
             try:
-                conn, _ = key.fileobj.accept()
+                conn, _ = cast(socket.socket, key.fileobj).accept()  # only sockets registered
             except OSError:
                 continue
             conn.setblocking(True)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.engine.errors import Conflict, InvalidArgument, NotFound
+from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import new_id, rfc3339_s
 from grader.engine.sandbox.filters import label_matches, normalise_filters
@@ -43,7 +43,14 @@ class VolumesMixin(SandboxBase):
             if row:
                 return json.loads(row[0])
             folder = self._volume_dir(name)
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:  # a name longer than the filesystem allows
+                root = folder.parent
+                raise EngineError(
+                    f"create {name}: error while creating volume root path '{root}': "
+                    f"mkdir {root}: {(error.strerror or str(error)).lower()}"
+                ) from None
             doc = {
                 "CreatedAt": rfc3339_s(time.time()),
                 "Driver": "local",

@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.k8s.cluster import Cluster, ClusterError
 from grader.k8s.kubectl import Result, run
-from grader.magics import empty_answer, has_commands, is_stub
+from grader.magics import InOrder, answer_text
 
 ETCDCTL_RESTORE_DEPRECATED = "Deprecated: Use `etcdutl snapshot restore` instead.\n"
 
@@ -104,15 +104,15 @@ def run_line(line: str) -> Result:
 
 def run_cell(cell: str) -> int:
     """Run every line, printing what kubectl prints; returns the last exit code."""
-    lines = [line for line in cell.splitlines() if not is_stub(line)]
-    if len(lines) != len(cell.splitlines()) and not has_commands(lines):
-        print(empty_answer("kubectl"), file=sys.stderr)
+    text = answer_text(cell, "kubectl commands")
+    if text is None:
         return 1
     code = 0
-    for line in lines:
+    stdout, stderr = InOrder(sys.stdout, sys.stderr), InOrder(sys.stderr, sys.stdout)
+    for line in text.splitlines():
         result = run_line(line)
-        sys.stdout.write(result.stdout)
-        sys.stderr.write(result.stderr)
+        stdout.write(result.stdout)
+        stderr.write(result.stderr)
         code = result.code
     _refresh_widgets()
     return code
