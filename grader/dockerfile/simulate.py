@@ -286,7 +286,7 @@ def _npm(shell: _Shell, args: list[str]) -> int:
 
 
 def _npm_enoent(shell: _Shell, path: str) -> int:
-    """npm 10's report of a package.json it cannot read (exit 254)."""
+    """Npm 10's report of a package.json it cannot read (exit 254)."""
     shell.say(
         "npm error code ENOENT\nnpm error syscall open\n"
         f"npm error path {path}\nnpm error errno -2\n"

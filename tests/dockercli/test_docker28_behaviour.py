@@ -89,3 +89,24 @@ def test_publishing_on_loopback_only(engine) -> None:
     run(engine, "run", "-d", "--name", "everywhere", "-p", "8090:80", "nginx:latest")
     out, _, _ = run(engine, "port", "everywhere")
     assert out == "80/tcp -> 0.0.0.0:8090\n80/tcp -> [::]:8090\n"
+
+
+def test_nginx_answers_only_on_the_port_it_listens_on(engine, tmp_path: Path) -> None:
+    from grader.checks.web import fetch
+
+    site = tmp_path / "shop"
+    site.mkdir()
+    (site / "default.conf").write_text("server {\n    listen 8081;\n}\n")
+    (site / "Dockerfile").write_text(
+        "FROM nginx:latest\nCOPY default.conf /etc/nginx/conf.d/default.conf\n"
+    )
+    assert run(engine, "build", "-q", "-t", "shop:1", str(site))[2] == 0
+
+    ports = {}
+    for name, spec in (("right", "8081"), ("wrong", "80")):
+        assert run(engine, "run", "-d", "--name", name, "-p", f"0:{spec}", "shop:1")[2] == 0
+        out = run(engine, "port", name)[0]
+        ports[name] = int(out.split("\n")[0].rsplit(":", 1)[1])
+    assert fetch(ports["right"], wait=5)[0] == 200
+    with pytest.raises(OSError):
+        fetch(ports["wrong"])
