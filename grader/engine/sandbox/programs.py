@@ -108,6 +108,14 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
     ctx = context(container, fs)
     if coreutils.lookup(argv[0], ctx) is None:
         return Outcome(exit_code=127, error=not_found_error(argv[0]))
+    if is_nginx(argv) and _nginx_g_unterminated(argv):
+        lines = _nginx_start(container, fs, starts)
+        entrypoint = [line for line in lines if argv[0] == NGINX_ENTRYPOINT and line[1] == STDOUT]
+        # as dockerd 20.10's nginx prints it (recorded): the error log, on stderr
+        emerg = (
+            f'{_stamp()} [emerg] 1#1: unexpected end of parameter, expecting ";" in command line\n'
+        )
+        return _finished([*entrypoint, (0.0, STDERR, emerg.encode())], 1)
     if is_nginx(argv):
         return Outcome(
             lines=_nginx_start(container, fs, starts),
@@ -157,6 +165,14 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
     outcome = _finished(lines, status)
     outcome.runtime = ctx.elapsed
     return outcome
+
+
+def _nginx_g_unterminated(argv: list[str]) -> bool:
+    """Whether nginx's ``-g`` directives lack their final ``;`` (``-g "daemon off"``)."""
+    for index, word in enumerate(argv[:-1]):
+        if word == "-g":
+            return not argv[index + 1].rstrip().endswith(";")
+    return False
 
 
 NGINX_ENTRYPOINT = "/docker-entrypoint.sh"
