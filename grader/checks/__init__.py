@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from grader.checks.containers import container, ids, no_containers
+from grader.checks.containers import container, exit_code, ids, no_containers
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
@@ -29,6 +29,7 @@ __all__ = [
     "command",
     "configure",
     "container",
+    "exit_code",
     "fail",
     "http",
     "ids",
