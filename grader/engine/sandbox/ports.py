@@ -1,7 +1,8 @@
 """Published ports: Docker's allocation rules, real host sockets, and the helper process.
 
-Starting a container with ``-p`` binds real sockets on the host (so ``curl localhost:8080``
-works and a port taken by something else fails as on Docker), then hands them to a
+Starting a container with ``-p`` binds real sockets on the host's loopback addresses (so
+``curl localhost:8080`` works and a port taken by something else fails as on Docker, while
+nothing is reachable from the network: :func:`loopback`), then hands them to a
 detached helper process (:mod:`.server`) that outlives the shim. Its pid is recorded in
 the ``servers`` table; stop, kill and rm end it, and :func:`shutdown_all` ends them all.
 """
@@ -114,7 +115,7 @@ def bind(db, doc: JSON, container_ip: str, endpoint: str) -> tuple[dict, list[so
                 if family == socket.AF_INET6:
                     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
                 try:
-                    sock.bind((ip, port))
+                    sock.bind((loopback(ip, family), port))
                 except OSError as error:
                     sock.close()
                     if family == socket.AF_INET6 and not host_ip:
@@ -139,6 +140,18 @@ def bind(db, doc: JSON, container_ip: str, endpoint: str) -> tuple[dict, list[so
             sock.close()
         raise
     return ports, sockets
+
+
+def loopback(ip: str, family: int) -> str:
+    """The address a sandbox helper really listens on for a binding shown as ``ip``.
+
+    The tables and inspect show what Docker shows (``0.0.0.0:8080->80/tcp``), but a
+    sandbox serves the machine it runs on only: every binding listens on the loopback
+    address of its family, so a student's container is never reachable from the network.
+    """
+    if family == socket.AF_INET6:
+        return "::1"
+    return ip if ip.startswith("127.") else "127.0.0.1"
 
 
 def spawn(state_dir: Path, cid: str, sockets: list[socket.socket], mode: str) -> int:
