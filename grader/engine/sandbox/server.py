@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import posixpath
 import re
 import selectors
@@ -54,6 +55,7 @@ class Site:
     def __init__(self, store: Store, cid: str) -> None:
         self.store = store
         self.cid = cid
+        self.inode = os.stat(store.path).st_ino
 
     def _fs(self) -> tuple[ContainerFS, dict]:
         row = self.store.db.execute(
@@ -126,16 +128,22 @@ class Site:
         return 200, "OK", headers, body if method != "HEAD" else body, ""
 
     def still_running(self, state_dir: Path) -> bool:
-        """True while the sandbox exists and says this container runs."""
-        if not (state_dir / "state.db").exists():
-            return False
+        """True while the sandbox exists and says this container runs.
+
+        False once the database is gone, replaced (a reset) or damaged: a helper never
+        outlives the state it serves. Only a busy database is waited for.
+        """
         try:
+            if os.stat(state_dir / "state.db").st_ino != self.inode:
+                return False
             row = self.store.db.execute(
                 "SELECT json_extract(doc, '$.State.Running') FROM containers WHERE id = ?",
                 (self.cid,),
             ).fetchone()
-        except sqlite3.Error:
-            return True
+        except sqlite3.OperationalError as error:
+            return "locked" in str(error) or "busy" in str(error)
+        except (OSError, sqlite3.Error):
+            return False
         return bool(row and row[0])
 
     def log(self, stream: int, line: str) -> None:
