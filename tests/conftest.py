@@ -80,6 +80,35 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _daemon_or_skip()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_default_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A test that names no sandbox folder uses this session's own (one per xdist worker).
+
+    Not the user's ``~/.local/state`` folder, which the workers, a developer's lab and other
+    test runs would otherwise share.
+    """
+    state = tmp_path_factory.mktemp("default-state")
+    before = os.environ.get("COURSE_SANDBOX_DIR")
+    os.environ["COURSE_SANDBOX_DIR"] = str(state)
+    yield state
+    if before is None:
+        os.environ.pop("COURSE_SANDBOX_DIR", None)
+    else:
+        os.environ["COURSE_SANDBOX_DIR"] = before
+    _shutdown_sandbox(state)
+
+
+def _shutdown_sandbox(state: Path) -> None:
+    """Stop the helper processes (HTTP servers) the sandbox at ``state`` started."""
+    try:
+        from grader.engine.sandbox import SandboxEngine
+    except ImportError:
+        return
+    shutdown = getattr(SandboxEngine, "shutdown_all", None)
+    if shutdown is not None:
+        shutdown(state)
+
+
 @pytest.fixture
 def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh sandbox state folder, selected for this test through the environment."""
@@ -88,13 +117,7 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
     monkeypatch.setenv("COURSE_ENGINE", "sandbox")
     yield state
-    try:
-        from grader.engine.sandbox import SandboxEngine
-    except ImportError:
-        return
-    shutdown = getattr(SandboxEngine, "shutdown_all", None)
-    if shutdown is not None:
-        shutdown(state)
+    _shutdown_sandbox(state)
 
 
 @pytest.fixture(scope="session")
