@@ -149,7 +149,7 @@ def free_port() -> Callable[[], int]:
 
 
 class FakeClock:
-    """``time.time`` and ``time.time_ns`` that move only when a test says so."""
+    """``time.time`` and ``time.time_ns`` that move only when a test (or a sleep) says so."""
 
     def __init__(self, start: float) -> None:
         self.now = start
@@ -164,11 +164,16 @@ class FakeClock:
         """Let ``seconds`` pass."""
         self.now += seconds
 
+    def sleep(self, seconds: float) -> None:
+        """``time.sleep`` that returns at once, ``seconds`` later on this clock."""
+        self.advance(max(0.0, seconds))
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """A :class:`FakeClock` in place of the wall clock: tests wait without sleeping."""
+    """A :class:`FakeClock` in place of the wall clock (and ``time.sleep``): no real waits."""
     fake = FakeClock(time.time())
     monkeypatch.setattr(time, "time", fake.time)
     monkeypatch.setattr(time, "time_ns", fake.time_ns)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
     return fake

@@ -83,14 +83,14 @@ def test_shells_wait_for_input_only_with_stdin_open(engine: SandboxEngine) -> No
     assert engine.inspect_container(interactive)["State"]["ExitCode"] == 137
 
 
-def test_sleep_runs_for_its_time(engine: SandboxEngine) -> None:
+def test_sleep_runs_for_its_time(engine: SandboxEngine, clock) -> None:
     cid = run(engine, "busybox", ["sleep", "0.3"])
     assert engine.inspect_container(cid)["State"]["Running"]
     assert engine.wait(cid, timeout=5)["StatusCode"] == 0
     assert engine.inspect_container(cid)["State"]["Status"] == "exited"
 
 
-def test_scripts_keep_output_order_and_virtual_time(engine: SandboxEngine) -> None:
+def test_scripts_keep_output_order_and_virtual_time(engine: SandboxEngine, clock) -> None:
     cid = run(engine, "busybox", ["sh", "-c", "echo one; echo two >&2; sleep 0.2; echo three"])
     assert engine.inspect_container(cid)["State"]["Running"]
     engine.wait(cid, timeout=5)
