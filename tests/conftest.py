@@ -97,14 +97,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _daemon_or_skip()
 
 
-@pytest.fixture
-def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh sandbox state folder, selected for this test through the environment."""
-    state = tmp_path / "sandbox"
-    state.mkdir()
-    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
-    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+@pytest.fixture(scope="session", autouse=True)
+def private_default_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A test that names no sandbox folder uses this session's own (one per xdist worker).
+
+    Not the user's ``~/.local/state`` folder, which the workers, a developer's lab and other
+    test runs would otherwise share.
+    """
+    state = tmp_path_factory.mktemp("default-state")
+    before = os.environ.get("COURSE_SANDBOX_DIR")
+    os.environ["COURSE_SANDBOX_DIR"] = str(state)
     yield state
+    if before is None:
+        os.environ.pop("COURSE_SANDBOX_DIR", None)
+    else:
+        os.environ["COURSE_SANDBOX_DIR"] = before
+    _shutdown_sandbox(state)
+
+
+def _shutdown_sandbox(state: Path) -> None:
+    """Stop the daemon and the helper processes (HTTP servers) of the sandbox at ``state``."""
     from grader.serve.daemon import stop
 
     stop(state)  # the daemon a terminal command started for this folder
@@ -115,6 +127,17 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     shutdown = getattr(SandboxEngine, "shutdown_all", None)
     if shutdown is not None:
         shutdown(state)
+
+
+@pytest.fixture
+def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh sandbox state folder, selected for this test through the environment."""
+    state = tmp_path / "sandbox"
+    state.mkdir()
+    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
+    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+    yield state
+    _shutdown_sandbox(state)
 
 
 @pytest.fixture(scope="session")
@@ -146,7 +169,7 @@ def free_port() -> Callable[[], int]:
 
 
 class FakeClock:
-    """``time.time`` and ``time.time_ns`` that move only when a test says so."""
+    """``time.time`` and ``time.time_ns`` that move only when a test (or a sleep) says so."""
 
     def __init__(self, start: float) -> None:
         self.now = start
@@ -161,11 +184,16 @@ class FakeClock:
         """Let ``seconds`` pass."""
         self.now += seconds
 
+    def sleep(self, seconds: float) -> None:
+        """``time.sleep`` that returns at once, ``seconds`` later on this clock."""
+        self.advance(max(0.0, seconds))
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """A :class:`FakeClock` in place of the wall clock: tests wait without sleeping."""
+    """A :class:`FakeClock` in place of the wall clock (and ``time.sleep``): no real waits."""
     fake = FakeClock(time.time())
     monkeypatch.setattr(time, "time", fake.time)
     monkeypatch.setattr(time, "time_ns", fake.time_ns)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
     return fake
