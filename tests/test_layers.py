@@ -19,7 +19,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
     {"course": ("grader.course",)},
     {"grading": ("grader.grading",)},
     {
-        "notebook magics": ("grader.magics", "grader.kubectl_magic"),
+        "notebook magics": ("grader.magics", "grader.kubectl_magic", "grader.dockerfile_magic"),
         "engine daemon": ("grader.serve",),
     },
     {"checks": ("grader.checks",), "widgets": ("grader.widgets",)},
