@@ -7,7 +7,9 @@ unattended, so a cell must not be able to take over the grading machine. Refused
 - any bind of the Docker socket (``/var/run/docker.sock``, ``/run/docker.sock`` or any path
   ending in ``docker.sock``): whoever holds it controls the daemon, hence the host;
 - binds of ``/`` or of a system folder (``/etc``, ``/proc``, ``/sys``, ``/dev``, ``/boot``,
-  ``/root``, ``/var/lib/docker`` ...), or of anything inside one.
+  ``/root``, ``/var/lib/docker`` ...), or of anything inside one;
+- when the grader names the submission's folder (``COURSE_GRADING_FOLDER``), binds of any
+  host path outside it (a real daemon reads host files the grader's audit hook cannot see).
 
 Both engines call :func:`refuse_unsafe_host_config` before creating a container; the real
 CLI pass-through applies the same rule to a command line
@@ -45,6 +47,9 @@ SYSTEM_FOLDERS = (
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
 
+GRADING_FOLDER = "COURSE_GRADING_FOLDER"
+"""Set by the trusted grader to the submission's private folder: binds must stay inside."""
+
 
 def grading_mode() -> bool:
     """True when ``COURSE_GRADING`` is set to a true value (1, true, yes)."""
@@ -71,6 +76,14 @@ def bind_problem(source: str) -> str | None:
             return (
                 f"binding the system folder {source} is refused while grading: "
                 "mount a folder of your own (for example ./site) instead"
+            )
+    allowed = os.environ.get(GRADING_FOLDER)
+    if allowed and path.startswith("/"):
+        real, base = os.path.realpath(path), os.path.realpath(allowed)
+        if real != base and not real.startswith(base + "/"):
+            return (
+                f"binding {source} is refused while grading: only folders inside the "
+                "assignment's folder (for example ./site) can be mounted"
             )
     return None
 
