@@ -111,7 +111,7 @@ class GraderShell(InteractiveShell):
                 function()
             except CellTimeoutError:
                 raise
-            except Exception as error:  # noqa: BLE001 - any failure is the cell's error output
+            except (Exception, SystemExit) as error:  # noqa: BLE001 - the cell's error output
                 self._record_exception(type(error), error)
         return outputs.items
 
