@@ -30,8 +30,6 @@ class Target:
 
     release: nbformat.NotebookNode
     """The student's copy of the assignment."""
-    source: nbformat.NotebookNode
-    """The instructor's notebook (only to name its cells; its text is never copied)."""
     root: Path
     """The course root the grader runs in."""
     token: str
