@@ -38,7 +38,7 @@ PRELOADED = (
     "grader.dockerfile.magic",
     "grader.engine.sandbox",
     "grader.engine.real",
-    "grader.k8s.magic",
+    "grader.kubectl_magic",
     "grader.widgets",
     "ipywidgets",
 )

@@ -254,6 +254,9 @@ class Cluster:
             from grader.k8s.describe import events_of
 
             return [e for p in self.list("Pod", namespace) for e in events_of(p, self.now())]
+        if kind == "EndpointSlice":
+            slices = [controllers.endpoint_slice(ep) for ep in self.list("Endpoints", namespace)]
+            return [s for s in slices if not selector or matches(selector, s["metadata"]["labels"])]
         found = []
         for obj in self._bucket(kind).values():
             meta = obj["metadata"]
@@ -327,7 +330,7 @@ class Cluster:
         """Create or update ``obj``; return "created", "configured" or "unchanged"."""
         self.require_quorum()
         obj = copy.deepcopy(obj)
-        kind = _admitted_kind(obj, {"Node", "Endpoints", "ReplicaSet", "Event"})
+        kind = _admitted_kind(obj, {"Node", "Endpoints", "EndpointSlice", "ReplicaSet", "Event"})
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         old = self.find(kind.kind, meta.get("namespace", "default"), meta["name"])
@@ -402,6 +405,14 @@ class Cluster:
             for child in self.owned_by(obj, child_kind):
                 self._delete_tree(child)
         self.remove(obj)
+
+    def restart(self, namespace: str, name: str) -> None:
+        """``kubectl rollout restart``: the template changes, so new pods replace the old ones."""
+        self.require_quorum()
+        dep = self.get("Deployment", namespace, name)
+        template = dep["spec"].setdefault("template", {}).setdefault("metadata", {})
+        annotations = template.setdefault("annotations", {})
+        annotations["kubectl.kubernetes.io/restartedAt"] = names.timestamp(self.now())
 
     def scale(self, kind: str, namespace: str | None, name: str, replicas: int) -> None:
         """Set a Deployment's or ReplicaSet's replica count."""

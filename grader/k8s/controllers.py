@@ -599,6 +599,29 @@ def _endpoints(cluster: Cluster) -> None:
             cluster.remove(ep)
 
 
+def endpoint_slice(ep: Obj) -> Obj:
+    """The EndpointSlice the EndpointSlice controller keeps for a Service (from its Endpoints)."""
+    meta = ep["metadata"]
+    subsets = ep.get("subsets", [])
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": f"{meta['name']}-{names.suffix(meta.get('uid', ''))}",
+            "namespace": meta["namespace"],
+            "labels": {"kubernetes.io/service-name": meta["name"]},
+            "creationTimestamp": meta.get("creationTimestamp"),
+        },
+        "addressType": "IPv4",
+        "endpoints": [
+            {"addresses": [a["ip"]], "conditions": {"ready": True}, "nodeName": a.get("nodeName")}
+            for s in subsets
+            for a in s.get("addresses", [])
+        ],
+        "ports": [p for s in subsets[:1] for p in s.get("ports", [])],
+    }
+
+
 def _statuses(cluster: Cluster) -> None:
     for rs in cluster.list("ReplicaSet", None):
         pods = cluster.owned_by(rs, "Pod")

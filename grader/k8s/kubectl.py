@@ -159,7 +159,7 @@ def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
             raise KubectlError("error: pod, type/name or --filename must be specified")
         if not inv.command and len(args) < 2:
             raise KubectlError("error: you must specify at least one command for the container")
-    if path == "rollout status" and not args:
+    if path in {"rollout status", "rollout restart"} and not args:
         raise KubectlError("error: required resource not specified")
     if path == "run":
         if not args:
@@ -611,6 +611,21 @@ def _rollout_status(
             out.code = 1
 
 
+def _rollout_restart(
+    inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None
+) -> None:
+    for kind, name in _split_resources(inv):
+        if kind.kind != "Deployment":
+            raise KubectlError(
+                f'error: {kind.plural}{"." + kind.group if kind.group else ""} "{name}" '
+                "restarting is not supported"
+            )
+        if name is None:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+        cluster.restart(_namespace(inv), name)
+        out.stdout += f"deployment.apps/{name} restarted\n"
+
+
 def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     name = inv.args[0]
     container: dict[str, Any] = {"name": name, "image": inv.options["image"]}
@@ -717,6 +732,7 @@ HANDLERS = {
     "logs": _logs,
     "exec": _exec,
     "rollout status": _rollout_status,
+    "rollout restart": _rollout_restart,
     "run": _run,
     "expose": _expose,
     "cordon": _cordon,

@@ -163,6 +163,11 @@ def _ing_row(ing: Obj, now: float, wide: bool) -> list[str]:
     ]
 
 
+def _first_three(items: list[str]) -> str:
+    """Addresses as kubectl lists them: three, then ``+ N more...``."""
+    return ",".join(items[:3]) + (f" + {len(items) - 3} more..." if len(items) > 3 else "")
+
+
 def _ep_row(ep: Obj, now: float, wide: bool) -> list[str]:
     addresses = [
         f"{a['ip']}:{p['port']}"
@@ -170,10 +175,7 @@ def _ep_row(ep: Obj, now: float, wide: bool) -> list[str]:
         for p in s.get("ports", [])
         for a in s.get("addresses", [])
     ]
-    text = ",".join(addresses[:3]) + (
-        f" + {len(addresses) - 3} more..." if len(addresses) > 3 else ""
-    )
-    return [ep["metadata"]["name"], text or "<none>", age(ep, now)]
+    return [ep["metadata"]["name"], _first_three(addresses) or "<none>", age(ep, now)]
 
 
 def node_status(node: Obj) -> str:
@@ -248,6 +250,17 @@ COLUMNS: dict[str, tuple[list[str], list[str], Callable[[Obj, float, bool], list
         ],
     ),
     "Endpoints": (["NAME", "ENDPOINTS", "AGE"], [], _ep_row),
+    "EndpointSlice": (
+        ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        [],
+        lambda o, n, w: [
+            o["metadata"]["name"],
+            o["addressType"],
+            ",".join(str(p["port"]) for p in o["ports"]) or "<unset>",
+            _first_three([a for e in o["endpoints"] for a in e["addresses"]]) or "<unset>",
+            age(o, n),
+        ],
+    ),
     "IngressClass": (
         ["NAME", "CONTROLLER", "PARAMETERS", "AGE"],
         [],

@@ -103,7 +103,7 @@ def test_cluster_diagram_crash_and_delete_buttons_round_trip(sandbox_dir, page):
 def test_request_flow_draws_the_hops(sandbox_dir, page):
     run(["create", "deployment", "web", "--image=nginx:1.27"])
     run(["expose", "deployment", "web", "--port=80"])
-    run(["create", "ingress", "site", "--rule=my-app.com/*=web:80"])
+    run(["create", "ingress", "site", "--class=nginx", "--rule=my-app.com/*=web:80"])
     flow = RequestFlow()
     mount(page, flow, ["host", "path", "hops", "description"])
     hops = page.locator(".k8s-hop").all_inner_texts()
