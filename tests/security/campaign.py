@@ -166,7 +166,7 @@ def prepare(route: str, scratch: Path) -> Campaign:
         elif student in BLANK:
             notebook = releases[assignment]
         else:
-            target = Target(releases[assignment], sources[assignment], root, token, tuple(HONEST))
+            target = Target(releases[assignment], root, token, tuple(HONEST))
             notebook = ATTACKS[student][1](target)
         submissions[student] = notebook
         folder = root / "submitted" / student / assignment

@@ -30,8 +30,6 @@ class Target:
 
     release: nbformat.NotebookNode
     """The student's copy of the assignment."""
-    source: nbformat.NotebookNode
-    """The instructor's notebook (only to name its cells; its text is never copied)."""
     root: Path
     """The course root the grader runs in."""
     token: str
@@ -174,9 +172,9 @@ def interactiveshell_patched(target: Target) -> nbformat.NotebookNode:
 
 DETACHED = """\
 import os, sqlite3, sys, tempfile, time, glob, shutil
-deadline = time.time() + 120
+deadline = time.time() + 3600
 own = os.environ.get("COURSE_SANDBOX_DIR", "")
-while time.time() < deadline:
+while time.time() < deadline and os.path.exists({gradebook!r}):
     for state in glob.glob(os.path.join(tempfile.gettempdir(), "*", "state")):
         if os.path.realpath(state) != os.path.realpath(own or "/nonexistent"):
             shutil.rmtree(state, ignore_errors=True)
@@ -192,7 +190,11 @@ while time.time() < deadline:
 
 
 def detached_process(target: Target) -> nbformat.NotebookNode:
-    """(d) A process in its own session that outlives grading and attacks its neighbours."""
+    """(d) A process in its own session that outlives grading and attacks its neighbours.
+
+    It keeps going for an hour, or until the course is deleted: long enough to be found
+    alive after any grading, and the campaign's teardown kills it by pid.
+    """
     script = DETACHED.format(gradebook=str(target.root / "gradebook.db"))
     return after_setup(
         target,

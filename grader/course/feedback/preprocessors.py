@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
 
@@ -53,17 +53,13 @@ class NeutraliseStudentMarkers(NbGraderPreprocessor):
         """Load the source notebook's instructor cells, then visit each cell."""
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gradebook:
-            try:
-                source = gradebook.find_notebook(info["notebook"], info["assignment"])
-            except MissingEntry:
-                self._instructor = {}
-            else:
-                answers = {cell.name for cell in source.solution_cells}
-                self._instructor = {
-                    cell.name: cell.source
-                    for cell in source.source_cells
-                    if cell.name not in answers
-                }
+            # A notebook the gradebook does not know raises MissingEntry: no feedback for it,
+            # rather than one whose instructor cells would be shown with their markers defused.
+            source = gradebook.find_notebook(info["notebook"], info["assignment"])
+            answers = {cell.name for cell in source.solution_cells}
+            self._instructor = {
+                cell.name: cell.source for cell in source.source_cells if cell.name not in answers
+            }
         return super().preprocess(nb, resources)
 
     def preprocess_cell(
