@@ -3,9 +3,10 @@
 Layers, top to bottom (nothing imports upward; ``tests/test_layers.py`` checks it and
 docs/architecture.md draws it):
 
-- ``grader.course`` (the instructor CLI over nbgrader), ``grader.magics`` and
-  ``grader.kubectl_magic`` (the notebook cell magics);
+- ``grader.course``: the instructor CLI over nbgrader;
 - ``grader.grading``: grading a submission;
+- ``grader.magics`` and ``grader.kubectl_magic`` (the notebook cell magics), ``grader.serve``
+  (the sandbox as a daemon);
 - ``grader.checks`` (what nbgrader test cells call), ``grader.widgets`` (the diagrams);
 - ``grader.dockercli`` (runs a parsed docker command and prints Docker's output),
   ``grader.k8s`` (kubectl, the cluster simulator, manifest validation), ``grader.images``;
@@ -13,7 +14,8 @@ docs/architecture.md draws it):
   (Docker-identical output);
 - ``grader.commands`` (docker's command-line grammar), ``grader.dockerfile`` (Dockerfiles,
   build contexts, lint hints);
-- neutral helpers: ``grader.gotime``, ``grader.reference``, ``grader.state``, ``grader.shims``.
+- neutral helpers: ``grader.gotime``, ``grader.reference``, ``grader.state``, ``grader.shims``,
+  ``grader.unexpected``.
 
 Importing ``grader`` imports nothing heavy: the shim must start fast.
 """

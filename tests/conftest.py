@@ -20,6 +20,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -34,14 +35,18 @@ def _require_docker() -> bool:
     return os.environ.get("COURSE_REQUIRE_DOCKER", "") not in {"", "0", "false", "no"}
 
 
+def _missing_real_part(message: str) -> NoReturn:
+    """Skip for want of a real part (daemon, CLI, registry ...); fail when it is required."""
+    if _require_docker():
+        pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
+    pytest.skip(message)
+
+
 def _daemon_or_skip() -> str:
     """The reachable daemon's address; skip, or fail under COURSE_REQUIRE_DOCKER=1."""
     host = docker_host()
     if not daemon_answers(host, timeout=2.0):
-        message = f"no Docker daemon answers at {host}"
-        if _require_docker():
-            pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
-        pytest.skip(message)
+        _missing_real_part(f"no Docker daemon answers at {host}")
     return host
 
 
@@ -80,20 +85,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
 
 
+@pytest.fixture(scope="session")
+def missing_real_part() -> Callable[[str], NoReturn]:
+    """Call it with what is missing: the test skips, or fails under COURSE_REQUIRE_DOCKER=1."""
+    return _missing_real_part
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Hold every ``real_engine``-marked test (or parameter) to the daemon rule."""
     if item.get_closest_marker("real_engine"):
         _daemon_or_skip()
 
 
-@pytest.fixture
-def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh sandbox state folder, selected for this test through the environment."""
-    state = tmp_path / "sandbox"
-    state.mkdir()
-    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
-    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+@pytest.fixture(scope="session", autouse=True)
+def private_default_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A test that names no sandbox folder uses this session's own (one per xdist worker).
+
+    Not the user's ``~/.local/state`` folder, which the workers, a developer's lab and other
+    test runs would otherwise share.
+    """
+    state = tmp_path_factory.mktemp("default-state")
+    before = os.environ.get("COURSE_SANDBOX_DIR")
+    os.environ["COURSE_SANDBOX_DIR"] = str(state)
     yield state
+    if before is None:
+        os.environ.pop("COURSE_SANDBOX_DIR", None)
+    else:
+        os.environ["COURSE_SANDBOX_DIR"] = before
+    _shutdown_sandbox(state)
+
+
+def _shutdown_sandbox(state: Path) -> None:
+    """Stop the daemon and the helper processes (HTTP servers) of the sandbox at ``state``."""
     from grader.serve.daemon import stop
 
     stop(state)  # the daemon a terminal command started for this folder
@@ -104,6 +127,17 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     shutdown = getattr(SandboxEngine, "shutdown_all", None)
     if shutdown is not None:
         shutdown(state)
+
+
+@pytest.fixture
+def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh sandbox state folder, selected for this test through the environment."""
+    state = tmp_path / "sandbox"
+    state.mkdir()
+    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
+    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+    yield state
+    _shutdown_sandbox(state)
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +169,7 @@ def free_port() -> Callable[[], int]:
 
 
 class FakeClock:
-    """``time.time`` and ``time.time_ns`` that move only when a test says so."""
+    """``time.time`` and ``time.time_ns`` that move only when a test (or a sleep) says so."""
 
     def __init__(self, start: float) -> None:
         self.now = start
@@ -150,11 +184,16 @@ class FakeClock:
         """Let ``seconds`` pass."""
         self.now += seconds
 
+    def sleep(self, seconds: float) -> None:
+        """``time.sleep`` that returns at once, ``seconds`` later on this clock."""
+        self.advance(max(0.0, seconds))
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """A :class:`FakeClock` in place of the wall clock: tests wait without sleeping."""
+    """A :class:`FakeClock` in place of the wall clock (and ``time.sleep``): no real waits."""
     fake = FakeClock(time.time())
     monkeypatch.setattr(time, "time", fake.time)
     monkeypatch.setattr(time, "time_ns", fake.time_ns)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
     return fake

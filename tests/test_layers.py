@@ -16,11 +16,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
 LAYERS: list[dict[str, tuple[str, ...]]] = [
     {"entry point": ("grader.__main__",)},
-    {
-        "course": ("grader.course",),
-        "notebook magics": ("grader.magics", "grader.kubectl_magic"),
-    },
+    {"course": ("grader.course",)},
     {"grading": ("grader.grading",)},
+    {
+        "notebook magics": ("grader.magics", "grader.kubectl_magic"),
+        "engine daemon": ("grader.serve",),
+    },
     {"checks": ("grader.checks",), "widgets": ("grader.widgets",)},
     {"dockercli": ("grader.dockercli",), "k8s": ("grader.k8s",), "images": ("grader.images",)},
     {"engine": ("grader.engine",), "history": ("grader.history",), "render": ("grader.render",)},
@@ -30,6 +31,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
         "reference": ("grader.reference",),
         "state": ("grader.state",),
         "shims": ("grader.shims",),
+        "unexpected": ("grader.unexpected",),
     },
     {"package root": ("grader",)},
 ]

@@ -20,7 +20,7 @@ from grader.checks.build import (
     smallest_of,
     under_size,
 )
-from grader.checks.containers import container, ids, no_containers
+from grader.checks.containers import container, exit_code, ids, no_containers
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
@@ -58,6 +58,8 @@ __all__ = [
     "command",
     "configure",
     "container",
+    "exit_code",
+    "exit_code",
     "fail",
     "http",
     "ids",

@@ -137,8 +137,19 @@ def publish(root: str | None, directory: Path, no_release: bool) -> None:
     help="Engine to clean (default: COURSE_ENGINE's choice).",
 )
 @click.option("--prefix", default="", help="Only objects whose name starts with this.")
-def reset(engine: str | None, prefix: str) -> None:
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="Start the sandbox's state afresh (a damaged state.db is kept aside, not deleted).",
+)
+@click.option("--restore", is_flag=True, help="With --sandbox: put back the sandbox's backup.")
+def reset(engine: str | None, prefix: str, sandbox: bool, restore: bool) -> None:
     """Remove the course's labelled containers, volumes, networks and images."""
+    if sandbox or restore:
+        from grader.course.reset import reset_sandbox
+
+        click.echo(_run(reset_sandbox, restore=restore))
+        return
     from grader.course.reset import main
 
     click.echo(str(_run(main, engine=engine, prefix=prefix)))

@@ -13,10 +13,12 @@ import sys
 from grader.commands.envvars import container_env
 from grader.commands.model import Command
 from grader.dockercli.session import CommandFailed, Session
+from grader.engine.safety import refuse_unsafe_exec
 
 
 def exec_(cmd: Command, session: Session) -> int:
     """``docker exec [-it] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND...``."""
+    refuse_unsafe_exec(bool(cmd.option("privileged")))
     container, command = cmd.args[0], cmd.args[1:]
     tty = bool(cmd.option("tty"))
     if tty and not (sys.stdin and sys.stdin.isatty()):

@@ -14,9 +14,10 @@ from typing import TextIO
 
 from grader.commands import parse_argv
 from grader.commands.model import Command, DockerCLIError
+from grader.dockercli.safety import refuse_unsafe_command
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.engine.api import EngineAPI
-from grader.engine.errors import EngineError
+from grader.engine.errors import EngineError, GradingRefused
 from grader.render.formatter import FormatError
 from grader.unexpected import unexpected_line
 
@@ -144,6 +145,11 @@ def run_command(cmd: Command, session: Session) -> int:
             session.err(banner + "\n")
     if cmd.name == "help":
         return _help(cmd, session)
+    try:
+        refuse_unsafe_command(cmd)
+    except GradingRefused as error:
+        session.err(f"docker: {error.explanation}\n")
+        return 125
     handler = handler_for(cmd.name)
     if handler is None:
         session.err(

@@ -10,6 +10,7 @@ from grader.dockercli.listing import filters
 from grader.dockercli.pulling import display
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.engine.errors import EngineError
+from grader.engine.safety import refuse_unsafe_build
 from grader.render import units
 
 
@@ -91,6 +92,7 @@ def build(cmd: Command, session: Session) -> int:
     from grader.commands.parser import buildkit_enabled
     from grader.dockerfile.context import client_side_error
 
+    refuse_unsafe_build(os.path.join(session.cwd, cmd.args[0]))
     context = os.path.join(session.cwd, cmd.args[0])
     dockerfile = cmd.option("file")
     if dockerfile:

@@ -24,8 +24,9 @@ from grader.commands.model import DockerCLIError
 from grader.commands.shell import ShellError
 from grader.commands.shell import run_script as run_shell
 from grader.dockercli.executor import run_command
-from grader.dockercli.session import Session
+from grader.dockercli.session import Session, daemon_text
 from grader.engine.api import EngineAPI
+from grader.engine.errors import EngineError
 
 
 class _Shell:
@@ -71,7 +72,12 @@ class _Shell:
             stderr.write(error.message + "\n")
             history.record(["docker", *argv], error.exit_code, self.kind(), self.source)
             return error.exit_code
-        engine = self.engine()
+        try:
+            engine = self.engine()
+        except EngineError as error:  # the engine cannot start (a damaged sandbox state ...)
+            stderr.write(daemon_text(error) + "\n")
+            history.record(["docker", *argv], 1, self.kind(), self.source)
+            return 1
         code = None
         if engine.kind == "docker" and self.use_cli is not False:
             from grader.dockercli.passthrough import run_real_cli

@@ -30,7 +30,12 @@ from grader import LABEL
 from grader.engine import errors, registry_http
 from grader.engine.api import JSON, EngineAPI
 from grader.engine.registry_http import REGISTRY
-from grader.engine.safety import refuse_unsafe_host_config
+from grader.engine.safety import (
+    refuse_unsafe_build,
+    refuse_unsafe_exec,
+    refuse_unsafe_host_config,
+    refuse_unsafe_volume,
+)
 
 API_VERSION = "1.41"
 """Engine API version spoken: dockerd 20.10's, which Docker 28 daemons still accept."""
@@ -171,7 +176,8 @@ class RealEngine(docker.APIClient):
         driver_opts: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
     ) -> JSON:
-        """``POST /volumes/create`` with the course label."""
+        """``POST /volumes/create`` with the course label (grading: no binds of / ...)."""
+        refuse_unsafe_volume(driver_opts)
         return super().create_volume(name, driver, driver_opts, with_course_label(labels))
 
     def create_network(  # type: ignore[override]  # keywords are forwarded to docker-py
@@ -199,6 +205,7 @@ class RealEngine(docker.APIClient):
 
         Extra tags (when ``tag`` is a list) are applied after a successful build.
         """
+        refuse_unsafe_build(path)
         tags = [tag] if isinstance(tag, str) else list(tag or [])
         image_id = ""
         for item in super().build(
@@ -297,6 +304,12 @@ class RealEngine(docker.APIClient):
         for name, rest in pending.items():
             if rest:
                 yield name, rest
+
+    def exec_create(self, container: str, cmd: Any, *args: Any, **kwargs: Any) -> JSON:
+        """docker-py's exec_create, refused while grading when ``privileged``."""
+        privileged = kwargs.get("privileged", args[4] if len(args) > 4 else False)
+        refuse_unsafe_exec(bool(privileged))
+        return super().exec_create(container, cmd, *args, **kwargs)
 
     # -- composed calls ------------------------------------------------------------------------
     def exec_run(

@@ -5,7 +5,8 @@ submission's files and the release's material into it (regular files only: a stu
 symbolic link is not followed), and reads the source notebook. The child
 (:mod:`grader.grading.isolation`) enters its scrubbed environment and audit hook
 (:mod:`grader.grading.child`), replays, stops the sandbox's helpers and sends the outputs
-back. On the real engine the parent then removes the objects the course labelled.
+back. On the real engine the parent then removes the labelled objects the submission
+created (:mod:`grader.grading.cleanup`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from grader.grading import child
+from grader.grading.cleanup import labelled, remove_new
 from grader.grading.isolation import run_isolated
 from grader.grading.replay import CellRun, answers_of, replay
 
@@ -64,6 +66,8 @@ def grade(job: Job) -> list[CellRun]:
     from grader.course.settings import bin_dir
 
     answers = answers_of(job.submission)
+    daemon = _daemon() if job.engine == "docker" else None
+    before = labelled(daemon) if daemon is not None else None
     folders = child.Folders(Path(tempfile.mkdtemp(prefix="course-grade-")))
     try:
         folders.create()
@@ -85,8 +89,8 @@ def grade(job: Job) -> list[CellRun]:
         network = job.isolate and job.engine == "sandbox"
         result = run_isolated(run, timeout=job.notebook_timeout, network=network)
     finally:
-        if job.engine == "docker":
-            _remove_labelled_objects()
+        if daemon is not None and before is not None:
+            remove_new(daemon, before)
         shutil.rmtree(folders.scratch, ignore_errors=True)
     return [CellRun(**run) for run in result["runs"]]
 
@@ -98,9 +102,8 @@ def _shutdown_sandbox(state: Path) -> None:
     SandboxEngine.shutdown_all(state)
 
 
-def _remove_labelled_objects() -> None:
-    """On the real daemon: remove what the course labelled (the submission's objects)."""
+def _daemon():
+    """The real engine, for the labelled objects a submission leaves behind."""
     from grader.engine import get_engine
-    from grader.engine.cleanup import reset
 
-    reset(get_engine("docker"))
+    return get_engine("docker")

@@ -81,13 +81,16 @@ def resolve_environment(cluster: Cluster, pod: Obj, container: Obj) -> dict[str,
             value = str(item.get("value", ""))
         if value is not None:
             env[item["name"]] = value
-    env.update(
-        {
-            "KUBERNETES_SERVICE_HOST": "10.96.0.1",
-            "KUBERNETES_SERVICE_PORT": "443",
-            "KUBERNETES_PORT": "tcp://10.96.0.1:443",
-        }
-    )
+    api = cluster.find("Service", "default", "kubernetes")
+    if api is not None:  # the kubelet points every pod at the API server's Service
+        ip, port = api["spec"]["clusterIP"], api["spec"]["ports"][0]["port"]
+        env.update(
+            {
+                "KUBERNETES_SERVICE_HOST": ip,
+                "KUBERNETES_SERVICE_PORT": str(port),
+                "KUBERNETES_PORT": f"tcp://{ip}:{port}",
+            }
+        )
     return env
 
 

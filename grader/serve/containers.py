@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from grader.engine.api import EngineAPI
+from grader.engine.errors import NotFound
 from grader.serve.http import Reply, Request, frame
 
 POLL = 0.02
@@ -174,30 +176,80 @@ def commit(engine: EngineAPI, req: Request, reply: Reply) -> None:
     reply.json(result, 201)
 
 
+class _Streams:
+    """How many attach streams each container has open.
+
+    ``docker run --rm`` sends attach and ``wait?condition=removed`` together; the removal
+    that ends the wait must come after the attach stream has sent the container's output.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[str, int] = {}
+        self._changed = threading.Condition()
+
+    def opened(self, cid: str) -> None:
+        """An attach stream of ``cid`` began."""
+        with self._changed:
+            self._open[cid] = self._open.get(cid, 0) + 1
+
+    def closed(self, cid: str) -> None:
+        """An attach stream of ``cid`` ended."""
+        with self._changed:
+            self._open[cid] -= 1
+            if not self._open[cid]:
+                del self._open[cid]
+            self._changed.notify_all()
+
+    def wait_closed(self, cid: str, timeout: float) -> None:
+        """Block until ``cid`` has no attach stream open (at most ``timeout`` seconds)."""
+        with self._changed:
+            self._changed.wait_for(lambda: cid not in self._open, timeout)
+
+
+STREAMS = _Streams()
+DRAIN_TIMEOUT = 30.0
+"""At most this long a removal waits for attach streams to send the output."""
+
+
 def wait(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end."""
-    cid = engine.inspect_container(req.groups["id"])["Id"]
+    doc = engine.inspect_container(req.groups["id"])
+    cid, started = doc["Id"], doc["State"].get("StartedAt")
     reply.begin_json()
     if req.arg("condition") in ("next-exit", "removed"):
-        wait_until_started(engine, cid)
+        wait_until_started(engine, cid, started)
+    if req.arg("condition") == "removed":
+        wait_until_stopped(engine, cid)
+        STREAMS.wait_closed(cid, DRAIN_TIMEOUT)
     result = engine.wait(cid)
     reply.end_json({"Error": result.get("Error"), "StatusCode": result.get("StatusCode", 0)})
 
 
-def wait_until_started(engine: EngineAPI, cid: str) -> bool:
-    """Block until the container starts (or has run) after now; False when it is removed."""
-    try:
-        state = engine.inspect_container(cid)["State"]
-    except Exception:
-        return False
-    started = state.get("StartedAt")
-    while not state.get("Running") and state.get("StartedAt") == started:
-        time.sleep(POLL)
+def wait_until_started(engine: EngineAPI, cid: str, started: str | None) -> bool:
+    """Block until the container starts after ``started`` (its StartedAt then) or runs.
+
+    Returns:
+        False when the container was removed meanwhile.
+    """
+    while True:
         try:
             state = engine.inspect_container(cid)["State"]
-        except Exception:
+        except NotFound:
             return False
-    return True
+        if state.get("Running") or state.get("StartedAt") != started:
+            return True
+        time.sleep(POLL)
+
+
+def wait_until_stopped(engine: EngineAPI, cid: str) -> None:
+    """Block until the container no longer runs (or is gone), without removing it."""
+    while True:
+        try:
+            if not engine.inspect_container(cid)["State"].get("Running"):
+                return
+        except NotFound:
+            return
+        time.sleep(POLL)
 
 
 def logs(engine: EngineAPI, req: Request, reply: Reply) -> None:
@@ -221,20 +273,24 @@ def attach(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``POST /containers/{id}/attach``: the container's output from now on, hijacked."""
     doc = engine.inspect_container(req.groups["id"])
     cid, tty = doc["Id"], bool(doc["Config"].get("Tty"))
-    since = time.time()
-    sock = reply.hijack(tty, req.upgrade())
+    since, started = time.time(), doc["State"].get("StartedAt")
     wanted = {"stdout": req.flag("stdout"), "stderr": req.flag("stderr")}
-    items: list[Iterator[tuple[str, bytes]]] = []
-    if req.flag("logs"):
-        items.append(engine.logs(cid, **wanted))
+    STREAMS.opened(cid)
     try:
-        for stream, data in (item for source in items for item in source):
-            sock.sendall(data if tty else frame(stream, data))
-        if req.flag("stream") and wait_until_started(engine, cid):
-            for stream, data in engine.logs(cid, **wanted, since=since, follow=True):
-                sock.sendall(data if tty else frame(stream, data))
+        sock = reply.hijack(tty, req.upgrade())
+        try:
+            if req.flag("logs"):
+                for stream, data in engine.logs(cid, **wanted):
+                    sock.sendall(data if tty else frame(stream, data))
+            if req.flag("stream") and (
+                doc["State"].get("Running") or wait_until_started(engine, cid, started)
+            ):
+                for stream, data in engine.logs(cid, **wanted, since=since, follow=True):
+                    sock.sendall(data if tty else frame(stream, data))
+        finally:
+            _close_writing(sock)
     finally:
-        _close_writing(sock)
+        STREAMS.closed(cid)
 
 
 def resize(engine: EngineAPI, req: Request, reply: Reply) -> None:

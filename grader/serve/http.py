@@ -13,6 +13,7 @@ import json
 import re
 import socket
 import struct
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -25,6 +26,11 @@ VERSIONED = re.compile(r"^/v(?P<version>\d+\.\d+)(?P<path>/.*)$")
 MULTIPLEXED = "application/vnd.docker.multiplexed-stream"
 RAW = "application/vnd.docker.raw-stream"
 STREAM_IDS = {"stdin": 0, "stdout": 1, "stderr": 2}
+HIJACK_SETTLE = 0.02
+"""Seconds between a hijacked stream's headers and its first bytes. docker-py reads the
+headers through a buffered reader, then reads the stream from the raw socket: bytes that
+arrived with the headers would be lost. dockerd's output comes after a process starts,
+later than this; the sandbox's comes at once, so it waits as long."""
 
 SERVER = f"Docker/{SERVER_VERSION} (linux)"
 """dockerd's ``Server`` header."""
@@ -191,6 +197,7 @@ class Reply:
             self._head(200, {"Content-Type": content_type, "Connection": "close"})
         self.handler.wfile.flush()
         self.handler.close_connection = True
+        time.sleep(HIJACK_SETTLE)
         return self.handler.connection
 
 

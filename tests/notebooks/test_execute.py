@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from netns import ISOLATE, isolation_available
 from notebook_harness import ASSIGNMENTS, clean_engine, engine_env
-
-from grader.course.autograde.worker import ISOLATE, isolation_available
 
 NBVAL = [
     sys.executable,

@@ -10,14 +10,14 @@ everything in one go through a *route*:
   instructor who skips the ``course`` wrapper runs).
 
 and runs ``course feedback``. It records what the tests judge: scores, the hashes of every
-file outside the graded folders before and after, and processes the grading left behind.
+file outside the graded folders before and after, and processes the grading left behind
+(:mod:`leftovers`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from leftovers import kill, leftovers, processes, reap_orphans, subreaper
 from security_attacks import ATTACKS, DOCKER, LITERALS, Target, meta
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,30 +61,6 @@ def fingerprint(*folders: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
             if path.is_file():
                 hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return hashes
-
-
-def marked_processes(*marks: str) -> dict[int, str]:
-    """``pid -> command line`` of live processes whose command line or environment holds a mark.
-
-    The campaign gives every grading process a ``TMPDIR`` of its own, which children inherit,
-    and every attack puts the campaign's token on its command line: a process that carries
-    either was started by this campaign's grading, wherever it was reparented to.
-    """
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            environ = (entry / "environ").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state == "Z":
-            continue
-        if any(m.encode() in cmdline or m.encode() in environ for m in marks):
-            found[int(entry.name)] = cmdline.replace(b"\0", b" ").decode(errors="replace")
-    return found
 
 
 @dataclass
@@ -137,11 +114,7 @@ class Campaign:
 
     def kill_survivors(self) -> None:
         """Stop what this campaign's grading left running (by pid, nothing else)."""
-        for pid in marked_processes(self.token, str(self.scratch)):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                continue
+        kill([*self.survivors, *leftovers(set(self.survivors), self.token, str(self.scratch))])
 
     def remove_planted_in_package(self) -> None:
         """Delete files an attack planted in the grader package (they carry the token)."""
@@ -215,22 +188,18 @@ def grade(campaign: Campaign) -> None:
             [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"]
             for assignment in ASSIGNMENTS
         ]
+    commands.append(course_command(root, "feedback"))
+    before = {p.pid for p in processes()}
     logs = []
-    for command in commands:
-        result = subprocess.run(
-            command, cwd=root, env=env, capture_output=True, text=True, timeout=GRADE_TIMEOUT
-        )
-        logs.append(f"$ {' '.join(command[2:])}\n{result.stdout}{result.stderr}")
-    campaign.grade_log = "\n".join(logs)
-    feedback = subprocess.run(
-        course_command(root, "feedback"),
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=GRADE_TIMEOUT,
-    )
-    campaign.feedback_code = feedback.returncode
-    campaign.feedback_log = feedback.stdout + feedback.stderr
-    campaign.survivors = marked_processes(campaign.token, str(campaign.scratch))
+    with subreaper():
+        for command in commands:
+            result = subprocess.run(
+                command, cwd=root, env=env, capture_output=True, text=True, timeout=GRADE_TIMEOUT
+            )
+            logs.append(f"$ {' '.join(command[2:])}\n{result.stdout}{result.stderr}")
+        reap_orphans(before)
+        campaign.survivors = leftovers(before, campaign.token, str(campaign.scratch))
+    campaign.grade_log = "\n".join(logs[:-1])
+    campaign.feedback_code = result.returncode
+    campaign.feedback_log = logs[-1]
     campaign.after = fingerprint(root, PACKAGE, skip=(*GRADED_FOLDERS, "gradebook.db"))

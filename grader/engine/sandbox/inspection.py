@@ -217,6 +217,12 @@ class InspectionMixin(SandboxBase):
     def _add_to_tar(self, tar: tarfile.TarFile, fs: ContainerFS, path: str, name: str) -> None:
         import tarfile
 
+        link = fs.readlink(path)
+        if link is not None:  # archived as the link it is, never followed (no loops)
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.mode = tarfile.SYMTYPE, link, 0o777
+            tar.addfile(info)
+            return
         entry = fs.stat(path)
         if entry is None:
             return

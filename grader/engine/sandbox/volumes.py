@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from grader.engine import safety
 from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import new_id, rfc3339_s
@@ -97,6 +98,7 @@ class VolumesMixin(SandboxBase):
         labels: dict[str, str] | None = None,
     ) -> JSON:
         """``POST /volumes/create``."""
+        safety.refuse_unsafe_volume(driver_opts)
         if driver not in (None, "", "local"):
             raise NotFound(f'error looking up volume plugin {driver}: plugin "{driver}" not found')
         labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}

@@ -54,7 +54,7 @@ def test_tty_containers_write_crlf_on_stdout(engine: SandboxEngine) -> None:
     assert list(engine.logs(cid)) == [("stdout", b"a\r\n"), ("stdout", b"b\r\n")]
 
 
-def test_follow_streams_until_the_container_ends(engine: SandboxEngine) -> None:
+def test_follow_streams_until_the_container_ends(engine: SandboxEngine, clock) -> None:
     cid = engine.create_container("busybox", ["sh", "-c", "echo start; sleep 0.5; echo end"])["Id"]
     engine.start(cid)
     seen: list[bytes] = []
