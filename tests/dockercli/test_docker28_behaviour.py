@@ -113,7 +113,9 @@ def test_nginx_answers_only_on_the_port_it_listens_on(engine, tmp_path: Path) ->
 
 
 def test_nginx_refuses_directives_without_their_semicolon(engine) -> None:
-    out, err, code = run(engine, "run", "--name", "api", "nginx:latest", "nginx", "-g", "daemon off")
+    out, err, code = run(
+        engine, "run", "--name", "api", "nginx:latest", "nginx", "-g", "daemon off"
+    )
     assert code == 1
     assert err.endswith('[emerg] 1#1: unexpected end of parameter, expecting ";" in command line\n')
     assert "Configuration complete; ready for start up" in out

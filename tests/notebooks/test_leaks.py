@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,11 +40,12 @@ STUDENT_METADATA = {
 OVERCLAIM = re.compile(r"all (the )?(tests|checks) passed", re.I)
 
 
-def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
+def secret_lines(source: nbformat.NotebookNode, material: str = "") -> dict[str, str]:
     """Lines of solution/hidden/mark-scheme regions that the rest of the source never shows.
 
     A line also written outside the regions (a later exercise's set-up repeating an earlier
-    answer) is visible on purpose, so it is not counted as a secret.
+    answer, or the exercise material released beside the notebook, such as a broken
+    Dockerfile to repair) is visible on purpose, so it is not counted as a secret.
     """
     inside: dict[str, str] = {}
     for cell in source.cells:
@@ -51,7 +53,7 @@ def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
             for line in match.group(2).splitlines():
                 if len(line.strip()) >= 12:
                     inside[line.strip()] = match.group(1)
-    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells)
+    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells) + material
     return {line: kind for line, kind in inside.items() if line not in outside}
 
 
@@ -62,7 +64,10 @@ def read_text(path: Path) -> str:
 @pytest.mark.parametrize("folder", ASSIGNMENTS)
 def test_release_holds_no_secret(folder: Path, graded) -> None:
     course = graded(folder, "sandbox")
-    secrets = secret_lines(course.source)
+    material = "\n".join(
+        read_text(path) for path in folder.rglob("*") if path.is_file() and path.suffix != ".ipynb"
+    )
+    secrets = secret_lines(course.source, material)
     release_dir = course.root / "release" / folder.name
     leaks = []
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
@@ -118,7 +123,9 @@ def test_a_solved_release_claims_only_public_checks(folder: Path, graded, tmp_pa
     solved = fill_answers(course.release, course.source, set(answer_ids(course.source)))
     nbformat.write(solved, work / f"{folder.name}.ipynb")
     for extra in (course.root / "release" / folder.name).iterdir():
-        if extra.suffix != ".ipynb" and extra.is_file():
+        if extra.is_dir():
+            shutil.copytree(extra, work / extra.name)
+        elif extra.suffix != ".ipynb":
             (work / extra.name).write_bytes(extra.read_bytes())
     state = tmp_path / "state"
     state.mkdir()
