@@ -27,8 +27,11 @@ export default {
         const path = svg("path", { class: "cw-edge", d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}` });
         path.append(svg("title", {}, edge.command));
         drawing.append(path);
-        const lx = (sx + 2 * mx + ex) / 4, ly = (sy + 2 * my + ey) / 4;
-        drawing.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", "font-size": "10",
+        // The label sits beside its arrow, on the outer side of the bend, clear of the line.
+        const lx = (sx + 2 * mx + ex) / 4 + (nx / 38) * 12;
+        const ly = (sy + 2 * my + ey) / 4 + (ny / 38) * 12;
+        const anchor = Math.abs(nx) < 8 ? "middle" : nx > 0 ? "start" : "end";
+        drawing.append(svg("text", { x: lx, y: ly + 4, "text-anchor": anchor, "font-size": "10",
           class: "cw-label" }, edge.command));
       }
       for (const state of model.get("states")) {
