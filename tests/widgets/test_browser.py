@@ -200,3 +200,17 @@ def test_lifecycle_labels_keep_off_the_arrows(page):
         }"""
     )
     assert overlaps == 0
+    crowded = page.evaluate(
+        """() => {
+          const svg = document.querySelector('svg');
+          const boxes = [...document.querySelectorAll('text.cw-label')].map((t) => t.getBBox());
+          const inside = boxes.every((b) => b.x >= 0 && b.x + b.width <= svg.width.baseVal.value);
+          let pairs = 0;
+          boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+            if (a.x < b.x + b.width && b.x < a.x + a.width &&
+                a.y < b.y + b.height && b.y < a.y + a.height) pairs++;
+          }));
+          return { inside, pairs };
+        }"""
+    )
+    assert crowded == {"inside": True, "pairs": 0}
