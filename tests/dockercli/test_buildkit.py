@@ -134,6 +134,15 @@ def test_a_missing_copy_source_and_an_unknown_base(engine, app: Path, monkeypatc
         "ERROR: failed to build: failed to solve: alpine:2.9: failed to resolve source "
         "metadata for docker.io/library/alpine:2.9: docker.io/library/alpine:2.9: not found\n"
     )
+    (app / "Dockerfile").write_text("FROM nosuchimage\n")
+    _, err, code = build(engine, app)
+    assert code == 1
+    assert err.endswith(
+        "ERROR: failed to build: failed to solve: nosuchimage: failed to resolve source "
+        "metadata for docker.io/library/nosuchimage:latest: pull access denied, repository "
+        "does not exist or may require authorization: server message: insufficient_scope: "
+        "authorization failed\n"
+    )
 
 
 def test_terminal_screen_with_progress_tty(engine, app: Path, monkeypatch) -> None:
