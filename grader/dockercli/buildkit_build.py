@@ -107,7 +107,10 @@ def build_with_buildkit(
         return _show(cmd, session, report, (target.name, text), started)
     facts = _facts(session, context, target, _bases(instructions))
     try:
-        stream = list(session.engine.build(context, **options))
+        # The sandbox follows BuildKit's rules where they differ from the classic builder's
+        # (the Engine API's version=2); a real daemon builds as it is configured to.
+        rules = {"version": "2"} if session.engine.kind == "sandbox" else {}
+        stream = list(session.engine.build(context, **options, **rules))
     except EngineError as error:
         report = buildkit.refused(facts, error.explanation)
         return _show(cmd, session, report, (target.name, text), started)

@@ -134,6 +134,15 @@ def test_a_missing_copy_source_and_an_unknown_base(engine, app: Path, monkeypatc
         "ERROR: failed to build: failed to solve: alpine:2.9: failed to resolve source "
         "metadata for docker.io/library/alpine:2.9: docker.io/library/alpine:2.9: not found\n"
     )
+    (app / "Dockerfile").write_text("FROM nosuchimage\n")
+    _, err, code = build(engine, app)
+    assert code == 1
+    assert err.endswith(
+        "ERROR: failed to build: failed to solve: nosuchimage: failed to resolve source "
+        "metadata for docker.io/library/nosuchimage:latest: pull access denied, repository "
+        "does not exist or may require authorization: server message: insufficient_scope: "
+        "authorization failed\n"
+    )
 
 
 def test_terminal_screen_with_progress_tty(engine, app: Path, monkeypatch) -> None:
@@ -192,3 +201,28 @@ def test_excerpt_pads_two_lines_each_side_as_errdefs_does() -> None:
         "   3 |     RUN c",
         "-" * 20,
     ]
+
+
+def test_several_sources_into_a_folder_without_slash(engine, app: Path, monkeypatch) -> None:
+    """BuildKit copies several sources into the destination folder; the legacy builder
+    wants the destination written with a trailing /."""
+    (app / "package-lock.json").write_text("{}\n")
+    (app / "Dockerfile").write_text("FROM node:20\nWORKDIR /app\nCOPY package*.json .\n")
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    _, err, code = build(engine, app, "-t", "multi:1")
+    assert code == 0, err
+    listing = run_in(engine, "multi:1", "ls", "/app")
+    assert listing == "package-lock.json\npackage.json\n"
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    out, err, code = build(engine, app, "-t", "multi:2")
+    assert code == 1
+    assert err.endswith(
+        "When using COPY with more than one source file, the destination must be a "
+        "directory and end with a /\n"
+    )
+
+
+def run_in(engine, image: str, *argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    execute(["run", "--rm", image, *argv], engine, stdout=out, stderr=err)
+    return out.getvalue()
