@@ -151,3 +151,34 @@ def test_helpers_end_with_their_database(hostile, how) -> None:
     else:
         _damage(hostile.state, how)
     assert _wait_gone(pids) == []
+
+
+def _read_only(hostile, *argv: str):
+    """``python -m grader ARGV`` with the sandbox folder mounted read-only (own namespace)."""
+    folder = str(hostile.state)
+    script = (
+        f'mount --bind "{folder}" "{folder}" && mount -o remount,ro,bind "{folder}" "{folder}"'
+        ' && exec "$@"'
+    )
+    return run_capped(
+        ["unshare", "--mount", "sh", "-c", script, "sh", sys.executable, "-m", "grader", *argv],
+        cwd=hostile.work,
+        env=hostile.env,
+    )
+
+
+@pytest.mark.slow
+def test_read_only_folder_reads_and_refuses_writes(used) -> None:
+    probe = _read_only(used, "docker", "version", "--format", "{{.Client.Version}}")
+    if probe.code != 0:
+        pytest.skip(f"no private read-only mount here: {probe.output.strip()[:200]}")
+    listed = _read_only(used, "docker", "ps", "-a")
+    assert listed.code == 0, listed.output
+    assert "kept" in listed.stdout
+    refused = _read_only(used, "docker", "run", "--rm", "busybox", "true")
+    assert refused.code != 0
+    assert "read-only" in refused.stderr and "Traceback" not in refused.output
+    assert _read_only(used, "kubectl", "get", "pods").code == 0
+    created = _read_only(used, "kubectl", "create", "deployment", "ro", "--image", "nginx")
+    assert created.code == 1
+    assert created.stderr.startswith("error: cannot write the simulated cluster's state")
