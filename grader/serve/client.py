@@ -11,10 +11,9 @@ attached (``SCM_RIGHTS``). A worker of the daemon runs the course's command on t
 (Ctrl-C, a closed terminal) are forwarded as one byte each.
 
 When no daemon can be started (or ``COURSE_DAEMON=off``), the command runs in this
-process, as the shim always did.
+process, as the shim always did. (No ``from __future__ import annotations`` here: that
+import is one more module to load.)
 """
-
-from __future__ import annotations
 
 import _signal
 import _socket
@@ -153,11 +152,6 @@ def forward(sock: _socket.socket, argv: list[str]) -> int | None:
     body = encode_request(
         [word.encode("utf-8", "surrogateescape") for word in argv], _cwd(), dict(posix.environ)
     )
-    fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in _stdio())
-    message = len(body).to_bytes(8, "big") + body
-    sent = sock.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
-    if sent < len(message):
-        sock.sendall(message[sent:])
 
     def relay(number: int, frame: object) -> None:
         try:
@@ -165,8 +159,14 @@ def forward(sock: _socket.socket, argv: list[str]) -> int | None:
         except OSError:
             pass
 
-    for name in FORWARDED:
+    for name in FORWARDED:  # before sending: the command may start printing at once
         _signal.signal(getattr(_signal, name), relay)
+    fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in _stdio())
+    message = len(body).to_bytes(8, "big") + body
+    sent = sock.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+    if sent < len(message):
+        sock.sendall(message[sent:])
+
     answer = _read_until(sock, b"\n")
     if not answer.startswith(b"R"):
         return None  # the daemon left before a worker took the command
