@@ -39,6 +39,7 @@ import threading
 from pathlib import Path
 from typing import NoReturn
 
+from grader.engine.api import EngineAPI
 from grader.serve.client import COURSE_SOCKET, decode_request
 
 PRELOAD = (
@@ -199,20 +200,21 @@ def _fork_spare(listener: socket.socket, taken: int, folder: Path) -> int:
         return pid
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(Exception):
-        from grader.engine.sandbox import SandboxEngine
+    from grader.engine.sandbox import SandboxEngine
 
-        SandboxEngine(folder).store.db  # noqa: B018 (opening it is the point)
+    engine = SandboxEngine(folder)  # opened while waiting: the command finds it ready
     body, fds, _, _ = socket.recv_fds(listener, MAX_REQUEST, 4)
     os.write(taken, os.getpid().to_bytes(4, sys.byteorder))
     listener.close()
     os.close(taken)
     if len(fds) != 4:
         os._exit(1)
-    _worker(body, fds[:3], socket.socket(fileno=fds[3]), folder)
+    _worker(body, fds[:3], socket.socket(fileno=fds[3]), folder, engine)
 
 
-def _worker(body: bytes, fds: list[int], connection: socket.socket, folder: Path) -> NoReturn:
+def _worker(
+    body: bytes, fds: list[int], connection: socket.socket, folder: Path, engine: EngineAPI
+) -> NoReturn:
     """Run one command with the client's descriptors, environment and folder."""
     lock = os.open(folder / BUSY_NAME, os.O_RDONLY | os.O_CREAT, 0o644)
     fcntl.flock(lock, fcntl.LOCK_SH)
@@ -229,6 +231,7 @@ def _worker(body: bytes, fds: list[int], connection: socket.socket, folder: Path
     os.environ.update(env)
     with contextlib.suppress(OSError):
         os.chdir(cwd)
+    _offer(engine, folder)
     sys.stdin = open(0, encoding="utf-8", errors="surrogateescape", closefd=False)  # noqa: SIM115
     sys.stdout = open(  # noqa: SIM115
         1, "w", 1 if os.isatty(1) else -1, "utf-8", "surrogateescape", closefd=False
@@ -254,6 +257,25 @@ def _worker(body: bytes, fds: list[int], connection: socket.socket, folder: Path
         with contextlib.suppress(OSError):
             os.utime(lock)
         os._exit(code & 0xFF)
+
+
+def _offer(engine: EngineAPI, folder: Path) -> None:
+    """Make ``grader.engine.get_engine`` give the command this worker's open engine.
+
+    Only for this folder's sandbox (the command's environment may select another engine
+    or folder). The worker runs one command and exits, so the substitution ends with it.
+    """
+    import grader.engine as engines
+
+    chosen = engines.get_engine
+
+    def get_engine(kind: str | None = None) -> EngineAPI:
+        kind = kind or engines.selected_kind()
+        if kind == "sandbox" and engines.sandbox_dir().resolve() == folder:
+            return engine
+        return chosen(kind)
+
+    engines.get_engine = get_engine
 
 
 class _Answer:
