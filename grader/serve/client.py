@@ -15,7 +15,7 @@ process, as the shim always did. (No ``from __future__ import annotations`` here
 import is one more module to load.)
 """
 
-import _signal
+import _signal  # type: ignore[import-not-found]
 import _socket
 import posix
 import sys

@@ -210,7 +210,7 @@ def read_body(handler: BaseHTTPRequestHandler) -> bytes:
     """The request body, with a Content-Length or chunked."""
     headers = handler.headers
     if (headers.get("Transfer-Encoding") or "").lower() == "chunked":
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             line = handler.rfile.readline().split(b";")[0].strip()
             size = int(line, 16) if line else 0

@@ -157,7 +157,7 @@ def _warm_up() -> None:
             execute(list(argv), engine, stdout=io.StringIO(), stderr=io.StringIO())
         engine.store.close()
     finally:
-        SandboxEngine.shutdown_all(folder)
+        SandboxEngine.shutdown_all(Path(folder))
         shutil.rmtree(folder, ignore_errors=True)
 
 
