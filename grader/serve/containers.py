@@ -44,7 +44,27 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "volumes": list(body.get("Volumes") or {}) or None,
         "stop_signal": body.get("StopSignal") or None,
         "stop_timeout": body.get("StopTimeout"),
-        "host_config": body.get("HostConfig") or {},
+        "host_config": given_fields(body.get("HostConfig") or {}),
+    }
+
+
+UNSET = {"MemorySwappiness": -1, "ConsoleSize": [0, 0]}
+"""HostConfig values the CLI sends for "not given" that are no Go zero value."""
+
+
+def given_fields(host_config: dict[str, Any]) -> dict[str, Any]:
+    """The HostConfig fields the client set: dockerd fills the zero-valued ones itself.
+
+    The Docker CLI sends every field, most as Go zero values ("", 0, null, [], false);
+    passed on as such they would replace the daemon's defaults ("private" IPC mode, the
+    64 MB /dev/shm, the masked /proc paths...).
+    """
+    return {
+        key: value
+        for key, value in host_config.items()
+        if value not in (None, "", 0, [], {}, False)
+        and UNSET.get(key) != value
+        and not (key == "LogConfig" and not value.get("Type"))
     }
 
 
@@ -55,11 +75,11 @@ def create(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 
 def listing(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``GET /containers/json``."""
+    """``GET /containers/json`` (a ``limit`` lists stopped containers too, as dockerd)."""
     limit = req.number("limit")
     reply.json(
         engine.containers(
-            all=req.flag("all"),
+            all=req.flag("all") or bool(limit and limit > 0),
             limit=-1 if limit is None or limit <= 0 else limit,
             size=req.flag("size"),
             filters=req.filters(),

@@ -158,9 +158,10 @@ def _terminal(
                 if words[:1] == ["exit"]:
                     return int(words[1]) if len(words) > 1 and words[1].isdigit() else code
                 if text:
-                    code, out, err = engine.exec_run(
+                    result, out, err = engine.exec_run(
                         container, [shell, "-c", text], tty=True, **options
                     )
+                    code = int(result or 0)
                     sock.sendall(out + err)
                 sock.sendall(prompt)
             elif char == b"\x7f":
