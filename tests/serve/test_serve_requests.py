@@ -33,7 +33,7 @@ import pytest
 
 from grader import reference
 from grader.dockercli.executor import execute
-from grader.engine.errors import EngineError
+from grader.engine.errors import EngineError, ImageNotFound
 from grader.engine.sandbox import SandboxEngine, hostconfig
 from grader.serve import routes
 from grader.serve.http import parse_request
@@ -57,6 +57,12 @@ class _Stop(Exception):
     """Raised by the recording engine at its first call."""
 
 
+LOOKUPS = {"inspect_image"}
+"""Calls the CLI emulation may make before the one the line is about: BuildKit's
+``load metadata for`` looks the base image up first (the daemon does that inside its build).
+The recorder answers them "not found" and goes on."""
+
+
 class RecordingEngine:
     """Records the first Engine API call and stops (``create_host_config`` is real)."""
 
@@ -72,6 +78,8 @@ class RecordingEngine:
     def __getattr__(self, name: str) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, args, kwargs))
+            if name in LOOKUPS:
+                raise ImageNotFound(f"No such image: {args[0] if args else ''}")
             raise _Stop
 
         return call
@@ -107,10 +115,14 @@ def course_call(argv: list[str], cwd: Path) -> tuple[str, Any] | None:
     """The first engine call the course makes for ``docker ARGV`` run in ``cwd``."""
     engine = RecordingEngine()
     out = io.StringIO()
-    execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
-    if not engine.calls:
+    try:  # the recorder stops the command at its first engine call
+        execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
+    except _Stop:
+        pass
+    calls = [call for call in engine.calls if call[0] not in LOOKUPS]
+    if not calls:
         return None
-    name, values = canonical(*engine.calls[0])
+    name, values = canonical(*calls[0])
     return name, json.loads(json.dumps(values).replace(str(cwd), WORKDIR))
 
 
@@ -175,6 +187,10 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
         if dockerfile and os.path.isabs(dockerfile):
             values["dockerfile"] = os.path.relpath(dockerfile, values["path"])
         values["path"] = "<context>"
+        # Which builder runs is not the line's meaning: the recording CLI had no buildx
+        # plugin, so it asked for the legacy builder; the course builds with BuildKit
+        # (``version=2``), as Docker 28 with buildx does.
+        values.pop("version", None)
     return name, _clean(values)
 
 
