@@ -32,6 +32,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
         "state": ("grader.state",),
         "shims": ("grader.shims",),
         "unexpected": ("grader.unexpected",),
+        "recursion": ("grader.recursion",),
     },
     {"package root": ("grader",)},
 ]
