@@ -7,6 +7,7 @@ printer.go for plain text, display.go for the terminal screen), its error excerp
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 from pathlib import Path
@@ -226,3 +227,44 @@ def run_in(engine, image: str, *argv: str) -> str:
     out, err = io.StringIO(), io.StringIO()
     execute(["run", "--rm", image, *argv], engine, stdout=out, stderr=err)
     return out.getvalue()
+
+
+def _shape(text: str) -> list[str]:
+    """A plain build output reduced to what both engines must agree on."""
+    text = re.sub(r"@sha256:[0-9a-f]{64}", "", text)
+    text = re.sub(r"sha256:[0-9a-f]{64}", "sha256:<id>", text)
+    text = re.sub(r"\d+(\.\d+)?s\b", "<t>", text)
+    text = re.sub(r"^(#\d+) \d+\.\d+ ", r"\1 <t> ", text, flags=re.M)
+    text = re.sub(r"transferring (dockerfile|context): \S+", r"transferring \1: <size>", text)
+    return text.splitlines()
+
+
+@pytest.mark.real_engine
+@pytest.mark.slow
+def test_the_real_engines_classic_stream_renders_the_same(
+    real_engine, sandbox_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """On a daemon without BuildKit (CI's 20.10) the course still prints Docker 28's output."""
+    import uuid
+
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    (tmp_path / "page.txt").write_text(f"{uuid.uuid4()}\n")
+    (tmp_path / "Dockerfile").write_text(
+        'FROM busybox:latest\nWORKDIR /site\nCOPY page.txt .\nRUN echo built\nCMD ["ls"]\n'
+    )
+    name = f"bkdiff{uuid.uuid4().hex[:8]}:1"
+    outputs = []
+    for engine in (real_engine, get_engine("sandbox")):
+        if engine.kind == "sandbox":
+            list(engine.pull("busybox", tag="latest"))
+        try:
+            first = build(engine, tmp_path, "-t", name)
+            second = build(engine, tmp_path, "-t", name)
+        finally:
+            engine.remove_image(name, force=True)
+        assert first[2] == second[2] == 0, first[1]
+        outputs.append((_shape(first[1]), _shape(second[1])))
+    real, ours = outputs
+    assert real[0] == ours[0], "\n".join(difflib.unified_diff(real[0], ours[0], lineterm=""))
+    assert real[1] == ours[1], "\n".join(difflib.unified_diff(real[1], ours[1], lineterm=""))
+    assert "#8 <t> built" in real[0] and "#8 CACHED" in real[1]
