@@ -1,9 +1,12 @@
 """How fast is ``docker ps`` through the course's shim, compared with Docker's own CLI?
 
 One run measures, each as the median of REPEAT runs, wall-clock and CPU (user + system)
-time, since a busy shared machine inflates wall-clock time but hardly CPU time:
+time, since a busy shared machine inflates wall-clock time but hardly CPU time. The runs
+of the commands alternate, so a change in the machine's load hits them all alike:
 
-1. ``docker ps`` through the installed shim on a fresh sandbox with two containers;
+1. ``docker ps`` through the installed shim on a fresh sandbox with two containers: the
+   thin client hands it to the sandbox daemon (started by the warm-up run), whose CPU time
+   is not the client's, so only wall-clock time compares the two paths fairly;
 2. the real Docker CLI: ``docker ps`` against a daemon when one answers at ``DOCKER_HOST``
    (else ``docker --version``, the CLI's start-up floor);
 3. a bare ``python -I -S -c pass`` (the interpreter's floor);
@@ -40,12 +43,19 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Median wall-clock and CPU milliseconds over REPEAT runs."""
-    runs = [timed(command, env) for _ in range(REPEAT)]
-    wall = statistics.median(run[0] for run in runs) * 1000
-    cpu = statistics.median(run[1] for run in runs) * 1000
-    return wall, cpu
+def measure(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Median wall-clock and CPU milliseconds of each command over REPEAT alternating runs."""
+    runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    for _ in range(REPEAT):
+        for label, command in commands.items():
+            runs[label].append(timed(command, env))
+    return {
+        label: (
+            statistics.median(run[0] for run in items) * 1000,
+            statistics.median(run[1] for run in items) * 1000,
+        )
+        for label, items in runs.items()
+    }
 
 
 def main() -> None:
@@ -64,16 +74,15 @@ def main() -> None:
         for name in ("bench-a", "bench-b"):
             argv = ["run", "-d", "--name", name, "busybox", "sleep", "600"]
             execute(argv, engine, stdout=quiet, stderr=quiet)
-        timed([str(shim), "ps"], env)  # warm the file cache
-        results = {"shim `docker ps` on the sandbox": measure([str(shim), "ps"], env)}
+        timed([str(shim), "ps"], env)  # starts the daemon, warms the file cache
+        commands = {"shim `docker ps` on the sandbox": [str(shim), "ps"]}
         cli = shutil.which("docker", path="/usr/local/bin:/usr/bin:/bin")
         if cli and daemon_answers(docker_host()):
-            results[f"real CLI `docker ps` ({docker_host()})"] = measure([cli, "ps"], env)
+            commands[f"real CLI `docker ps` ({docker_host()})"] = [cli, "ps"]
         elif cli:
-            results["real CLI `docker --version` (no daemon)"] = measure([cli, "--version"], env)
-        results["bare `python -I -S -c pass`"] = measure(
-            [sys.executable, "-I", "-S", "-c", "pass"], env
-        )
+            commands["real CLI `docker --version` (no daemon)"] = [cli, "--version"]
+        commands["bare `python -I -S -c pass`"] = [sys.executable, "-I", "-S", "-c", "pass"]
+        results = measure(commands, env)
         samples = []
         for _ in range(REPEAT * 4):
             start = time.perf_counter()
@@ -84,7 +93,7 @@ def main() -> None:
         for name in ("bench-a", "bench-b"):
             execute(["rm", "-f", name], engine, stdout=quiet, stderr=quiet)
         SandboxEngine.shutdown_all(state)
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # the daemon leaves when its folder goes
 
     shim_wall, shim_cpu = next(iter(results.values()))
     for label, (wall, cpu) in results.items():

@@ -5,6 +5,8 @@
 - ``python -m grader parse 'docker run ...'`` prints the parsed command as JSON, or Docker's
   client-side error on stderr with Docker's exit code.
 - ``python -m grader kubectl ARG...`` runs one kubectl command on the cluster simulator.
+- ``python -m grader serve`` serves the sandbox as a Docker Engine on
+  ``$COURSE_SANDBOX_DIR/docker.sock`` (see :mod:`grader.serve`).
 
 Each verb imports only what it needs, so the ``docker`` shim starts fast.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-USAGE = "usage: python -m grader {docker|parse|kubectl} ARG..."
+USAGE = "usage: python -m grader {docker|parse|kubectl|serve} ARG..."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         from grader.k8s.kubectl import main as kubectl_main
 
         return kubectl_main(rest)
+    if verb == "serve":
+        from grader.serve.daemon import main as serve_main
+
+        return serve_main(rest)
     print(f"unknown verb {verb!r}\n{USAGE}", file=sys.stderr)
     return 2
 

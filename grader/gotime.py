@@ -51,7 +51,7 @@ def parse_duration(text: str) -> float:
         if not digits or digits == ".":
             raise DurationError(f"time: invalid duration {quoted}")
         rest = rest[len(digits) :]
-        unit = re.match(r"[^\d.]*", rest).group(0)
+        unit = re.split(r"[\d.]", rest, maxsplit=1)[0]
         if not unit:
             raise DurationError(f"time: missing unit in duration {quoted}")
         if unit not in _DURATION_UNITS:

@@ -20,6 +20,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from grader.state import sandbox_dir
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -38,8 +40,6 @@ class Entry:
 
 def history_path() -> Path:
     """The history file: ``history.jsonl`` in the course's state folder."""
-    from grader.engine import sandbox_dir
-
     return sandbox_dir() / "history.jsonl"
 
 

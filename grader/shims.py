@@ -27,6 +27,19 @@ PACKAGE_HOME = Path(grader.__file__).resolve().parent.parent
 """The folder that holds the ``grader`` package (the checkout, or site-packages)."""
 
 
+def _bootstrap(module: str) -> str:
+    """The one line of Python a shim runs: find the packages, call ``module.main``."""
+    folders = [str(PACKAGE_HOME)]
+    for key in ("purelib", "platlib"):
+        folder = sysconfig.get_paths()[key]
+        if folder not in folders:
+            folders.append(folder)
+    return (
+        f"import sys; sys.path[1:1] = {folders!r}; "
+        f"from {module} import main; sys.exit(main(sys.argv[1:]))"
+    )
+
+
 def shim_script(name: str, module: str, note: str = "") -> str:
     """The shell script of the shim ``name`` running ``module``'s ``main(argv)``.
 
@@ -35,19 +48,26 @@ def shim_script(name: str, module: str, note: str = "") -> str:
         module: the module with ``main(argv) -> int`` ("grader.k8s.kubectl").
         note: said after "grader package" in the script's comment line.
     """
-    folders = [str(PACKAGE_HOME)]
-    for key in ("purelib", "platlib"):
-        folder = sysconfig.get_paths()[key]
-        if folder not in folders:
-            folders.append(folder)
-    code = (
-        f"import sys; sys.path[1:1] = {folders!r}; "
-        f"from {module} import main; sys.exit(main(sys.argv[1:]))"
-    )
     about = "grader package" + (f", {note}" if note else "")
     return (
         f"#!/bin/sh\n# {name} for the Docker & Kubernetes course ({about})\n"
-        f'exec {shlex.quote(sys.executable)} -I -S -c {shlex.quote(code)} "$@"\n'
+        f'exec {shlex.quote(sys.executable)} -I -S -c {shlex.quote(_bootstrap(module))} "$@"\n'
+    )
+
+
+def python_shim_script(name: str, module: str, note: str = "") -> str:
+    """Like :func:`shim_script`, as a Python script the kernel starts without a shell.
+
+    Saves a shell's start-up on every command; used where that counts (the ``docker``
+    shim's thin client). An interpreter path a ``#!`` line cannot hold (spaces, too
+    long) gets the shell script instead.
+    """
+    if " " in sys.executable or len(sys.executable) > 120:
+        return shim_script(name, module, note)
+    about = "grader package" + (f", {note}" if note else "")
+    return (
+        f"#!{sys.executable} -IS\n# {name} for the Docker & Kubernetes course ({about})\n"
+        f"{_bootstrap(module)}\n"
     )
 
 

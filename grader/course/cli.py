@@ -29,7 +29,7 @@ def _run(verb, **kwargs):
 @click.option("--root", envvar="COURSE_ROOT", help="Course root (default: found from cwd).")
 @click.pass_context
 def cli(ctx: click.Context, root: str | None) -> None:
-    """Instructor workflow over nbgrader: release, collect, autograde, feedback, export."""
+    """Instructor workflow over nbgrader: release, collect, autograde, feedback, export, publish."""
     ctx.obj = root
 
 
@@ -116,6 +116,18 @@ def export(root: str | None, assignments: tuple[str, ...], output: str) -> None:
     from grader.course.export import main
 
     click.echo(_run(main, root=_root(root), output=Path(output), assignments=list(assignments)))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--no-release", is_flag=True, help="Publish release/ as it is (no rebuild).")
+@click.pass_obj
+def publish(root: str | None, directory: Path, no_release: bool) -> None:
+    """Write the student edition (release/, grader/, binder/; never notebooks/) into DIRECTORY."""
+    from grader.course.publish import main
+
+    for path in _run(main, root=_root(root), target=directory, build_release=not no_release):
+        click.echo(path)
 
 
 @cli.command()

@@ -121,7 +121,7 @@ def _help(cmd: Command, session: Session) -> int:
 
 
 def _uses_builder(cmd: Command) -> bool:
-    """Whether Docker 28 (no buildx) prints its legacy-builder banner first for ``cmd``.
+    """Whether Docker 28 prints its legacy-builder banner first for ``cmd`` (when legacy).
 
     It does whenever the command words start with ``build``, ``builder`` or ``image build``,
     help and ``builder prune`` included.
@@ -139,9 +139,11 @@ def run_command(cmd: Command, session: Session) -> int:
     for warning in cmd.warnings:
         session.err(warning + "\n")
     if _uses_builder(cmd):
-        from grader.commands.parser import LEGACY_BUILDER_WARNING
+        from grader.commands.parser import builder_banner
 
-        session.err(LEGACY_BUILDER_WARNING + "\n")
+        banner = builder_banner(session.environ)
+        if banner:
+            session.err(banner + "\n")
     if cmd.name == "help":
         return _help(cmd, session)
     try:

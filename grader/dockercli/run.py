@@ -56,6 +56,22 @@ def _env(cmd: Command, session: Session) -> list[str]:
     return [f"{name}={value}" for name, value in env.items()]
 
 
+def _extra_host(spec: str) -> str:
+    """``--add-host`` as the CLI sends it: ``host=ip`` or ``host:[ip]`` -> ``host:ip``."""
+    name, sep, address = spec.partition("=")
+    if not sep:
+        name, _, address = spec.partition(":")
+    if len(address) > 1 and address.startswith("[") and address.endswith("]"):
+        address = address[1:-1]
+    return f"{name}:{address}"
+
+
+def _capability(name: str) -> str:
+    """``--cap-add``/``--cap-drop`` as the CLI sends it: ``net_admin`` -> ``CAP_NET_ADMIN``."""
+    name = name.strip().upper()
+    return name if name == "ALL" or name.startswith("CAP_") else f"CAP_{name}"
+
+
 def _auto_remove(cmd: Command, session: Session) -> bool:
     """Whether the engine itself removes the container once it exits (``--rm``).
 
@@ -102,10 +118,10 @@ def container_config(
         "privileged": bool(cmd.option("privileged")),
         "read_only": bool(cmd.option("read-only")),
         "network_mode": (cmd.option("network") or [None])[0],
-        "extra_hosts": cmd.option("add-host") or None,
-        "dns": cmd.option("dns") or None,
-        "cap_add": cmd.option("cap-add") or None,
-        "cap_drop": cmd.option("cap-drop") or None,
+        "extra_hosts": [_extra_host(item) for item in cmd.option("add-host", [])] or None,
+        "dns": [item.strip() for item in cmd.option("dns", [])] or None,
+        "cap_add": [_capability(item) for item in cmd.option("cap-add", [])] or None,
+        "cap_drop": [_capability(item) for item in cmd.option("cap-drop", [])] or None,
         "init": True if cmd.option("init") else None,
     }
     if cmd.option("mount"):

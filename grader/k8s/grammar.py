@@ -309,7 +309,17 @@ SPECS: dict[str, Spec] = {
             _f("pod-running-timeout", default="1m0s"),
         )
     ),
-    "rollout": Spec(subcommands=("status",), runnable=False),
+    "rollout": Spec(subcommands=("status", "restart"), runnable=False),
+    "rollout restart": Spec(
+        (
+            *OBJECTS,
+            OUTPUT,
+            _f("field-manager", default="kubectl-rollout"),
+            _f("show-managed-fields", type="bool"),
+            _f("template"),
+            _f("allow-missing-template-keys", type="bool", default=True),
+        )
+    ),
     "rollout status": Spec(
         (
             *OBJECTS,

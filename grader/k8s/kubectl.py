@@ -54,11 +54,11 @@ def run(
         out = Result()
         if inv.path in READ_ONLY:
             cluster = Cluster.load(folder)
-            cluster.require_api()
+            cluster.require_quorum()
             _dispatch(inv, cluster, out, stdin, cwd)
         else:
             with Cluster.session(folder) as cluster:
-                cluster.require_api()
+                cluster.require_quorum()
                 _dispatch(inv, cluster, out, stdin, cwd)
         return out
     except _DryRun as done:
@@ -166,7 +166,7 @@ def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
             raise KubectlError("error: pod, type/name or --filename must be specified")
         if not inv.command and len(args) < 2:
             raise KubectlError("error: you must specify at least one command for the container")
-    if path == "rollout status" and not args:
+    if path in {"rollout status", "rollout restart"} and not args:
         raise KubectlError("error: required resource not specified")
     if path == "run":
         if not args:
@@ -569,7 +569,9 @@ def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
     if tail < 0 and not inv.args:
         tail = 10  # kubectl's default for -l
     for pod in pods:
-        lines = pod_logs(cluster, pod)
+        lines = pod_logs(
+            cluster, pod, inv.options["container"] or None, previous=inv.options["previous"]
+        )
         if tail >= 0:
             lines = lines[len(lines) - tail :] if tail else []
         out.stdout += "".join(line + "\n" for line in lines)
@@ -578,7 +580,8 @@ def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
 def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     pod = _pod_for(inv, cluster, inv.args[0])
     command = inv.command or inv.args[1:]
-    if pod["status"].get("phase") != "Running":
+    first = (pod["status"].get("containerStatuses") or [{}])[0]
+    if "running" not in first.get("state", {}):
         raise ClusterError(
             f"error: unable to upgrade connection: container not found "
             f'("{pod["spec"]["containers"][0]["name"]}")'
@@ -613,6 +616,21 @@ def _rollout_status(
             )
             out.stderr += "error: timed out waiting for the condition\n"
             out.code = 1
+
+
+def _rollout_restart(
+    inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None
+) -> None:
+    for kind, name in _split_resources(inv):
+        if kind.kind != "Deployment":
+            raise KubectlError(
+                f'error: {kind.plural}{"." + kind.group if kind.group else ""} "{name}" '
+                "restarting is not supported"
+            )
+        if name is None:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+        cluster.restart(_namespace(inv), name)
+        out.stdout += f"deployment.apps/{name} restarted\n"
 
 
 def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
@@ -721,6 +739,7 @@ HANDLERS = {
     "logs": _logs,
     "exec": _exec,
     "rollout status": _rollout_status,
+    "rollout restart": _rollout_restart,
     "run": _run,
     "expose": _expose,
     "cordon": _cordon,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,8 +261,8 @@ def semantic_problems(
     objs: list[Obj],
     *,
     min_replicas: int | None = None,
-    existing: list[Obj] = (),
-    lines: list[dict[str, int]] = (),
+    existing: Sequence[Obj] = (),
+    lines: Sequence[dict[str, int]] = (),
 ) -> list[Problem]:
     """Cross-object checks (see the module docstring); ``existing`` = objects already there."""
     problems: list[Problem] = []
@@ -398,9 +399,19 @@ def _service_problems(
 
 
 def _ingress_problems(
-    ing: Obj, services: dict[str, Obj], at: dict[str, int], label: str
+    ing: Obj, services: dict[str | None, Obj], at: dict[str, int], label: str
 ) -> list[Problem]:
     problems = []
+    if not (ing.get("spec") or {}).get("ingressClassName"):
+        problems.append(
+            Problem(
+                "spec.ingressClassName is not set: no ingress controller will serve this Ingress "
+                "(kubectl get ingressclass lists the cluster's classes)",
+                "spec",
+                at.get("spec"),
+                label,
+            )
+        )
     for r, rule in enumerate((ing.get("spec") or {}).get("rules") or []):
         for p, item in enumerate(((rule.get("http") or {}).get("paths")) or []):
             backend = (item.get("backend") or {}).get("service") or {}
@@ -441,7 +452,7 @@ def validate_text(
     filename: str = "manifest.yaml",
     *,
     min_replicas: int | None = None,
-    existing: list[Obj] = (),
+    existing: Sequence[Obj] = (),
 ) -> tuple[list[Obj], list[Problem]]:
     """Every check on a file's text: the objects and the problems found (empty = valid)."""
     try:

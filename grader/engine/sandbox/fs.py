@@ -67,7 +67,8 @@ class Mount:
 def image_layers(store: Store, image_doc: JSON, image_id: str) -> dict[str, tuple]:
     """The image's merged file listing: catalogue base plus every ``image_files`` layer."""
     chain = []
-    current_id, current = image_id, image_doc
+    current: JSON | None = image_doc
+    current_id = image_id
     while current is not None:
         chain.append(current_id)
         parent = current.get("Parent") or ""

@@ -30,7 +30,7 @@ class InspectionMixin(SandboxBase):
 
     def top(self, container: str, ps_args: str | None = None) -> JSON:
         """``GET /containers/{id}/top``."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, doc = self._container(container)
         if not doc["State"]["Running"]:
             raise Conflict(f"container {cid} is not running")
@@ -44,7 +44,7 @@ class InspectionMixin(SandboxBase):
 
     def stats(self, container: str, stream: bool = False) -> JSON:
         """``GET /containers/{id}/stats?stream=false``: one plausible sample."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, doc = self._container(container)
         running = doc["State"]["Running"]
         usage = random.randint(3_000_000, 9_000_000) if running else 0

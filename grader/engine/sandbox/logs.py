@@ -55,7 +55,7 @@ class LogsMixin(SandboxBase):
         follow: bool = False,
     ) -> Iterator[tuple[str, bytes]]:
         """(stream, line) pairs; with ``timestamps`` each line starts with its RFC 3339 time."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, _ = self._container(container)
         streams = [s for s, wanted in ((1, stdout), (2, stderr)) if wanted]
         since_ns, until_ns = _int64(to_ns(since)), _int64(to_ns(until))
@@ -116,7 +116,7 @@ class LogsMixin(SandboxBase):
             return
         last = max(last, self._max_seq_before_now(cid))
         while True:
-            self._settle()  # type: ignore[attr-defined]
+            self._settle()
             found = self._find_container(cid)
             rows = self._select(cid, streams, None, until_ns, None, after=last)
             for seq, ts, stream, line in rows:

@@ -87,18 +87,22 @@ def _offline(host: str) -> EngineError:
 
 
 def check_name(name: str) -> None:
-    """Refuse a reference the Engine refuses: an uppercase namespace is not a registry host.
+    """Refuse a reference Docker 28's Engine refuses.
 
-    Docker 28's client reads ``PatrickVuscan/website`` as registry ``PatrickVuscan``; the
-    Engine (dockerd 20.10, the course's real daemon) reads it as a repository name.
+    Docker 28 parses names as its client does (distribution/reference
+    ``ParseNormalizedNamed``): a capitalised first part (``PatrickVuscan/website``) is a
+    registry host, so the name is accepted here and fails when that host cannot be reached
+    (``docker push``). Older engines (dockerd 20.10) refuse it with ``invalid reference
+    format: repository name must be lowercase`` (tests/differential/wording.py).
 
     Raises:
-        InvalidArgument: ``invalid reference format: repository name must be lowercase``.
+        InvalidArgument: the parser's message (``... repository name (team/App) must be
+            lowercase``).
     """
-    from grader.reference import ReferenceError, daemon_check
+    from grader.reference import ReferenceError, parse_normalized_named
 
     try:
-        daemon_check(name)
+        parse_normalized_named(name)
     except ReferenceError as error:
         raise InvalidArgument(str(error)) from None
 
@@ -107,9 +111,9 @@ class RegistryMixin(SandboxBase):
     """``POST /images/{name}/push`` and pulls from the embedded registry."""
 
     def tag(self, image: str, repository: str, tag: str | None = None, force: bool = False) -> bool:
-        """``POST /images/{name}/tag``, refusing names the Engine refuses."""
+        """``POST /images/{name}/tag``, refusing names Docker 28's Engine refuses."""
         check_name(f"{repository}:{tag}" if tag else repository)
-        return super().tag(image, repository, tag, force)  # type: ignore[misc]
+        return super().tag(image, repository, tag, force)
 
     def pull(
         self,
@@ -120,7 +124,7 @@ class RegistryMixin(SandboxBase):
     ) -> Iterator[JSON]:
         """``POST /images/create``, refusing names the Engine refuses."""
         check_name(repository)
-        return super().pull(repository, tag, all_tags, platform)  # type: ignore[misc]
+        return super().pull(repository, tag, all_tags, platform)
 
     def push(self, repository: str, tag: str | None = None) -> Iterator[JSON]:
         """Push ``repository`` (all its tags, or ``tag``); Docker's progress items.

@@ -265,7 +265,9 @@ class _Run:
             raise self.fail(node, name, message)
         source = " ".join(a.source for a in cmd.args) if cmd else name
         terms = cmd.args[1:] if cmd else []
-        checks = [(i, str, "string") for i in STRING_ARGS.get(name, ())]
+        checks: list[tuple[int, type, str]] = [
+            (i, str, "string") for i in STRING_ARGS.get(name, ())
+        ]
         checks += [(i, int, "int") for i in INT_ARGS.get(name, ())]
         for index, kind, go_name in checks:
             if index >= len(args) or isinstance(args[index], kind):

@@ -1,0 +1,111 @@
+"""``/images`` and ``/build`` endpoints over the sandbox's image calls.
+
+A build's context arrives as a tar (``POST /build``); it is unpacked into a temporary folder
+and built there by the sandbox's builder, whose messages (``{"stream": ...}``,
+``{"aux": {"ID": ...}}``, ``{"error": ...}``) stream back as the classic builder's do.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from grader.engine.api import EngineAPI
+from grader.engine.errors import EngineError, InvalidArgument
+from grader.serve.http import Reply, Request
+
+
+def listing(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``GET /images/json?all=&filters=``."""
+    reply.json(engine.images(all=req.flag("all"), filters=req.filters()))
+
+
+def inspect(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``GET /images/{name}/json``."""
+    reply.json(engine.inspect_image(req.groups["name"]))
+
+
+def history(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``GET /images/{name}/history``."""
+    reply.json(engine.history(req.groups["name"]))
+
+
+def pull(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /images/create?fromImage=&tag=&platform=``: pull progress as a stream."""
+    if req.arg("fromSrc") is not None:
+        raise EngineError("importing an image is not available in the course's sandbox", 501)
+    items = engine.pull(
+        req.arg("fromImage") or "",
+        tag=req.arg("tag") or None,
+        platform=req.arg("platform") or None,
+    )
+    reply.json_stream(_first_then(items))
+
+
+def push(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /images/{name}/push?tag=``."""
+    reply.json_stream(_first_then(engine.push(req.groups["name"], tag=req.arg("tag") or None)))
+
+
+def tag(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /images/{name}/tag?repo=&tag=``."""
+    engine.tag(req.groups["name"], req.arg("repo") or "", tag=req.arg("tag") or None)
+    reply.empty(201)
+
+
+def remove(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``DELETE /images/{name}?force=&noprune=``."""
+    reply.json(
+        engine.remove_image(
+            req.groups["name"], force=req.flag("force"), noprune=req.flag("noprune")
+        )
+    )
+
+
+def prune(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /images/prune?filters=``."""
+    reply.json(engine.prune_images(filters=req.filters()))
+
+
+def build(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /build``: unpack the context tar and stream the sandbox builder's output."""
+    if req.arg("version") == "2":
+        raise InvalidArgument("BuildKit sessions are not available in the course's sandbox")
+    with tempfile.TemporaryDirectory(prefix="course-build-") as folder:
+        try:
+            with tarfile.open(fileobj=io.BytesIO(req.body)) as archive:
+                archive.extractall(folder, filter="data")
+        except tarfile.TarError as error:
+            raise InvalidArgument(f"failed to read the build context: {error}") from None
+        items = engine.build(
+            folder,
+            tag=req.query.get("t") or None,
+            dockerfile=req.arg("dockerfile") or None,
+            nocache=req.flag("nocache"),
+            buildargs=_json_map(req.arg("buildargs")),
+            labels=_json_map(req.arg("labels")),
+        )
+        reply.json_stream(_first_then(items))
+
+
+def _json_map(text: str | None) -> dict[str, str] | None:
+    return {k: v for k, v in json.loads(text).items() if v is not None} if text else None
+
+
+def _first_then(items: Iterator[Any]) -> Iterator[Any]:
+    """Run a stream's first step before answering, so early refusals become HTTP errors."""
+    iterator = iter(items)
+    try:
+        first = next(iterator)
+    except StopIteration:
+        return iter(())
+
+    def rest() -> Iterator[Any]:
+        yield first
+        yield from iterator
+
+    return rest()
