@@ -182,3 +182,20 @@ def test_read_only_folder_reads_and_refuses_writes(used) -> None:
     created = _read_only(used, "kubectl", "create", "deployment", "ro", "--image", "nginx")
     assert created.code == 1
     assert created.stderr.startswith("error: cannot write the simulated cluster's state")
+
+
+@pytest.mark.slow
+def test_registry_helper_is_stopped_and_ends_with_its_database(tmp_path) -> None:
+    from grader.engine.sandbox import SandboxEngine, shutdown_all
+
+    state = tmp_path / "sandbox"
+    engine = SandboxEngine(state)
+    assert engine.serve_registry(free_port())
+    pids = _helper_pids(state)
+    assert pids, "the registry helper is not found through /proc"
+    shutdown_all(state)
+    assert _wait_gone(pids) == []
+    assert engine.serve_registry(free_port())
+    pids = _helper_pids(state)
+    (state / "state.db").rename(state / "elsewhere.db")
+    assert _wait_gone(pids) == []

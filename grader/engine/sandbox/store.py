@@ -153,7 +153,8 @@ class Store:
             )
         try:
             self.ensure(SCHEMA)
-            problem = self.db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            self.db.execute("SELECT count(*) FROM containers").fetchone()
+            problem = self._check_before_backup()
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise
@@ -189,13 +190,27 @@ class Store:
         finally:
             temporary.unlink(missing_ok=True)
 
+    def _backup_due(self) -> bool:
+        """True when ``state.db.bak`` is missing or older than :data:`BACKUP_EVERY`."""
+        try:
+            return time.time() - self.backup_path.stat().st_mtime >= BACKUP_EVERY
+        except FileNotFoundError:
+            return True
+
+    def _check_before_backup(self) -> str:
+        """SQLite's ``quick_check`` ("ok"), run only when a backup is due.
+
+        It reads the whole file, so it runs once a minute at most, not on every command;
+        damage in between surfaces as ``sqlite3.DatabaseError``, which the CLI reports.
+        """
+        if self.read_only or not self._backup_due():
+            return "ok"
+        return str(self.db.execute("PRAGMA quick_check(1)").fetchone()[0])
+
     def _refresh_backup(self) -> None:
         """Copy the healthy database to ``state.db.bak`` when the copy is stale."""
-        try:
-            if time.time() - self.backup_path.stat().st_mtime < BACKUP_EVERY:
-                return
-        except FileNotFoundError:
-            pass
+        if not self._backup_due():
+            return
         temporary = self.state_dir / f".state.db.bak.{os.getpid()}"
         try:
             os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
