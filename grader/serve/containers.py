@@ -25,7 +25,11 @@ POLL = 0.02
 
 
 def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
-    """docker-py's ``create_container`` keywords for a ``POST /containers/create`` body."""
+    """docker-py's ``create_container`` keywords for a ``POST /containers/create`` body.
+
+    An ``Env`` item without ``=`` is a ``-e NAME`` whose NAME the client's environment does
+    not set: dockerd leaves it out of the container's environment, and so does this.
+    """
     exposed = body.get("ExposedPorts") or {}
     return {
         "image": body.get("Image") or "",
@@ -37,7 +41,7 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "detach": not (body.get("AttachStdout") or body.get("AttachStderr")),
         "stdin_open": bool(body.get("OpenStdin")),
         "tty": bool(body.get("Tty")),
-        "environment": body.get("Env") or None,
+        "environment": [item for item in body.get("Env") or [] if "=" in item] or None,
         "working_dir": body.get("WorkingDir") or None,
         "entrypoint": body.get("Entrypoint"),
         "labels": body.get("Labels") or None,
