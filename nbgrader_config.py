@@ -5,10 +5,19 @@ The course root is this folder: instructors edit ``notebooks/<assignment>/<assig
 ``feedback/`` and ``gradebook.db`` are generated and git-ignored.
 """
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
-from grader.course.feedback.preprocessors import ClearHiddenTestOutputs
+from grader.course.feedback.preprocessors import ClearHiddenTestOutputs, NeutraliseStudentMarkers
+from grader.grading.nbgrader import TrustedExecute
 
 c = get_config()  # noqa: F821  (injected by traitlets when it loads this file)
 
@@ -25,15 +34,32 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Grading runs every cell with a time limit; a cell that runs out of time is interrupted,
-# recorded as an error (its tests score 0) and the rest of the notebook is still graded.
+# Grading never runs a submission: TrustedExecute (grader/grading/) takes the place of
+# nbgrader's Execute. It runs the instructor's source notebook in a forked child per
+# submission and reads the student's answer cells as data (commands replayed, files
+# written, `name = literal` values). Same order as nbgrader's default list otherwise.
+c.Autograde.autograde_preprocessors = [
+    TrustedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+# A grade cell the student deleted is put back from the gradebook and graded.
+c.OverwriteCells.add_missing_cells = True
+
+# Every cell has a time limit; a cell that runs out of time is recorded as an error (its
+# tests score 0) and the rest of the notebook is still graded.
 c.Execute.timeout = 60
-c.Execute.interrupt_on_timeout = True
-c.Execute.raise_on_iopub_timeout = False
 
 # Feedback: nbgrader copies autograded notebooks, which carry the hidden tests (nbgrader
-# issue #1363). Strip the hidden test regions and the tracebacks that would quote them.
+# issue #1363). Instructor cells get their text back from the gradebook and marker text a
+# student typed is defused (shown, never interpreted); then the hidden test regions and the
+# outputs that would quote them are stripped.
 c.GenerateFeedback.preprocessors = [
+    NeutraliseStudentMarkers,
     ClearHiddenTestOutputs,
     ClearHiddenTests,
     GetGrades,

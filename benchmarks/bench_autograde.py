@@ -1,9 +1,10 @@
-"""Autograding cost: the course's checks vs bare nbgrader, and a class of N students on 2 cores.
+"""Autograding cost: the course's trusted grader vs bare nbgrader, and a class of N students.
 
 1. One student's whole course (every assignment in notebooks/, the instructor's solutions
-   handed in) graded by ``course autograde --workers 1``, against bare ``nbgrader autograde``
-   on the same notebooks whose test cells are replaced by ``assert True``. The ratio is the
-   overhead of the course's checks and grading harness (goal: <= 1.2).
+   handed in) graded by ``course autograde --workers 1`` (the trusted grader: no kernel, a
+   forked child per submission), against bare ``nbgrader autograde`` with nbgrader's own
+   kernel ``Execute`` on the same notebooks whose test cells are replaced by ``assert True``.
+   The ratio is the cost of the course's checks and grading harness.
 2. N simulated students (a third full marks, a third blank, a third half-answered) for the
    whole course, graded by ``course autograde --workers 2``.
 
@@ -41,9 +42,20 @@ def meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+BARE_EXECUTE = """
+# The benchmark's baseline: nbgrader's own kernel Execute instead of TrustedExecute.
+from nbgrader.preprocessors import Execute
+
+c.Autograde.autograde_preprocessors = [Execute, *c.Autograde.autograde_preprocessors[1:]]
+"""
+
+
 def make_course(root: Path, names: list[str], trivial_tests: bool) -> None:
     root.mkdir(parents=True)
     shutil.copy(REPO / "nbgrader_config.py", root)
+    if trivial_tests:
+        with (root / "nbgrader_config.py").open("a") as config:
+            config.write(BARE_EXECUTE)
     for name in names:
         shutil.copytree(REPO / "notebooks" / name, root / "notebooks" / name)
         if trivial_tests:
@@ -140,6 +152,7 @@ def main() -> int:
         bare = time_bare_one_student(work, names)
         checks = time_course_one_student(work, names)
         klass = time_class(work, names, options.students, options.workers)
+    submissions = options.students * len(names)
     result = {
         "assignments": names,
         "one_student_bare_nbgrader_s": round(bare, 2),
@@ -148,7 +161,9 @@ def main() -> int:
         "students": options.students,
         "workers": options.workers,
         "class_s": round(klass, 1),
-        "per_submission_s": round(klass * options.workers / (options.students * len(names)), 2),
+        "submissions": submissions,
+        "per_submission_s": round(klass * options.workers / submissions, 2),
+        "projected_200_students_s": round(klass * 200 / options.students, 1),
         "cores": os.cpu_count(),
     }
     print(json.dumps(result, indent=2))

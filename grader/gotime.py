@@ -51,14 +51,20 @@ def parse_duration(text: str) -> float:
         if not digits or digits == ".":
             raise DurationError(f"time: invalid duration {quoted}")
         rest = rest[len(digits) :]
-        unit = re.match(r"[^\d.]*", rest).group(0)
+        unit = re.split(r"[\d.]", rest, maxsplit=1)[0]
         if not unit:
             raise DurationError(f"time: missing unit in duration {quoted}")
         if unit not in _DURATION_UNITS:
             raise DurationError(f'time: unknown unit "{unit}" in duration {quoted}')
         rest = rest[len(unit) :]
         total += float(digits) * _DURATION_UNITS[unit]
+        if total > _MAX_DURATION:  # Go's int64 nanoseconds overflow
+            raise DurationError(f"time: invalid duration {quoted}")
     return sign * total
+
+
+_MAX_DURATION = (2**63 - 1) / 1e9
+"""The longest duration Go's ``time.Duration`` (int64 nanoseconds) holds, in seconds."""
 
 
 def _round_half_away(value: float) -> int:

@@ -6,6 +6,10 @@
   recorded in the course history (source "magic") for the checks.
 - ``%docker ARGS``: one docker command on a line of Python code (``%docker ps -a``).
 
+A cell's errors and output appear in the order a terminal shows them: Jupyter sends each
+stream's buffer on its own schedule, so the cell's two streams (:class:`InOrder`) flush
+each other before every write.
+
 A cell still holding nbgrader's stub (``raise NotImplementedError()``) gets a short message
 instead of a shell error. Loading the extension also loads the other parts' cell magics
 (``%%dockerfile``, ``%%kubectl``) when they are installed, so a notebook needs one line.
@@ -14,11 +18,12 @@ instead of a shell error. Loading the extension also loads the other parts' cell
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import shlex
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds a cell may run before its command is stopped (``docker run`` in the foreground
@@ -28,16 +33,20 @@ STUB_MARKERS = ("raise NotImplementedError", "# YOUR CODE HERE")
 """The lines nbgrader puts in an answer cell of the student release."""
 
 
-def empty_answer(tool: str) -> str:
-    """What a cell holding only nbgrader's stub says, for a cell of ``tool`` commands."""
+def empty_answer(what: str) -> str:
+    """What a cell holding only nbgrader's stub says; ``what`` is missing ("docker commands")."""
     return (
-        f"This answer cell has no {tool} command yet: replace the lines "
-        "'# YOUR CODE HERE' and 'raise NotImplementedError()' with your command(s), "
+        f"This answer cell has no {what} yet: replace the lines "
+        "'# YOUR CODE HERE' and 'raise NotImplementedError()' with yours, "
         "then run the cell again."
     )
 
 
-EXTENSIONS = ("grader.dockerfile.magic", "grader.k8s.magic")
+SKIPPED_STUB = "(skipped nbgrader's 'raise NotImplementedError()' line: delete it)"
+"""Said when a cell has the student's lines and a stub line left over."""
+
+
+EXTENSIONS = ("grader.dockerfile.magic", "grader.kubectl_magic")
 """Other parts' magic modules; each has ``register(ipython)``. Missing ones are skipped."""
 
 
@@ -83,6 +92,26 @@ def has_commands(lines: list[str]) -> bool:
     return any(line.strip() and not line.strip().startswith("#") for line in lines)
 
 
+def answer_text(cell: str, what: str) -> str | None:
+    """``cell`` without nbgrader's stub lines, or None when only the stub is there.
+
+    Says on stderr what happened: :func:`empty_answer` for a stub alone, :data:`SKIPPED_STUB`
+    when stub lines were removed from the student's lines.
+
+    Args:
+        cell: the cell's text.
+        what: what the cell should hold, for the message ("docker commands").
+    """
+    text, stubbed = strip_stub(cell)
+    if not stubbed:
+        return cell
+    if not has_commands(text.splitlines()):
+        print(empty_answer(what), file=sys.stderr)
+        return None
+    print(SKIPPED_STUB, file=sys.stderr)
+    return text + "\n"
+
+
 def run_cell(line: str, cell: str) -> int:
     """Run a ``%%docker`` cell; returns the last command's exit status (what ``$?`` says)."""
     try:
@@ -90,14 +119,11 @@ def run_cell(line: str, cell: str) -> int:
     except MagicUsageError as error:
         print(error, file=sys.stderr)
         return 2
-    script, stubbed = strip_stub(cell)
+    script = answer_text(cell, "docker commands")
+    if script is None:
+        return 1
     if not has_commands(script.splitlines()):
-        if stubbed:
-            print(empty_answer("docker"), file=sys.stderr)
-            return 1
         return 0
-    if stubbed:
-        print("(skipped nbgrader's 'raise NotImplementedError()' line: delete it)", file=sys.stderr)
     return _run(script, options.timeout)
 
 
@@ -120,13 +146,40 @@ def shell_variables() -> dict[str, str]:
     return _variables
 
 
+class InOrder:
+    """A text stream that flushes ``other`` before each write, so two streams keep order."""
+
+    def __init__(self, stream: TextIO, other: TextIO) -> None:
+        self._stream = stream
+        self._other = other
+
+    def write(self, text: str) -> int:
+        """Send what ``other`` holds, then write ``text``."""
+        if text:
+            self._other.flush()
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _run(script: str, timeout: float) -> int:
     from grader.dockercli import run_script
     from grader.widgets.live import refresh_all
 
+    stdout, stderr = sys.stdout, sys.stderr
     try:
-        return run_script(script, source="magic", timeout=timeout, env=shell_variables())
+        return run_script(
+            script,
+            source="magic",
+            timeout=timeout,
+            env=shell_variables(),
+            stdout=InOrder(stdout, stderr),  # type: ignore[arg-type]
+            stderr=InOrder(stderr, stdout),  # type: ignore[arg-type]
+        )
     finally:
+        stdout.flush()
+        stderr.flush()
         refresh_all()
 
 
@@ -140,10 +193,29 @@ def _docker_line(line: str) -> None:
     run_line(line)
 
 
+def stub_aware_writefile(writefile: Any) -> Any:
+    """IPython's ``%%writefile`` (``writefile``), writing nothing for nbgrader's stub alone."""
+
+    @functools.wraps(writefile)
+    def _writefile(line: str, cell: str) -> Any:
+        text = answer_text(cell, "lines for this file")
+        return None if text is None else writefile(line, text)
+
+    return _writefile
+
+
 def load_ipython_extension(ipython: Any) -> None:
-    """Register ``%%docker``/``%docker`` and the other parts' magics that are installed."""
+    """Register ``%%docker``/``%docker`` and the other parts' magics that are installed.
+
+    ``%%writefile`` is wrapped by :func:`stub_aware_writefile`.
+    """
     ipython.register_magic_function(_docker_cell, magic_kind="cell", magic_name="docker")
     ipython.register_magic_function(_docker_line, magic_kind="line", magic_name="docker")
+    writefile = ipython.find_cell_magic("writefile")
+    if writefile is not None and not hasattr(writefile, "__wrapped__"):
+        ipython.register_magic_function(
+            stub_aware_writefile(writefile), magic_kind="cell", magic_name="writefile"
+        )
     for name in EXTENSIONS:
         try:
             module = importlib.import_module(name)

@@ -7,7 +7,8 @@ exact texts (``invalid reference format``, ``invalid reference format: repositor
 (library/Nginx) must be lowercase`` ...).
 
 Note: a first component with capitals (``PatrickVuscan/website``) is taken as a registry host,
-so Docker 28's client accepts it; the registry then refuses it.
+so Docker 28 (client and Engine) accepts it, and ``docker push`` fails when that host cannot be
+resolved. dockerd 20.10 refused it (tests/differential/wording.py records the difference).
 """
 
 from __future__ import annotations
@@ -164,28 +165,3 @@ def parse_any_reference(text: str) -> ImageReference:
 def is_valid_tag(tag: str) -> bool:
     """Whether ``tag`` matches Docker's tag grammar: a word character, then up to 127 more."""
     return re.fullmatch(_TAG, tag, re.ASCII) is not None
-
-
-def daemon_check(text: str) -> ImageReference:
-    """Parse a reference as the Engine (dockerd 20.10) does when it tags, builds or pushes.
-
-    Its older parser only treats a first component with ``.`` or ``:`` (or ``localhost``) as a
-    registry host, so an uppercase namespace (``PatrickVuscan/website``, which Docker 28's
-    client reads as a registry) is a repository name, refused with the message
-    ``invalid reference format: repository name must be lowercase``.
-
-    Raises:
-        ReferenceError: with the daemon's message.
-    """
-    first, slash, _ = text.partition("/")
-    looks_like_host = first == "localhost" or any(char in first for char in ".:")
-    if slash and not looks_like_host and first.lower() != first:
-        raise ReferenceError("invalid reference format: repository name must be lowercase")
-    try:
-        return parse_normalized_named(text)
-    except ReferenceError as error:
-        if "must be lowercase" in str(error):
-            raise ReferenceError(
-                "invalid reference format: repository name must be lowercase"
-            ) from error
-        raise

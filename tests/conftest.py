@@ -3,32 +3,110 @@
 A test that needs the real Docker Engine asks for ``real_engine`` (or is marked
 ``real_engine``). Without a daemon it is skipped, except when ``COURSE_REQUIRE_DOCKER=1``
 (set by ``.ci/run``): then it fails, so CI can never go green by skipping the real part.
+
+The whole suite runs with ``COURSE_RAISE_UNEXPECTED=1`` (:mod:`grader.unexpected`).
+
+The suite runs in parallel (``make test``: pytest-xdist with ``--dist loadgroup``); tests
+that share something run in one worker, one after the other (:func:`shared_resource`):
+everything on the real daemon (fixed container names and host ports, label-wide resets,
+the registry), the browser tests (one lab per session), and the tests of one graded
+notebook (built once per worker). Slow tests get a longer time limit (:data:`SLOW_TIMEOUT`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from grader.engine import daemon_answers, docker_host
+
+os.environ["COURSE_RAISE_UNEXPECTED"] = "1"
+"""A bug of the course's own code fails the test that meets it, in this process and in every
+subprocess (shims, nbval kernels), instead of printing "docker: unexpected error"."""
 
 
 def _require_docker() -> bool:
     return os.environ.get("COURSE_REQUIRE_DOCKER", "") not in {"", "0", "false", "no"}
 
 
+def _missing_real_part(message: str) -> NoReturn:
+    """Skip for want of a real part (daemon, CLI, registry ...); fail when it is required."""
+    if _require_docker():
+        pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
+    pytest.skip(message)
+
+
 def _daemon_or_skip() -> str:
     """The reachable daemon's address; skip, or fail under COURSE_REQUIRE_DOCKER=1."""
     host = docker_host()
     if not daemon_answers(host, timeout=2.0):
-        message = f"no Docker daemon answers at {host}"
-        if _require_docker():
-            pytest.fail(f"{message}, and COURSE_REQUIRE_DOCKER=1 forbids skipping")
-        pytest.skip(message)
+        _missing_real_part(f"no Docker daemon answers at {host}")
     return host
+
+
+SLOW_TIMEOUT = 1200
+"""Seconds a ``slow`` test may run (pyproject's ``timeout`` bounds the others)."""
+
+DAEMON_FIXTURES = {"real_engine", "real_docker_host"}
+
+
+def shared_resource(item: pytest.Item) -> str | None:
+    """The xdist group of a test that shares something with others, else None."""
+    if item.get_closest_marker("real_engine"):
+        return "docker-daemon"
+    if item.get_closest_marker("browser"):
+        return "browser"
+    folder = getattr(item, "callspec", None) and item.callspec.params.get("folder")
+    if "graded" in item.fixturenames and folder is not None:
+        return f"graded-{Path(folder).name}"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark daemon users ``real_engine``, group tests sharing a resource, time slow ones.
+
+    Runs before ``-m`` selects, so ``-m "not real_engine"`` leaves out every test that
+    asks for the daemon through a fixture too.
+    """
+    for item in items:
+        if DAEMON_FIXTURES & set(item.fixturenames) and not item.get_closest_marker("real_engine"):
+            item.add_marker(pytest.mark.real_engine)
+        group = shared_resource(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
+        _name_group(item)
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+
+
+def _name_group(item: pytest.Item) -> None:
+    """Append ``@GROUP`` to the node id in an xdist worker running ``--dist loadgroup``.
+
+    That suffix is how loadgroup's scheduler sees an ``xdist_group``. pytest-xdist 3.8
+    writes it to ``item._nodeid``, which pytest 9.2 no longer reads (the id lives in
+    ``item._id``): its groups would be silently ignored. This writes the id pytest 9.2 reads.
+    """
+    names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group") if mark.args})
+    if not names or not getattr(item.config.option, "loadgroup", False):
+        return
+    if not hasattr(item, "_id"):
+        return  # an older pytest: xdist's own hook names the group
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
+
+
+@pytest.fixture(scope="session")
+def missing_real_part() -> Callable[[str], NoReturn]:
+    """Call it with what is missing: the test skips, or fails under COURSE_REQUIRE_DOCKER=1."""
+    return _missing_real_part
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -37,14 +115,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _daemon_or_skip()
 
 
-@pytest.fixture
-def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh sandbox state folder, selected for this test through the environment."""
-    state = tmp_path / "sandbox"
-    state.mkdir()
-    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
-    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+@pytest.fixture(scope="session", autouse=True)
+def private_default_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A test that names no sandbox folder uses this session's own (one per xdist worker).
+
+    Not the user's ``~/.local/state`` folder, which the workers, a developer's lab and other
+    test runs would otherwise share.
+    """
+    state = tmp_path_factory.mktemp("default-state")
+    before = os.environ.get("COURSE_SANDBOX_DIR")
+    os.environ["COURSE_SANDBOX_DIR"] = str(state)
     yield state
+    if before is None:
+        os.environ.pop("COURSE_SANDBOX_DIR", None)
+    else:
+        os.environ["COURSE_SANDBOX_DIR"] = before
+    _shutdown_sandbox(state)
+
+
+def _shutdown_sandbox(state: Path) -> None:
+    """Stop the daemon and the helper processes (HTTP servers) of the sandbox at ``state``."""
     from grader.serve.daemon import stop
 
     stop(state)  # the daemon a terminal command started for this folder
@@ -55,6 +145,17 @@ def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     shutdown = getattr(SandboxEngine, "shutdown_all", None)
     if shutdown is not None:
         shutdown(state)
+
+
+@pytest.fixture
+def sandbox_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh sandbox state folder, selected for this test through the environment."""
+    state = tmp_path / "sandbox"
+    state.mkdir()
+    monkeypatch.setenv("COURSE_SANDBOX_DIR", str(state))
+    monkeypatch.setenv("COURSE_ENGINE", "sandbox")
+    yield state
+    _shutdown_sandbox(state)
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +171,47 @@ def real_engine(real_docker_host: str, monkeypatch: pytest.MonkeyPatch):
     from grader.engine import get_engine
 
     return get_engine("docker")
+
+
+def unused_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> Callable[[], int]:
+    """Call it for a TCP port nothing listens on (tests never use fixed ports)."""
+    return unused_port
+
+
+class FakeClock:
+    """``time.time`` and ``time.time_ns`` that move only when a test (or a sleep) says so."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def time(self) -> float:
+        return self.now
+
+    def time_ns(self) -> int:
+        return round(self.now * 1e9)
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` pass."""
+        self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """``time.sleep`` that returns at once, ``seconds`` later on this clock."""
+        self.advance(max(0.0, seconds))
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A :class:`FakeClock` in place of the wall clock (and ``time.sleep``): no real waits."""
+    fake = FakeClock(time.time())
+    monkeypatch.setattr(time, "time", fake.time)
+    monkeypatch.setattr(time, "time_ns", fake.time_ns)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
+    return fake

@@ -8,7 +8,8 @@
   dependency install step must come from the build cache;
 - :func:`pinned`: every FROM names a specific version, not a moving tag;
 - :func:`sizes`: sizes a student read off ``docker images`` match the engine's;
-- :func:`smallest_of`: the student named the smallest of some images.
+- :func:`smallest_of`: the student named the smallest of some images;
+- :func:`under_size`: the student named which of some images are under a size.
 """
 
 from __future__ import annotations
@@ -366,13 +367,13 @@ def pinned(dockerfile: str | Path, *, hint: str = "") -> list[str]:
             continue
         last = ref.rsplit("/", 1)[-1]
         tag = last.partition(":")[2]
-        if tag in MOVING_TAGS or not re.search(r"\d+\.\d+", tag):
+        if tag in MOVING_TAGS or not re.match(r"v?\d+\.\d+", tag):
             shown = tag or "(no tag: latest)"
             raise fail(
                 f"the base image {ref} is not pinned",
                 found=f"tag {shown}, which moves when a new release comes out",
                 hint=hint
-                or "a tag naming a precise version (major.minor or more) stays the same tomorrow",
+                or "a tag that starts with a version (major.minor or more) stays on that release",
             )
     passed("every base image names a version")
     return bases
@@ -413,3 +414,22 @@ def smallest_of(refs: Iterable[str], *, answer: str | None, hint: str = "") -> s
         )
     passed(f"{smallest} is the smallest")
     return smallest
+
+
+def under_size(
+    refs: Iterable[str], limit_mb: float, *, answer: Iterable[str] | None, hint: str = ""
+) -> None:
+    """Check that ``answer`` names exactly those of ``refs`` under ``limit_mb`` MB.
+
+    Sizes are the engine's (1 MB = 1,000,000 bytes), as ``docker images`` shows them.
+    """
+    measured = {ref: int(_inspect(ref, hint).get("Size") or 0) / 1_000_000 for ref in refs}
+    expected = sorted(ref for ref, size in measured.items() if size < limit_mb)
+    given = sorted(answer) if isinstance(answer, list | tuple | set | frozenset) else None
+    if given != expected:
+        raise fail(
+            f"the images under {limit_mb:g} MB are not {answer!r}",
+            found=f"you named {answer!r}",
+            hint=hint or "compare the SIZE column of docker images with the limit",
+        )
+    passed(f"{', '.join(expected) or 'none'} under {limit_mb:g} MB")

@@ -59,7 +59,7 @@ def container(
         exists,
         gone=f"no container named {name} is left",
         still=lambda: fail(
-            f"the container {name} still exists ({_status(info)})",
+            f"the container {name} still exists ({_status(info or {})})",
             hint=hint
             or "docker rm removes a container; it refuses a running one unless you use -f",
         ),
@@ -212,6 +212,43 @@ def _explain_missing(
         "-p HOST:CONTAINER publishes a container port on the host; "
         "ports can only be published when the container is created",
     )
+
+
+def exit_code(name: str, answer: object, *, hint: str = "") -> int:
+    """Check that ``answer`` is the exit code the engine recorded for container ``name``.
+
+    Args:
+        name: a container that has stopped.
+        answer: the student's number (a literal such as ``exit_code = 127``).
+        hint: replaces the default hint of the first failure.
+
+    Returns:
+        The recorded exit code.
+    """
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        raise fail(
+            "the answer should be a whole number",
+            found=repr(answer),
+            hint=hint or "write the number itself, as in: exit_code = 42",
+        )
+    api = engine()
+    info = find_container(api, name)
+    if info is None:
+        raise fail(
+            f"there is no container named {name!r} any more",
+            hint=hint or "run the exercise's reset cell again, and leave that container in place",
+        )
+    state = info.get("State") or {}
+    if state.get("Running"):
+        raise fail(f"{name} is still running: it has no exit code yet", hint=hint)
+    if state.get("ExitCode") != answer:
+        raise fail(
+            f"{answer} is not the exit code the engine recorded for {name}",
+            hint=hint
+            or "docker ps -a shows it in the STATUS column; docker inspect has it in .State",
+        )
+    passed(f"{name} exited with code {answer}")
+    return answer
 
 
 def no_containers(*, running_only: bool = False, hint: str = "") -> None:

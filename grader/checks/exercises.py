@@ -12,7 +12,7 @@ import json
 import time
 from pathlib import Path
 
-from grader.engine import sandbox_dir
+from grader.state import sandbox_dir
 
 
 def _markers_path() -> Path:

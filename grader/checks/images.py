@@ -56,7 +56,7 @@ def image(
         gone=f"{ref} is gone",
         still=lambda: fail(
             f"the image {ref} still exists",
-            found=f"{ref} has id {str(info.get('Id', ''))[7:19]}",
+            found=f"{ref} has id {str((info or {}).get('Id', ''))[7:19]}",
             hint=hint or "docker rmi removes a tag, and the image with its last tag",
         ),
         missing=lambda: fail(

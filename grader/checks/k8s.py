@@ -1,24 +1,26 @@
-"""Checks for the Kubernetes notebooks (06, 07): manifests, the simulated cluster, questions.
+"""Checks for the Kubernetes notebooks (06, 07): manifests, the simulated cluster, diagnoses.
 
 Reachable as ``check.<name>`` (see :mod:`grader.checks`). Manifest checks validate a file
-(YAML, the 1.32 schema, then the cross-object rules of :mod:`grader.k8s.validate`) and
-apply it to the simulated cluster; state checks look at what the cluster did with it; the
-architecture questions are graded against what a scratch simulator actually does, never
-against a string stored in the test. Failures teach; they never show the answer.
+(YAML, the 1.32 schema, then the cross-object rules of :mod:`grader.k8s.validate`);
+:func:`k8s_applied` checks that the student applied it (``kubectl apply -f``, typed by the
+student) and that the cluster holds what it says; state checks look at what the cluster did
+with it. A diagnosis (``shop_status = "ImagePullBackOff"``) is graded against what the
+simulated cluster shows, never against a string stored here. Failures teach; they never
+show the answer.
 """
 
 from __future__ import annotations
 
 import base64
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from grader.checks.failure import fail
+from grader.checks.progress import passed
 from grader.k8s import validate
 from grader.k8s.cluster import Cluster
+from grader.k8s.controllers import is_ready
 from grader.k8s.execsim import environment
-from grader.k8s.kubectl import run
 
 
 def k8s_manifest(
@@ -58,12 +60,69 @@ def k8s_manifest(
     return objs
 
 
-def k8s_apply(path: str) -> str:
-    """Apply the file to the simulated cluster as ``kubectl apply -f`` does; return the output."""
-    result = run(["apply", "-f", path], cwd=Path.cwd())
-    if result.code:
-        raise fail(f"kubectl apply -f {path} was refused", found=result.stderr.strip())
-    return result.stdout
+def k8s_applied(path: str, *, exercise: str | None = None) -> None:
+    """The student applied the file, and the cluster holds it as written.
+
+    ``kubectl apply -f PATH`` (or ``create -f``) must have run successfully since
+    ``check.start(exercise)``, typed by the student: no check applies a file for them.
+    """
+    from grader.checks.exercises import started_at
+    from grader.history import entries
+    from grader.k8s.grammar import KubectlError, parse
+
+    applied = False
+    for entry in entries(started_at(exercise)):
+        if entry.argv[:2] not in (["kubectl", "apply"], ["kubectl", "create"]) or entry.exit_code:
+            continue
+        try:
+            files = parse(entry.argv[1:]).options["filename"]
+        except KubectlError:
+            continue
+        applied = applied or any(Path(f).name == Path(path).name for f in files)
+    if not applied:
+        raise fail(
+            f"kubectl apply -f {path} was not run (successfully) for this exercise",
+            hint="run the %%writefile cell, then kubectl apply -f with that file in a "
+            "%%kubectl cell",
+        )
+    cluster = Cluster.load()
+    for obj in k8s_manifest(path):
+        meta = obj.get("metadata") or {}
+        stored = cluster.find(obj["kind"], meta.get("namespace", "default"), meta.get("name", ""))
+        if stored is None or not _holds(stored, _as_stored(obj)):
+            raise fail(
+                f"the cluster's {obj['kind']} {meta.get('name')} differs from {path}",
+                hint=f"{path} changed after it was applied: apply it again",
+            )
+    passed(f"{path} is applied: the cluster holds what it describes")
+
+
+def _as_stored(obj: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a manifest to compare with the stored object (stringData encoded)."""
+    wanted = {k: v for k, v in obj.items() if k in {"spec", "data", "type"}}
+    if obj.get("kind") == "Secret":
+        encoded = {
+            k: base64.b64encode(str(v).encode()).decode()
+            for k, v in (obj.get("stringData") or {}).items()
+        }
+        wanted["data"] = {**(obj.get("data") or {}), **encoded}
+    wanted["metadata"] = {"labels": (obj.get("metadata") or {}).get("labels") or {}}
+    return wanted
+
+
+def _holds(stored: Any, wanted: Any) -> bool:
+    """True when ``stored`` has every field of ``wanted`` with the same value."""
+    if wanted in ({}, []) and not stored:
+        return True
+    if isinstance(wanted, dict):
+        return isinstance(stored, dict) and all(_holds(stored.get(k), v) for k, v in wanted.items())
+    if isinstance(wanted, list):
+        return (
+            isinstance(stored, list)
+            and len(stored) == len(wanted)
+            and all(_holds(a, b) for a, b in zip(stored, wanted, strict=True))
+        )
+    return stored == wanted or str(stored) == str(wanted)
 
 
 def _deployment(name: str, namespace: str = "default") -> dict[str, Any]:
@@ -79,23 +138,27 @@ def _deployment(name: str, namespace: str = "default") -> dict[str, Any]:
     return dep
 
 
-def k8s_pods_running(
-    deployment: str, *, at_least: int = 1, namespace: str = "default"
-) -> list[dict]:
+def k8s_pods_running(deployment: str, *, at_least: int = 1, namespace: str = "default") -> None:
     """At least ``at_least`` pods of the Deployment are Running and ready."""
+    _ready_pods(deployment, at_least, namespace)
+
+
+def _ready_pods(deployment: str, at_least: int, namespace: str) -> list[dict]:
     cluster = Cluster.load()
     dep = _deployment(deployment, namespace)
     pods = [p for rs in cluster.owned_by(dep, "ReplicaSet") for p in cluster.owned_by(rs, "Pod")]
-    ready = [p for p in pods if p["status"].get("phase") == "Running"]
+    ready = [p for p in pods if is_ready(p)]
     if len(ready) < at_least:
         from grader.k8s.printers import pod_status
 
         states = ", ".join(f"{p['metadata']['name']}: {pod_status(p)}" for p in pods) or "no pods"
         raise fail(
-            f"Deployment {deployment} has {len(ready)} running pod(s), fewer than {at_least}",
+            f"Deployment {deployment} has {len(ready)} running and ready pod(s), fewer than "
+            f"{at_least}",
             found=states,
             hint="kubectl describe pod NAME tells why a pod does not start",
         )
+    passed(f"Deployment {deployment} has {len(ready)} running, ready pod(s)")
     return ready
 
 
@@ -110,9 +173,9 @@ def k8s_reachable(service: str, *, namespace: str = "default", port: int | None 
             hint="the Service's selector must match the pods' labels, and targetPort a port "
             "they listen on",
         )
-    print(
+    passed(
         f"Service {service} ({hops['cluster_ip']}:{hops['port']}) answered from pod "
-        f"{hops['pod']} ({hops['pod_ip']} on {hops['node']})."
+        f"{hops['pod']} ({hops['pod_ip']} on {hops['node']})"
     )
 
 
@@ -128,9 +191,9 @@ def k8s_routes(host: str, path: str, service: str) -> None:
         )
     if hops["service"] != service:
         raise fail(f"http://{host}{path} reaches Service {hops['service']}, not the one asked for")
-    print(
+    passed(
         f"http://{host}{path} -> Ingress {hops['ingress']} -> Service {hops['service']} -> "
-        f"pod {hops['pod']} ({hops['pod_ip']})."
+        f"pod {hops['pod']} ({hops['pod_ip']})"
     )
 
 
@@ -150,41 +213,119 @@ def k8s_ran(verb: str, *, exercise: str | None = None) -> None:
         )
 
 
-def k8s_env(deployment: str, variable: str, *, namespace: str = "default") -> str:
-    """The Deployment's pods see environment variable ``variable``; returns its value."""
-    pods = k8s_pods_running(deployment, namespace=namespace)
+def _ref_names(container: dict[str, Any], variable: str, word: str) -> set[str]:
+    """The ConfigMaps (``word="configMap"``) or Secrets a container reads ``variable`` from."""
+    found = set()
+    for item in container.get("env", []) or []:
+        ref = (item.get("valueFrom") or {}).get(f"{word}KeyRef")
+        if item.get("name") == variable and ref:
+            found.add(ref.get("name"))
+    for item in container.get("envFrom", []) or []:
+        ref = item.get(f"{word}Ref")
+        if ref and not item.get("prefix"):
+            found.add(ref.get("name"))
+    return found
+
+
+def k8s_env_from(
+    deployment: str,
+    variable: str,
+    *,
+    configmap: str | None = None,
+    secret: str | None = None,
+    value: str | None = None,
+    namespace: str = "default",
+) -> None:
+    """The Deployment's running pods get ``variable`` from the ConfigMap or the Secret.
+
+    ``env`` with ``valueFrom`` and ``envFrom`` both count. The value the pods see is the
+    one their container started with; with ``value`` it must be that.
+    """
+    pods = _ready_pods(deployment, 1, namespace)
+    container = pods[0]["spec"]["containers"][0]
+    word, source = ("configMap", configmap) if configmap else ("secret", secret)
+    if source not in _ref_names(container, variable, word):
+        kind = "ConfigMap" if configmap else "Secret"
+        raise fail(
+            f"the container of {deployment} does not take {variable} from the {kind} {source}",
+            hint=f"an env entry named {variable} with valueFrom.{word}KeyRef, or envFrom.{word}Ref",
+        )
     env = environment(Cluster.load(), pods[0])
     if variable not in env:
         raise fail(
             f"the pods of {deployment} have no environment variable {variable}",
-            found=", ".join(
-                sorted(k for k in env if not k.startswith(("KUBERNETES_", "PATH", "HOSTNAME")))
-            )
-            or "none of yours",
-            hint="env: with valueFrom: configMapKeyRef or secretKeyRef (or envFrom) in the "
-            "container",
+            hint="with envFrom, the ConfigMap or Secret needs a key of exactly that name",
         )
-    return env[variable]
+    if value is not None and env[variable] != value:
+        raise fail(
+            f"in the pods of {deployment}, {variable} has another value",
+            expected=value,
+            found=env[variable] if configmap else "(a Secret's value: not shown)",
+        )
+    passed(f"the pods of {deployment} read {variable} from {source}")
 
 
-def k8s_secret_readable(name: str, key: str, *, namespace: str = "default") -> str:
-    """Decode a Secret's value and show that anyone allowed to read the Secret can do so."""
+def k8s_image(deployment: str, image: str, *, namespace: str = "default") -> None:
+    """The Deployment's pod template runs ``image`` (``nginx`` = ``docker.io/library/nginx``)."""
+    from grader.k8s.kubelet import normalise
+
+    dep = _deployment(deployment, namespace)
+    images = [
+        str(c.get("image", ""))
+        for c in dep["spec"].get("template", {}).get("spec", {}).get("containers", [])
+    ]
+    if normalise(image) not in {normalise(i) for i in images}:
+        raise fail(
+            f"Deployment {deployment} does not run the image asked for",
+            expected=image,
+            found=", ".join(images) or "no container",
+        )
+    passed(f"Deployment {deployment} runs {image}")
+
+
+def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:
+    """The Service is of type ``kind`` (ClusterIP, NodePort, LoadBalancer)."""
+    svc = Cluster.load().find("Service", namespace, service)
+    if svc is None:
+        raise fail(f"there is no Service named {service}")
+    if svc["spec"].get("type", "ClusterIP") != kind:
+        raise fail(
+            f"Service {service} is of another type",
+            expected=kind,
+            found=svc["spec"].get("type"),
+        )
+    passed(f"Service {service} is a {kind} Service")
+
+
+def k8s_config_value(name: str, key: str, value: str, *, namespace: str = "default") -> None:
+    """The ConfigMap holds ``key`` with ``value``."""
+    cm = Cluster.load().find("ConfigMap", namespace, name)
+    if cm is None:
+        raise fail(f"there is no ConfigMap named {name}")
+    data = cm.get("data") or {}
+    if data.get(key) != value:
+        raise fail(
+            f"ConfigMap {name} does not hold {key} with the value asked for",
+            expected=f"{key}: {value}",
+            found=f"{key}: {data[key]}" if key in data else f"keys {', '.join(data) or 'none'}",
+        )
+    passed(f"ConfigMap {name} holds {key}")
+
+
+def k8s_secret_keys(name: str, keys: tuple[str, ...], *, namespace: str = "default") -> None:
+    """The Secret has every key of ``keys`` (with a non-empty value)."""
     secret = Cluster.load().find("Secret", namespace, name)
     if secret is None:
         raise fail(f"there is no Secret named {name}")
-    encoded = (secret.get("data") or {}).get(key)
-    if encoded is None:
+    data = secret.get("data") or {}
+    missing = [k for k in keys if not data.get(k)]
+    if missing:
         raise fail(
-            f"Secret {name} has no key {key}",
-            found=", ".join(secret.get("data") or {}) or "no data",
+            f"Secret {name} has no {', '.join(missing)}",
+            found=", ".join(data) or "no data",
+            hint="stringData: takes the value in clear, data: its base64 form",
         )
-    value = base64.b64decode(encoded).decode(errors="replace")
-    print(f"Secret {name}, key {key}: stored as {encoded!r}, which base64-decodes to {value!r}.")
-    print(
-        "base64 is an encoding, not encryption: restrict who may read Secrets (RBAC) and "
-        "turn on encryption at rest."
-    )
-    return value
+    passed(f"Secret {name} holds {', '.join(keys)}")
 
 
 def k8s_replicas(deployment: str, count: int, *, namespace: str = "default") -> None:
@@ -199,100 +340,107 @@ def k8s_replicas(deployment: str, count: int, *, namespace: str = "default") -> 
     k8s_pods_running(deployment, at_least=count, namespace=namespace)
 
 
-def _normal(text: Any) -> str:
-    return str(text).strip().lower().replace("_", "-").replace(" ", "-")
+def k8s_diagnosis(app: str, answer: Any, *, namespace: str = "default") -> None:
+    """``answer`` names what keeps the pods labelled ``app=APP`` from running.
 
-
-def _scratch() -> Cluster:
-    from grader.k8s.cluster import new_state
-
-    return Cluster(new_state(control_planes=3, workers=2))
-
-
-def _web(cluster: Cluster) -> None:
-    cluster.apply(
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": {"name": "demo"},
-            "spec": {
-                "replicas": 2,
-                "selector": {"matchLabels": {"app": "demo"}},
-                "template": {
-                    "metadata": {"labels": {"app": "demo"}},
-                    "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
-                },
-            },
-        }
-    )
-    from grader.k8s import controllers
-
-    controllers.reconcile(cluster)
-
-
-def k8s_answer(question: str, answer: Any) -> None:
-    """Grade an architecture answer against what the simulator does.
-
-    Questions: ``"picks-node"`` (which control-plane component chooses a new pod's node),
-    ``"snapshot-restores"`` (what restoring an etcd snapshot gives back: a letter),
-    ``"pod-ip-after-kill"`` ("same" or "new"), ``"etcd-members-for-one-failure"`` (a number).
+    The truth is read from the cluster: the reasons their containers show (STATUS) or
+    their events report (``Error: REASON``), so either of a back-off pair passes
+    (``ErrImagePull`` / ``ImagePullBackOff``).
     """
-    from grader.k8s import controllers
+    from grader.k8s.describe import pod_events
 
-    cluster = _scratch()
-    if question == "picks-node":
-        _web(cluster)
-        placed = [e for e in cluster.state["log"] if " placed " in e]
-        truth = placed[0].split()[0]  # the component that logged the placement
-        if truth not in _normal(answer):
-            raise fail(
-                "that component does not choose nodes",
-                hint="one control-plane process watches for pods with no node and binds them",
-            )
-        print(f"Right: {placed[0]}.")
-    elif question == "pod-ip-after-kill":
-        _web(cluster)
-        pod = cluster.list("Pod", "default")[0]
-        before = pod["status"]["podIP"]
-        cluster.kill_pod("default", pod["metadata"]["name"])
-        controllers.reconcile(cluster)
-        fresh = [p for p in cluster.list("Pod", "default") if p["status"]["podIP"] != before]
-        truth = (
-            "new"
-            if fresh and all(p["status"]["podIP"] != before for p in cluster.list("Pod", "default"))
-            else "same"
+    cluster = Cluster.load()
+    pods = cluster.list("Pod", namespace, {"app": app})
+    reasons = set()
+    for pod in pods:
+        for status in pod.get("status", {}).get("containerStatuses", []):
+            for state in (status.get("state", {}), status.get("lastState") or {}):
+                for detail in state.values():
+                    reasons.add(str(detail.get("reason", "")))
+        for row in pod_events(pod, cluster.now()):
+            if row[4].startswith("Error: ") and " " not in row[4][7:]:
+                reasons.add(row[4][7:])
+    reasons.discard("")
+    if not isinstance(answer, str) or not answer.strip():
+        raise fail("answer with the reason, as text (a string)")
+    if not reasons:
+        raise fail(
+            f"the pods of {app} show no problem now",
+            hint="answer before you fix it (run the set-up cell again to start over)",
         )
-        if _normal(answer) not in {truth, f"{truth}-ip", "changes" if truth == "new" else "stays"}:
+    pulling = {"ErrImagePull", "ImagePullBackOff"}
+    if reasons & pulling:
+        reasons |= pulling  # the two alternate while the kubelet retries
+    if _normal(answer) not in {_normal(r) for r in reasons}:
+        raise fail(
+            f"{answer.strip()!r} is not what keeps the {app} pods from running",
+            hint="kubectl get pods shows it in STATUS; kubectl describe pod shows it in "
+            "State/Reason and the events",
+        )
+    passed(f"{answer.strip()} is what the {app} pods show")
+
+
+def k8s_last_state(app: str, answer: Any, *, namespace: str = "default") -> None:
+    """``answer`` is how the last run of the ``app=APP`` pods' container ended.
+
+    The truth is the ``lastState.terminated.reason`` the cluster shows (``OOMKilled``,
+    ``Error``, ``Completed``), what ``kubectl describe pod`` prints under ``Last State``.
+    """
+    cluster = Cluster.load()
+    reasons = {
+        str(status["lastState"]["terminated"].get("reason", ""))
+        for pod in cluster.list("Pod", namespace, {"app": app})
+        for status in pod.get("status", {}).get("containerStatuses", [])
+        if "terminated" in (status.get("lastState") or {})
+    }
+    if not isinstance(answer, str) or not answer.strip():
+        raise fail("answer with the reason, as text (a string)")
+    if not reasons:
+        raise fail(
+            f"no container of the {app} pods has ended yet",
+            hint="let the cluster run a little (the set-up cell does), then describe the pod",
+        )
+    if _normal(answer) not in {_normal(r) for r in reasons}:
+        raise fail(
+            f"{answer.strip()!r} is not how the last run of the {app} container ended",
+            hint="kubectl describe pod shows it under Last State: Terminated, Reason",
+        )
+    passed(f"{answer.strip()} is how the last run of the {app} container ended")
+
+
+def k8s_memory_limit(deployment: str, at_least: str, *, namespace: str = "default") -> None:
+    """Every container of the Deployment has a memory limit of at least ``at_least``."""
+    from grader.k8s.controllers import parse_memory
+
+    dep = _deployment(deployment, namespace)
+    for container in dep["spec"].get("template", {}).get("spec", {}).get("containers", []):
+        limit = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+        if limit is None or parse_memory(limit) < parse_memory(at_least):
+            name = container.get("name")
             raise fail(
-                "that is not what the cluster does",
-                hint="kill a pod in the widget and compare the IPs",
+                f"the container {name} of {deployment} has too little memory, or no limit",
+                expected=f"resources.limits.memory of at least {at_least}",
+                found=str(limit) if limit else "no memory limit",
             )
-        print(f"Right: pod {pod['metadata']['name']} had {before}; its replacement got a new IP.")
-    elif question == "snapshot-restores":
-        _web(cluster)
-        with tempfile.TemporaryDirectory() as folder:
-            snap = Path(folder) / "snap.db"
-            cluster.snapshot_save(snap)
-            cluster.delete("Deployment", "default", "demo")
-            cluster.snapshot_restore(snap)
-        back = cluster.find("Deployment", "default", "demo") is not None
-        if not back or _normal(answer) != "b":
-            raise fail(
-                "that is not what a snapshot holds",
-                hint="etcd stores the API objects (the cluster's desired and observed state)",
-            )
-        print("Right: the Deployment deleted after the snapshot came back with the restore.")
-    elif question == "etcd-members-for-one-failure":
-        try:
-            members = int(answer)
-        except (TypeError, ValueError):
-            raise fail("answer with a number of etcd members") from None
-        tolerates = (members - 1) // 2
-        if tolerates < 1 or members % 2 == 0 or members > 3:
-            raise fail(
-                f"{members} member(s) tolerate {tolerates} failure(s) for that cost",
-                hint="quorum is a strict majority; find the smallest count that survives one loss",
-            )
-        print(f"Right: {members} members need {members // 2 + 1} for quorum, so one may fail.")
-    else:
-        raise fail(f"unknown question {question!r}")
+    passed(f"the containers of {deployment} may use at least {at_least} of memory")
+
+
+def k8s_endpoints(service: str, answer: Any, *, namespace: str = "default") -> None:
+    """``answer`` is how many pod addresses the Service's endpoints list holds now."""
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        raise fail("answer with a whole number of endpoints")
+    cluster = Cluster.load()
+    if cluster.find("Service", namespace, service) is None:
+        raise fail(f"there is no Service named {service}")
+    ep = cluster.find("Endpoints", namespace, service) or {}
+    count = sum(len(s.get("addresses", [])) for s in ep.get("subsets", []))
+    if answer != count:
+        raise fail(
+            f"Service {service} does not have {answer} endpoint(s)",
+            hint=f"kubectl get endpoints {service} lists them",
+        )
+    passed(f"Service {service} has {count} endpoint(s)")
+
+
+def _normal(text: Any) -> str:
+    return str(text).strip().casefold()

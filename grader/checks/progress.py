@@ -9,7 +9,10 @@ notebook is graded; it never claims "all tests passed".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing.TypeIs from Python 3.13
 
 _passed: list[str] = []
 
@@ -21,13 +24,13 @@ def passed(description: str) -> None:
 
 
 def settle_absence(
-    found: Any,
+    found: object,
     exists: bool,
     *,
     gone: str,
     still: Callable[[], Exception],
     missing: Callable[[], Exception],
-) -> bool:
+) -> TypeIs[None]:
     """The common start of a check that an object exists, or (``exists=False``) does not.
 
     Args:
@@ -39,7 +42,8 @@ def settle_absence(
 
     Returns:
         True when the check is over (the object is rightly absent); False when it exists
-        as wanted and the caller goes on checking it.
+        as wanted and the caller goes on checking it (so ``found`` is not None after a
+        False, which the return type tells the type checker).
     """
     if not exists:
         if found is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from grader import reference
 from grader.commands import ports, volumes
+from grader.render.ports import host_port
 
 ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
 """Host addresses that mean "every interface", the same as giving none."""
@@ -44,12 +45,6 @@ def expected_ports(ports: Mapping[str | int, Any]) -> dict[str, list[int]]:
         hosts = host if isinstance(host, Iterable) and not isinstance(host, str) else [host]
         result[port_key(container_port)] = [int(item) for item in hosts]
     return result
-
-
-def host_port(binding: Mapping[str, Any] | None) -> int | None:
-    """One HostConfig.PortBindings entry's host port, None when Docker picks a random one."""
-    text = str((binding or {}).get("HostPort") or "")
-    return int(text) if text.isdigit() else None
 
 
 def bindings(port_bindings: Mapping[str, Any] | None) -> list[tuple[int | None, str]]:

@@ -9,70 +9,40 @@ successful ``docker push`` of that reference in the history, after the exercise 
 
 The course's registry listens on ``127.0.0.1:5000``: Debian's ``docker-registry`` next to a
 real daemon, the sandbox's embedded registry otherwise. Its content is read the way any
-client reads a registry, ``GET /v2/<name>/tags/list``; on the sandbox through the engine
-(its HTTP server may not own the port when a real registry runs on the same machine).
+client reads a registry, ``GET /v2/<name>/tags/list``, through the Engine API's
+``registry_tags`` (the sandbox answers from its embedded registry: its HTTP server may not
+own the port when a real registry runs on the same machine).
 """
 
 from __future__ import annotations
-
-import json
-import urllib.error
-import urllib.request
-from typing import Any
 
 from grader.checks.failure import engine_refusal, fail
 from grader.checks.progress import passed
 from grader.checks.refs import normalize_image
 from grader.checks.routes import attempts
 from grader.checks.state import engine
-from grader.engine.api import JSON
-from grader.engine.errors import NotFound
-
-REGISTRY = "127.0.0.1:5000"
-"""The course's registry."""
+from grader.engine.errors import NotFound, RegistryUnreachable
+from grader.engine.registry_http import REGISTRY
 
 
-class RegistryUnreachable(OSError):
-    """No registry answers at the address."""
-
-
-def list_tags(repository: str, host: str = REGISTRY, api: Any = None) -> list[str] | None:
+def list_tags(repository: str, host: str = REGISTRY) -> list[str] | None:
     """The tags of ``repository`` in the registry at ``host``; None when it has none.
 
-    Raises:
-        RegistryUnreachable: nothing answers at ``host``.
-    """
-    api = api or engine()
-    if api.kind == "sandbox":
-        return api.registry_tags(repository, host)
-    status, body = _get(host, f"/v2/{repository}/tags/list")
-    if status == 404:
-        return None
-    return sorted(body.get("tags") or []) or None
-
-
-def list_repositories(host: str = REGISTRY, api: Any = None) -> list[str]:
-    """The repositories in the registry at ``host`` (``GET /v2/_catalog``).
+    For demonstration cells (``print(list_tags("website"))``).
 
     Raises:
         RegistryUnreachable: nothing answers at ``host``.
     """
-    api = api or engine()
-    if api.kind == "sandbox":
-        return api.registry_catalog(host)
-    _, body = _get(host, "/v2/_catalog")
-    return sorted(body.get("repositories") or [])
+    return engine().registry_tags(repository, host)
 
 
-def _get(host: str, path: str) -> tuple[int, JSON]:
-    url = f"http://{host}{path}"
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-    except (urllib.error.URLError, OSError) as error:
-        raise RegistryUnreachable(f"no registry answers at {host}: {error}") from None
+def list_repositories(host: str = REGISTRY) -> list[str]:
+    """The repositories in the registry at ``host`` (``GET /v2/_catalog``), for demonstrations.
+
+    Raises:
+        RegistryUnreachable: nothing answers at ``host``.
+    """
+    return engine().registry_catalog(host)
 
 
 def _split(ref: str) -> tuple[str, str, str]:
@@ -127,7 +97,7 @@ def registry_tag(
     """
     host, name, tag = _split(ref)
     try:
-        tags = list_tags(name, host)
+        tags = engine().registry_tags(name, host)
     except RegistryUnreachable as error:
         raise fail(
             f"no registry answers at {host}",

@@ -18,6 +18,8 @@ unknown commands.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -36,7 +38,7 @@ NUMBER_TYPES = frozenset({"int", "int64", "uint", "uint64", "uint16", "uint32", 
 """Flag types stored as numbers; every other non-bool type keeps the string the user typed."""
 
 # Hidden flags Docker still accepts, and flags sharing another flag's storage.
-_HIDDEN = {
+_HIDDEN: dict[str, tuple[tuple[str, str, str], ...]] = {
     "container run": (("dns-opt", "", "list"), ("net", "", "network"), ("net-alias", "", "list")),
     "container create": (
         ("dns-opt", "", "list"),
@@ -69,6 +71,52 @@ LEGACY_BUILDER_WARNING = (
 )
 """What Docker 28 without buildx prints on stderr first whenever the command words start with
 ``build``, ``builder`` or ``image build`` (even for ``--help`` and errors), then a blank line."""
+
+BUILDKIT_DISABLED_WARNING = (
+    "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.\n"
+    "            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n"
+    "            environment-variable.\n"
+)
+"""What Docker 28 prints instead when ``DOCKER_BUILDKIT=0`` chose the legacy builder
+(docker/cli ``cmd/docker/builder.go``, recorded from the 28.2.2 client)."""
+
+BUILDX_FLAGS: tuple[tuple[str, str, str], ...] = (
+    ("allow", "", "list"),
+    ("annotation", "", "list"),
+    ("attest", "", "list"),
+    ("build-context", "", "list"),
+    ("builder", "", "string"),
+    ("cache-to", "", "list"),
+    ("call", "", "string"),
+    ("check", "", "bool"),
+    ("load", "", "bool"),
+    ("metadata-file", "", "string"),
+    ("no-cache-filter", "", "list"),
+    ("output", "o", "list"),
+    ("progress", "", "string"),
+    ("provenance", "", "string"),
+    ("push", "", "bool"),
+    ("sbom", "", "string"),
+    ("secret", "", "list"),
+    ("ssh", "", "list"),
+)
+"""Flags ``docker build`` gains when buildx builds (docker/buildx ``commands/build.go``)."""
+
+_FALSE_WORDS = frozenset({"0", "f", "F", "false", "FALSE", "False"})
+
+
+def buildkit_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether Docker 28 builds with BuildKit: yes unless ``DOCKER_BUILDKIT`` is false."""
+    value = (os.environ if environ is None else environ).get("DOCKER_BUILDKIT", "")
+    return value not in _FALSE_WORDS
+
+
+def builder_banner(environ: Mapping[str, str] | None = None) -> str:
+    """What the client prints first for ``build``/``builder`` commands.
+
+    Nothing when BuildKit builds; the legacy-builder deprecation when ``DOCKER_BUILDKIT=0``.
+    """
+    return "" if buildkit_enabled(environ) else BUILDKIT_DISABLED_WARNING
 
 
 class Flag(NamedTuple):
@@ -130,6 +178,11 @@ def _build_specs() -> tuple[dict[str, CommandSpec], dict[tuple[str, ...], tuple[
 
 SPECS, _WORDS = _build_specs()
 """Every command's spec by canonical name, and command words -> (canonical, command path)."""
+
+_BUILDX_FLAGS, _BUILDX_SHORTHANDS = _flagset(COMMANDS["image build"][4] + BUILDX_FLAGS)
+_BUILDX_SPEC = SPECS["image build"]._replace(flags=_BUILDX_FLAGS, shorthands=_BUILDX_SHORTHANDS)
+"""``docker build`` when buildx builds: the legacy flags (buildx accepts and ignores most)
+plus buildx's own."""
 
 _GLOBAL_FLAGS, _GLOBAL_SHORTHANDS = _flagset(GLOBAL_FLAGS)
 _GROUP_NAMES = frozenset(GROUPS)
@@ -314,12 +367,12 @@ def parse_argv(argv: list[str]) -> Command:
     if rest[0] == "help":
         return _parse_help(rest[1:], argv, global_options)
     if rest[0] in {"build", "builder"} or rest[:2] == ["image", "build"]:
+        banner = builder_banner()
         try:
             return _parse_rest(rest, argv, global_options)
         except DockerCLIError as exc:
-            raise DockerCLIError(
-                f"{LEGACY_BUILDER_WARNING}\n{exc.message}", exc.exit_code
-            ) from None
+            message = f"{banner}\n{exc.message}" if banner else exc.message
+            raise DockerCLIError(message, exc.exit_code) from None
     return _parse_rest(rest, argv, global_options)
 
 
@@ -343,6 +396,8 @@ def _parse_command(
 ) -> Command:
     """Parse a known command's words: flags, help, argument count, client-side checks."""
     spec = SPECS[canonical]
+    if canonical == "image build" and buildkit_enabled():
+        spec = _BUILDX_SPEC
     try:
         options, args = _parse_flags(words, spec.flags, spec.shorthands, spec.interspersed)
     except _FlagError as exc:

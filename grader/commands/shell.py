@@ -23,6 +23,7 @@ of the script runs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ class _Lexer:
     def error_unsupported(token: str) -> ShellError:
         return ShellError(f"{_UNSUPPORTED[token]} not supported in this shell: {HINT}")
 
-    def tokens(self) -> Iterator[tuple[str, object]]:
+    def tokens(self) -> Iterator[tuple[str, Word | str]]:
         """Yield ("word", Word) and ("op", text) tokens."""
         text = self.text
         while self.pos < len(text):
@@ -172,6 +173,7 @@ class _Lexer:
                 self.pos += 1
             else:
                 match = re.compile(r"[^ \t\n;&|<>()'\"\\$`]+").match(text, self.pos)
+                assert match is not None  # the branches above took every character it excludes
                 parts.append(Part("text", match.group(0), False))
                 self.pos = match.end()
         return tuple(parts)
@@ -280,19 +282,27 @@ def _balanced(rest: str) -> tuple[str, int]:
 
 
 def parse_script(text: str) -> list[AndOr]:
-    """Parse a whole script, raising :class:`ShellError` for anything unsupported."""
+    """Parse a whole script, raising :class:`ShellError` for anything unsupported.
+
+    Parses are remembered: a ``$(...)`` is parsed when its enclosing line is checked and
+    again when it runs, so nested substitutions would otherwise cost a power of their depth.
+    """
+    return list(_parse_cached(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(text: str) -> tuple[AndOr, ...]:
     lists: list[AndOr] = []
     steps: list[tuple[str, SimpleCommand]] = []
     words: list[Word] = []
     link = ""
-    for kind, value in _Lexer(text).tokens():
-        if kind == "word":
-            word = value  # type: ignore[assignment]
-            if not words and _plain(word) in _CONTROL_WORDS:
+    for _kind, value in _Lexer(text).tokens():
+        if not isinstance(value, str):  # a ("word", Word) token
+            if not words and _plain(value) in _CONTROL_WORDS:
                 raise ShellError(
-                    f"shell control flow (`{_plain(word)}`) is not supported in this shell: {HINT}"
+                    f"shell control flow (`{_plain(value)}`) is not supported in this shell: {HINT}"
                 )
-            words.append(word)  # type: ignore[arg-type]
+            words.append(value)
             continue
         if value in {"(", ")"}:
             if words:
@@ -321,7 +331,7 @@ def parse_script(text: str) -> list[AndOr]:
         steps.append((link, SimpleCommand(tuple(words))))
     if steps:
         lists.append(AndOr(tuple(steps)))
-    return lists
+    return tuple(lists)
 
 
 def _plain(word: Word) -> str:

@@ -94,11 +94,24 @@ def parse_cpus(text: str) -> float:
         if int(match.group(6)) == 0:
             raise ValueProblem(f"failed to parse {text} as a rational number")
         value = Fraction(int(match.group(5)), int(match.group(6)))
+    elif abs(int(match.group(4) or 0)) > 1000:  # 10**exponent would be a huge number
+        zero = not (match.group(2) or "").strip("0") and not (match.group(3) or "").strip("0")
+        if not zero and int(match.group(4)) < 0:
+            raise ValueProblem("value is too precise")
+        return 0.0  # nanoseconds of 10**1000 CPUs: a multiple of 2**64, so 0 in an int64
     else:
         value = Fraction(text)
-    if (value * 10**9).denominator != 1:
+    nano = value * 10**9
+    if nano.denominator != 1:
         raise ValueProblem("value is too precise")
-    return float(value)
+    return _go_int64(int(nano)) / 1e9
+
+
+def _go_int64(number: int) -> int:
+    """Go's ``big.Int.Int64()``: the low 64 bits of the magnitude, as an int64, signed."""
+    low = abs(number) & (2**64 - 1)
+    low = low - 2**64 if low >= 2**63 else low
+    return -low if number < 0 else low
 
 
 def parse_duration(text: str) -> float:

@@ -29,7 +29,7 @@ def _run(verb, **kwargs):
 @click.option("--root", envvar="COURSE_ROOT", help="Course root (default: found from cwd).")
 @click.pass_context
 def cli(ctx: click.Context, root: str | None) -> None:
-    """Instructor workflow over nbgrader: release, collect, autograde, feedback, export."""
+    """Instructor workflow over nbgrader: release, collect, autograde, feedback, export, publish."""
     ctx.obj = root
 
 
@@ -119,14 +119,37 @@ def export(root: str | None, assignments: tuple[str, ...], output: str) -> None:
 
 
 @cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--no-release", is_flag=True, help="Publish release/ as it is (no rebuild).")
+@click.pass_obj
+def publish(root: str | None, directory: Path, no_release: bool) -> None:
+    """Write the student edition (release/, grader/, binder/; never notebooks/) into DIRECTORY."""
+    from grader.course.publish import main
+
+    for path in _run(main, root=_root(root), target=directory, build_release=not no_release):
+        click.echo(path)
+
+
+@cli.command()
 @click.option(
     "--engine",
     type=click.Choice(["docker", "sandbox"]),
     help="Engine to clean (default: COURSE_ENGINE's choice).",
 )
 @click.option("--prefix", default="", help="Only objects whose name starts with this.")
-def reset(engine: str | None, prefix: str) -> None:
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="Start the sandbox's state afresh (a damaged state.db is kept aside, not deleted).",
+)
+@click.option("--restore", is_flag=True, help="With --sandbox: put back the sandbox's backup.")
+def reset(engine: str | None, prefix: str, sandbox: bool, restore: bool) -> None:
     """Remove the course's labelled containers, volumes, networks and images."""
+    if sandbox or restore:
+        from grader.course.reset import reset_sandbox
+
+        click.echo(_run(reset_sandbox, restore=restore))
+        return
     from grader.course.reset import main
 
     click.echo(str(_run(main, engine=engine, prefix=prefix)))

@@ -2,7 +2,8 @@
 
 Like Docker, ``-t`` without a terminal on stdin is refused ("the input device is not a
 TTY"). In a terminal on the sandbox, ``-it`` with a shell gives a line-by-line shell: each
-line typed runs as ``SHELL -c LINE`` in the container until ``exit`` or end of input.
+line typed runs as ``SHELL -c LINE`` in the container until ``exit`` (alone, or run by the
+line: ``ls; exit``, ``make && exit``) or end of input.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import sys
 from grader.commands.envvars import container_env
 from grader.commands.model import Command
 from grader.dockercli.session import CommandFailed, Session
+from grader.engine.safety import refuse_unsafe_exec
 
 
 def exec_(cmd: Command, session: Session) -> int:
     """``docker exec [-it] [-e K=V] [-w DIR] [-u USER] CONTAINER COMMAND...``."""
+    refuse_unsafe_exec(bool(cmd.option("privileged")))
     container, command = cmd.args[0], cmd.args[1:]
     tty = bool(cmd.option("tty"))
     if tty and not (sys.stdin and sys.stdin.isatty()):
@@ -51,6 +54,10 @@ def is_shell(session: Session, container: str, command: list[str]) -> bool:
     return found == 0
 
 
+_STILL_RUNNING = "course-shell-still-running:"
+"""Printed with ``$?`` after each line: its absence means the line ended the shell."""
+
+
 def shell_session(session: Session, container: str, shell: str, options: dict) -> int:
     """Read lines from the terminal and run each as ``SHELL -c LINE`` until ``exit``/EOF."""
     code = 0
@@ -64,9 +71,14 @@ def shell_session(session: Session, container: str, shell: str, options: dict) -
             session.out("" if line else "exit\n")
             return int(words[1]) if len(words) > 1 and words[1].isdigit() else code
         if line.strip():
-            code, out, err = session.engine.exec_run(container, [shell, "-c", line], **options)
-            session.out(out.decode("utf-8", "replace"))
+            script = f"{line.rstrip()}\nprintf '{_STILL_RUNNING}%s' \"$?\""
+            code, out, err = session.engine.exec_run(container, [shell, "-c", script], **options)
+            text, still_running, status = out.decode("utf-8", "replace").rpartition(_STILL_RUNNING)
+            session.out(text if still_running else status)
             session.err(err.decode("utf-8", "replace"))
+            if not still_running:
+                return int(code or 0)
+            code = int(status) if status.isdigit() else code
 
 
 def _interactive(session: Session, container: str, command: list[str], options: dict) -> int:

@@ -14,10 +14,12 @@ from typing import TextIO
 
 from grader.commands import parse_argv
 from grader.commands.model import Command, DockerCLIError
+from grader.dockercli.safety import refuse_unsafe_command
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.engine.api import EngineAPI
-from grader.engine.errors import EngineError
+from grader.engine.errors import EngineError, GradingRefused
 from grader.render.formatter import FormatError
+from grader.unexpected import unexpected_line
 
 Handler = Callable[[Command, Session], int]
 
@@ -118,7 +120,7 @@ def _help(cmd: Command, session: Session) -> int:
 
 
 def _uses_builder(cmd: Command) -> bool:
-    """Whether Docker 28 (no buildx) prints its legacy-builder banner first for ``cmd``.
+    """Whether Docker 28 prints its legacy-builder banner first for ``cmd`` (when legacy).
 
     It does whenever the command words start with ``build``, ``builder`` or ``image build``,
     help and ``builder prune`` included.
@@ -136,11 +138,18 @@ def run_command(cmd: Command, session: Session) -> int:
     for warning in cmd.warnings:
         session.err(warning + "\n")
     if _uses_builder(cmd):
-        from grader.commands.parser import LEGACY_BUILDER_WARNING
+        from grader.commands.parser import builder_banner
 
-        session.err(LEGACY_BUILDER_WARNING + "\n")
+        banner = builder_banner(session.environ)
+        if banner:
+            session.err(banner + "\n")
     if cmd.name == "help":
         return _help(cmd, session)
+    try:
+        refuse_unsafe_command(cmd)
+    except GradingRefused as error:
+        session.err(f"docker: {error.explanation}\n")
+        return 125
     handler = handler_for(cmd.name)
     if handler is None:
         session.err(
@@ -163,7 +172,7 @@ def run_command(cmd: Command, session: Session) -> int:
         session.err("\n")
         return 130
     except Exception as error:  # a fault of the course's own code: one line, no traceback
-        session.err(f"docker: unexpected error: {type(error).__name__}: {error}\n")
+        session.err(unexpected_line("docker", error))
         return 1
 
 

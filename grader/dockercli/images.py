@@ -10,6 +10,7 @@ from grader.dockercli.listing import filters
 from grader.dockercli.pulling import display
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.engine.errors import EngineError
+from grader.engine.safety import refuse_unsafe_build
 from grader.render import units
 
 
@@ -84,38 +85,48 @@ def _context_tar_size(context: str) -> int:
 
 
 def build(cmd: Command, session: Session) -> int:
-    """``docker build [-t NAME] [-f FILE] PATH`` with the classic builder's output."""
+    """``docker build [-t NAME] [-f FILE] PATH``.
+
+    BuildKit's output (Docker 28's default), or the legacy builder's with ``DOCKER_BUILDKIT=0``.
+    """
+    from grader.commands.parser import buildkit_enabled
     from grader.dockerfile.context import client_side_error
 
+    refuse_unsafe_build(os.path.join(session.cwd, cmd.args[0]))
     context = os.path.join(session.cwd, cmd.args[0])
     dockerfile = cmd.option("file")
     if dockerfile:
         # The CLI reads -f relative to the current folder, not to the context.
         dockerfile = os.path.abspath(os.path.join(session.cwd, dockerfile))
-    problem = client_side_error(context, dockerfile)
+    buildkit = buildkit_enabled(session.environ)
+    problem = None if buildkit else client_side_error(context, dockerfile)
     if problem:
         raise CommandFailed(problem.replace(f'"{context}"', f'"{cmd.args[0]}"'))
     build_args = {}
     for item in cmd.option("build-arg", []):
         key, _, value = item.partition("=")
-        build_args[key] = value if "=" in item else os.environ.get(key, "")
+        build_args[key] = value if "=" in item else session.environ.get(key, "")
     labels = {}
     for item in cmd.option("label", []):
         key, _, value = item.partition("=")
         labels[key] = value
+    options = {
+        "tag": cmd.option("tag") or None,
+        "dockerfile": dockerfile,
+        "nocache": bool(cmd.option("no-cache")),
+        "buildargs": build_args or None,
+        "labels": labels or None,
+    }
+    if buildkit:
+        from grader.dockercli.buildkit_build import build_with_buildkit
+
+        return build_with_buildkit(cmd, session, context, options)
     quiet = bool(cmd.option("quiet"))
     if not quiet:
         sent = units.human_size(_context_tar_size(context))
         session.out(f"Sending build context to Docker daemon {sent:>8}\r\r\n")
     image_id = ""
-    for item in session.engine.build(
-        context,
-        tag=cmd.option("tag") or None,
-        dockerfile=dockerfile,
-        nocache=bool(cmd.option("no-cache")),
-        buildargs=build_args or None,
-        labels=labels or None,
-    ):
+    for item in session.engine.build(context, **options):
         image_id = (item.get("aux") or {}).get("ID", image_id)
         if item.get("aux"):
             continue

@@ -179,7 +179,7 @@ def top(cmd: Command, session: Session) -> int:
 def diff(cmd: Command, session: Session) -> int:
     """``docker diff CONTAINER``: A/C/D lines."""
     for change in session.engine.diff(cmd.args[0]) or []:
-        kind = {0: "C", 1: "A", 2: "D"}.get(change.get("Kind"), "?")
+        kind = {0: "C", 1: "A", 2: "D"}.get(change.get("Kind", -1), "?")
         session.out(f"{kind} {change.get('Path')}\n")
     return 0
 

@@ -24,7 +24,7 @@ def logs(cmd: Command, session: Session) -> int:
     since, until = _time(cmd, "since"), _time(cmd, "until")
     tail = str(cmd.option("tail", "all")).strip()
     # The daemon reads --tail with Atoi and shows everything for anything not a count >= 0.
-    tail = tail if tail.isdigit() else "all"
+    tail = tail if tail.isdigit() and len(tail) < 19 else "all"
     lines = session.engine.logs(
         cmd.args[0],
         stdout=True,

@@ -14,6 +14,7 @@ import sys
 
 from grader.commands import parse_argv
 from grader.commands.model import DockerCLIError
+from grader.engine.errors import EngineError
 
 
 def main(argv: list[str]) -> int:
@@ -49,8 +50,15 @@ def main(argv: list[str]) -> int:
             code = run_command(cmd, Session(get_engine(kind), sys.stdout, sys.stderr))
     except KeyboardInterrupt:
         code = 130
+    except EngineError as error:  # the engine cannot start (a damaged sandbox state ...)
+        from grader.dockercli.session import daemon_text
+
+        sys.stderr.write(daemon_text(error) + "\n")
+        code = 1
     except Exception as error:  # e.g. an engine that cannot start: one line, no traceback
-        sys.stderr.write(f"docker: unexpected error: {type(error).__name__}: {error}\n")
+        from grader.unexpected import unexpected_line
+
+        sys.stderr.write(unexpected_line("docker", error))
         code = 1
     sys.stdout.flush()
     history.record(["docker", *argv], code, kind, "shim")

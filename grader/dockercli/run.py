@@ -17,6 +17,7 @@ from grader.commands import ports as port_specs
 from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
 from grader.commands.sizes import ram_in_bytes
+from grader.commands.values import parse_cpus
 from grader.commands.volumes import parse_volume
 from grader.dockercli.pulling import pull_image
 from grader.dockercli.session import CommandFailed, Session, daemon_text
@@ -53,6 +54,22 @@ def _env(cmd: Command, session: Session) -> list[str]:
     except EnvFileError as error:
         raise CommandFailed(f"docker: {error}{RUN_HELP}", 125) from None
     return [f"{name}={value}" for name, value in env.items()]
+
+
+def _extra_host(spec: str) -> str:
+    """``--add-host`` as the CLI sends it: ``host=ip`` or ``host:[ip]`` -> ``host:ip``."""
+    name, sep, address = spec.partition("=")
+    if not sep:
+        name, _, address = spec.partition(":")
+    if len(address) > 1 and address.startswith("[") and address.endswith("]"):
+        address = address[1:-1]
+    return f"{name}:{address}"
+
+
+def _capability(name: str) -> str:
+    """``--cap-add``/``--cap-drop`` as the CLI sends it: ``net_admin`` -> ``CAP_NET_ADMIN``."""
+    name = name.strip().upper()
+    return name if name == "ALL" or name.startswith("CAP_") else f"CAP_{name}"
 
 
 def _auto_remove(cmd: Command, session: Session) -> bool:
@@ -101,10 +118,10 @@ def container_config(
         "privileged": bool(cmd.option("privileged")),
         "read_only": bool(cmd.option("read-only")),
         "network_mode": (cmd.option("network") or [None])[0],
-        "extra_hosts": cmd.option("add-host") or None,
-        "dns": cmd.option("dns") or None,
-        "cap_add": cmd.option("cap-add") or None,
-        "cap_drop": cmd.option("cap-drop") or None,
+        "extra_hosts": [_extra_host(item) for item in cmd.option("add-host", [])] or None,
+        "dns": [item.strip() for item in cmd.option("dns", [])] or None,
+        "cap_add": [_capability(item) for item in cmd.option("cap-add", [])] or None,
+        "cap_drop": [_capability(item) for item in cmd.option("cap-drop", [])] or None,
         "init": True if cmd.option("init") else None,
     }
     if cmd.option("mount"):
@@ -112,7 +129,7 @@ def container_config(
     if cmd.option("memory"):
         host["mem_limit"] = ram_in_bytes(str(cmd.option("memory")))
     if cmd.option("cpus"):
-        host["nano_cpus"] = int(float(cmd.option("cpus")) * 1e9)
+        host["nano_cpus"] = round(parse_cpus(str(cmd.option("cpus"))) * 1e9) or None
     if cmd.option("restart"):
         name, _, count = str(cmd.option("restart")).partition(":")
         host["restart_policy"] = {"Name": name, "MaximumRetryCount": int(count or 0)}

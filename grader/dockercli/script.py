@@ -24,8 +24,10 @@ from grader.commands.model import DockerCLIError
 from grader.commands.shell import ShellError
 from grader.commands.shell import run_script as run_shell
 from grader.dockercli.executor import run_command
-from grader.dockercli.session import Session
+from grader.dockercli.session import Session, daemon_text
 from grader.engine.api import EngineAPI
+from grader.engine.errors import EngineError
+from grader.recursion import deeper
 
 
 class _Shell:
@@ -71,7 +73,12 @@ class _Shell:
             stderr.write(error.message + "\n")
             history.record(["docker", *argv], error.exit_code, self.kind(), self.source)
             return error.exit_code
-        engine = self.engine()
+        try:
+            engine = self.engine()
+        except EngineError as error:  # the engine cannot start (a damaged sandbox state ...)
+            stderr.write(daemon_text(error) + "\n")
+            history.record(["docker", *argv], 1, self.kind(), self.source)
+            return 1
         code = None
         if engine.kind == "docker" and self.use_cli is not False:
             from grader.dockercli.passthrough import run_real_cli
@@ -194,9 +201,17 @@ def run_script(
         env if env is not None else dict(os.environ),
     )
     try:
-        return run_shell(
-            text, execute=shell.execute, capture=shell.capture, env=shell.environ, cwd=shell.cwd
-        )
+        with deeper():
+            return run_shell(
+                text,
+                execute=shell.execute,
+                capture=shell.capture,
+                env=shell.environ,
+                cwd=shell.cwd,
+            )
+    except RecursionError:
+        shell.stderr.write("bash: the line nests $(...) or quotes deeper than the course follows\n")
+        return 2
     except ShellError as error:
         shell.stderr.write(f"bash: {error.message}\n")
         return error.exit_code

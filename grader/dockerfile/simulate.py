@@ -176,7 +176,9 @@ def _run_one(shell: _Shell, argv: list[str]) -> int:
             _remove(shell, shell.absolute(name))
         return 0
     if program in {"npm", "apt-get", "apt", "apk"} and not shell.has_program(program):
-        shell.say(f"/bin/sh: {program}: not found")
+        # busybox ash (Alpine) and dash (Debian: it names the script's line) word it apart
+        line = "" if shell.lookup("/bin/busybox") is not None else " 1:"
+        shell.say(f"/bin/sh:{line} {program}: not found")
         return 127
     if program == "npm":
         return _npm(shell, args)
@@ -217,17 +219,7 @@ def _npm(shell: _Shell, args: list[str]) -> int:
     manifest_path = shell.absolute("package.json")
     manifest = shell.lookup(manifest_path)
     if manifest is None or manifest[0] != "f":
-        shell.say(
-            "npm error code ENOENT\nnpm error syscall open\n"
-            f"npm error path {manifest_path}\nnpm error errno -2\n"
-            "npm error enoent Could not read package.json: Error: ENOENT: no such file or "
-            f"directory, open '{manifest_path}'\n"
-            "npm error enoent This is related to npm not being able to find a file.\n"
-            "npm error enoent\n"
-            "npm error A complete log of this run can be found in: "
-            "/root/.npm/_logs/debug-0.log"
-        )
-        return 254
+        return _npm_enoent(shell, manifest_path)
     try:
         package = json.loads(manifest[2] or b"{}")
     except json.JSONDecodeError as error:
@@ -251,6 +243,12 @@ def _npm(shell: _Shell, args: list[str]) -> int:
     if not omit_dev:
         dependencies.update(package.get("devDependencies") or {})
     modules = shell.absolute("node_modules")
+    for spec in dependencies.values():
+        if isinstance(spec, str) and spec.startswith("file:"):
+            local = posixpath.join(shell.absolute(spec[5:]), "package.json")
+            if shell.lookup(local) is None:
+                # the local package was not copied into the image (yet)
+                return _npm_enoent(shell, local)
     for name, spec in sorted(dependencies.items()):
         target = f"{modules}/{name}"
         if isinstance(spec, str) and spec.startswith("file:"):
@@ -285,6 +283,21 @@ def _npm(shell: _Shell, args: list[str]) -> int:
         shell.say("\nup to date, audited 1 package in 1s")
     shell.say("\nfound 0 vulnerabilities")
     return 0
+
+
+def _npm_enoent(shell: _Shell, path: str) -> int:
+    """Npm 10's report of a package.json it cannot read (exit 254)."""
+    shell.say(
+        "npm error code ENOENT\nnpm error syscall open\n"
+        f"npm error path {path}\nnpm error errno -2\n"
+        "npm error enoent Could not read package.json: Error: ENOENT: no such file or "
+        f"directory, open '{path}'\n"
+        "npm error enoent This is related to npm not being able to find a file.\n"
+        "npm error enoent\n"
+        "npm error A complete log of this run can be found in: "
+        "/root/.npm/_logs/debug-0.log"
+    )
+    return 254
 
 
 def _apt(shell: _Shell, args: list[str]) -> int:

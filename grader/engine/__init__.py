@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import socket
-from pathlib import Path
 
 from grader.engine.api import EngineAPI
+from grader.state import sandbox_dir
 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 
@@ -55,15 +55,6 @@ def selected_kind() -> str:
     if choice == "auto":
         return "docker" if daemon_answers() else "sandbox"
     return choice
-
-
-def sandbox_dir() -> Path:
-    """Where the sandbox keeps its state: ``COURSE_SANDBOX_DIR`` or a per-user folder."""
-    configured = os.environ.get("COURSE_SANDBOX_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
-    return Path(base) / "docker-k8s-course" / "sandbox"
 
 
 def get_engine(kind: str | None = None) -> EngineAPI:

@@ -18,8 +18,10 @@ inspect), Unix seconds where Docker does ("Created" in list endpoints).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
+
+from grader.engine.registry_http import REGISTRY
 
 JSON = dict[str, Any]
 
@@ -30,6 +32,12 @@ class EngineAPI(Protocol):
 
     kind: str
     """"docker" for a real daemon, "sandbox" for the embedded engine."""
+
+    shared: bool
+    """True when other programs use the same engine (a real daemon): the course then lists
+    and removes only objects carrying its label, and a reset stays within the scope
+    ``check.configure`` names. False for the sandbox, which holds only the course's objects.
+    Code above the engine asks this, not :attr:`kind`, to choose that behaviour."""
 
     # -- system ---------------------------------------------------------------
     def ping(self) -> bool:
@@ -198,10 +206,10 @@ class EngineAPI(Protocol):
         message (``OCI runtime exec failed: ...``) in the output, as the daemon returns it.
         """
 
-    def wait(self, container: str, timeout: float | None = None) -> JSON:
+    def wait(self, container: str, timeout: int | None = None) -> Mapping[str, Any]:
         """``POST /containers/{id}/wait``: {StatusCode, Error}."""
 
-    def top(self, container: str, ps_args: str | None = None) -> JSON:
+    def top(self, container: str, ps_args: str | None = None) -> Mapping[str, Any]:
         """``GET /containers/{id}/top``: {Titles, Processes}."""
 
     def rename(self, container: str, name: str) -> None:
@@ -212,11 +220,16 @@ class EngineAPI(Protocol):
         container: str,
         repository: str | None = None,
         tag: str | None = None,
+        *,
         message: str | None = None,
         author: str | None = None,
         changes: list[str] | None = None,
     ) -> JSON:
-        """``POST /commit``: {Id}."""
+        """``POST /commit``: {Id}.
+
+        The options after ``tag`` are keyword-only: docker-py puts ``pause`` between
+        ``author`` and ``changes``.
+        """
 
     def diff(self, container: str) -> list[JSON]:
         """``GET /containers/{id}/changes``: [{Path, Kind 0 modified/1 added/2 deleted}]."""
@@ -284,3 +297,18 @@ class EngineAPI(Protocol):
 
     def prune_networks(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /networks/prune``: NetworksDeleted."""
+
+    # -- a registry's content (not docker-py: the Registry HTTP API v2, as the engine sees it)
+    def registry_tags(self, repository: str, host: str = REGISTRY) -> list[str] | None:
+        """``GET /v2/<repository>/tags/list`` at ``host``: the tags, None for an unknown name.
+
+        Raises:
+            grader.engine.errors.RegistryUnreachable: nothing answers at ``host``.
+        """
+
+    def registry_catalog(self, host: str = REGISTRY) -> list[str]:
+        """``GET /v2/_catalog`` at ``host``: the repositories.
+
+        Raises:
+            grader.engine.errors.RegistryUnreachable: nothing answers at ``host``.
+        """

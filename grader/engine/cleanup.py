@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from grader import LABEL
-from grader.engine.api import EngineAPI
+from grader.engine.api import JSON, EngineAPI
 from grader.engine.errors import EngineError, NotFound
 
 LABEL_FILTER = {"label": [LABEL]}
@@ -80,7 +81,7 @@ def _remove_networks(engine: EngineAPI, summary: ResetSummary, prefix: str) -> N
 
 
 def _remove_images(engine: EngineAPI, summary: ResetSummary, prefix: str) -> None:
-    for image in engine.images(filters=LABEL_FILTER):
+    for image in cast(list[JSON], engine.images(filters=LABEL_FILTER)):  # not quiet: dicts
         references = [tag for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]
         if prefix:
             references = [tag for tag in references if tag.startswith(prefix)]

@@ -55,3 +55,10 @@ class GradingRefused(EngineError):
 
     def __init__(self, explanation: str) -> None:
         super().__init__(explanation, 403)
+
+
+class RegistryUnreachable(EngineError):
+    """No registry answers at the address asked (reading a registry's content)."""
+
+    def __init__(self, explanation: str) -> None:
+        super().__init__(explanation, 502)

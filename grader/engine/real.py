@@ -27,9 +27,15 @@ import requests.exceptions
 from docker.utils.socket import STDERR, STDOUT
 
 from grader import LABEL
-from grader.engine import errors
+from grader.engine import errors, registry_http
 from grader.engine.api import JSON, EngineAPI
-from grader.engine.safety import refuse_unsafe_host_config
+from grader.engine.registry_http import REGISTRY
+from grader.engine.safety import (
+    refuse_unsafe_build,
+    refuse_unsafe_exec,
+    refuse_unsafe_host_config,
+    refuse_unsafe_volume,
+)
 
 API_VERSION = "1.41"
 """Engine API version spoken: dockerd 20.10's, which Docker 28 daemons still accept."""
@@ -134,6 +140,7 @@ class RealEngine(docker.APIClient):
     """The Engine API on a real Docker daemon (see the module docstring for what differs)."""
 
     kind = "docker"
+    shared = True
 
     def __init__(self, base_url: str, timeout: int = 120) -> None:
         super().__init__(base_url=base_url, version=API_VERSION, timeout=timeout)
@@ -148,7 +155,14 @@ class RealEngine(docker.APIClient):
             return False
 
     # -- creating objects: the course label and the grading rules --------------------------
-    def create_container(
+    def create_host_config(self, **kwargs: Any) -> JSON:  # type: ignore[override]
+        """docker-py's create_host_config, for any keyword the Engine API passes on.
+
+        (The override only widens the signature to the Engine API's ``**kwargs``.)
+        """
+        return super().create_host_config(**kwargs)
+
+    def create_container(  # type: ignore[override]  # keywords are forwarded to docker-py
         self, image: str, command: list[str] | str | None = None, **kwargs: Any
     ) -> JSON:
         """docker-py's create_container, labelled and checked against the grading rules."""
@@ -163,10 +177,11 @@ class RealEngine(docker.APIClient):
         driver_opts: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
     ) -> JSON:
-        """``POST /volumes/create`` with the course label."""
+        """``POST /volumes/create`` with the course label (grading: no binds of / ...)."""
+        refuse_unsafe_volume(driver_opts)
         return super().create_volume(name, driver, driver_opts, with_course_label(labels))
 
-    def create_network(
+    def create_network(  # type: ignore[override]  # keywords are forwarded to docker-py
         self,
         name: str,
         driver: str | None = None,
@@ -191,6 +206,7 @@ class RealEngine(docker.APIClient):
 
         Extra tags (when ``tag`` is a list) are applied after a successful build.
         """
+        refuse_unsafe_build(path)
         tags = [tag] if isinstance(tag, str) else list(tag or [])
         image_id = ""
         for item in super().build(
@@ -211,6 +227,21 @@ class RealEngine(docker.APIClient):
                 if not repository or "/" in version:
                     repository, version = extra, "latest"
                 super().tag(image_id, repository, version, force=True)
+
+    def restart(  # type: ignore[override]  # the Engine API names a container by str
+        self, container: str, timeout: int | None = None
+    ) -> None:
+        """``POST /containers/{id}/restart``.
+
+        Without ``timeout`` (``docker restart`` without ``-t``) no ``t`` is sent, so the
+        daemon uses the container's own stop timeout; docker-py's ``restart`` cannot do that
+        (it adds ``timeout`` to its connection timeout and fails on ``None``).
+        """
+        if timeout is not None:
+            return super().restart(container, timeout)
+        url = self._url("/containers/{0}/restart", container)  # type: ignore[attr-defined]
+        response = self._post(url, timeout=None)  # type: ignore[attr-defined]
+        self._raise_for_status(response)  # type: ignore[attr-defined]
 
     # -- streaming endpoints: decoded items ------------------------------------------------
     def pull(  # type: ignore[override]
@@ -256,10 +287,14 @@ class RealEngine(docker.APIClient):
             if value is not None:
                 params[key] = _timestamp(value)
         tty = bool(self.inspect_container(container)["Config"].get("Tty"))
-        response = self._get(
-            self._url("/containers/{0}/logs", container), params=params, stream=True
+        # _get, _url and _raise_for_status are docker-py's own HTTP helpers, which its type
+        # stubs (types-docker) leave out as private.
+        response = self._get(  # type: ignore[attr-defined]
+            self._url("/containers/{0}/logs", container),  # type: ignore[attr-defined]
+            params=params,
+            stream=True,
         )
-        self._raise_for_status(response)
+        self._raise_for_status(response)  # type: ignore[attr-defined]
         pending = {"stdout": b"", "stderr": b""}
         for stream_id, data in _frames(response, tty):
             name = "stderr" if stream_id == STDERR else "stdout"
@@ -270,6 +305,12 @@ class RealEngine(docker.APIClient):
         for name, rest in pending.items():
             if rest:
                 yield name, rest
+
+    def exec_create(self, container: str, cmd: Any, *args: Any, **kwargs: Any) -> JSON:
+        """docker-py's exec_create, refused while grading when ``privileged``."""
+        privileged = kwargs.get("privileged", args[4] if len(args) > 4 else False)
+        refuse_unsafe_exec(bool(privileged))
+        return super().exec_create(container, cmd, *args, **kwargs)
 
     # -- composed calls ------------------------------------------------------------------------
     def exec_run(
@@ -300,6 +341,14 @@ class RealEngine(docker.APIClient):
             return None, b"", b""
         out, err = self.exec_start(exec_id, tty=tty, demux=True)
         return self.exec_inspect(exec_id).get("ExitCode"), out or b"", err or b""
+
+    def registry_tags(self, repository: str, host: str = REGISTRY) -> list[str] | None:
+        """The tags the registry at ``host`` lists for ``repository`` (None: unknown name)."""
+        return registry_http.tags(host, repository)
+
+    def registry_catalog(self, host: str = REGISTRY) -> list[str]:
+        """The repositories the registry at ``host`` lists."""
+        return registry_http.catalog(host)
 
     def get_archive(self, container: str, path: str) -> tuple[bytes, JSON]:  # type: ignore[override]
         """``GET /containers/{id}/archive``: (the whole tar as bytes, stat)."""

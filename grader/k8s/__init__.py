@@ -9,7 +9,8 @@
   :mod:`~grader.k8s.describe`, :mod:`~grader.k8s.generators`, :mod:`~grader.k8s.execsim`
   produce its output);
 - :mod:`grader.k8s.validate`: schema (kubernetes-validate, 1.32) and semantic checks;
-- :mod:`grader.k8s.magic`, :mod:`grader.k8s.shim`: ``%%kubectl`` cells and the terminal shim.
+- :mod:`grader.k8s.shim`: the terminal's ``kubectl`` shim (the ``%%kubectl`` cell magic is
+  :mod:`grader.kubectl_magic`, in the notebook layer, next to :mod:`grader.magics`).
 
 See docs/kubernetes.md.
 """

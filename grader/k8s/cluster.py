@@ -4,9 +4,12 @@ The simulator keeps what etcd would keep (API objects as plain dicts shaped like
 ones) plus the machines (control-plane and worker nodes, up or down). After every change
 :mod:`grader.k8s.controllers` plays the control loops once, to a fixed point: the
 Deployment and ReplicaSet controllers, the scheduler, the kubelets and the endpoints
-controller. Time is compressed: what takes seconds or minutes on a real cluster happens at
-once, but only what a real cluster would do happens (a bare pod is never recreated, a lost
-etcd quorum freezes every change).
+controller. Time is the cluster's clock (:meth:`Cluster.now`: an injectable clock plus the
+state's ``clock_offset``, which :meth:`Cluster.advance` moves forward so a notebook can "wait"
+five minutes at once); what depends on time (container back-off, a lost node's grace
+periods) is computed from it, and only what a real cluster would do happens (a crashed
+container is restarted in its pod, a bare pod is never recreated, a lost etcd quorum
+stops every request).
 
 Use :meth:`Cluster.session` for a locked read-modify-write of the shared state, and
 :meth:`Cluster.load` for a read-only look.
@@ -14,6 +17,7 @@ Use :meth:`Cluster.session` for a locked read-modify-write of the shared state, 
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
 import time
@@ -22,11 +26,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from grader.k8s import controllers, names, store
+from grader.k8s import controllers, kubelet, names, store
 from grader.k8s.kinds import BY_KIND, Kind
 
 Obj = dict[str, Any]
 API_PORT = 6443
+INGRESS_CLASS = "nginx"
+"""The cluster's one IngressClass (ingress-nginx), not marked as the default class."""
 
 
 class ClusterError(Exception):
@@ -94,6 +100,14 @@ def new_state(control_planes: int = 1, workers: int = 2, now: float | None = Non
     )
     for ns in ("default", "kube-system", "kube-public", "kube-node-lease"):
         cluster.put({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    cluster.put(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IngressClass",
+            "metadata": {"name": INGRESS_CLASS},
+            "spec": {"controller": "k8s.io/ingress-nginx"},
+        }
+    )
     controllers.reconcile(cluster)
     return state
 
@@ -103,15 +117,30 @@ class Cluster:
 
     def __init__(self, state: Obj, now: Callable[[], float] = time.time):
         self.state = state
-        self.now = now
+        self._clock = now
+
+    def now(self) -> float:
+        """The cluster's time: the clock plus how far :meth:`advance` moved it."""
+        return self._clock() + float(self.state.get("clock_offset", 0.0))
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass (then the control loops catch up)."""
+        self.state["clock_offset"] = float(self.state.get("clock_offset", 0.0)) + seconds
+        self.event(f"{seconds:g} s passed")
 
     # -- loading and saving ---------------------------------------------------------------
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Cluster:
-        """A read-only view of the shared cluster (a default one when none exists yet)."""
+        """A read-only view of the shared cluster (a default one when none exists yet).
+
+        The control loops are played up to now on the copy (time-driven changes such as a
+        container's restarts show), but nothing is saved.
+        """
         state = store.load(folder)
-        return cls(state if state is not None else new_state())
+        cluster = cls(state if state is not None else new_state())
+        controllers.reconcile(cluster)
+        return cluster
 
     @classmethod
     @contextmanager
@@ -126,7 +155,9 @@ class Cluster:
 
     def reset(self, control_planes: int = 1, workers: int = 2) -> None:
         """Replace everything with a fresh cluster of the given shape."""
+        offset = self.state.get("clock_offset", 0.0)
         self.state = new_state(control_planes, workers, now=self.now())
+        self.state["clock_offset"] = offset
 
     # -- machines and etcd ----------------------------------------------------------------
 
@@ -194,8 +225,12 @@ class Cluster:
                 "did you specify the right host or port?"
             )
 
-    def require_writable(self) -> None:
-        """Refuse a change when etcd lost its quorum (reads still come from the cache)."""
+    def require_quorum(self) -> None:
+        """Refuse any request that needs etcd when it lost its quorum.
+
+        kubectl's reads are consistent (quorum) reads, like its writes: without a majority of
+        etcd members they time out too; nothing answers from a cache.
+        """
         self.require_api()
         if not self.has_quorum:
             raise ClusterError("Error from server: etcdserver: request timed out")
@@ -211,10 +246,17 @@ class Cluster:
 
     def list(
         self, kind: str, namespace: str | None = "default", selector: dict[str, str] | None = None
-    ) -> list[Obj]:
+    ) -> builtins.list[Obj]:
         """Objects of ``kind`` (in ``namespace``; ``None`` = all), matching label ``selector``."""
         if kind == "Node":
             return [controllers.node_object(self, n) for n in self.nodes]
+        if kind == "Event":
+            from grader.k8s.describe import events_of
+
+            return [e for p in self.list("Pod", namespace) for e in events_of(p, self.now())]
+        if kind == "EndpointSlice":
+            slices = [controllers.endpoint_slice(ep) for ep in self.list("Endpoints", namespace)]
+            return [s for s in slices if not selector or matches(selector, s["metadata"]["labels"])]
         found = []
         for obj in self._bucket(kind).values():
             meta = obj["metadata"]
@@ -270,8 +312,10 @@ class Cluster:
         """Forget ``obj`` (no checks, no cascade)."""
         meta = obj["metadata"]
         self._bucket(obj["kind"]).pop(self._key(obj["kind"], meta.get("namespace"), meta["name"]))
+        if obj["kind"] == "Pod":
+            kubelet.forget(self, meta["uid"])
 
-    def owned_by(self, owner: Obj, kind: str) -> list[Obj]:
+    def owned_by(self, owner: Obj, kind: str) -> builtins.list[Obj]:
         """The objects of ``kind`` whose ownerReferences name ``owner``."""
         uid = owner["metadata"]["uid"]
         return [
@@ -284,16 +328,9 @@ class Cluster:
 
     def apply(self, obj: Obj) -> str:
         """Create or update ``obj``; return "created", "configured" or "unchanged"."""
-        self.require_writable()
+        self.require_quorum()
         obj = copy.deepcopy(obj)
-        kind = BY_KIND.get(obj.get("kind", ""))
-        if kind is None or kind.kind in {"Node", "Endpoints", "ReplicaSet"}:
-            raise ClusterError(
-                f"error: resource mapping not found for name: "
-                f'"{obj.get("metadata", {}).get("name")}"'
-                f' namespace: "" from "STDIN": no matches for kind "{obj.get("kind")}" in version'
-                f' "{obj.get("apiVersion")}"'
-            )
+        kind = _admitted_kind(obj, {"Node", "Endpoints", "EndpointSlice", "ReplicaSet", "Event"})
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         old = self.find(kind.kind, meta.get("namespace", "default"), meta["name"])
@@ -314,8 +351,8 @@ class Cluster:
 
     def create(self, obj: Obj) -> None:
         """Create ``obj``; AlreadyExists when it is there."""
-        self.require_writable()
-        kind = BY_KIND[obj["kind"]]
+        self.require_quorum()
+        kind = _admitted_kind(obj, set())
         meta = obj.setdefault("metadata", {})
         self._require_namespace(kind, meta)
         if self.find(kind.kind, meta.get("namespace", "default"), meta["name"]) is not None:
@@ -336,7 +373,7 @@ class Cluster:
         Deleting a Namespace deletes everything in it; the system namespaces and the
         machines (Nodes) are refused.
         """
-        self.require_writable()
+        self.require_quorum()
         obj = self.get(kind, namespace, name)
         if kind == "Node":
             raise ClusterError(
@@ -369,39 +406,56 @@ class Cluster:
                 self._delete_tree(child)
         self.remove(obj)
 
+    def restart(self, namespace: str, name: str) -> None:
+        """``kubectl rollout restart``: the template changes, so new pods replace the old ones."""
+        self.require_quorum()
+        dep = self.get("Deployment", namespace, name)
+        template = dep["spec"].setdefault("template", {}).setdefault("metadata", {})
+        annotations = template.setdefault("annotations", {})
+        annotations["kubectl.kubernetes.io/restartedAt"] = names.timestamp(self.now())
+
     def scale(self, kind: str, namespace: str | None, name: str, replicas: int) -> None:
         """Set a Deployment's or ReplicaSet's replica count."""
-        self.require_writable()
+        self.require_quorum()
         obj = self.get(kind, namespace, name)
         obj["spec"]["replicas"] = replicas
 
     # -- faults and operations (the widgets' buttons) -------------------------------------
 
-    def kill_pod(self, namespace: str, name: str) -> None:
-        """The pod dies (its node's kubelet reports it gone): only a controller replaces it."""
+    def delete_pod(self, namespace: str, name: str) -> None:
+        """``kubectl delete pod``: the pod is gone for good; only a controller makes a new one."""
+        self.delete("Pod", namespace, name)
+        self.event(f"pod {name} deleted")
+
+    def crash_container(self, namespace: str, name: str) -> None:
+        """The pod's container process is killed: its kubelet restarts it in the same pod.
+
+        Same pod, same name, same IP; ``restartCount`` rises and ``lastState`` says how the
+        previous run ended (exit code 137).
+        """
+        self.require_quorum()
         pod = self.get("Pod", namespace, name)
-        if self.has_quorum:
-            self.remove(pod)
-            self.event(f"pod {name} died")
-        else:
-            pod["status"]["phase"] = "Failed"
-            pod["status"]["reason"] = "Killed"
-            self.event(f"pod {name} died; with no etcd quorum nothing can replace it yet")
+        kubelet.crash(self, pod)
+        self.event(f"container of pod {name} killed; the kubelet restarts it in place")
 
     def set_node_up(self, name: str, up: bool) -> None:
         """Switch a machine off (crash) or back on."""
         node = self.node(name)
+        if up:
+            node.pop("down_since", None)
+        elif node["up"]:
+            node["down_since"] = self.now()
         node["up"] = up
         self.event(f"node {name} {'is back' if up else 'went down'}")
 
     def cordon(self, name: str, schedulable: bool = False) -> None:
         """Mark a node (un)schedulable: the scheduler stops placing new pods there."""
-        self.require_writable()
+        self.require_quorum()
         self.node(name)["schedulable"] = schedulable
 
-    def drain(self, name: str, force: bool = False) -> list[str]:
+    def drain(self, name: str, force: bool = False) -> builtins.list[str]:
         """Cordon a node and evict its pods; bare pods need ``force`` (they are not recreated)."""
-        self.require_writable()
+        self.require_quorum()
         pods = [
             p
             for p in self.list("Pod", None)
@@ -466,7 +520,11 @@ class Cluster:
             ("ingress", "service", "cluster_ip", "port", "pod", "pod_ip", "node", "error")
         )
         best: tuple[int, Obj, Obj] | None = None
+        unserved = []
         for ing in self.list("Ingress", None):
+            if not self.ingress_served(ing):
+                unserved.append(ing["metadata"]["name"])
+                continue
             for rule in ing["spec"].get("rules", []):
                 if rule.get("host", host) != host:
                     continue
@@ -478,6 +536,11 @@ class Cluster:
                         best = (len(prefix), ing, item)
         if best is None:
             hops["error"] = f"no Ingress rule matches http://{host}{path} (404 from the controller)"
+            if unserved:
+                hops["error"] += (
+                    f"; no ingress controller serves Ingress {', '.join(unserved)}: its "
+                    "spec.ingressClassName names no IngressClass (kubectl get ingressclass)"
+                )
             return hops
         _, ing, item = best
         backend = item["backend"]["service"]
@@ -485,6 +548,11 @@ class Cluster:
         port = backend.get("port", {})
         hops.update(self.service_request(ing["metadata"]["namespace"], backend["name"], port))
         return hops
+
+    def ingress_served(self, ing: Obj) -> bool:
+        """True when an ingress controller picks the Ingress up: its class exists."""
+        name = ing["spec"].get("ingressClassName")
+        return bool(name) and self.find("IngressClass", None, name) is not None
 
     def service_request(
         self, namespace: str, name: str, port: dict[str, Any] | int | None = None
@@ -568,3 +636,41 @@ def _user_fields(obj: Obj) -> Obj:
         "labels": obj["metadata"].get("labels"),
         **{k: obj.get(k) for k in ("spec", "data", "stringData", "type")},
     }
+
+
+TEMPLATED = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
+"""Kinds whose ``spec.template`` is a pod template."""
+
+
+def _admitted_kind(obj: Obj, refused: set[str]) -> Kind:
+    """The simulated kind of ``obj``, after the API server's structural checks.
+
+    Raises:
+        ClusterError: kubectl's "resource mapping not found" for a kind the simulator does
+            not serve (or one in ``refused``), or the API server's "is invalid" answer for
+            an object the simulator could not run (a pod template without containers).
+    """
+    kind = BY_KIND.get(obj.get("kind", ""))
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    if kind is None or kind.kind in refused:
+        raise ClusterError(
+            f"error: resource mapping not found for name: "
+            f'"{meta.get("name")}"'
+            f' namespace: "" from "STDIN": no matches for kind "{obj.get("kind")}" in version'
+            f' "{obj.get("apiVersion")}"'
+        )
+    spec = obj.get("spec")
+    if kind.kind == "Pod":
+        pod_spec, where = spec, "spec"
+    elif kind.kind in TEMPLATED:
+        template = spec.get("template") if isinstance(spec, dict) else None
+        pod_spec = template.get("spec") if isinstance(template, dict) else None
+        where = "spec.template.spec"
+    else:
+        return kind
+    containers = pod_spec.get("containers") if isinstance(pod_spec, dict) else None
+    if not containers or not all(isinstance(c, dict) for c in containers):
+        raise ClusterError(
+            f'The {kind.kind} "{meta.get("name")}" is invalid: {where}.containers: Required value'
+        )
+    return kind

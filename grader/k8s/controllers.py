@@ -3,15 +3,20 @@
 Real Kubernetes runs these loops forever in separate processes; the simulator runs them in
 order until nothing changes:
 
-1. node lifecycle: pods on a node that went down are evicted (deleted);
+1. node lifecycle: a node whose kubelet stopped reporting is ``NotReady`` after 40 s (its
+   pods stop being ready) and its pods are evicted 5 minutes later (the ``unreachable``
+   taint's ``tolerationSeconds: 300``): they are deleted, never moved;
 2. the Deployment controller keeps one ReplicaSet per pod template, the current one scaled;
 3. the ReplicaSet controller creates or deletes *owned* pods to match ``replicas`` (a pod
    nobody owns is never recreated);
 4. the scheduler binds each pending pod to a worker with room (least allocated first);
-5. each kubelet starts its pods (an IP from its node's pod CIDR) or reports why it cannot;
+5. each kubelet starts its pods (an IP from its node's pod CIDR), restarts their containers
+   in place (:mod:`grader.k8s.kubelet`) or reports why it cannot start them;
 6. the endpoints controller lists, per Service, the ready pods its selector matches.
 
-Nothing runs while etcd has no quorum: the controllers cannot record anything.
+Nothing runs while etcd has no quorum: the controllers cannot record anything. Time comes
+from the cluster's clock (:meth:`Cluster.now`), so what depends on it (back-off, a lost
+node's grace periods) moves on as the clock does.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from grader.k8s import names
+from grader.k8s import kubelet, names
 
 if TYPE_CHECKING:
     from grader.k8s.cluster import Cluster
@@ -33,6 +38,10 @@ DEFAULT_CPU_M = 100
 DEFAULT_MEMORY_MI = 200
 """The scheduler scores pods without requests as if they asked for this much."""
 MAX_PODS = 110
+NODE_GRACE_SECONDS = 40
+"""node-monitor-grace-period: a silent node is marked NotReady after this long."""
+EVICTION_SECONDS = 300
+"""tolerationSeconds of the not-ready/unreachable taints every pod gets by default."""
 IMAGE_PORTS = {"nginx": 80, "website": 80, "httpd": 80, "node": 3000}
 """The port each known image's main process listens on when the pod declares none."""
 _IMAGE = re.compile(
@@ -45,6 +54,8 @@ def default(cluster: Cluster, obj: Obj) -> None:
     """Fill the fields the API server defaults when an object is stored."""
     kind = obj["kind"]
     spec = obj.setdefault("spec", {}) if kind not in {"ConfigMap", "Secret", "Namespace"} else {}
+    if kind == "IngressClass":
+        return
     if kind not in {"ConfigMap", "Secret", "Endpoints"}:
         obj.setdefault("status", {})
     if kind == "Deployment":
@@ -79,6 +90,11 @@ def _free_node_port(cluster: Cluster, svc: Obj, port: Obj) -> int:
         for p in s["spec"].get("ports", [])
     }
     return names.node_port(f"{me[0]}/{me[1]}/{port.get('port')}", taken)
+
+
+MAX_PODS = 300
+"""Pods the simulated cluster holds at most (like a pod quota): a ReplicaSet asking for
+more (``--replicas 100000``) stays short of its count instead of exhausting the machine."""
 
 
 def reconcile(cluster: Cluster) -> None:
@@ -141,15 +157,43 @@ def _static_pods(cluster: Cluster) -> None:
             pod["status"] = status
 
 
+def node_ready(cluster: Cluster, node: Obj) -> bool:
+    """False once the node has been silent for the grace period (the control plane's view)."""
+    return node["up"] or cluster.now() - node.get("down_since", cluster.now()) < NODE_GRACE_SECONDS
+
+
 def _evict_from_down_nodes(cluster: Cluster) -> None:
-    down = {n["name"] for n in cluster.nodes if not n["up"]}
+    """The node lifecycle controller (and a returning kubelet finishing evictions)."""
+    nodes = {n["name"]: n for n in cluster.nodes}
     for pod in cluster.list("Pod", None):
-        if pod["spec"].get("nodeName") in down and not is_static(pod):
-            cluster.remove(pod)
-            owner = "recreated by its controller" if _owner(pod) else "lost: no controller owns it"
+        node = nodes.get(pod["spec"].get("nodeName", ""))
+        if node is None or is_static(pod):
+            continue
+        if node["up"]:
+            if pod["metadata"].get("deletionTimestamp"):
+                cluster.remove(pod)  # the kubelet is back and confirms the deletion
+                kubelet.forget(cluster, pod["metadata"]["uid"])
+            continue
+        silent = cluster.now() - node.get("down_since", cluster.now())
+        if silent >= NODE_GRACE_SECONDS:
+            for condition in pod["status"].get("conditions", []):
+                if condition["type"] == "Ready":
+                    condition["status"] = "False"
+        evict_at = node.get("down_since", cluster.now()) + NODE_GRACE_SECONDS + EVICTION_SECONDS
+        if silent >= NODE_GRACE_SECONDS + EVICTION_SECONDS and not pod["metadata"].get(
+            "deletionTimestamp"
+        ):
+            pod["metadata"]["deletionTimestamp"] = names.timestamp(evict_at)
+            owner = "its controller creates a replacement" if _owner(pod) else "nothing replaces it"
             cluster.event(
-                f"pod {pod['metadata']['name']} evicted from {pod['spec']['nodeName']} ({owner})"
+                f"pod {pod['metadata']['name']} evicted from {node['name']} after 5 minutes "
+                f"NotReady ({owner})"
             )
+
+
+def terminating(pod: Obj) -> bool:
+    """True once the pod was deleted (evicted) but its node has not confirmed it yet."""
+    return bool(pod["metadata"].get("deletionTimestamp"))
 
 
 def _owner(obj: Obj) -> dict[str, Any] | None:
@@ -210,12 +254,12 @@ def _deployments(cluster: Cluster) -> None:
 def _replicasets(cluster: Cluster) -> None:
     for rs in cluster.list("ReplicaSet", None):
         ns = rs["metadata"]["namespace"]
-        pods = cluster.owned_by(rs, "Pod")
+        pods = [p for p in cluster.owned_by(rs, "Pod") if not terminating(p)]
         for pod in [p for p in pods if p["status"].get("phase") == "Failed"]:
             cluster.remove(pod)
             pods.remove(pod)
         want = rs["spec"].get("replicas", 1)
-        while len(pods) < want:
+        while len(pods) < want and len(cluster.list("Pod", None)) < MAX_PODS:
             counters = cluster.state["counters"]
             counters["pods"] += 1
             template = copy.deepcopy(rs["spec"]["template"])
@@ -293,7 +337,7 @@ def requests_of(pod: Obj, nonzero: bool = False) -> tuple[int, int]:
 def _schedule(cluster: Cluster) -> None:
     pending = [p for p in cluster.list("Pod", None) if not p["spec"].get("nodeName")]
     for pod in sorted(pending, key=_created_order):
-        candidates = [n for n in cluster.workers if n["up"] and n["schedulable"]]
+        candidates = [n for n in cluster.workers if node_ready(cluster, n) and n["schedulable"]]
         need_cpu, need_mem = requests_of(pod)
         fits = []
         for node in candidates:
@@ -345,39 +389,80 @@ def _allocate_ip(cluster: Cluster, node: Obj) -> str:
 
 def _running_status(cluster: Cluster, pod: Obj, ip: str) -> Obj:
     old = pod.get("status", {})
-    started = old.get("startTime") or names.timestamp(cluster.now())
+    now = cluster.now()
+    started = old.get("startTime") or names.timestamp(now)
     node = cluster.node(pod["spec"]["nodeName"])
-    statuses, ready = [], True
+    policy = pod["spec"].get("restartPolicy", "Always")
+    ref = f"{pod['metadata']['name']}_{pod['metadata']['namespace']}({pod['metadata']['uid']})"
+    statuses = []
     for container in pod["spec"].get("containers", []):
-        problem = _container_problem(cluster, pod, container)
-        state: Obj
-        if problem:
-            ready = False
-            state = {"waiting": {"reason": problem[0], "message": problem[1]}}
-        else:
-            state = {"running": {"startedAt": started}}
-        statuses.append(
-            {
-                "name": container.get("name"),
-                "image": container.get("image"),
-                "ready": not problem,
-                "restartCount": 0,
-                "started": not problem,
-                "state": state,
-            }
-        )
+        name = container.get("name", "")
+        record = kubelet.memory(cluster, pod, name)
+        state, last = _container_state(cluster, pod, container, record, policy, ref)
+        restarts = record.get("base", 0) + record.get("runs", 0)
+        if "since" in record and record.get("instance") != restarts:
+            from grader.k8s.execsim import resolve_environment
+
+            record.update(instance=restarts, env=resolve_environment(cluster, pod, container))
+        item: Obj = {
+            "name": name,
+            "image": container.get("image"),
+            "ready": "running" in state,
+            "restartCount": restarts,
+            "started": "running" in state,
+            "state": state,
+        }
+        if last:
+            item["lastState"] = last
+        statuses.append(item)
     return {
-        "phase": "Running" if ready else "Pending",
+        "phase": _phase(statuses, policy),
         "hostIP": node["ip"],
         "podIP": ip,
         "podIPs": [{"ip": ip}],
         "startTime": started,
         "conditions": [
             {"type": "PodScheduled", "status": "True"},
-            {"type": "Ready", "status": "True" if ready else "False"},
+            {"type": "Ready", "status": "True" if all(s["ready"] for s in statuses) else "False"},
         ],
         "containerStatuses": statuses,
     }
+
+
+def _container_state(
+    cluster: Cluster, pod: Obj, container: Obj, record: Obj, policy: str, ref: str
+) -> tuple[Obj, Obj | None]:
+    """(state, lastState) of one container now; updates the kubelet's ``record``."""
+    now = cluster.now()
+    if "since" not in record:
+        problem = _container_problem(cluster, pod, container)
+        image = str(container.get("image", ""))
+        if problem is None and not kubelet.image_present(cluster, image):
+            waiting_since = record.setdefault("pull_since", now)
+            return kubelet.pull_state(image, waiting_since, now), None
+        if problem is not None:
+            return {"waiting": {"reason": problem[0], "message": problem[1]}}, None
+        record["since"] = now
+    if now < record["since"]:
+        return record.get("last") or {"waiting": {"reason": "ContainerCreating"}}, None
+    runs, state, last = kubelet.run_state(
+        kubelet.outcome(container), policy, record["since"], now, ref, container.get("name", "")
+    )
+    record["runs"] = runs
+    return state, last or record.get("last")
+
+
+def _phase(statuses: list[Obj], policy: str) -> str:
+    """Pending until every container ran once; Succeeded/Failed when none will run again."""
+    started = [s for s in statuses if s["restartCount"] or s.get("lastState") or s["started"]]
+    started += [s for s in statuses if "terminated" in s["state"]]
+    if len(started) < len(statuses):
+        return "Pending"
+    codes = [s["state"]["terminated"]["exitCode"] for s in statuses if "terminated" in s["state"]]
+    if statuses and len(codes) == len(statuses):
+        if not (policy == "Always" or (policy == "OnFailure" and any(codes))):
+            return "Failed" if any(codes) else "Succeeded"
+    return "Running"
 
 
 def _container_problem(cluster: Cluster, pod: Obj, container: Obj) -> tuple[str, str] | None:
@@ -416,11 +501,11 @@ def _container_problem(cluster: Cluster, pod: Obj, container: Obj) -> tuple[str,
 def _kubelets(cluster: Cluster) -> None:
     for pod in cluster.list("Pod", None):
         node_name = pod["spec"].get("nodeName")
-        if not node_name or is_static(pod) or pod["status"].get("phase") == "Failed":
+        if not node_name or is_static(pod) or terminating(pod):
             continue
         node = cluster.node(node_name)
         if not node["up"]:
-            continue
+            continue  # a dead kubelet reports nothing: the API keeps the last status
         ip = pod["status"].get("podIP") or _allocate_ip(cluster, node)
         pod["status"] = _running_status(cluster, pod, ip)
 
@@ -514,6 +599,29 @@ def _endpoints(cluster: Cluster) -> None:
             cluster.remove(ep)
 
 
+def endpoint_slice(ep: Obj) -> Obj:
+    """The EndpointSlice the EndpointSlice controller keeps for a Service (from its Endpoints)."""
+    meta = ep["metadata"]
+    subsets = ep.get("subsets", [])
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": f"{meta['name']}-{names.suffix(meta.get('uid', ''))}",
+            "namespace": meta["namespace"],
+            "labels": {"kubernetes.io/service-name": meta["name"]},
+            "creationTimestamp": meta.get("creationTimestamp"),
+        },
+        "addressType": "IPv4",
+        "endpoints": [
+            {"addresses": [a["ip"]], "conditions": {"ready": True}, "nodeName": a.get("nodeName")}
+            for s in subsets
+            for a in s.get("addresses", [])
+        ],
+        "ports": [p for s in subsets[:1] for p in s.get("ports", [])],
+    }
+
+
 def _statuses(cluster: Cluster) -> None:
     for rs in cluster.list("ReplicaSet", None):
         pods = cluster.owned_by(rs, "Pod")
@@ -536,7 +644,8 @@ def _statuses(cluster: Cluster) -> None:
     if cluster.workers:
         address = next((n["ip"] for n in cluster.workers if n["up"]), cluster.workers[0]["ip"])
         for ing in cluster.list("Ingress", None):
-            ing["status"] = {"loadBalancer": {"ingress": [{"ip": address}]}}
+            served = cluster.ingress_served(ing)
+            ing["status"] = {"loadBalancer": {"ingress": [{"ip": address}] if served else []}}
     for svc in cluster.list("Service", None):
         if svc["spec"].get("type") == "LoadBalancer":
             svc["status"] = {"loadBalancer": {}}
@@ -551,6 +660,13 @@ def node_object(cluster: Cluster, node: Obj) -> Obj:
         spec["taints"] = [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]
     elif not node["schedulable"]:
         spec["unschedulable"] = True
+        spec["taints"] = [{"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable"}]
+    ready = node_ready(cluster, node)
+    if not ready:
+        spec["taints"] = [
+            {"effect": effect, "key": "node.kubernetes.io/unreachable"}
+            for effect in ("NoExecute", "NoSchedule")
+        ] + spec.get("taints", [])
     return {
         "apiVersion": "v1",
         "kind": "Node",
@@ -573,8 +689,8 @@ def node_object(cluster: Cluster, node: Obj) -> Obj:
             "conditions": [
                 {
                     "type": "Ready",
-                    "status": "True" if node["up"] else "Unknown",
-                    "reason": "KubeletReady" if node["up"] else "NodeStatusUnknown",
+                    "status": "True" if ready else "Unknown",
+                    "reason": "KubeletReady" if ready else "NodeStatusUnknown",
                 }
             ],
             "nodeInfo": {

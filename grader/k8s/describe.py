@@ -2,8 +2,9 @@
 
 The layout follows kubectl 1.32 (a ``Key:  value`` column, nested sections indented by two
 spaces, an ``Events:`` table at the end of a pod) for the fields the course uses; the pod's
-events are derived from its state (scheduled, pulled, started, or why it cannot start),
-which is what a student reads to debug a pod that is not Running.
+events are derived from its state (scheduled, pulled, started, why it cannot start, the
+image pull or restart back-off), which is what a student reads to debug a pod that is not
+Running. :func:`pod_events` also feeds ``kubectl get events``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from grader.k8s import names
-from grader.k8s.printers import age, pod_status, service_ports, table
+from grader.k8s.kubelet import pull_error
+from grader.k8s.printers import age, service_ports, table
 
 Obj = dict[str, Any]
 Line = tuple[str, str]
@@ -57,26 +59,50 @@ def _env_text(item: Obj) -> str:
     return str(item.get("value", ""))
 
 
+def _when(stamp: str) -> str:
+    moment = datetime.fromtimestamp(names.parse_timestamp(stamp), UTC)
+    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def _state_lines(title: str, state: Obj) -> list[Line]:
+    """``State:`` or ``Last State:`` with its indented details, as kubectl prints them."""
+    if "running" in state:
+        return [(title, "Running"), ("  Started:", _when(state["running"]["startedAt"]))]
+    if "terminated" in state:
+        ended = state["terminated"]
+        return [
+            (title, "Terminated"),
+            ("  Reason:", ended.get("reason", "")),
+            ("  Exit Code:", str(ended.get("exitCode", 0))),
+            ("  Started:", _when(ended["startedAt"])),
+            ("  Finished:", _when(ended["finishedAt"])),
+        ]
+    if "waiting" in state:
+        return [(title, "Waiting"), ("  Reason:", state["waiting"].get("reason", ""))]
+    return [(title, "Waiting")]
+
+
 def _container(pod: Obj, container: Obj, status: Obj) -> list[str]:
     ports = [
         f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}"
         for p in container.get("ports", []) or []
     ]
-    state = status.get("state", {})
     lines: list[Line] = [
         ("Image:", container.get("image", "")),
         ("Port:", ", ".join(ports) or "<none>"),
     ]
-    if "running" in state:
-        lines += [("State:", "Running"), ("  Started:", state["running"].get("startedAt", ""))]
-    elif "waiting" in state:
-        lines += [("State:", "Waiting"), ("  Reason:", state["waiting"].get("reason", ""))]
-    else:
-        lines.append(("State:", "Waiting"))
+    lines += _state_lines("State:", status.get("state", {}))
+    if status.get("lastState"):
+        lines += _state_lines("Last State:", status["lastState"])
     lines += [
         ("Ready:", str(bool(status.get("ready"))).capitalize()),
         ("Restart Count:", str(status.get("restartCount", 0))),
     ]
+    for word in ("limits", "requests"):
+        amounts = (container.get("resources") or {}).get(word) or {}
+        if amounts:
+            lines.append((f"{word.capitalize()}:", ""))
+            lines += [(f"  {key}:", str(value)) for key, value in amounts.items()]
     out = [f"  {container.get('name')}:"] + _block(lines, 4)
     env = [(f"{e.get('name')}:", _env_text(e)) for e in container.get("env", []) or []]
     for item in container.get("envFrom", []) or []:
@@ -92,10 +118,13 @@ def _container(pod: Obj, container: Obj, status: Obj) -> list[str]:
     return out
 
 
-def _pod_events(pod: Obj, now: float) -> list[list[str]]:
+def pod_events(pod: Obj, now: float) -> list[list[str]]:
+    """The pod's events (type, reason, age, from, message), oldest first."""
     spec, status = pod["spec"], pod.get("status", {})
     when = age(pod, now)
     ns_name = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
+    ref = f"{pod['metadata']['name']}_{pod['metadata'].get('namespace', 'default')}"
+    ref += f"({pod['metadata'].get('uid', '')})"
     if not spec.get("nodeName"):
         message = (status.get("conditions") or [{}])[0].get("message", "no node available")
         return [["Warning", "FailedScheduling", when, "default-scheduler", message]]
@@ -111,11 +140,24 @@ def _pod_events(pod: Obj, now: float) -> list[list[str]]:
     for container, item in zip(
         spec.get("containers", []), status.get("containerStatuses", []), strict=False
     ):
-        waiting = item.get("state", {}).get("waiting")
-        if waiting and waiting.get("reason") == "InvalidImageName":
+        name, image = container.get("name"), container.get("image")
+        waiting = item.get("state", {}).get("waiting") or {}
+        reason = waiting.get("reason")
+        if reason == "InvalidImageName":
             rows.append(["Warning", "InspectFailed", when, "kubelet", waiting.get("message", "")])
             continue
-        image = container.get("image")
+        if reason in {"ErrImagePull", "ImagePullBackOff"}:
+            rows += [
+                ["Normal", "Pulling", when, "kubelet", f'Pulling image "{image}"'],
+                ["Warning", "Failed", when, "kubelet", pull_error(str(image))],
+                ["Warning", "Failed", when, "kubelet", "Error: ErrImagePull"],
+            ]
+            if reason == "ImagePullBackOff":
+                rows += [
+                    ["Normal", "BackOff", when, "kubelet", f'Back-off pulling image "{image}"'],
+                    ["Warning", "Failed", when, "kubelet", "Error: ImagePullBackOff"],
+                ]
+            continue
         rows.append(
             [
                 "Normal",
@@ -125,16 +167,50 @@ def _pod_events(pod: Obj, now: float) -> list[list[str]]:
                 f'Container image "{image}" already present on machine',
             ]
         )
-        if waiting:
+        if reason and reason not in {"CrashLoopBackOff", "ContainerCreating"}:
             rows.append(
                 ["Warning", "Failed", when, "kubelet", f"Error: {waiting.get('message', '')}"]
             )
             continue
         rows += [
-            ["Normal", "Created", when, "kubelet", f"Created container {container.get('name')}"],
-            ["Normal", "Started", when, "kubelet", f"Started container {container.get('name')}"],
+            ["Normal", "Created", when, "kubelet", f"Created container {name}"],
+            ["Normal", "Started", when, "kubelet", f"Started container {name}"],
         ]
+        if reason == "CrashLoopBackOff":
+            rows.append(
+                [
+                    "Warning",
+                    "BackOff",
+                    when,
+                    "kubelet",
+                    f"Back-off restarting failed container {name} in pod {ref}",
+                ]
+            )
     return rows
+
+
+def events_of(pod: Obj, now: float) -> list[Obj]:
+    """The pod's events as the API's Event objects (what ``kubectl get events`` lists)."""
+    meta = pod["metadata"]
+    found = []
+    for index, (kind, reason, _, source, message) in enumerate(pod_events(pod, now)):
+        found.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {
+                    "name": f"{meta['name']}.{names.suffix(meta.get('uid', '') + str(index), 16)}",
+                    "namespace": meta.get("namespace", "default"),
+                    "creationTimestamp": meta.get("creationTimestamp"),
+                },
+                "type": kind,
+                "reason": reason,
+                "message": message,
+                "source": {"component": source},
+                "involvedObject": {"kind": "Pod", "name": meta["name"], "uid": meta.get("uid")},
+            }
+        )
+    return found
 
 
 def describe_pod(pod: Obj, now: float, owner: str | None) -> str:
@@ -151,7 +227,7 @@ def describe_pod(pod: Obj, now: float, owner: str | None) -> str:
             ("Start Time:", _start_time(pod)),
             ("Labels:", _labels(meta.get("labels"))),
             ("Annotations:", "<none>"),
-            ("Status:", pod_status(pod)),
+            ("Status:", "Terminating" if meta.get("deletionTimestamp") else status.get("phase")),
             ("IP:", status.get("podIP") or ""),
             ("Controlled By:", owner or "<none>"),
         ]
@@ -187,7 +263,7 @@ def describe_pod(pod: Obj, now: float, owner: str | None) -> str:
         ["Type", "Reason", "Age", "From", "Message"],
         ["----", "------", "----", "----", "-------"],
     ]
-    lines += ["  " + row for row in table(events + _pod_events(pod, now)).splitlines()]
+    lines += ["  " + row for row in table(events + pod_events(pod, now)).splitlines()]
     return "\n".join(lines) + "\n"
 
 
@@ -227,7 +303,22 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
         roles = [k.split("/", 1)[1] for k in meta.get("labels", {}) if k.startswith("node-role")]
         lines += [
             ("Roles:", ",".join(roles) or "<none>"),
+            (
+                "Taints:",
+                "\n".join(f"{t['key']}:{t['effect']}" for t in spec.get("taints", [])) or "<none>",
+            ),
             ("Unschedulable:", str(bool(spec.get("unschedulable"))).lower()),
+            (
+                "Ready:",
+                next(
+                    (
+                        f"{c['status']} ({c['reason']})"
+                        for c in status.get("conditions", [])
+                        if c["type"] == "Ready"
+                    ),
+                    "Unknown",
+                ),
+            ),
             ("PodCIDR:", spec.get("podCIDR", "")),
             ("Container Runtime Version:", status["nodeInfo"]["containerRuntimeVersion"]),
             ("Non-terminated Pods:", f"({len(related.get('pods', []))} in total)"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
+from grader.k8s import kubelet
 from grader.k8s.controllers import listening_ports
 
 if TYPE_CHECKING:
@@ -48,9 +49,20 @@ def _data(cluster: Cluster, ns: str, kind: str, name: str) -> dict[str, str]:
 
 
 def environment(cluster: Cluster, pod: Obj) -> dict[str, str]:
-    """The first container's environment as its process sees it."""
-    ns = pod["metadata"]["namespace"]
+    """The first container's environment as its process sees it.
+
+    That is the environment the kubelet built when it started the container: a ConfigMap or
+    Secret changed since then reaches the process only when the container starts again (a
+    restart, or a new pod).
+    """
     container = pod["spec"]["containers"][0]
+    record = kubelet.memory(cluster, pod, container.get("name", ""))
+    return dict(record.get("env") or resolve_environment(cluster, pod, container))
+
+
+def resolve_environment(cluster: Cluster, pod: Obj, container: Obj) -> dict[str, str]:
+    """The environment the kubelet gives ``container`` if it starts it now."""
+    ns = pod["metadata"]["namespace"]
     env = {"PATH": PATH, "HOSTNAME": pod["metadata"]["name"]}
     for item in container.get("envFrom", []) or []:
         if "configMapRef" in item:
@@ -69,13 +81,16 @@ def environment(cluster: Cluster, pod: Obj) -> dict[str, str]:
             value = str(item.get("value", ""))
         if value is not None:
             env[item["name"]] = value
-    env.update(
-        {
-            "KUBERNETES_SERVICE_HOST": "10.96.0.1",
-            "KUBERNETES_SERVICE_PORT": "443",
-            "KUBERNETES_PORT": "tcp://10.96.0.1:443",
-        }
-    )
+    api = cluster.find("Service", "default", "kubernetes")
+    if api is not None:  # the kubelet points every pod at the API server's Service
+        ip, port = api["spec"]["clusterIP"], api["spec"]["ports"][0]["port"]
+        env.update(
+            {
+                "KUBERNETES_SERVICE_HOST": ip,
+                "KUBERNETES_SERVICE_PORT": str(port),
+                "KUBERNETES_PORT": f"tcp://{ip}:{port}",
+            }
+        )
     return env
 
 
@@ -213,20 +228,68 @@ def exec_in_pod(cluster: Cluster, pod: Obj, command: list[str]) -> tuple[str, st
     )
 
 
-def pod_logs(cluster: Cluster, pod: Obj) -> list[str]:
-    """The container's log lines: nginx's start-up lines and one access line per request."""
-    if pod["status"].get("phase") != "Running":
-        return []
-    lines = []
-    if "nginx" in image_of(pod):
-        lines = [
-            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to "
-            "perform configuration",
-            "/docker-entrypoint.sh: Configuration complete; ready for start up",
-            f"{pod['status'].get('startTime', '')} [notice] 1#1: start worker processes",
-        ]
-    name = pod["metadata"]["name"]
-    for request in cluster.state.get("requests", []):
-        if request["pod"] == name:
-            lines.append('10.244.0.1 - - "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0"')
+def _nginx_start(stamp: str) -> list[str]:
+    return [
+        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to "
+        "perform configuration",
+        "/docker-entrypoint.sh: Configuration complete; ready for start up",
+        f"{stamp} [notice] 1#1: start worker processes",
+    ]
+
+
+def _run_logs(pod: Obj, container: Obj, state: Obj) -> list[str]:
+    """What one run of the container printed (``state``: its running or terminated state)."""
+    run = state.get("running") or state.get("terminated") or {}
+    lines = _nginx_start(run.get("startedAt", "")) if "nginx" in str(container.get("image")) else []
+    ended = kubelet.outcome(container)
+    if ended is not None:
+        lines = lines[:2] if ended.reason == "OOMKilled" else list(ended.logs)
+    return lines
+
+
+def pod_logs(
+    cluster: Cluster, pod: Obj, container_name: str | None = None, previous: bool = False
+) -> list[str]:
+    """The log lines of one container of ``pod`` (the first by default).
+
+    The current run's lines (for a container waiting in ``CrashLoopBackOff``, the run that
+    just ended), or with ``previous`` those of the run before: what ``kubectl logs
+    --previous`` shows after a restart. Raises :class:`ClusterError` with the API server's
+    words when there is nothing to show.
+    """
+    from grader.k8s.cluster import ClusterError
+
+    containers = pod["spec"].get("containers", [])
+    names_ = [c.get("name") for c in containers]
+    name = container_name or names_[0]
+    if name not in names_:
+        raise ClusterError(
+            f"Error from server (BadRequest): container {name} is not valid for pod "
+            f"{pod['metadata']['name']}"
+        )
+    container = containers[names_.index(name)]
+    statuses = {s.get("name"): s for s in pod.get("status", {}).get("containerStatuses", [])}
+    status = statuses.get(name, {})
+    state, last = status.get("state", {}), status.get("lastState")
+    if previous:
+        if not last:
+            raise ClusterError(
+                f'Error from server (BadRequest): previous terminated container "{name}" in pod '
+                f'"{pod["metadata"]["name"]}" not found'
+            )
+        return _run_logs(pod, container, last)
+    waiting = state.get("waiting") if state else {"reason": "ContainerCreating"}
+    if waiting and not last:
+        reason = waiting.get("reason", "ContainerCreating")
+        if reason in {"ErrImagePull", "ImagePullBackOff"}:
+            reason = "trying and failing to pull image"
+        raise ClusterError(
+            f'Error from server (BadRequest): container "{name}" in pod '
+            f'"{pod["metadata"]["name"]}" is waiting to start: {reason}'
+        )
+    lines = _run_logs(pod, container, last if waiting else state)
+    if "running" in state:
+        for request in cluster.state.get("requests", []):
+            if request["pod"] == pod["metadata"]["name"]:
+                lines.append('10.244.0.1 - - "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0"')
     return lines

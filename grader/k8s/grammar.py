@@ -9,7 +9,6 @@ with kubectl's words: ``Error: unknown flag: --bogus``, ``Error: flag needs an a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -310,7 +309,17 @@ SPECS: dict[str, Spec] = {
             _f("pod-running-timeout", default="1m0s"),
         )
     ),
-    "rollout": Spec(subcommands=("status",), runnable=False),
+    "rollout": Spec(subcommands=("status", "restart"), runnable=False),
+    "rollout restart": Spec(
+        (
+            *OBJECTS,
+            OUTPUT,
+            _f("field-manager", default="kubectl-rollout"),
+            _f("show-managed-fields", type="bool"),
+            _f("template"),
+            _f("allow-missing-template-keys", type="bool", default=True),
+        )
+    ),
     "rollout status": Spec(
         (
             *OBJECTS,
@@ -464,13 +473,14 @@ def _convert(flag: Flag, value: str, path: str) -> Any:
             path,
         )
     if flag.type == "int":
-        if re.fullmatch(r"[+-]?\d+", value):
-            return int(value)
-        raise _usage(
-            f'invalid argument "{value}" for "{_flag_label(flag)}" flag: strconv.ParseInt: '
-            f'parsing "{value}": invalid syntax',
-            path,
-        )
+        from grader.commands.values import ValueProblem, go_parse_int
+
+        try:
+            return go_parse_int(value)  # pflag: strconv.ParseInt(s, 0, 64)
+        except ValueProblem as problem:
+            raise _usage(
+                f'invalid argument "{value}" for "{_flag_label(flag)}" flag: {problem}', path
+            ) from None
     return value
 
 

@@ -44,6 +44,9 @@ KINDS = (
     Kind("ConfigMap", "v1", "configmaps", ("cm",)),
     Kind("Secret", "v1", "secrets"),
     Kind("Endpoints", "v1", "endpoints", ("ep",)),
+    Kind("EndpointSlice", "discovery.k8s.io/v1", "endpointslices"),
+    Kind("IngressClass", "networking.k8s.io/v1", "ingressclasses", namespaced=False),
+    Kind("Event", "v1", "events", ("ev",)),
     Kind("Node", "v1", "nodes", ("no",), namespaced=False),
     Kind("Namespace", "v1", "namespaces", ("ns",), namespaced=False),
 )

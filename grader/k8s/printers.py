@@ -44,12 +44,20 @@ def _selector_text(selector: dict[str, str] | None) -> str:
 def pod_status(pod: Obj) -> str:
     """The STATUS column of a pod (Running, Pending, ContainerCreating, the waiting reason)."""
     status = pod.get("status", {})
+    if pod["metadata"].get("deletionTimestamp"):
+        return "Terminating"
     if status.get("reason"):
         return status["reason"]
+    reason = ""
     for item in status.get("containerStatuses", []):
-        waiting = item.get("state", {}).get("waiting")
-        if waiting:
-            return waiting.get("reason", "Waiting")
+        state = item.get("state", {})
+        if "waiting" in state:
+            reason = state["waiting"].get("reason", "Waiting")
+        elif "terminated" in state:
+            ended = state["terminated"]
+            reason = ended.get("reason") or f"ExitCode:{ended.get('exitCode')}"
+    if reason:
+        return reason
     if status.get("phase") == "Pending" and pod["spec"].get("nodeName"):
         return "ContainerCreating"
     return status.get("phase", "Pending")
@@ -155,6 +163,11 @@ def _ing_row(ing: Obj, now: float, wide: bool) -> list[str]:
     ]
 
 
+def _first_three(items: list[str]) -> str:
+    """Addresses as kubectl lists them: three, then ``+ N more...``."""
+    return ",".join(items[:3]) + (f" + {len(items) - 3} more..." if len(items) > 3 else "")
+
+
 def _ep_row(ep: Obj, now: float, wide: bool) -> list[str]:
     addresses = [
         f"{a['ip']}:{p['port']}"
@@ -162,10 +175,7 @@ def _ep_row(ep: Obj, now: float, wide: bool) -> list[str]:
         for p in s.get("ports", [])
         for a in s.get("addresses", [])
     ]
-    text = ",".join(addresses[:3]) + (
-        f" + {len(addresses) - 3} more..." if len(addresses) > 3 else ""
-    )
-    return [ep["metadata"]["name"], text or "<none>", age(ep, now)]
+    return [ep["metadata"]["name"], _first_three(addresses) or "<none>", age(ep, now)]
 
 
 def node_status(node: Obj) -> str:
@@ -240,6 +250,38 @@ COLUMNS: dict[str, tuple[list[str], list[str], Callable[[Obj, float, bool], list
         ],
     ),
     "Endpoints": (["NAME", "ENDPOINTS", "AGE"], [], _ep_row),
+    "EndpointSlice": (
+        ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        [],
+        lambda o, n, w: [
+            o["metadata"]["name"],
+            o["addressType"],
+            ",".join(str(p["port"]) for p in o["ports"]) or "<unset>",
+            _first_three([a for e in o["endpoints"] for a in e["addresses"]]) or "<unset>",
+            age(o, n),
+        ],
+    ),
+    "IngressClass": (
+        ["NAME", "CONTROLLER", "PARAMETERS", "AGE"],
+        [],
+        lambda o, n, w: [
+            o["metadata"]["name"],
+            o["spec"].get("controller", ""),
+            "<none>",
+            age(o, n),
+        ],
+    ),
+    "Event": (
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        [],
+        lambda o, n, w: [
+            age(o, n),
+            o["type"],
+            o["reason"],
+            f"{o['involvedObject']['kind'].lower()}/{o['involvedObject']['name']}",
+            o["message"],
+        ],
+    ),
     "Node": (
         ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],

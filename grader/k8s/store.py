@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from grader.state import sandbox_dir
+
 State = dict[str, Any]
 
 
 def state_dir() -> Path:
     """The simulator's folder: ``k8s/`` inside the course's sandbox folder."""
-    from grader.engine import sandbox_dir
-
     return sandbox_dir() / "k8s"
 
 

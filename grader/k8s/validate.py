@@ -17,10 +17,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from grader.k8s.yamlload import ExcessiveAliasing, TooDeep, safe_load_all
 
 Obj = dict[str, Any]
 K8S_VERSION = "1.32.0"
@@ -98,7 +101,12 @@ def _yaml_error(err: yaml.YAMLError) -> tuple[int, str, str]:
 def load_manifests(text: str, filename: str = "manifest.yaml") -> list[Obj]:
     """Parse every YAML document in ``text`` (empty ones skipped) into objects."""
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in safe_load_all(text) if d is not None]
+    except (ExcessiveAliasing, TooDeep) as err:
+        raise ManifestError(
+            Problem(f"invalid YAML: {err}"),
+            f"error: error parsing {filename}: error converting YAML to JSON: yaml: {err}",
+        ) from None
     except yaml.YAMLError as err:
         line, plain, go = _yaml_error(err)
         raise ManifestError(
@@ -253,8 +261,8 @@ def semantic_problems(
     objs: list[Obj],
     *,
     min_replicas: int | None = None,
-    existing: list[Obj] = (),
-    lines: list[dict[str, int]] = (),
+    existing: Sequence[Obj] = (),
+    lines: Sequence[dict[str, int]] = (),
 ) -> list[Problem]:
     """Cross-object checks (see the module docstring); ``existing`` = objects already there."""
     problems: list[Problem] = []
@@ -391,9 +399,19 @@ def _service_problems(
 
 
 def _ingress_problems(
-    ing: Obj, services: dict[str, Obj], at: dict[str, int], label: str
+    ing: Obj, services: dict[str | None, Obj], at: dict[str, int], label: str
 ) -> list[Problem]:
     problems = []
+    if not (ing.get("spec") or {}).get("ingressClassName"):
+        problems.append(
+            Problem(
+                "spec.ingressClassName is not set: no ingress controller will serve this Ingress "
+                "(kubectl get ingressclass lists the cluster's classes)",
+                "spec",
+                at.get("spec"),
+                label,
+            )
+        )
     for r, rule in enumerate((ing.get("spec") or {}).get("rules") or []):
         for p, item in enumerate(((rule.get("http") or {}).get("paths")) or []):
             backend = (item.get("backend") or {}).get("service") or {}
@@ -434,7 +452,7 @@ def validate_text(
     filename: str = "manifest.yaml",
     *,
     min_replicas: int | None = None,
-    existing: list[Obj] = (),
+    existing: Sequence[Obj] = (),
 ) -> tuple[list[Obj], list[Problem]]:
     """Every check on a file's text: the objects and the problems found (empty = valid)."""
     try:

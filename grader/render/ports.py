@@ -7,7 +7,14 @@ read ``80/tcp``; consecutive ports with the same address and protocol collapse i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+
+def host_port(binding: Mapping[str, Any] | None) -> int | None:
+    """One HostConfig.PortBindings entry's host port, None when Docker picks a random one."""
+    text = str((binding or {}).get("HostPort") or "")
+    return int(text) if text.isdigit() else None
 
 
 def _join_host_port(ip: str, port: str) -> str:

@@ -93,6 +93,6 @@ def get_timestamp(value: str, now: float | None = None) -> float:
     stamp = _parse_absolute(value, in_location)
     if stamp is not None:
         return stamp
-    if re.fullmatch(r"\d+(\.\d{1,9})?", value):
-        return float(value)
+    if re.fullmatch(r"\d{1,19}(\.\d{1,9})?", value) and int(value.split(".")[0]) < 2**63:
+        return float(value)  # Docker's parseTimestamp: seconds must fit in an int64
     raise TimeValueError(f'failed to parse value as time or duration: "{value}"')

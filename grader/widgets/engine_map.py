@@ -21,7 +21,7 @@ so are untagged images no container uses."""
 
 def read_graph(api: Any) -> dict[str, Any]:
     """The engine's images, containers and mounts, and the links between them."""
-    filters = {"label": [LABEL]} if api.kind == "docker" else None
+    filters = {"label": [LABEL]} if api.shared else None
     containers, mounts, edges = [], {}, []
     used_images: set[str] = set()
     for summary in api.containers(all=True, filters=filters):
@@ -55,7 +55,7 @@ def read_graph(api: Any) -> dict[str, Any]:
                     "label": f"{entry.get('Destination', '')} ({mode})",
                 }
             )
-    images = []
+    images: list[dict[str, Any]] = []
     for item in api.images():
         image_id = str(item.get("Id", ""))
         tags = [tag for tag in item.get("RepoTags") or [] if tag != "<none>:<none>"]
@@ -102,9 +102,9 @@ class EngineMap(LiveWidget):
     """Images, containers and mounts with their links, and a refresh button."""
 
     _esm = esm("engine_map.js")
-    graph = traitlets.Dict({"images": [], "containers": [], "mounts": [], "edges": []}).tag(
-        sync=True
-    )
+    graph: traitlets.Dict[str, Any] = traitlets.Dict(
+        {"images": [], "containers": [], "mounts": [], "edges": []}
+    ).tag(sync=True)
 
     def update(self, api: Any) -> None:
         """Read images, containers and mounts from ``api``."""

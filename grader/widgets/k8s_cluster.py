@@ -2,8 +2,11 @@
 
 - :class:`ClusterDiagram`: control-plane nodes with their components and etcd members,
   workers with their pods and pod IPs, the Services with their stable ClusterIPs and current
-  endpoints. Buttons kill a pod, stop/start or drain a node, save/restore an etcd snapshot,
-  and rebuild the cluster with 1 or 3 control-plane nodes.
+  endpoints. Buttons crash a pod's container (its kubelet restarts it in the same pod: same
+  IP, one more restart), delete a pod (a controller, if one owns it, creates a replacement
+  with a new name and IP), stop/start or drain a node, let simulated time pass (a stopped
+  node is NotReady after 40 s, its pods are evicted 5 minutes later), save/restore an etcd
+  snapshot, and rebuild the cluster with 1 or 3 control-plane nodes.
 - :class:`RequestFlow`: one request from a browser through the Ingress rule, the Service and
   on to the pod that answered.
 
@@ -44,6 +47,7 @@ def cluster_picture(cluster: Cluster) -> dict[str, Any]:
                 "role": node["role"],
                 "ip": node["ip"],
                 "up": node["up"],
+                "ready": controllers.node_ready(cluster, node),
                 "schedulable": node["schedulable"],
                 "pod_cidr": node["pod_cidr"],
                 "components": (
@@ -57,6 +61,10 @@ def cluster_picture(cluster: Cluster) -> dict[str, Any]:
                         "namespace": p["metadata"]["namespace"],
                         "ip": p["status"].get("podIP") or "",
                         "status": pod_status(p),
+                        "restarts": sum(
+                            s.get("restartCount", 0)
+                            for s in p["status"].get("containerStatuses", [])
+                        ),
                         "owned": bool(p["metadata"].get("ownerReferences")),
                     }
                     for p in mine
@@ -91,10 +99,11 @@ def describe_cluster(picture: dict[str, Any]) -> str:
     etcd = picture["etcd"]
     parts = []
     for node in picture["nodes"]:
-        state = "up" if node["up"] else "DOWN"
+        state = "up" if node["up"] else "DOWN" + ("" if node["ready"] else ", NotReady")
         if node["role"] == "worker":
             pods = ", ".join(
-                f"{p['name']} ({p['ip'] or 'no IP'}, {p['status']})" for p in node["pods"]
+                f"{p['name']} ({p['ip'] or 'no IP'}, {p['status']}, {p['restarts']} restarts)"
+                for p in node["pods"]
             )
             parts.append(f"worker {node['name']} ({state}): {pods or 'no pods'}")
         else:
@@ -119,10 +128,10 @@ class ClusterDiagram(RefreshedWidget):
 
     _esm = esm("k8s_cluster.js")
     _css = STYLE
-    nodes = traitlets.List().tag(sync=True)
-    services = traitlets.List().tag(sync=True)
+    nodes: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    services: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     etcd = traitlets.Dict().tag(sync=True)
-    events = traitlets.List().tag(sync=True)
+    events: traitlets.List[str] = traitlets.List().tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
     """The outcome of the last button (or its refusal)."""
 
@@ -144,9 +153,20 @@ class ClusterDiagram(RefreshedWidget):
             self.message = err.message
         live.refresh_all()  # this diagram and the others on screen (a request flow...)
 
-    def kill_pod(self, name: str, namespace: str = "default") -> None:
-        """The pod dies; a controller (if one owns it) starts a replacement."""
-        self._act(lambda c: c.kill_pod(namespace, name), f"pod {name} killed")
+    def crash_pod(self, name: str, namespace: str = "default") -> None:
+        """The pod's container is killed; its kubelet restarts it in the same pod."""
+        self._act(
+            lambda c: c.crash_container(namespace, name),
+            f"container of {name} killed: the kubelet restarts it in the same pod",
+        )
+
+    def delete_pod(self, name: str, namespace: str = "default") -> None:
+        """The pod is deleted; a controller (if one owns it) creates a replacement."""
+        self._act(lambda c: c.delete_pod(namespace, name), f"pod {name} deleted")
+
+    def wait(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass (restarts, a lost node's timeouts)."""
+        self._act(lambda c: c.advance(seconds), f"{seconds:g} simulated seconds passed")
 
     def stop_node(self, name: str) -> None:
         """Switch a node off."""
@@ -186,7 +206,9 @@ class ClusterDiagram(RefreshedWidget):
         kind, name = message.get("type"), str(message.get("name", ""))
         actions = {
             "refresh": self.refresh,
-            "kill_pod": lambda: self.kill_pod(name, str(message.get("namespace", "default"))),
+            "crash_pod": lambda: self.crash_pod(name, str(message.get("namespace", "default"))),
+            "delete_pod": lambda: self.delete_pod(name, str(message.get("namespace", "default"))),
+            "wait": lambda: self.wait(float(message.get("seconds", 60))),
             "stop_node": lambda: self.stop_node(name),
             "start_node": lambda: self.start_node(name),
             "drain": lambda: self.drain(name),

@@ -12,13 +12,13 @@ from typing import Any
 import traitlets
 
 from grader import LABEL
-from grader.checks.refs import host_port
+from grader.render.ports import host_port
 from grader.widgets.base import LiveWidget, esm
 
 
 def read_mappings(api: Any) -> list[dict[str, Any]]:
     """Every published port of the course's containers, sorted by host port."""
-    filters = {"label": [LABEL]} if api.kind == "docker" else None
+    filters = {"label": [LABEL]} if api.shared else None
     mappings = []
     for summary in api.containers(all=True, filters=filters):
         info = api.inspect_container(summary["Id"])
@@ -56,7 +56,7 @@ class PortMap(LiveWidget):
     """The port-mapping diagram, refreshed after each ``%%docker`` cell."""
 
     _esm = esm("ports.js")
-    mappings = traitlets.List().tag(sync=True)
+    mappings: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
 
     def update(self, api: Any) -> None:
         """Read the published ports from ``api``."""

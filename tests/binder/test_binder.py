@@ -21,8 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from grader.course.autograde.worker import ISOLATE, isolation_available
+from netns import ISOLATE, isolation_available
 
 REPO = Path(__file__).resolve().parents[2]
 BINDER = REPO / "binder"

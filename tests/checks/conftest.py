@@ -88,7 +88,7 @@ class Lab:
                 pass
 
 
-@pytest.fixture(params=["sandbox", "real"])
+@pytest.fixture(params=["sandbox", pytest.param("real", marks=pytest.mark.real_engine)])
 def lab(request, sandbox_dir) -> Iterator[Lab]:
     """The engine under test, selected through the environment as the notebooks do."""
     if request.param == "real":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -161,21 +160,6 @@ def test_parse_never_raises_anything_else(command, words):
         assert error.exit_code in {1, 125} and error.message
     else:
         assert isinstance(cmd, Command)
-
-
-def test_parsing_is_fast():
-    lines = [
-        ["run", "-dp", "8080:80", "--name", "web", "-v", "/s:/d:ro", "nginx:1.27"],
-        ["ps", "-aq"],
-        ["images", "--format", "{{.ID}}"],
-        ["logs", "-f", "--tail", "5", "web"],
-    ]
-    start = time.perf_counter()
-    for _ in range(500):
-        for argv in lines:
-            parse_argv(argv)
-    per_line = (time.perf_counter() - start) / 2000
-    assert per_line < 0.001
 
 
 def test_cli_prints_json_or_dockers_error(capsys):

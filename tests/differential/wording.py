@@ -34,6 +34,42 @@ WORDING: list[tuple[re.Pattern[str], str, str]] = [
 """(dockerd 20.10 pattern, Docker 28 replacement, where the 28 text comes from)."""
 
 
+BEHAVIOUR: dict[str, tuple[str, str, str]] = {
+    "buildkit-default": (
+        "The CI's Docker 28 CLI has no buildx component and the daemon is dockerd 20.10, so "
+        "`docker build` uses the legacy builder: the DEPRECATED banner, `Step n/m :`, "
+        "` ---> Using cache`, `Successfully built`.",
+        "Docker 28 installs buildx and builds with BuildKit: `#5 [2/4] COPY ...` / `#5 CACHED` "
+        "(plain, not a terminal) or `[+] Building 1.2s (8/8) FINISHED` (terminal); failures end "
+        "with `ERROR: failed to build: failed to solve: process ... did not complete "
+        "successfully: exit code: N`. The sandbox does this unless DOCKER_BUILDKIT=0.",
+        "docker/cli cmd/docker/builder.go (buildx is the default builder since 23.0); "
+        "moby/buildkit util/progress/progressui printer.go, display.go; docker/buildx "
+        "commands/build.go (`failed to build`)",
+    ),
+    "build-label-step": (
+        "The course's pass-through adds `--label course=docker-k8s`; the classic builder shows "
+        "it as a last step `Step n/n : LABEL course=docker-k8s` (20.10 and DOCKER_BUILDKIT=0).",
+        "BuildKit applies build labels without a step; the sandbox applies the course label "
+        "silently in both modes (the real side's extra step is dropped by diffkit).",
+        "moby builder/dockerfile/builder.go (buildLabelOptions appends LABEL); buildkit "
+        "dockerfile2llb (labels go to the image config)",
+    ),
+    "uppercase-registry-host": (
+        "dockerd 20.10 refuses `docker tag nginx PatrickVuscan/website:1`: `Error response "
+        "from daemon: invalid reference format: repository name must be lowercase`.",
+        "Docker 28's Engine parses names as its client does: `PatrickVuscan` is a registry "
+        "host, the tag is accepted, and `docker push` fails: `Get "
+        '"https://PatrickVuscan/v2/": dial tcp: lookup PatrickVuscan: no such host`.',
+        "distribution/reference normalize.go splitDockerDomain (uppercase first component "
+        "is a domain), vendored by moby since v23",
+    ),
+}
+"""Behaviour (not wording) that differs between dockerd 20.10 and Docker 28, by the key a
+differential step names in ``differs:``: (20.10, Docker 28, where the 28 behaviour comes
+from). Such a step is not compared; the sandbox's 28 behaviour is tested on its own."""
+
+
 def to_docker28(text: str) -> str:
     """``text`` with every dockerd 20.10 wording in :data:`WORDING` replaced by Docker 28's."""
     for pattern, replacement, _source in WORDING:

@@ -197,22 +197,55 @@ def test_terminal_shell_session_runs_each_line(engine, monkeypatch: pytest.Monke
     assert shell_session(session, "term", "sh", {"user": "nobody"}) == 3
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown", "code"),
+    [
+        ("echo hi; exit\necho never\n", "# hi\n", 0),
+        ("echo hi && exit\necho never\n", "# hi\n", 0),
+        ("false && exit\necho still here; exit 4\necho never\n", "# # still here\n", 4),
+        ("false; exit\n", "# ", 1),
+        ("printf 'no newline'\nexit\n", "# no newline# ", 0),
+    ],
+)
+def test_terminal_shell_session_ends_when_a_line_runs_exit(
+    engine, monkeypatch: pytest.MonkeyPatch, typed: str, shown: str, code: int
+) -> None:
+    from grader.dockercli.execing import shell_session
+    from grader.dockercli.session import Session
+
+    run(engine, "run", "-d", "--name", "leave", "busybox", "sleep", "300")
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert shell_session(Session(engine, out, out), "leave", "sh", {"user": ""}) == code
+    assert out.getvalue() == shown
+
+
 BANNER = "DEPRECATED: The legacy builder is deprecated and will be removed in a future release."
+DISABLED = "            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0"
 
 
 @pytest.mark.parametrize(
     ("argv", "first"),
     [
         (["-h"], "Flag shorthand -h has been deprecated, use --help\n"),
-        (["build", "--help"], BANNER + "\n"),
+        (["build", "--help"], BANNER + "\n" + DISABLED + "\n"),
         (["builder", "prune", "-f"], BANNER + "\n"),
         (["image", "build", "/nonexistent-context"], BANNER + "\n"),
     ],
 )
-def test_what_the_client_prints_first(engine, argv: list[str], first: str) -> None:
+def test_what_the_legacy_client_prints_first(engine, monkeypatch, argv, first: str) -> None:
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
     _, err, _ = run(engine, *argv)
     assert err.startswith(first)
-    assert err.count(first) == 1
+    assert err.count(BANNER) == (argv != ["-h"])
+
+
+@pytest.mark.parametrize(
+    "argv", [["build", "--help"], ["builder", "prune", "-f"], ["image", "build", "/nowhere"]]
+)
+def test_buildkit_prints_no_legacy_banner(engine, monkeypatch, argv: list[str]) -> None:
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    assert "DEPRECATED" not in run(engine, *argv)[1]
 
 
 def test_no_banner_for_other_commands(engine) -> None:
@@ -284,7 +317,9 @@ def test_rm_run_left_at_the_time_bound_is_removed_once_stopped(engine) -> None:
     assert run(engine, "ps", "-aq", "--filter", "name=lingers") == ("", "", 0)
 
 
-def test_build_file_flag_is_relative_to_the_current_folder(engine, tmp_path: Path) -> None:
+def test_build_file_flag_is_relative_to_the_current_folder(
+    engine, tmp_path: Path, monkeypatch
+) -> None:
     (tmp_path / "ctx").mkdir()
     (tmp_path / "dockerfiles").mkdir()
     (tmp_path / "ctx" / "page.txt").write_text("hi\n")
@@ -298,6 +333,13 @@ def test_build_file_flag_is_relative_to_the_current_folder(engine, tmp_path: Pat
     out, _, code = build("-q", "-t", "devbuild", "-f", "dockerfiles/Dockerfile.dev", "ctx")
     assert code == 0 and out.startswith("sha256:")
     assert run(engine, "run", "--rm", "devbuild", "cat", "/page.txt")[0] == "hi\n"
+    out, err, code = build("-f", "dockerfiles/missing", "ctx")
+    assert (out, code) == ("", 1)
+    assert err.endswith(
+        "\n#1 DONE 0.0s\nERROR: failed to build: failed to solve: "
+        "failed to read dockerfile: open missing: no such file or directory\n"
+    )
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
     out, err, code = build("-f", "dockerfiles/missing", "ctx")
     assert (out, code) == ("", 1)
     assert err.endswith(

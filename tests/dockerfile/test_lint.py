@@ -31,6 +31,31 @@ def test_show_lint_on_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "No Dockerfile at" in capsys.readouterr().out
 
 
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()\n"
+
+
+def test_dockerfile_magic_on_nbgrader_stub_writes_nothing_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "Dockerfile"
+    dockerfile_magic(str(target), STUB)
+    assert not target.exists()
+    captured = capsys.readouterr()
+    assert "This answer cell has no Dockerfile instructions yet" in captured.err
+    assert "DL1000" not in captured.out + captured.err
+
+
+def test_dockerfile_magic_leaves_stub_lines_out_of_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "Dockerfile"
+    dockerfile_magic(str(target), STUB + 'CMD ["cat", "/etc/alpine-release"]')
+    assert target.read_text() == 'CMD ["cat", "/etc/alpine-release"]\n'
+    captured = capsys.readouterr()
+    assert "skipped nbgrader's 'raise NotImplementedError()' line" in captured.err
+    assert "DL1000" not in captured.out
+
+
 def test_dockerfile_magic_writes_and_lints(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,7 +22,11 @@ def sh(script: str) -> list[str]:
 
 def test_npm_install_creates_node_modules_from_package_json() -> None:
     manifest = {"name": "app", "dependencies": {"express": "^4.19.2", "greet": "file:./greet"}}
-    files = {**NODE_IMAGE, "/app/package.json": ("f", 0o644, json.dumps(manifest).encode())}
+    files = {
+        **NODE_IMAGE,
+        "/app/package.json": ("f", 0o644, json.dumps(manifest).encode()),
+        "/app/greet/package.json": ("f", 0o644, b'{"name": "greet"}'),
+    }
     result = run(sh("npm install"), reader(files), "/app")
     assert result.exit_code == 0
     assert "added 2 packages, and audited 4 packages in 1s\n" in result.output
@@ -38,8 +42,25 @@ def test_npm_install_before_copying_package_json_fails_like_npm() -> None:
     assert "Could not read package.json" in "".join(result.output)
 
 
+def test_a_local_package_that_was_not_copied_fails_like_npm() -> None:
+    manifest = {"name": "app", "dependencies": {"greet": "file:./greet"}}
+    files = {**NODE_IMAGE, "/app/package.json": ("f", 0o644, json.dumps(manifest).encode())}
+    result = run(sh("npm install"), reader(files), "/app")
+    assert result.exit_code == 254
+    assert result.output[:3] == [
+        "npm error code ENOENT\n",
+        "npm error syscall open\n",
+        "npm error path /app/greet/package.json\n",
+    ]
+    assert not result.changes
+
+
 def test_missing_tools_and_apt_without_yes() -> None:
-    assert run(sh("apt-get update"), reader({}), "/").output == ["/bin/sh: apt-get: not found\n"]
+    assert run(sh("apt-get update"), reader({}), "/").output == ["/bin/sh: 1: apt-get: not found\n"]
+    alpine = {"/bin/busybox": ("f", 0o755, b"")}
+    assert run(sh("apt-get update"), reader(alpine), "/").output == [
+        "/bin/sh: apt-get: not found\n"
+    ]
     debian = {"/usr/bin/apt-get": ("f", 0o755, b"")}
     result = run(sh("apt-get update && apt-get install curl"), reader(debian), "/")
     assert result.exit_code == 1

@@ -162,24 +162,38 @@ def test_create_run_expose(kubectl):
 
 
 def test_exec_and_logs(web):
-    env = web("exec deploy/web -- env").stdout
-    assert "KUBERNETES_SERVICE_HOST=10.96.0.1" in env and "HOSTNAME=web-" in env
-    page = web("exec deploy/web -- curl -s http://web")
-    assert "Welcome to nginx!" in page.stdout
+    env = dict(line.split("=", 1) for line in web("exec deploy/web -- env").stdout.splitlines())
+    api = web("get svc kubernetes -o jsonpath={.spec.clusterIP}").stdout
+    assert env["KUBERNETES_SERVICE_HOST"] == api
+    assert (
+        env["KUBERNETES_SERVICE_PORT"]
+        == web("get svc kubernetes -o jsonpath={.spec.ports[0].port}").stdout
+    )
+    assert f"pod/{env['HOSTNAME']}" in web("get pods -o name").stdout.split()
+    pod_ip = web("get pods -o jsonpath={.items[0].status.podIP}").stdout
+    page = web(f"exec deploy/web -- curl -s http://{pod_ip}").stdout
+    assert page.startswith("<!DOCTYPE html>")
+    cluster_ip = web("get svc web -o jsonpath={.spec.clusterIP}").stdout
+    for address in ("web", "web.default.svc.cluster.local", cluster_ip):
+        assert web(f"exec deploy/web -- curl -s http://{address}").stdout == page, address
     missing = web("exec deploy/web -- curl -s http://nowhere")
     assert missing.code == 6 and "Could not resolve host: nowhere" in missing.stderr
     bogus = web("exec deploy/web -- frobnicate")
     assert bogus.code == 126 and 'exec: "frobnicate": executable file not found' in bogus.stderr
-    logs = web("logs deploy/web").stdout
-    assert "Configuration complete; ready for start up" in logs
+    pods = web("get pods -o name").stdout.split()
+    assert web("logs deploy/web").stdout in {web(f"logs {pod}").stdout for pod in pods}
 
 
 def test_main_prints_and_records_history(sandbox_dir, capsys):
     from grader.history import entries
 
+    assert main(["get", "nodes", "-o", "name"]) == 0
+    names = capsys.readouterr().out.split()
     assert main(["get", "nodes"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("NAME") and "control-plane-1   Ready    control-plane" in out
+    rows = [line.split()[:3] for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == ["NAME", "STATUS", "ROLES"]
+    assert [f"node/{row[0]}" for row in rows[1:]] == names
+    assert {row[2] for row in rows[1:]} == {"control-plane", "<none>"}
     assert entries()[-1].argv == ["kubectl", "get", "nodes"]
     assert entries()[-1].engine == "cluster-sim"
 
@@ -187,12 +201,15 @@ def test_main_prints_and_records_history(sandbox_dir, capsys):
 def test_lost_control_plane_refuses_like_kubectl(web, sandbox_dir):
     from grader.k8s.cluster import Cluster
 
+    address = web("get endpoints kubernetes -o jsonpath={.subsets[0].addresses[0].ip}").stdout
+    port = web("get endpoints kubernetes -o jsonpath={.subsets[0].ports[0].port}").stdout
     with Cluster.session(sandbox_dir / "k8s") as cluster:
-        cluster.set_node_up("control-plane-1", False)
+        (api_node,) = [n["name"] for n in cluster.control_plane if n["ip"] == address]
+        cluster.set_node_up(api_node, False)
     result = web("get pods")
     assert result.code == 1
     assert result.stderr == (
-        "The connection to the server 192.168.56.10:6443 was refused - did you specify the right "
+        f"The connection to the server {address}:{port} was refused - did you specify the right "
         "host or port?\n"
     )
 

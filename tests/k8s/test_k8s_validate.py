@@ -126,6 +126,7 @@ kind: Ingress
 metadata:
   name: site
 spec:
+  ingressClassName: nginx
   rules:
   - host: my-app.com
     http:
@@ -149,9 +150,12 @@ def test_ingress_backend_must_name_an_existing_service_and_port():
     }
     assert problems_of(INGRESS.format(name="web", port=80), existing=[service]) == []
     (problem,) = problems_of(INGRESS.format(name="webb", port=80), existing=[service])
-    assert 'Service "webb" does not exist' in problem.message and problem.line == 14
+    assert 'Service "webb" does not exist' in problem.message and problem.line == 15
     (problem,) = problems_of(INGRESS.format(name="web", port=8080), existing=[service])
     assert "has no port 8080 (it has 80)" in problem.message
+    unclassed = INGRESS.format(name="web", port=80).replace("  ingressClassName: nginx\n", "")
+    (problem,) = problems_of(unclassed, existing=[service])
+    assert "spec.ingressClassName is not set" in problem.message and problem.line == 5
 
 
 def test_secret_data_must_be_base64_and_configmaps_hold_no_passwords():

@@ -37,12 +37,12 @@ def test_diagram_shows_nodes_components_pods_and_services(deployed):
     assert repr(diagram) == diagram.description
 
 
-def test_kill_pod_button_gives_a_new_pod_and_the_service_keeps_its_ip(deployed):
+def test_delete_button_gives_a_new_pod_and_the_service_keeps_its_ip(deployed):
     diagram = ClusterDiagram()
     ip = next(s for s in diagram.services if s["name"] == "web")["cluster_ip"]
     victim = pods_of(diagram)[0]
-    diagram._handle_message(diagram, {"type": "kill_pod", "name": victim["name"]}, [])
-    assert diagram.message == f"pod {victim['name']} killed"
+    diagram._handle_message(diagram, {"type": "delete_pod", "name": victim["name"]}, [])
+    assert diagram.message == f"pod {victim['name']} deleted"
     now = pods_of(diagram)
     assert len(now) == 2
     assert victim["name"] not in {p["name"] for p in now}
@@ -53,12 +53,29 @@ def test_kill_pod_button_gives_a_new_pod_and_the_service_keeps_its_ip(deployed):
     assert victim["name"] not in run(["get", "pods"]).stdout
 
 
+def test_crash_button_restarts_the_container_in_the_same_pod(deployed):
+    diagram = ClusterDiagram()
+    victim = pods_of(diagram)[0]
+    diagram._handle_message(diagram, {"type": "crash_pod", "name": victim["name"]}, [])
+    diagram._handle_message(diagram, {"type": "wait", "seconds": 5}, [])
+    again = next(p for p in pods_of(diagram) if p["name"] == victim["name"])
+    assert (again["ip"], again["restarts"], again["status"]) == (victim["ip"], 1, "Running")
+    assert f"{victim['name']} ({victim['ip']}, Running, 1 restarts)" in diagram.description
+
+
 def test_stopping_and_draining_workers(deployed):
     diagram = ClusterDiagram()
+    before = {p["name"] for p in diagram.nodes[1]["pods"]}
     diagram.stop_node("worker-1")
-    assert diagram.nodes[1]["up"] is False and diagram.nodes[1]["pods"] == []
-    assert len(diagram.nodes[2]["pods"]) == 2
+    assert diagram.nodes[1]["up"] is False and diagram.nodes[1]["ready"] is True
+    diagram.wait(45)
+    assert diagram.nodes[1]["ready"] is False and "DOWN, NotReady" in diagram.description
+    assert {p["name"] for p in diagram.nodes[1]["pods"]} == before  # not evicted yet
+    diagram.wait(300)
+    assert {p["status"] for p in diagram.nodes[1]["pods"]} <= {"Terminating"}
+    assert len([p for p in diagram.nodes[2]["pods"] if p["status"] == "Running"]) == 2
     diagram.start_node("worker-1")
+    assert diagram.nodes[1]["pods"] == []
     diagram.drain("worker-2")
     assert diagram.nodes[2]["schedulable"] is False and diagram.nodes[2]["pods"] == []
     assert len(diagram.nodes[1]["pods"]) == 2
@@ -71,8 +88,9 @@ def test_losing_control_plane_nodes_and_quorum(deployed):
     diagram.stop_node("control-plane-1")
     assert diagram.etcd["has_quorum"] is False and "LOST quorum" in diagram.description
     victim = pods_of(diagram)[0]["name"]
-    diagram.kill_pod(victim)
-    assert any(p["status"] == "Killed" for p in pods_of(diagram))
+    diagram.delete_pod(victim)
+    assert diagram.message.startswith("The connection to the server 192.168.56.10:6443 was refused")
+    assert victim in {p["name"] for p in pods_of(diagram)}
     diagram.rebuild(3)
     assert diagram.etcd == {"members": 3, "alive": 3, "quorum": 2, "has_quorum": True}
     diagram.stop_node("control-plane-1")
@@ -97,7 +115,7 @@ def test_snapshot_buttons_restore_the_state(deployed):
 
 def test_request_flow_follows_ingress_service_pod(deployed):
     rule = "--rule=my-app.com/*=web:80"
-    assert run(["create", "ingress", "site", rule]).code == 0
+    assert run(["create", "ingress", "site", "--class=nginx", rule]).code == 0
     flow = RequestFlow(host="my-app.com", path="/shop")
     assert flow.hops["ingress"] == "site" and flow.hops["service"] == "web"
     assert flow.hops["pod"].startswith("web-") and flow.hops["error"] is None
@@ -116,8 +134,9 @@ def test_widgets_carry_the_course_styles_and_their_own(sandbox_dir):
 
 
 def test_a_button_in_the_diagram_refreshes_the_request_flow(deployed):
-    run(["create", "ingress", "site", "--rule=my-app.com/*=web:80"])
+    run(["create", "ingress", "site", "--class=nginx", "--rule=my-app.com/*=web:80"])
     diagram, flow = ClusterDiagram(), RequestFlow()
     diagram.stop_node("worker-1")
     diagram.stop_node("worker-2")
+    diagram.wait(45)  # NotReady: their pods stop being ready endpoints
     assert "no ready endpoints" in flow.hops["error"]

@@ -46,8 +46,19 @@ def test_nbgrader_stub_gives_a_clear_message(shell, capsys, sandbox_dir):
     result = shell.run_cell("%%docker\n# YOUR CODE HERE\nraise NotImplementedError()\n")
     assert result.error_in_exec is None
     captured = capsys.readouterr()
-    assert "This answer cell has no docker command yet" in captured.err
+    assert "This answer cell has no docker commands yet" in captured.err
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_writefile_of_the_stub_writes_nothing(shell, capsys, tmp_path):
+    target = tmp_path / "website.yaml"
+    shell.run_cell(f"%%writefile {target}\n# YOUR CODE HERE\nraise NotImplementedError()\n")
+    assert not target.exists()
+    assert "This answer cell has no lines for this file yet" in capsys.readouterr().err
+    shell.run_cell(f"%%writefile {target}\nkind: Pod\nraise NotImplementedError()\n")
+    assert target.read_text() == "kind: Pod\n"
+    shell.run_cell(f"%%writefile -a {target}\nmetadata: {{}}\n")
+    assert target.read_text() == "kind: Pod\nmetadata: {}\n"
 
 
 def test_strip_stub_keeps_the_students_lines():
@@ -104,10 +115,39 @@ def test_timeout_bounds_a_foreground_server(shell, capfd, sandbox_dir):
     assert "start worker processes" in captured.err
 
 
-def test_port_map_refreshes_after_a_cell(shell, sandbox_dir):
+def test_port_map_refreshes_after_a_cell(shell, sandbox_dir, free_port):
     from grader.widgets import PortMap
 
     widget = PortMap()
     assert widget.mappings == []
-    shell.run_cell("%%docker\ndocker run -d --name web -p 18089:80 nginx:latest\n")
-    assert [(m["host_port"], m["container_port"]) for m in widget.mappings] == [(18089, "80/tcp")]
+    port = free_port()
+    shell.run_cell(f"%%docker\ndocker run -d --name web -p {port}:80 nginx:latest\n")
+    assert [(m["host_port"], m["container_port"]) for m in widget.mappings] == [(port, "80/tcp")]
+
+
+class KernelStream:
+    """A stream that, like ipykernel's, sends what it holds only when flushed."""
+
+    def __init__(self, name: str, sent: list[tuple[str, str]]) -> None:
+        self.name, self.sent, self.held = name, sent, ""
+
+    def write(self, text: str) -> int:
+        self.held += text
+        return len(text)
+
+    def flush(self) -> None:
+        if self.held:
+            self.sent.append((self.name, self.held))
+            self.held = ""
+
+
+def test_errors_and_output_arrive_in_the_order_they_were_written(monkeypatch, sandbox_dir):
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr("sys.stdout", KernelStream("stdout", sent))
+    monkeypatch.setattr("sys.stderr", KernelStream("stderr", sent))
+    magics.run_cell("", "echo first\ndocker ps --bogus\ndocker ps\nnosuch\necho end\n")
+    assert [name for name, _ in sent] == ["stdout", "stderr", "stdout", "stderr", "stdout"]
+    assert "unknown flag: --bogus" in sent[1][1]
+    assert sent[2][1].startswith("CONTAINER ID")
+    assert "nosuch: command not found" in sent[3][1]
+    assert sent[4] == ("stdout", "end\n")

@@ -2,7 +2,7 @@
 
 Each notebook runs under nbval (``pytest --nbval-lax``: every cell executes, any error
 fails) in its own folder copy with its own engine state, on the sandbox and (in CI) on the
-real daemon.
+real daemon. A sandbox run gets a network namespace of its own when the machine allows it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from netns import ISOLATE, isolation_available
 from notebook_harness import ASSIGNMENTS, clean_engine, engine_env
 
 NBVAL = [
@@ -34,6 +35,10 @@ def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:
     state = tmp_path / "state"
     state.mkdir()
     command = [*NBVAL, "--rootdir", str(work), "-o", "addopts=", f"{folder.name}.ipynb"]
+    if engine == "sandbox" and isolation_available():
+        # The sandbox's servers publish the notebooks' fixed host ports (8080): in a network
+        # namespace of its own, a run shares them with no other test running beside it.
+        command = [*ISOLATE, "nbval", *command]
     try:
         result = subprocess.run(
             command,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from leakscan import MARKER, secret_lines
 from notebook_harness import (
     ASSIGNMENTS,
     answer_ids,
@@ -23,8 +25,6 @@ from notebook_harness import (
 
 pytestmark = pytest.mark.slow
 
-REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)\n(.*?)### END \1", re.S)
-MARKER = re.compile(r"BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)|END (SOLUTION|HIDDEN TESTS)")
 STUDENT_METADATA = {
     "nbgrader",
     "tags",
@@ -39,22 +39,6 @@ STUDENT_METADATA = {
 OVERCLAIM = re.compile(r"all (the )?(tests|checks) passed", re.I)
 
 
-def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
-    """Lines of solution/hidden/mark-scheme regions that the rest of the source never shows.
-
-    A line also written outside the regions (a later exercise's set-up repeating an earlier
-    answer) is visible on purpose, so it is not counted as a secret.
-    """
-    inside: dict[str, str] = {}
-    for cell in source.cells:
-        for match in REGION.finditer(cell.source):
-            for line in match.group(2).splitlines():
-                if len(line.strip()) >= 12:
-                    inside[line.strip()] = match.group(1)
-    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells)
-    return {line: kind for line, kind in inside.items() if line not in outside}
-
-
 def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
@@ -62,7 +46,10 @@ def read_text(path: Path) -> str:
 @pytest.mark.parametrize("folder", ASSIGNMENTS)
 def test_release_holds_no_secret(folder: Path, graded) -> None:
     course = graded(folder, "sandbox")
-    secrets = secret_lines(course.source)
+    material = "\n".join(
+        read_text(path) for path in folder.rglob("*") if path.is_file() and path.suffix != ".ipynb"
+    )
+    secrets = secret_lines(course.source, material)
     release_dir = course.root / "release" / folder.name
     leaks = []
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
@@ -118,7 +105,9 @@ def test_a_solved_release_claims_only_public_checks(folder: Path, graded, tmp_pa
     solved = fill_answers(course.release, course.source, set(answer_ids(course.source)))
     nbformat.write(solved, work / f"{folder.name}.ipynb")
     for extra in (course.root / "release" / folder.name).iterdir():
-        if extra.suffix != ".ipynb" and extra.is_file():
+        if extra.is_dir():
+            shutil.copytree(extra, work / extra.name)
+        elif extra.suffix != ".ipynb":
             (work / extra.name).write_bytes(extra.read_bytes())
     state = tmp_path / "state"
     state.mkdir()

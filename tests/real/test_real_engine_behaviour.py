@@ -173,3 +173,20 @@ def test_grading_mode_refuses_unsafe_containers_before_creating_them(
     safe = f"{cleanup_names}-safe"
     _run(engine, "busybox", safe, ["true"], binds=[f"{cleanup_names}-data:/etc"])
     assert engine.inspect_container(safe)["HostConfig"]["Binds"] == [f"{cleanup_names}-data:/etc"]
+
+
+def test_restart_without_a_timeout_uses_the_containers_own(engine, cleanup_names):
+    """``docker restart NAME`` (no -t): docker-py's restart would fail on timeout=None."""
+    name = f"{cleanup_names}-restart"
+    created = engine.create_container(
+        "busybox",
+        ["sleep", "300"],
+        name=name,
+        stop_timeout=1,
+        host_config=engine.create_host_config(),
+    )
+    engine.start(created["Id"])
+    started = engine.inspect_container(name)["State"]["StartedAt"]
+    engine.restart(name)
+    state = engine.inspect_container(name)["State"]
+    assert state["Running"] and state["StartedAt"] != started

@@ -49,7 +49,7 @@ class Box:
                 pass
 
 
-@pytest.fixture(params=["sandbox", "real"])
+@pytest.fixture(params=["sandbox", pytest.param("real", marks=pytest.mark.real_engine)])
 def box(request, sandbox_dir) -> Iterator[Box]:
     if request.param == "real":
         # The fixture (not the marker, which tests/conftest.py would spread to every

@@ -1,23 +1,28 @@
-"""``course autograde``: grade collected submissions in parallel, one nbgrader per worker.
+"""``course autograde``: grade collected submissions with a few grading processes.
 
-Submissions live in ``submitted/<student>/<assignment>/``. Before the workers start, the
+Submissions live in ``submitted/<student>/<assignment>/``. Before grading starts, the
 assignment is released into the gradebook if it is not there yet and every student is
-added, so the parallel ``nbgrader autograde`` processes only write their own rows. Each
-submission runs on the grading engine (the sandbox by default: no daemon needed, and a
-student's commands cannot touch the grader's machine) with per-cell timeouts from
-``nbgrader_config.py`` and a whole-notebook timeout from ``CourseSettings``.
+added, so the grading processes only write their own rows. A pool of grading processes
+(one per core by default) is forked from this one; each runs nbgrader's ``Autograde``
+converter in-process for many submissions (:mod:`grader.course.autograde.worker`), and
+its execute step is the trusted grader (:mod:`grader.grading`): no kernel, no student
+code, one forked child per submission on a private engine (the sandbox by default), with
+per-cell timeouts from ``nbgrader_config.py`` and a per-submission one from
+``CourseSettings``.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from grader.course.autograde.worker import Outcome, grade_one, isolation_available
+from grader.course.autograde.worker import Outcome, grade_one, preload
 from grader.course.errors import CourseError
 from grader.course.progress import Progress
 from grader.course.settings import course_settings, coursedir, ensure_tools_on_path
+from grader.grading.isolation import namespaces_available
 
 
 def submissions(root: Path, assignment: str | None, student: str | None) -> list[tuple[str, str]]:
@@ -92,12 +97,12 @@ def main(
         root: the course root.
         assignment: only this assignment (default: every submitted assignment).
         student: only this student (regrade one student).
-        workers: parallel nbgrader processes (default: the number of cores). On the real
-            engine grading is serial: containers of two students would share one daemon.
+        workers: grading processes (default: the number of cores). On the real engine
+            grading is serial: containers of two students would share one daemon.
         engine: ``sandbox`` or ``docker`` (default: ``CourseSettings.grading_engine``).
-        isolate: give each sandbox submission a network namespace of its own (default:
-            when the machine allows it). Never on the real engine, whose published ports
-            live in the host's network.
+        isolate: give each sandbox submission a user and network namespace of its own
+            (default: when the machine allows it). Never on the real engine, whose
+            published ports live in the host's network.
 
     Returns:
         One :class:`Outcome` per submission.
@@ -105,8 +110,7 @@ def main(
     Raises:
         CourseError: nothing to grade, or an unknown engine.
     """
-    settings = course_settings(root)
-    engine = engine or settings.grading_engine
+    engine = engine or course_settings(root).grading_engine
     if engine not in {"sandbox", "docker"}:
         raise CourseError(f"grading engine must be sandbox or docker, not {engine!r}")
     pairs = submissions(root, assignment, student)
@@ -118,22 +122,16 @@ def main(
     if engine == "docker":
         isolate = False
     elif isolate is None:
-        isolate = isolation_available()
-    elif isolate and not isolation_available():
-        raise CourseError("network isolation needs `unshare -rn` and `ip`, which fail here")
+        isolate = namespaces_available()
+    elif isolate and not namespaces_available():
+        raise CourseError("network isolation needs user and network namespaces: refused here")
     mode = ", isolated networks" if isolate else ""
     progress = Progress(len(pairs), f"grading on {engine} with {workers} worker(s){mode}")
     outcomes = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with _pool(workers) as pool:
         futures = [
             pool.submit(
-                grade_one,
-                root=root,
-                assignment=a,
-                student=s,
-                engine=engine,
-                timeout=settings.notebook_timeout,
-                isolate=isolate,
+                grade_one, root=root, assignment=a, student=s, engine=engine, isolate=isolate
             )
             for a, s in pairs
         ]
@@ -146,3 +144,9 @@ def main(
             )
     progress.finish()
     return sorted(outcomes, key=lambda o: (o.assignment, o.student))
+
+
+def _pool(workers: int) -> Executor:
+    """Grading processes forked from this one, each with the grading modules imported."""
+    preload()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))

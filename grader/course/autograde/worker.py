@@ -1,29 +1,23 @@
-"""Grade one submission in its own ``nbgrader autograde`` process, on a private sandbox.
+"""Grade one submission in this process with nbgrader's ``Autograde`` converter.
 
-The process gets ``COURSE_GRADING=1``, the grading engine and a fresh ``COURSE_SANDBOX_DIR``
-of its own (the sandbox's state, and on both engines the command history and exercise
-markers the checks read), so submissions graded side by side never see each other's
-containers or commands. On the sandbox it can also get a network namespace of its own (``unshare``):
-the sandbox's nginx containers really listen on their published host ports, so two
-students' ``-p 8080:80`` would otherwise collide, and a student's code gets no network.
-A submission that exceeds its time budget is stopped with its whole process group
-(nbgrader and the kernel it started) and reported as timed out.
+No ``nbgrader`` subprocess and no kernel: the converter runs here (its sanitising steps,
+then :class:`grader.grading.nbgrader.TrustedExecute`, then ``SaveAutoGrades``), and the
+execute step forks one child per submission. The grading processes of ``course
+autograde`` each call :func:`grade_one` for many submissions, so nbgrader, IPython and the
+course's package are imported once per process, not once per submission.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course.settings import bin_dir
+from grader.course.settings import ensure_tools_on_path, load_config
+
+TIMEOUT_MARK = "GradingTimeout"
+"""Appears in nbgrader's log when the execute step stopped a submission for its time."""
 
 
 @dataclass(frozen=True)
@@ -36,46 +30,21 @@ class Outcome:
     """nbgrader finished (the score is in the gradebook)."""
     seconds: float
     log: str
-    """nbgrader's output, kept for the instructor when something went wrong."""
+    """nbgrader's log, kept for the instructor when something went wrong."""
     timed_out: bool = False
 
 
-def grading_env(engine: str, state: Path) -> dict[str, str]:
-    """The environment of one grading process."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([bin_dir(), env.get("PATH", "")])
-    env["COURSE_GRADING"] = "1"
-    env["COURSE_ENGINE"] = engine
-    env["COURSE_SANDBOX_DIR"] = str(state)
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    return env
+def preload() -> None:
+    """Import what grading uses (run once in each grading process, before any fork)."""
+    ensure_tools_on_path()
+    # nbgrader's gradebook trips this SQLAlchemy warning on every autograde (its own
+    # session handling; nothing is lost): keep it out of the instructor's console.
+    warnings.filterwarnings("ignore", message="Object of type <SubmittedNotebook> not in session")
+    import nbgrader.converters  # noqa: F401 - imported for the forks' sake
 
+    from grader.grading.nbgrader import preload as preload_grading
 
-ISOLATE = ["unshare", "--net", "--map-root-user", "sh", "-c", 'ip link set lo up && exec "$@"']
-"""Prefix that runs a command in a new network namespace whose loopback is up."""
-
-
-@functools.cache
-def isolation_available() -> bool:
-    """True when this machine lets the grader create network namespaces (``unshare -rn``)."""
-    if not (shutil.which("unshare") and shutil.which("ip")):
-        return False
-    try:
-        probe = subprocess.run([*ISOLATE, "probe", "true"], capture_output=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
-
-
-def _shutdown_sandbox(state: Path) -> None:
-    """Stop helper processes (HTTP servers) the sandbox started for this submission."""
-    try:
-        from grader.engine.sandbox import SandboxEngine
-    except ImportError:
-        return
-    shutdown = getattr(SandboxEngine, "shutdown_all", None)
-    if shutdown is not None:
-        shutdown(state)
+    preload_grading()
 
 
 def grade_one(
@@ -84,55 +53,37 @@ def grade_one(
     assignment: str,
     student: str,
     engine: str,
-    timeout: float,
     isolate: bool = False,
 ) -> Outcome:
-    """Run ``nbgrader autograde ASSIGNMENT --student STUDENT --force`` under ``root``.
+    """Autograde ``student``'s ``assignment`` (forced) with the trusted execute step.
 
     Args:
         root: the course root.
         assignment: the assignment id.
         student: the student id.
         engine: ``sandbox`` or ``docker``.
-        timeout: seconds before the submission is stopped.
-        isolate: run in a network namespace of its own (see :data:`ISOLATE`).
+        isolate: give the submission a network namespace of its own.
     """
-    command = [
-        sys.executable,
-        "-m",
-        "nbgrader",
-        "autograde",
-        assignment,
-        "--student",
-        student,
-        "--force",
-    ]
-    if isolate:
-        command = [*ISOLATE, "grade", *command]
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    from grader.grading.nbgrader import trusted_preprocessors
+
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix=f"course-grade-{student}-") as scratch:
-        state = Path(scratch) / "state"
-        state.mkdir()
-        process = subprocess.Popen(
-            command,
-            cwd=root,
-            env=grading_env(engine, state),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            log, _ = process.communicate(timeout=timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            log, _ = process.communicate()
-            timed_out = True
-        finally:
-            if engine == "sandbox":
-                _shutdown_sandbox(state)
-    ok = not timed_out and process.returncode == 0
-    if timed_out:
-        log += f"\nstopped: grading took longer than {timeout:.0f} s"
-    return Outcome(assignment, student, ok, time.monotonic() - started, log, timed_out)
+    config = load_config(root)
+    config.CourseSettings.grading_engine = engine
+    config.TrustedExecute.isolate = "always" if isolate else "never"
+    configured = config.Autograde.get("autograde_preprocessors")
+    config.Autograde.autograde_preprocessors = trusted_preprocessors(
+        configured or Autograde.autograde_preprocessors.default_value
+    )
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    coursedir.student_id = student
+    converter = Autograde(coursedir=coursedir, config=config)
+    converter.force = True
+    result = capture_log(converter)
+    log = result.get("log", "") + result.get("error", "")
+    seconds = time.monotonic() - started
+    return Outcome(assignment, student, result["success"], seconds, log, TIMEOUT_MARK in log)

@@ -1,9 +1,11 @@
 """``course feedback``: HTML feedback for autograded submissions, hidden tests removed.
 
 The feedback pipeline is configured in ``nbgrader_config.py``: nbgrader's own
-``GenerateFeedback`` with :class:`ClearHiddenTestOutputs` and ``ClearHiddenTests`` added,
-so ``feedback/<student>/<assignment>/<notebook>.html`` shows the public tests, the scores
-and the one-line verdicts of hidden tests, never their code.
+``GenerateFeedback`` with the preprocessors of :mod:`.preprocessors` and ``ClearHiddenTests``
+added, so ``feedback/<student>/<assignment>/<notebook>.html`` shows the public tests, the
+scores and the one-line verdicts of hidden tests, never their code. Each submission gets
+its feedback on its own: one that nbgrader cannot render is reported, after every other
+student has theirs.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ def main(*, root: Path, assignment: str | None = None, student: str | None = Non
         The feedback folders written.
 
     Raises:
-        CourseError: nothing is autograded yet, or nbgrader failed.
+        CourseError: nothing is autograded yet, or nbgrader failed for some submissions
+            (named in the message; the others' feedback is written).
     """
     pairs = autograded_pairs(root, assignment, student)
     if not pairs:
@@ -42,15 +45,22 @@ def main(*, root: Path, assignment: str | None = None, student: str | None = Non
     api = nbgrader_api(root)
     feedback_root = root / coursedir(root).feedback_directory
     progress = Progress(len(pairs), "feedback")
-    written = []
+    written, failed = [], []
     for assignment_id, student_id in pairs:
-        result = api.generate_feedback(assignment_id, student_id, force=True)
+        try:
+            result = api.generate_feedback(assignment_id, student_id, force=True)
+        except Exception as error:  # one submission never stops the class
+            result = {"success": False, "log": f"{type(error).__name__}: {error}"}
         if not result["success"]:
-            raise CourseError(
-                f"nbgrader could not write feedback for {student_id} {assignment_id}:\n"
-                f"{result.get('log', '')}"
-            )
+            failed.append(f"--- {student_id} {assignment_id} ---\n{result.get('log', '')}")
+            progress.step(f"{student_id} {assignment_id}: FAILED")
+            continue
         written.append(feedback_root / student_id / assignment_id)
         progress.step(f"{student_id} {assignment_id} -> {written[-1].relative_to(root)}/")
     progress.finish()
+    if failed:
+        raise CourseError(
+            f"nbgrader could not write feedback for {len(failed)} of {len(pairs)} "
+            f"submission(s) (the others have theirs):\n" + "\n".join(failed)
+        )
     return written

@@ -1,13 +1,16 @@
 """``course prepare-lab``: make an environment ready for students (Binder's postBuild, make lab).
 
-Three things, all idempotent:
+Four things, all idempotent:
 
 - the student release of every assignment is built into ``release/``;
 - the ``docker`` and ``kubectl`` shims (from ``grader.dockercli.shim`` and ``grader.k8s.shim``)
   are installed into the environment's ``bin/``, so a JupyterLab terminal runs the course's
   commands on the selected engine;
 - JupyterLab's settings overrides (``share/jupyter/lab/settings/overrides.json``) turn off
-  the "Jupyter news" prompt and update checks, so a fresh lab opens straight on the notebook.
+  the "Jupyter news" prompt and update checks, so a fresh lab opens straight on the notebook;
+- the student lab's configuration folder (:mod:`grader.course.lab.config`,
+  ``ENV/etc/course-lab``, named by ``JUPYTER_CONFIG_PATH`` where the student's lab starts):
+  terminals that run the course's commands in the release folder, no instructor tools.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import json
 from pathlib import Path
 
 from grader.course.errors import CourseError
+from grader.course.lab import config
 from grader.course.release import main as release
 
 LAB_SETTINGS = {
@@ -63,10 +67,11 @@ def main(*, root: Path, prefix: Path, build_release: bool = True) -> list[Path]:
     """Prepare the environment at ``prefix`` for the course at ``root``.
 
     Returns:
-        The files written (shims and the settings overrides).
+        The files written (shims, the settings overrides, the lab's configuration folder).
     """
     if build_release:
         release(root=root)
     written = install_shims(prefix / "bin")
     written.append(write_overrides(prefix))
+    written.append(config.write(prefix))
     return written

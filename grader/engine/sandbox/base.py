@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import LABEL
 from grader.engine.errors import EngineError, ImageNotFound, NotFound
@@ -30,10 +31,54 @@ class SandboxBase:
     """
 
     kind = "sandbox"
+    shared = False
 
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = Path(state_dir)
         self.store = Store(self.state_dir)
+
+    if TYPE_CHECKING:
+        # What one mixin calls on another: declared here (for the type checker only) so the
+        # coupling between mixins is explicit; each is implemented by the module named.
+
+        def _settle(self) -> None: ...  # lifecycle: apply due exits and removals
+
+        def _terminate(self, cid: str, sig: str) -> bool: ...  # lifecycle
+
+        def _stop_server(self, cid: str) -> None: ...  # lifecycle
+
+        def _delete_container(self, cid: str, remove_volumes: bool) -> None: ...  # containers
+
+        def _network(self, ref: str) -> JSON: ...  # networks
+
+        def _assign_address(self, network_name: str) -> tuple[str, str, str]: ...  # networks
+
+        def _ensure_volume(  # volumes
+            self,
+            name: str | None,
+            labels: dict[str, str] | None = None,
+            driver_opts: dict[str, str] | None = None,
+        ) -> JSON: ...
+
+        def inspect_volume(self, name: str) -> JSON:
+            """``GET /volumes/{name}`` (volumes)."""
+
+        def remove_volume(self, name: str, force: bool = False) -> None:
+            """``DELETE /volumes/{name}`` (volumes)."""
+
+        def tag(
+            self, image: str, repository: str, tag: str | None = None, force: bool = False
+        ) -> bool:
+            """``POST /images/{name}/tag`` (images; registry checks the name first)."""
+
+        def pull(
+            self,
+            repository: str,
+            tag: str | None = None,
+            all_tags: bool = False,
+            platform: str | None = None,
+        ) -> Iterator[JSON]:
+            """``POST /images/create`` (images; registry serves the course registry)."""
 
     # -- containers ------------------------------------------------------------
     def _find_container(self, ref: str) -> tuple[str, JSON] | None:

@@ -26,7 +26,7 @@ import posixpath
 import re
 import shlex
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +75,8 @@ class _Stage:
     files: dict[str, FileEntry]
     args: dict[str, str] = field(default_factory=dict)
     cmd_set: bool = False
+    buildkit: bool = False
+    """Built with BuildKit's rules (the Engine API's ``version=2``), not the classic ones."""
 
     @property
     def config(self) -> JSON:
@@ -121,6 +123,7 @@ class BuildMixin(SandboxBase):
         nocache: bool = False,
         buildargs: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
+        version: str = "1",
     ) -> Iterator[JSON]:
         """Build an image from the context folder ``path``; stream the builder's output.
 
@@ -134,8 +137,12 @@ class BuildMixin(SandboxBase):
             dockerfile: the Dockerfile, absolute or relative to the context.
             nocache: run every step even when the cache has it.
             buildargs: values for ``ARG`` instructions.
-            labels: labels added to the final image, each as an extra LABEL step; the
-                course label ``course=docker-k8s`` is always among them.
+            labels: labels added to the final image, each as an extra LABEL step (the
+                classic builder's way); the course label ``course=docker-k8s`` is always
+                applied too, without a step.
+            version: the Engine API's builder version: "1" the classic builder, "2"
+                BuildKit's rules where they differ (``COPY a b dest`` copies into the
+                folder ``dest``). The stream is the classic one either way.
         """
         from grader.dockerfile.context import BuildContext, client_side_error, dockerfile_path
         from grader.dockerfile.instructions import DockerfileError, Instruction, parse
@@ -152,15 +159,20 @@ class BuildMixin(SandboxBase):
         for item in tags:
             check_name(item)
         names = [refs.parse(item) for item in tags]
-        # The course labels what it builds, as RealEngine.build does; the classic builder
-        # adds one ``LABEL key=value`` step per build label, in key order, to the last stage.
-        labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}
-        for key, value in sorted(labels.items()):
+        # The classic builder adds one ``LABEL key=value`` step per build label, in key
+        # order, to the last stage. The course's own label is applied without a step: the
+        # student never wrote it (BuildKit applies every build label that way).
+        for key, value in sorted((labels or {}).items()):
+            if key == LABEL_KEY:
+                continue
             pair = f"{key}={value}"
             instructions.append(Instruction("LABEL", shlex.quote(pair), 0, f"LABEL {pair}"))
         self.store.ensure(CACHE_SCHEMA)
         context = BuildContext(Path(path))
-        return self._build_steps(context, instructions, names, nocache, dict(buildargs or {}))
+        buildkit = version == "2"
+        return self._build_steps(
+            context, instructions, names, nocache, dict(buildargs or {}), buildkit
+        )
 
     # -- the step loop ----------------------------------------------------------------
     def _build_steps(
@@ -170,6 +182,7 @@ class BuildMixin(SandboxBase):
         names: list[refs.Reference],
         nocache: bool,
         buildargs: dict[str, str],
+        buildkit: bool = False,
     ) -> Iterator[JSON]:
         total = len(instructions)
         stage: _Stage | None = None
@@ -182,6 +195,7 @@ class BuildMixin(SandboxBase):
             try:
                 if instruction.keyword == "FROM":
                     stage = yield from self._from(instruction, global_args, stages)
+                    stage.buildkit = buildkit
                     yield {"stream": f" ---> {_short(stage.image_id)}\n"}
                     continue
                 if stage is None:
@@ -206,15 +220,17 @@ class BuildMixin(SandboxBase):
         if unused:
             listed = " ".join(unused)
             yield {"stream": f"[Warning] One or more build-args [{listed}] were not consumed\n"}
+        self._label_silently(stage)
         self._finish(stage.image_id, names)
         yield {"aux": {"ID": stage.image_id}}
         yield {"stream": f"Successfully built {_short(stage.image_id)}\n"}
-        for name in names:
-            yield {"stream": f"Successfully tagged {name.name}\n"}
+        for reference in names:
+            yield {"stream": f"Successfully tagged {reference.name}\n"}
 
     def _from(
         self, instruction: Instruction, global_args: dict[str, str], stages: dict[str, _Stage]
-    ) -> Iterator[JSON]:
+    ) -> Generator[JSON, None, _Stage]:
+        """Start a stage at ``FROM``, pulling its image when needed; returns the stage."""
         words = _expand(instruction.value, global_args).split()
         ref = words[0]
         alias = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
@@ -226,7 +242,7 @@ class BuildMixin(SandboxBase):
             if found is None:
                 try:
                     parsed = refs.parse(ref)
-                    yield from self.pull(parsed.repo, parsed.tag)  # type: ignore[attr-defined]
+                    yield from self.pull(parsed.repo, parsed.tag)
                 except EngineError as error:
                     raise BuildFailed(error.explanation) from error
                 found = self._image(ref)
@@ -351,13 +367,17 @@ class BuildMixin(SandboxBase):
             sources = context.select(keyword, raw_sources)
         except ContextError as error:
             raise BuildFailed(str(error)) from error
-        if len(sources) > 1 and not dest.endswith("/"):
+        if len(sources) > 1 and not dest.endswith("/") and not stage.buildkit:
             raise BuildFailed(
                 f"When using {keyword} with more than one source file, "
                 "the destination must be a directory and end with a /"
             )
         target = posixpath.normpath(posixpath.join(stage.workdir, dest))
-        into_folder = dest.endswith("/") or stage.files.get(target, ("",))[0] == "d"
+        into_folder = (
+            dest.endswith("/")
+            or stage.files.get(target, ("",))[0] == "d"
+            or (stage.buildkit and len(sources) > 1)
+        )
         for source in sources:
             self._copy_source(context, keyword, source, target, into_folder, stage, changes)
         created_by = f"/bin/sh -c #(nop) {keyword} {context.content_hash(sources)} in {dest} "
@@ -459,6 +479,20 @@ class BuildMixin(SandboxBase):
         stage.image_id, stage.doc = image_id, doc
         yield {"stream": f" ---> {_short(image_id)}\n"}
 
+    def _label_silently(self, stage: _Stage) -> None:
+        """Give the final image the course label, as a child image with no history entry."""
+        labels = stage.config.get("Labels") or {}
+        if labels.get(LABEL_KEY) == LABEL_VALUE:
+            return
+        config = copy.deepcopy(stage.config)
+        config["Labels"] = {**labels, LABEL_KEY: LABEL_VALUE}
+        layer = _Layer(f"LABEL {LABEL_KEY}={LABEL_VALUE}", config, runs_container=False)
+        key = _cache_key(stage.image_id, layer)
+        found = self._cached(key)
+        if found is None:
+            found = self._commit_layer(stage, layer, key, new_id(), history=False)
+        stage.image_id, stage.doc = found
+
     def _cached(self, key: str) -> tuple[str, JSON] | None:
         row = self.store.db.execute(
             "SELECT images.id, images.doc FROM build_cache JOIN images "
@@ -468,22 +502,23 @@ class BuildMixin(SandboxBase):
         return (row[0], json.loads(row[1])) if row else None
 
     def _commit_layer(
-        self, stage: _Stage, layer: _Layer, key: str, container: str
+        self, stage: _Stage, layer: _Layer, key: str, container: str, history: bool = True
     ) -> tuple[str, JSON]:
         created_ns = now_ns()
         image_id = "sha256:" + _sha256(f"{key}\n{created_ns}".encode())
         parent = stage.doc
-        history = [dict(step) for step in parent.get("_history", [])]
+        steps = [dict(step) for step in parent.get("_history", [])]
+        if steps and history:
+            steps[-1]["id"] = stage.image_id
         if history:
-            history[-1]["id"] = stage.image_id
-        history.append(
-            {
-                "created": rfc3339_ns(created_ns),
-                "created_by": layer.created_by,
-                "size": layer.size,
-                **({"empty_layer": True} if layer.empty else {}),
-            }
-        )
+            steps.append(
+                {
+                    "created": rfc3339_ns(created_ns),
+                    "created_by": layer.created_by,
+                    "size": layer.size,
+                    **({"empty_layer": True} if layer.empty else {}),
+                }
+            )
         layers = list(parent["RootFS"]["Layers"])
         if not layer.empty:
             layers.append("sha256:" + _sha256(f"diff\n{key}".encode()))
@@ -506,7 +541,7 @@ class BuildMixin(SandboxBase):
             "RootFS": {"Type": "layers", "Layers": layers},
             "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"},
             "_fs": parent.get("_fs"),
-            "_history": history,
+            "_history": steps,
             "_child_only": True,
         }
         mtime = time.time()
@@ -538,7 +573,7 @@ class BuildMixin(SandboxBase):
                 (image_id,),
             )
         for name in names:
-            self.tag(image_id, name.repo, name.tag)  # type: ignore[attr-defined]
+            self.tag(image_id, name.repo, name.tag)
 
     def _image_tree(self, image_id: str, doc: JSON) -> dict[str, FileEntry]:
         """An image's whole filesystem: its catalogue base plus every layer above it."""

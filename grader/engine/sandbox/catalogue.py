@@ -31,9 +31,14 @@ def images() -> dict[str, dict[str, Any]]:
 
 
 def find(ref: str) -> tuple[str, dict[str, Any]] | None:
-    """The (id, entry) whose tags include the familiar ``repo:tag`` ``ref``, if any."""
+    """The (id, entry) published as the familiar ``repo:tag`` ``ref``, if any.
+
+    An entry's ``tags`` are the names a prepared lab already has; its ``aliases`` are the
+    other tags Docker Hub publishes for the same image (``alpine:3`` for ``alpine:latest``),
+    which a pull fetches by name.
+    """
     for image_id, entry in images().items():
-        if ref in entry["tags"]:
+        if ref in entry["tags"] or ref in entry.get("aliases", ()):
             return image_id, entry
     return None
 

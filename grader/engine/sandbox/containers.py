@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import shlex
 import time
@@ -135,6 +136,11 @@ class ContainersMixin(SandboxBase):
             raise InvalidArgument("can't create 'AutoRemove' container with restart policy")
         if hc.get("Memory") and hc["Memory"] < 6 * 1024 * 1024:
             raise InvalidArgument("Minimum memory limit allowed is 6MB")
+        cpus = os.cpu_count() or 1
+        if hc.get("NanoCpus") and not 0 < hc["NanoCpus"] <= cpus * 10**9:
+            raise InvalidArgument(
+                f"Range of CPUs is from 0.01 to {cpus}.00, as there are only {cpus} CPUs available"
+            )
         warnings = []
         if hc["NetworkMode"] == "host" and hc.get("PortBindings"):
             warnings.append("Published ports are discarded when using host network mode")
@@ -333,6 +339,11 @@ class ContainersMixin(SandboxBase):
         source = spec.get("Source") or ""
         target = spec.get("Target") or spec.get("Destination") or ""
         rw = not spec.get("ReadOnly")
+        if not target.startswith("/"):
+            raise InvalidArgument(
+                f'invalid mount config for type "{kind}": invalid mount path: '
+                f"'{target}' mount path must be absolute"
+            )
         if kind == "bind":
             if not os.path.exists(source):
                 raise InvalidArgument(
@@ -369,9 +380,11 @@ class ContainersMixin(SandboxBase):
 
         files = image_layers(self.store, image_doc, doc["Image"])
         for mount in doc["Mounts"]:
+            # Docker mounts a relative anonymous volume (-v ::) at the root: /::
+            target = posixpath.normpath(posixpath.join("/", mount["Destination"]))
             if mount["Type"] == "volume":
-                _populate(Path(mount["Source"]), mount["Destination"], files)
-            path = mount["Destination"].rstrip("/")
+                _populate(Path(mount["Source"]), target, files)
+            path = target.rstrip("/")
             missing = []
             while path and path not in files:
                 missing.append(path)

@@ -84,7 +84,8 @@ def execute(argv: list[str], ctx: Context, in_shell: bool = True) -> Result:
         return 127, b"", _not_found(name, ctx)
     program = _PROGRAMS.get(posixpath.basename(path)) or _PROGRAMS.get(posixpath.basename(name))
     if program is None:
-        if (ctx.fs.stat(path).data or b"").startswith(b"#!"):
+        entry = ctx.fs.stat(path)
+        if entry is not None and (entry.data or b"").startswith(b"#!"):
             return _sh([path, path, *argv[1:]], ctx)
         base = posixpath.basename(path)
         return 126, b"", f"{base}: this program cannot run in the course sandbox\n".encode()
@@ -714,7 +715,9 @@ def _http_get(url: str, method: str, ctx: Context) -> tuple[int, bytes] | str:
 
 
 def _curl(argv: list[str], ctx: Context) -> Result:
-    flags, urls, output = set(), [], None
+    flags: set[str] = set()
+    urls: list[str] = []
+    output: str | None = None
     args = iter(argv[1:])
     for arg in args:
         if arg in ("-o", "--output"):

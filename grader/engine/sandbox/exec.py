@@ -44,7 +44,7 @@ class ExecMixin(SandboxBase):
         Raises:
             Conflict: the container is not running, or is paused.
         """
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, doc = self._container(container)
         if doc["State"]["Paused"]:
             raise Conflict(f"Container {cid} is paused, unpause the container before exec")

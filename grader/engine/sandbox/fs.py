@@ -15,7 +15,6 @@ import posixpath
 import stat as statmod
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from grader.engine.sandbox import catalogue
@@ -39,6 +38,7 @@ EISDIR = "Is a directory"
 EROFS = "Read-only file system"
 EEXIST = "File exists"
 ENOTEMPTY = "Directory not empty"
+ELOOP = "Too many levels of symbolic links"
 
 
 @dataclass
@@ -67,7 +67,8 @@ class Mount:
 def image_layers(store: Store, image_doc: JSON, image_id: str) -> dict[str, tuple]:
     """The image's merged file listing: catalogue base plus every ``image_files`` layer."""
     chain = []
-    current_id, current = image_id, image_doc
+    current: JSON | None = image_doc
+    current_id = image_id
     while current is not None:
         chain.append(current_id)
         parent = current.get("Parent") or ""
@@ -124,7 +125,11 @@ class ContainerFS:
             _apply(self.files, path, kind, mode, data, mtime)
         self.mounts = sorted(
             (
-                Mount(m["Destination"], m["Source"], bool(m["RW"]))
+                Mount(
+                    posixpath.normpath(posixpath.join("/", m["Destination"])),
+                    m["Source"],
+                    bool(m["RW"]),
+                )
                 for m in container.get("Mounts", [])
             ),
             key=lambda m: len(m.destination),
@@ -141,29 +146,59 @@ class ContainerFS:
         return None
 
     def resolve(self, path: str, cwd: str = "/", follow_last: bool = True) -> str:
-        """An absolute, normalised path with symlinks in the image followed."""
+        """An absolute, normalised container path with every symlink followed.
+
+        Links are followed as the container's kernel follows them: in the image, and in
+        mounted host folders too, where a link's target is read as a path *inside the
+        container* (``/etc/passwd`` is the container's, never the host's). The path that
+        comes back maps to a host file only through a mount, with no link left on the way,
+        so nothing outside the mounted folders can be reached.
+        """
         path = posixpath.normpath(posixpath.join(cwd, path))
         if path.startswith("//"):
             path = path[1:]
-        for _ in range(20):
+        for _ in range(40):  # Linux gives up (ELOOP) after 40 links
             parts = path.strip("/").split("/") if path != "/" else []
             current = ""
             changed = False
             for i, part in enumerate(parts):
                 current = f"{current}/{part}"
-                if self._mount_for(current):
+                if not (follow_last or i < len(parts) - 1):
                     break
-                entry = self.files.get(current)
-                if entry and entry[0] == "l" and (follow_last or i < len(parts) - 1):
-                    target = bytes(entry[2]).decode()
+                target = self._link_target(current)
+                if target is not None:
                     base = posixpath.dirname(current)
                     rest = "/".join(parts[i + 1 :])
                     path = posixpath.normpath(posixpath.join(base, target, rest))
+                    if path.startswith("//"):
+                        path = path[1:]
                     changed = True
                     break
             if not changed:
                 return path or "/"
-        return path
+        raise FsError(path, ELOOP)
+
+    def _link_target(self, path: str) -> str | None:
+        """The target of the symlink at container path ``path`` (not followed), or None."""
+        mounted = self._mount_for(path)
+        if mounted is None:
+            entry = self.files.get(path)
+            return bytes(entry[2]).decode() if entry and entry[0] == "l" else None
+        mount, host = mounted
+        if host == mount.source:
+            return None  # the mount point itself: its source was resolved when mounted
+        try:
+            return os.readlink(host)
+        except OSError:  # not a link, or not there
+            return None
+
+    def readlink(self, path: str, cwd: str = "/") -> str | None:
+        """The target of the symlink at ``path`` (its last part not followed), or None."""
+        return self._link_target(self.resolve(path, cwd, follow_last=False))
+
+    def _host_open(self, host: str, flags: int) -> int:
+        """``os.open`` a file in a mount, refusing a link swapped in since :meth:`resolve`."""
+        return os.open(host, flags | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
 
     def stat(self, path: str, cwd: str = "/") -> Entry | None:
         """The entry at ``path``, or None."""
@@ -176,6 +211,8 @@ class ContainerFS:
             except OSError:
                 return None
             kind = "d" if statmod.S_ISDIR(st.st_mode) else "f"
+            if not (statmod.S_ISDIR(st.st_mode) or statmod.S_ISREG(st.st_mode)):
+                return None  # a device, socket or fifo in a mounted folder: not served
             return Entry(kind, statmod.S_IMODE(st.st_mode), st.st_size, st.st_mtime, host=host)
         entry = self.files.get(path)
         if entry is None:
@@ -197,7 +234,9 @@ class ContainerFS:
             raise FsError(path, EISDIR)
         if entry.host:
             try:
-                return Path(entry.host).read_bytes()
+                fd = self._host_open(entry.host, os.O_RDONLY)
+                with open(fd, "rb") as handle:
+                    return handle.read()
             except OSError as error:
                 raise FsError(path, error.strerror or ENOENT) from None
         return entry.data or b""
@@ -264,8 +303,9 @@ class ContainerFS:
         if existing is not None and existing.kind == "d":
             raise FsError(path, EISDIR)
         if mounted:
+            flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
             try:
-                with open(mounted[1], "ab" if append else "wb") as handle:
+                with open(self._host_open(mounted[1], flags), "wb") as handle:
                     handle.write(data)
             except OSError as error:
                 raise FsError(path, error.strerror or ENOENT) from None

@@ -30,7 +30,7 @@ class InspectionMixin(SandboxBase):
 
     def top(self, container: str, ps_args: str | None = None) -> JSON:
         """``GET /containers/{id}/top``."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, doc = self._container(container)
         if not doc["State"]["Running"]:
             raise Conflict(f"container {cid} is not running")
@@ -44,7 +44,7 @@ class InspectionMixin(SandboxBase):
 
     def stats(self, container: str, stream: bool = False) -> JSON:
         """``GET /containers/{id}/stats?stream=false``: one plausible sample."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, doc = self._container(container)
         running = doc["State"]["Running"]
         usage = random.randint(3_000_000, 9_000_000) if running else 0
@@ -217,6 +217,12 @@ class InspectionMixin(SandboxBase):
     def _add_to_tar(self, tar: tarfile.TarFile, fs: ContainerFS, path: str, name: str) -> None:
         import tarfile
 
+        link = fs.readlink(path)
+        if link is not None:  # archived as the link it is, never followed (no loops)
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.mode = tarfile.SYMTYPE, link, 0o777
+            tar.addfile(info)
+            return
         entry = fs.stat(path)
         if entry is None:
             return

@@ -149,7 +149,7 @@ class LifecycleMixin(SandboxBase):
         self._save_container(db, doc, time.time() + RESTART_DELAY)
 
     def _auto_remove(self, cid: str) -> None:
-        self._delete_container(cid, remove_volumes=True)  # type: ignore[attr-defined]
+        self._delete_container(cid, remove_volumes=True)
 
     # -- start ---------------------------------------------------------------------------
     def start(self, container: str) -> None:
@@ -188,7 +188,7 @@ class LifecycleMixin(SandboxBase):
                     sock.close()
                 self._fail_start(db, doc, outcome.error, outcome.exit_code or 127)
                 failure = EngineError(outcome.error, 400)
-            if failure is None:
+            if failure is None and outcome is not None:  # outcome is None only on failure
                 removal = self._record_start(db, doc, outcome, sockets)
         if failure is not None:
             raise failure
@@ -206,7 +206,7 @@ class LifecycleMixin(SandboxBase):
             for sock in sockets:
                 sock.close()
             sockets = []
-        elif outcome.exit_code is not None:
+        elif outcome.exit_code is not None and outcome.runtime:  # runtime: never None here
             doc["_exit_code"] = outcome.exit_code
             self._save_container(db, doc, at + outcome.runtime)
         else:
@@ -273,17 +273,17 @@ class LifecycleMixin(SandboxBase):
         settings["SandboxID"] = new_id()
         settings["SandboxKey"] = f"/var/run/docker/netns/{settings['SandboxID'][:12]}"
         for name, endpoint in settings["Networks"].items():
-            net = self._network(name)  # type: ignore[attr-defined]
+            net = self._network(name)
             ip, gateway, mac = ("", "", "")
             if name not in ("host", "none"):
-                ip, gateway, mac = self._assign_address(name)  # type: ignore[attr-defined]
+                ip, gateway, mac = self._assign_address(name)
             endpoint.update(
                 {
                     "NetworkID": net["Id"],
                     "EndpointID": new_id(),
                     "Gateway": gateway,
                     "IPAddress": ip,
-                    "IPPrefixLen": 16 if ip else 0,
+                    "IPPrefixLen": _prefix_length(net) if ip else 0,
                     "MacAddress": mac,
                     "DNSNames": [doc["Name"].lstrip("/"), doc["Id"][:12]]
                     if name not in ("bridge", "host", "none")
@@ -465,3 +465,9 @@ class LifecycleMixin(SandboxBase):
     def shutdown_all(state_dir: Any) -> None:
         """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
         ports.shutdown_all(state_dir)
+
+
+def _prefix_length(network: JSON) -> int:
+    """The prefix length of a network's first subnet (16 for 172.18.0.0/16)."""
+    config = network["IPAM"]["Config"]
+    return int(config[0]["Subnet"].rsplit("/", 1)[1]) if config else 0

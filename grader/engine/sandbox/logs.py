@@ -55,10 +55,10 @@ class LogsMixin(SandboxBase):
         follow: bool = False,
     ) -> Iterator[tuple[str, bytes]]:
         """(stream, line) pairs; with ``timestamps`` each line starts with its RFC 3339 time."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         cid, _ = self._container(container)
         streams = [s for s, wanted in ((1, stdout), (2, stderr)) if wanted]
-        since_ns, until_ns = to_ns(since), to_ns(until)
+        since_ns, until_ns = _int64(to_ns(since)), _int64(to_ns(until))
         if tail in ("all", None, "") or int(tail) < 0:
             count = None
         else:
@@ -116,7 +116,7 @@ class LogsMixin(SandboxBase):
             return
         last = max(last, self._max_seq_before_now(cid))
         while True:
-            self._settle()  # type: ignore[attr-defined]
+            self._settle()
             found = self._find_container(cid)
             rows = self._select(cid, streams, None, until_ns, None, after=last)
             for seq, ts, stream, line in rows:
@@ -136,3 +136,8 @@ class LogsMixin(SandboxBase):
             "SELECT MAX(seq) FROM logs WHERE container_id = ? AND ts <= ?", (cid, time.time_ns())
         ).fetchone()
         return row[0] or 0
+
+
+def _int64(ns: int | None) -> int | None:
+    """A time in nanoseconds within SQLite's (and the daemon's) 64-bit integers."""
+    return None if ns is None else max(-(2**63), min(ns, 2**63 - 1))

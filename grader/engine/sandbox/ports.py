@@ -1,7 +1,8 @@
 """Published ports: Docker's allocation rules, real host sockets, and the helper process.
 
-Starting a container with ``-p`` binds real sockets on the host (so ``curl localhost:8080``
-works and a port taken by something else fails as on Docker), then hands them to a
+Starting a container with ``-p`` binds real sockets on the host's loopback addresses (so
+``curl localhost:8080`` works and a port taken by something else fails as on Docker, while
+nothing is reachable from the network: :func:`loopback`), then hands them to a
 detached helper process (:mod:`.server`) that outlives the shim. Its pid is recorded in
 the ``servers`` table; stop, kill and rm end it, and :func:`shutdown_all` ends them all.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.engine.errors import EngineError
-from grader.engine.sandbox.store import Store
+from grader.engine.sandbox.store import SandboxStateError, Store
 
 if TYPE_CHECKING:
     import subprocess
@@ -114,7 +115,7 @@ def bind(db, doc: JSON, container_ip: str, endpoint: str) -> tuple[dict, list[so
                 if family == socket.AF_INET6:
                     sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
                 try:
-                    sock.bind((ip, port))
+                    sock.bind((loopback(ip, family), port))
                 except OSError as error:
                     sock.close()
                     if family == socket.AF_INET6 and not host_ip:
@@ -139,6 +140,18 @@ def bind(db, doc: JSON, container_ip: str, endpoint: str) -> tuple[dict, list[so
             sock.close()
         raise
     return ports, sockets
+
+
+def loopback(ip: str, family: int) -> str:
+    """The address a sandbox helper really listens on for a binding shown as ``ip``.
+
+    The tables and inspect show what Docker shows (``0.0.0.0:8080->80/tcp``), but a
+    sandbox serves the machine it runs on only: every binding listens on the loopback
+    address of its family, so a student's container is never reachable from the network.
+    """
+    if family == socket.AF_INET6:
+        return "::1"
+    return ip if ip.startswith("127.") else "127.0.0.1"
 
 
 def spawn(state_dir: Path, cid: str, sockets: list[socket.socket], mode: str) -> int:
@@ -180,12 +193,18 @@ _children: list[subprocess.Popen] = []
 """Helpers this process started (reaped when they end, so none stays a zombie)."""
 
 
+REGISTRY_KEY = "registry:5000"
+"""The ``servers`` key of the registry helper (``grader.engine.sandbox.registry``)."""
+
+
 def _is_ours(pid: int, cid: str) -> bool:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return False
+    if cid == REGISTRY_KEY:
+        return b"grader.engine.sandbox.registry" in cmdline and state != "Z"
     return cid.encode() in cmdline and b"grader.engine.sandbox.server" in cmdline and state != "Z"
 
 
@@ -232,21 +251,24 @@ def shutdown_all(state_dir: Path) -> None:
     names this state folder (one whose record was lost cannot outlive the sandbox).
     """
     path = Path(state_dir) / "state.db"
-    if not path.exists():
-        return
-    store = Store(Path(state_dir))
-    rows = store.db.execute("SELECT container_id, pid FROM servers").fetchall()
-    for cid, pid in rows:
-        kill(pid, cid)
-    with store.write() as db:
-        db.execute("DELETE FROM servers")
-    store.close()
+    if path.exists():
+        try:
+            store = Store(Path(state_dir))
+        except SandboxStateError:
+            pass  # a damaged database: the helpers are found through /proc below
+        else:
+            rows = store.db.execute("SELECT container_id, pid FROM servers").fetchall()
+            for cid, pid in rows:
+                kill(pid, cid)
+            with store.write() as db:
+                db.execute("DELETE FROM servers")
+            store.close()
     for pid, cid in _helpers_of(Path(state_dir)):
         kill(pid, cid)
 
 
 def _helpers_of(state_dir: Path) -> list[tuple[int, str]]:
-    """(pid, container id) of the running helpers serving ``state_dir``."""
+    """(pid, container id or registry key) of the running helpers serving ``state_dir``."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -258,4 +280,7 @@ def _helpers_of(state_dir: Path) -> list[tuple[int, str]]:
         if len(argv) > 5 and argv[2] == b"grader.engine.sandbox.server":
             if argv[3].decode(errors="replace") == str(state_dir):
                 found.append((int(entry.name), argv[4].decode()))
+        elif len(argv) > 4 and argv[2] == b"grader.engine.sandbox.registry":
+            if argv[3].decode(errors="replace") == str(state_dir / "state.db"):
+                found.append((int(entry.name), REGISTRY_KEY))
     return found

@@ -108,6 +108,14 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
     ctx = context(container, fs)
     if coreutils.lookup(argv[0], ctx) is None:
         return Outcome(exit_code=127, error=not_found_error(argv[0]))
+    if is_nginx(argv) and _nginx_g_unterminated(argv):
+        lines = _nginx_start(container, fs, starts)
+        entrypoint = [line for line in lines if argv[0] == NGINX_ENTRYPOINT and line[1] == STDOUT]
+        # as dockerd 20.10's nginx prints it (recorded): the error log, on stderr
+        emerg = (
+            f'{_stamp()} [emerg] 1#1: unexpected end of parameter, expecting ";" in command line\n'
+        )
+        return _finished([*entrypoint, (0.0, STDERR, emerg.encode())], 1)
     if is_nginx(argv):
         return Outcome(
             lines=_nginx_start(container, fs, starts),
@@ -116,6 +124,12 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
             serves="nginx",
         )
     name = posixpath.basename(argv[0])
+    if argv[0] == NGINX_ENTRYPOINT:
+        missing = _nginx_entrypoint_refuses(argv[1:], ctx)
+        if missing is not None:
+            return _finished([(0.0, STDERR, missing)], 127)
+        argv = argv[1:] or argv
+        name = posixpath.basename(argv[0])
     if name == "docker-entrypoint.sh":
         rest = argv[1:]
         if not rest or rest[0].startswith("-") or coreutils.lookup(rest[0], ctx) is None:
@@ -151,6 +165,34 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
     outcome = _finished(lines, status)
     outcome.runtime = ctx.elapsed
     return outcome
+
+
+def _nginx_g_unterminated(argv: list[str]) -> bool:
+    """Whether nginx's ``-g`` directives lack their final ``;`` (``-g "daemon off"``)."""
+    for index, word in enumerate(argv[:-1]):
+        if word == "-g":
+            return not argv[index + 1].rstrip().endswith(";")
+    return False
+
+
+NGINX_ENTRYPOINT = "/docker-entrypoint.sh"
+"""The nginx images' entrypoint; its last line (47 in nginx 1.27) is ``exec "$@"``."""
+
+NGINX_EXEC_LINE = 47
+
+
+def _nginx_entrypoint_refuses(args: list[str], ctx: Context) -> bytes | None:
+    """What nginx's entrypoint prints when ``exec "$@"`` finds no such program, else None.
+
+    ``docker run nginx -d --name web`` passes ``-d --name web`` to the entrypoint (options
+    after the image are the container's command): the script execs ``-d``, and the shell
+    says so (dash in Debian images, busybox ash in Alpine ones); the container exits 127.
+    """
+    if not args or coreutils.lookup(args[0], ctx) is not None:
+        return None
+    if coreutils.busybox(ctx):
+        return f"{NGINX_ENTRYPOINT}: exec: line {NGINX_EXEC_LINE}: {args[0]}: not found\n".encode()
+    return f"{NGINX_ENTRYPOINT}: {NGINX_EXEC_LINE}: exec: {args[0]}: not found\n".encode()
 
 
 def _finished(lines: list[tuple[float, int, bytes]], code: int) -> Outcome:

@@ -37,7 +37,7 @@ class Reference:
     def domain(self) -> str:
         """The registry host ("docker.io" for Docker Hub)."""
         first, _, rest = self.repo.partition("/")
-        if rest and ("." in first or ":" in first or first == "localhost"):
+        if rest and _is_host(first):
             return first
         return DEFAULT_DOMAIN
 
@@ -71,7 +71,7 @@ def parse(text: str, default_tag: str = "latest") -> Reference:
             )
         raise InvalidArgument("invalid reference format")
     domain, path = match.group("domain"), match.group("path")
-    if domain and not ("." in domain or ":" in domain or domain == "localhost"):
+    if domain and not _is_host(domain):
         path, domain = f"{domain}/{path}", None
     if domain in (None, DEFAULT_DOMAIN, "index.docker.io"):
         if path.startswith("library/") and path.count("/") == 1:
@@ -84,6 +84,15 @@ def parse(text: str, default_tag: str = "latest") -> Reference:
     if tag is None and digest is None:
         tag = default_tag
     return Reference(repo=repo, tag=tag, digest=digest)
+
+
+def _is_host(first: str) -> bool:
+    """distribution/reference ``splitDockerDomain``: whether a name's first part is a registry.
+
+    It is when it has a ``.`` or a ``:`` port, is ``localhost``, or has capitals (a
+    repository name could not): ``PatrickVuscan/website`` names registry ``PatrickVuscan``.
+    """
+    return "." in first or ":" in first or first == "localhost" or first.lower() != first
 
 
 def _full_path(text: str) -> str:

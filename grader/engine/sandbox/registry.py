@@ -25,13 +25,16 @@ import re
 import socket
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from grader.engine.errors import EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.fs import image_layers
+from grader.engine.sandbox.ports import REGISTRY_KEY
 
 REGISTRY_HOSTS = ("127.0.0.1:5000", "localhost:5000")
 """The registry addresses the sandbox answers for (the course's local registry)."""
@@ -46,7 +49,7 @@ CREATE TABLE IF NOT EXISTS registry_tags(
     PRIMARY KEY(host, repo, tag));
 """
 
-SERVER_KEY = "registry:5000"
+SERVER_KEY = REGISTRY_KEY
 """The ``servers`` row of the HTTP server process (stopped by ``shutdown_all``)."""
 
 
@@ -84,18 +87,22 @@ def _offline(host: str) -> EngineError:
 
 
 def check_name(name: str) -> None:
-    """Refuse a reference the Engine refuses: an uppercase namespace is not a registry host.
+    """Refuse a reference Docker 28's Engine refuses.
 
-    Docker 28's client reads ``PatrickVuscan/website`` as registry ``PatrickVuscan``; the
-    Engine (dockerd 20.10, the course's real daemon) reads it as a repository name.
+    Docker 28 parses names as its client does (distribution/reference
+    ``ParseNormalizedNamed``): a capitalised first part (``PatrickVuscan/website``) is a
+    registry host, so the name is accepted here and fails when that host cannot be reached
+    (``docker push``). Older engines (dockerd 20.10) refuse it with ``invalid reference
+    format: repository name must be lowercase`` (tests/differential/wording.py).
 
     Raises:
-        InvalidArgument: ``invalid reference format: repository name must be lowercase``.
+        InvalidArgument: the parser's message (``... repository name (team/App) must be
+            lowercase``).
     """
-    from grader.reference import ReferenceError, daemon_check
+    from grader.reference import ReferenceError, parse_normalized_named
 
     try:
-        daemon_check(name)
+        parse_normalized_named(name)
     except ReferenceError as error:
         raise InvalidArgument(str(error)) from None
 
@@ -104,9 +111,9 @@ class RegistryMixin(SandboxBase):
     """``POST /images/{name}/push`` and pulls from the embedded registry."""
 
     def tag(self, image: str, repository: str, tag: str | None = None, force: bool = False) -> bool:
-        """``POST /images/{name}/tag``, refusing names the Engine refuses."""
+        """``POST /images/{name}/tag``, refusing names Docker 28's Engine refuses."""
         check_name(f"{repository}:{tag}" if tag else repository)
-        return super().tag(image, repository, tag, force)  # type: ignore[misc]
+        return super().tag(image, repository, tag, force)
 
     def pull(
         self,
@@ -117,7 +124,7 @@ class RegistryMixin(SandboxBase):
     ) -> Iterator[JSON]:
         """``POST /images/create``, refusing names the Engine refuses."""
         check_name(repository)
-        return super().pull(repository, tag, all_tags, platform)  # type: ignore[misc]
+        return super().pull(repository, tag, all_tags, platform)
 
     def push(self, repository: str, tag: str | None = None) -> Iterator[JSON]:
         """Push ``repository`` (all its tags, or ``tag``); Docker's progress items.
@@ -355,9 +362,8 @@ class RegistryMixin(SandboxBase):
         process = subprocess.Popen(
             [
                 sys.executable,
-                "-c",
-                "import sys; from grader.engine.sandbox.registry import serve; "
-                "serve(sys.argv[1], int(sys.argv[2]))",
+                "-m",
+                "grader.engine.sandbox.registry",
                 str(self.store.path),
                 str(port),
             ],
@@ -451,7 +457,37 @@ def serve(database: str, port: int) -> None:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             return
 
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=_watch, args=(server, database), daemon=True).start()
+    server.serve_forever()
+
+
+def _watch(server: Any, database: str, every: float = 2.0) -> None:
+    """Stop ``server`` once its database is gone, replaced or damaged.
+
+    A helper must never outlive the sandbox it serves (its folder removed, the database
+    reset, or a crashed shim that left it behind).
+    """
+    try:
+        inode = os.stat(database).st_ino
+    except OSError:
+        inode = None
+    while True:
+        time.sleep(every)
+        try:
+            if os.stat(database).st_ino != inode:
+                break
+            db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
+            try:
+                db.execute("SELECT 1 FROM servers LIMIT 1").fetchall()
+            finally:
+                db.close()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                break
+        except (OSError, sqlite3.Error):
+            break
+    server.shutdown()
 
 
 def _answer(db: sqlite3.Connection, path: str) -> tuple[int, JSON]:
@@ -476,3 +512,7 @@ def _answer(db: sqlite3.Connection, path: str) -> tuple[int, JSON]:
         error = {"code": "NAME_UNKNOWN", "message": "repository name not known to registry"}
         return 404, {"errors": [{**error, "detail": {"name": name}}]}
     return 404, {"errors": [{"code": "UNSUPPORTED", "message": "The operation is unsupported."}]}
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]))

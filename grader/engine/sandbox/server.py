@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import posixpath
+import re
 import selectors
 import signal
 import socket
@@ -25,6 +27,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from grader.engine.sandbox.fs import ContainerFS
@@ -34,6 +37,8 @@ ROOT = "/usr/share/nginx/html"
 CHECK_EVERY = 2.0
 """Seconds between checks that the container still runs."""
 PEER = "172.17.0.1"
+LISTEN = re.compile(r"^\s*listen\s+(?:[\d.]+:)?(\d+)\b", re.M)
+"""nginx's IPv4 ``listen`` directives (``listen 80;``, ``listen 127.0.0.1:8081;``)."""
 
 
 def _page(status: str, version: str) -> bytes:
@@ -50,6 +55,7 @@ class Site:
     def __init__(self, store: Store, cid: str) -> None:
         self.store = store
         self.cid = cid
+        self.inode = os.stat(store.path).st_ino
 
     def _fs(self) -> tuple[ContainerFS, dict]:
         row = self.store.db.execute(
@@ -61,6 +67,25 @@ class Site:
             raise LookupError(self.cid)
         container = json.loads(row[0])
         return ContainerFS(self.store, container, json.loads(row[1])), container
+
+    def listens_on(self) -> set[str]:
+        """The container ports nginx listens on (``listen`` in its conf.d files; else 80)."""
+        fs, _ = self._fs()
+        found: set[str] = set()
+        folder = "/etc/nginx/conf.d"
+        names = fs.listdir(folder) if fs.exists(folder) else []
+        for name in [n for n in names if n.endswith(".conf")]:
+            text = fs.read(posixpath.join(folder, name)).decode(errors="replace")
+            found |= {f"{port}/tcp" for port in LISTEN.findall(text)}
+        return found or {"80/tcp"}
+
+    def container_port(self, host_port: int) -> str:
+        """The container port (``80/tcp``) a host port is published to ("" if none)."""
+        _, container = self._fs()
+        for key, bindings in (container["NetworkSettings"].get("Ports") or {}).items():
+            if any(b.get("HostPort") == str(host_port) for b in bindings or []):
+                return key
+        return ""
 
     def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
         """(status, reason, headers, body, error-log text) for one request."""
@@ -103,16 +128,22 @@ class Site:
         return 200, "OK", headers, body if method != "HEAD" else body, ""
 
     def still_running(self, state_dir: Path) -> bool:
-        """True while the sandbox exists and says this container runs."""
-        if not (state_dir / "state.db").exists():
-            return False
+        """True while the sandbox exists and says this container runs.
+
+        False once the database is gone, replaced (a reset) or damaged: a helper never
+        outlives the state it serves. Only a busy database is waited for.
+        """
         try:
+            if os.stat(state_dir / "state.db").st_ino != self.inode:
+                return False
             row = self.store.db.execute(
                 "SELECT json_extract(doc, '$.State.Running') FROM containers WHERE id = ?",
                 (self.cid,),
             ).fetchone()
-        except sqlite3.Error:
-            return True
+        except sqlite3.OperationalError as error:
+            return "locked" in str(error) or "busy" in str(error)
+        except (OSError, sqlite3.Error):
+            return False
         return bool(row and row[0])
 
     def log(self, stream: int, line: str) -> None:
@@ -173,6 +204,7 @@ def answer(site: Site, raw: bytes, peer: str) -> bytes:
         "1.27.5",
     )
     method = parts[0] if parts else ""
+    extra: dict[str, str]
     if len(parts) != 3 or not parts[2].startswith("HTTP/"):
         status, reason, extra, body, error = 400, "Bad Request", {}, b"", ""
         body = _page("400 Bad Request", version)
@@ -213,6 +245,22 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
     """
     listeners = [socket.socket(fileno=fd) for fd in fds]
     site = Site(Store(state_dir), cid)
+    served: dict[int, bool] = {}
+
+    def nginx_behind(sock: socket.socket) -> bool:
+        """Whether nginx listens behind this published port.
+
+        On any other container port nothing listens inside, and docker-proxy closes the
+        connection. Worked out on the first connection, when the container's record is
+        complete.
+        """
+        if mode != "nginx":
+            return False
+        if sock.fileno() not in served:
+            port = site.container_port(sock.getsockname()[1])
+            served[sock.fileno()] = port in site.listens_on()
+        return served[sock.fileno()]
+
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     selector = selectors.DefaultSelector()
@@ -228,11 +276,15 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
                 break
         for key, _ in selector.select(timeout=0.2):
             try:
-                conn, _ = key.fileobj.accept()
+                conn, _ = cast(socket.socket, key.fileobj).accept()  # only sockets registered
             except OSError:
                 continue
             conn.setblocking(True)
-            if mode == "nginx":
+            try:
+                answering = nginx_behind(key.fileobj)
+            except LookupError:
+                answering = False
+            if answering:
                 threading.Thread(target=handle, args=(site, conn), daemon=True).start()
             else:
                 conn.close()

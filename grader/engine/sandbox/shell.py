@@ -513,7 +513,7 @@ def _glob(pattern: str, ctx: Context) -> list[str]:
     parts = [p for p in pattern.split("/") if p]
     candidates = [""]
     for part in parts:
-        nxt = []
+        nxt: list[str] = []
         for cand in candidates:
             directory = posixpath.join(base, cand) if cand else base
             if any(ch in part for ch in "*?["):

@@ -73,7 +73,7 @@ class SystemMixin(SandboxBase):
 
     def info(self) -> JSON:
         """``GET /info``: counts from the sandbox state, the host's CPU and memory."""
-        self._settle()  # type: ignore[attr-defined]
+        self._settle()
         db = self.store.db
         states = dict(
             db.execute(

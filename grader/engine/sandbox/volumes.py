@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.engine.errors import Conflict, InvalidArgument, NotFound
+from grader.engine import safety
+from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import new_id, rfc3339_s
 from grader.engine.sandbox.filters import label_matches, normalise_filters
@@ -43,7 +44,14 @@ class VolumesMixin(SandboxBase):
             if row:
                 return json.loads(row[0])
             folder = self._volume_dir(name)
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:  # a name longer than the filesystem allows
+                root = folder.parent
+                raise EngineError(
+                    f"create {name}: error while creating volume root path '{root}': "
+                    f"mkdir {root}: {(error.strerror or str(error)).lower()}"
+                ) from None
             doc = {
                 "CreatedAt": rfc3339_s(time.time()),
                 "Driver": "local",
@@ -90,6 +98,7 @@ class VolumesMixin(SandboxBase):
         labels: dict[str, str] | None = None,
     ) -> JSON:
         """``POST /volumes/create``."""
+        safety.refuse_unsafe_volume(driver_opts)
         if driver not in (None, "", "local"):
             raise NotFound(f'error looking up volume plugin {driver}: plugin "{driver}" not found')
         labels = {**(labels or {}), LABEL_KEY: (labels or {}).get(LABEL_KEY, LABEL_VALUE)}

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from grader.render.gotemplate.errors import TemplateExecError
-from grader.render.gotemplate.funcs import ARITY, FUNCS, INT_ARGS, STRING_ARGS, FuncError
+from grader.recursion import DEEP_FRAMES, deeper
+from grader.render.gotemplate.errors import TemplateError, TemplateExecError
+from grader.render.gotemplate.funcs import (
+    ARITY,
+    FUNCS,
+    INT_ARGS,
+    MAX_TEXT,
+    STRING_ARGS,
+    FuncError,
+)
 from grader.render.gotemplate.nodes import (
     Action,
     Branch,
@@ -26,6 +35,26 @@ from grader.render.gotemplate.values import MISSING, go_sprint, go_type_name, tr
 _NO_PIPE = object()
 
 
+MAX_ITERATIONS = 1_000_000
+"""``range`` iterations one template may run (Go has no bound; Python must keep one)."""
+
+
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Let the recursive parser and walker follow deeply nested templates.
+
+    A template nested deeper still ends in :class:`TemplateError`, not a crash.
+    """
+    try:
+        with deeper():
+            yield
+    except RecursionError:
+        raise TemplateError(
+            "template: :1: nested too deeply: the course's template engine follows about "
+            f"{DEEP_FRAMES // 8} levels of parentheses, pipes or blocks"
+        ) from None
+
+
 class Template:
     """A parsed template; :meth:`execute` renders it against data."""
 
@@ -33,14 +62,21 @@ class Template:
         """Parse ``text``; raise :class:`TemplateParseError` with Go's message when it is bad."""
         self.text = text
         self.missingkey_error = missingkey_error
-        self.nodes = Parser(text, FUNCS).parse()
+        with _deep_recursion():
+            self.nodes = Parser(text, FUNCS).parse()
 
     def execute(self, data: Any, *, funcs: dict[str, Callable[..., Any]] | None = None) -> str:
-        """Render the template; on failure raise TemplateExecError with ``.partial`` output."""
+        """Render the template; on failure raise TemplateExecError with ``.partial`` output.
+
+        A template that would loop more than :data:`MAX_ITERATIONS` times or print more
+        than :data:`~grader.render.gotemplate.funcs.MAX_TEXT` characters is stopped with
+        a :class:`TemplateExecError` saying so.
+        """
         out: list[str] = []
         run = _Run(self, funcs or FUNCS, out)
         try:
-            run.walk(self.nodes, data, {"$": data})
+            with _deep_recursion():
+                run.walk(self.nodes, data, {"$": data})
         except TemplateExecError as error:
             error.partial = "".join(out)  # type: ignore[attr-defined]
             raise
@@ -54,6 +90,26 @@ class _Run:
         self.out = out
         self.value_field = ""
         """The last field name of the value just computed (typed printing needs it)."""
+        self.iterations = 0
+        self.size = 0
+
+    def emit(self, node: Node, text: str) -> None:
+        """Append ``text`` to the output, within :data:`MAX_TEXT` characters."""
+        self.size += len(text)
+        if self.size > MAX_TEXT:
+            message = f"the output is too long: the course renders at most {MAX_TEXT} characters"
+            raise TemplateExecError(f"template: :{node.line}: {message}")
+        self.out.append(text)
+
+    def count(self, node: Node, source: str, items: int) -> None:
+        """Account for ``items`` more iterations, within :data:`MAX_ITERATIONS`."""
+        self.iterations += items
+        if self.iterations > MAX_ITERATIONS:
+            message = (
+                f"range runs more than {MAX_ITERATIONS} times: the course renders at most "
+                f"{MAX_ITERATIONS} iterations per template"
+            )
+            raise self.fail(node, source, message)
 
     def show(self, value: Any) -> str:
         """Print a value: Docker's typed structs for inspect data, else Go's plain rules."""
@@ -70,11 +126,11 @@ class _Run:
     def walk(self, nodes: list[Node], dot: Any, scope: dict[str, Any]) -> None:
         for node in nodes:
             if isinstance(node, Text):
-                self.out.append(node.text)
+                self.emit(node, node.text)
             elif isinstance(node, Action):
                 value = self.pipe(node.pipe, dot, scope)
                 if not node.pipe.decl:
-                    self.out.append(self.show(value))
+                    self.emit(node, self.show(value))
             elif isinstance(node, Branch):
                 self.branch(node, dot, scope)
             elif isinstance(node, Loop):
@@ -98,15 +154,18 @@ class _Run:
         elif isinstance(value, list | tuple):
             items = list(enumerate(value))
         elif isinstance(value, int) and not isinstance(value, bool):
-            items = [(i, i) for i in range(value)]
+            items = range(value)
         elif value is None or value is MISSING:
             items = []
         else:
             head = node.pipe.cmds[-1].args[0]
             message = f"range can't iterate over {go_sprint(value)}"
             raise self.fail(head, head.source, message)
+        head = node.pipe.cmds[-1].args[0]
+        self.count(head, head.source, len(items))
         decl = node.pipe.decl
-        for key, item in items:
+        pairs = ((i, i) for i in items) if isinstance(items, range) else items
+        for key, item in pairs:
             if len(decl) == 1:
                 scope[decl[0]] = item
             elif len(decl) == 2:
@@ -206,7 +265,9 @@ class _Run:
             raise self.fail(node, name, message)
         source = " ".join(a.source for a in cmd.args) if cmd else name
         terms = cmd.args[1:] if cmd else []
-        checks = [(i, str, "string") for i in STRING_ARGS.get(name, ())]
+        checks: list[tuple[int, type, str]] = [
+            (i, str, "string") for i in STRING_ARGS.get(name, ())
+        ]
         checks += [(i, int, "int") for i in INT_ARGS.get(name, ())]
         for index, kind, go_name in checks:
             if index >= len(args) or isinstance(args[index], kind):

@@ -64,6 +64,18 @@ def _slice(item: Any, *bounds: int) -> Any:
 _VERB = re.compile(r"%([-+# 0]*)(\d+|\*)?(?:\.(\d+))?([a-zA-Z%])")
 
 
+_MAX_WIDTH = 1_000_000
+"""Go's ``fmt`` refuses a width or precision once its digits so far exceed this."""
+
+MAX_TEXT = 1 << 24
+"""Characters one template may produce (Go has no such bound; Python must keep one)."""
+
+
+def _too_large(digits: str | None) -> bool:
+    """Go's ``parsenum`` overflow: a digit follows a number already above a million."""
+    return bool(digits) and digits != "*" and int(digits[:-1] or "0") > _MAX_WIDTH
+
+
 def go_sprintf(fmt: str, *args: Any) -> str:
     """Go's ``fmt.Sprintf`` for the verbs templates use (%s %v %d %q %t %f %x)."""
     out: list[str] = []
@@ -73,6 +85,11 @@ def go_sprintf(fmt: str, *args: Any) -> str:
         out.append(fmt[pos : match.start()])
         pos = match.end()
         flags, width, precision, verb = match.groups()
+        if _too_large(width) or _too_large(precision):
+            # Go's parsenum gives up on the whole rest of the format: no verb is left.
+            out.append("%!(NOVERB)")
+            pos = len(fmt)
+            break
         if verb == "%":
             out.append("%")
             continue
@@ -163,7 +180,13 @@ def _join(elems: Any, sep: str) -> str:
 
 
 def _pad(source: str, prefix: int, suffix: int) -> str:
-    return source if source == "" else " " * prefix + source + " " * suffix
+    if source == "":
+        return source
+    if prefix < 0 or suffix < 0:
+        raise FuncError("strings: negative Repeat count")
+    if prefix + suffix > MAX_TEXT:
+        raise FuncError(f"the course renders at most {MAX_TEXT} characters per template")
+    return " " * prefix + source + " " * suffix
 
 
 def _truncate(source: str, length: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -258,16 +259,32 @@ class Parser:
         return term
 
 
+_INT_RANGE = (-(2**63), 2**64 - 1)
+"""Go keeps an integer constant when ``ParseInt`` or ``ParseUint`` takes it."""
+
+
 def _number(tok: Token, parser: Parser) -> int | float:
+    """A number literal's value, refused with Go's words ("integer overflow: ...")."""
     text = tok.value.replace("_", "")
+    if len(text) > 1000:  # Python refuses to convert longer digit strings; Go: out of range
+        raise parser.error(tok, f"illegal number syntax: {go_quote(tok.value)}")
     try:
         if re.fullmatch(r"[+-]?0[xX][0-9a-fA-F]+", text):
-            return int(text, 16)
-        if re.fullmatch(r"[+-]?\d+", text):
-            return int(text, 10)
-        return float(text)
+            value: int | float = int(text, 16)
+        elif re.fullmatch(r"[+-]?\d+", text):
+            value = int(text, 10)
+        else:
+            value = float(text)
     except ValueError:
         raise parser.error(tok, f"bad number syntax: {go_quote(tok.value)}") from None
+    if isinstance(value, float) and math.isinf(value):
+        raise parser.error(tok, f"illegal number syntax: {go_quote(tok.value)}")
+    if isinstance(value, int) and not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+        # Go then tries ParseFloat: a finite float means a too-large integer.
+        finite = "x" not in text.lower() and not math.isinf(float(text))
+        problem = "integer overflow" if finite else "illegal number syntax"
+        raise parser.error(tok, f"{problem}: {go_quote(tok.value)}")
+    return value
 
 
 def _unquote(literal: str) -> str:

@@ -16,6 +16,8 @@ export default {
     bar.append(
       sender(model, "etcd snapshot", { type: "snapshot" }, "save an etcd snapshot"),
       sender(model, "restore snapshot", { type: "restore" }, "restore the last etcd snapshot"),
+      sender(model, "wait 1 min", { type: "wait", seconds: 60 }, "let one simulated minute pass"),
+      sender(model, "wait 5 min", { type: "wait", seconds: 300 }, "let five simulated minutes pass"),
       sender(model, "1 control plane", { type: "rebuild", control_planes: 1 }, "new cluster with one control-plane node"),
       sender(model, "3 control planes", { type: "rebuild", control_planes: 3 }, "new cluster with three control-plane nodes"),
     );
@@ -27,15 +29,16 @@ export default {
       for (const node of model.get("nodes")) {
         const card = el("section", undefined, "k8s-node" + (node.role === "control-plane" ? " k8s-control" : "") + (node.up ? "" : " k8s-down"));
         card.setAttribute("aria-label", `${node.role} node ${node.name}, ${node.up ? "up" : "down"}`);
-        card.append(el("h4", `${node.name} ${node.up ? "" : "(down)"}${node.schedulable || node.role !== "worker" ? "" : " (cordoned)"}`));
+        card.append(el("h4", `${node.name} ${node.up ? "" : node.ready ? "(down)" : "(down, NotReady)"}${node.schedulable || node.role !== "worker" ? "" : " (cordoned)"}`));
         card.append(el("small", `${node.ip} · pods ${node.pod_cidr}`));
         const comps = el("div");
         for (const c of node.components) comps.append(el("span", c, "k8s-comp"));
         card.append(comps);
         for (const pod of node.pods) {
           const line = el("div", undefined, "k8s-pod" + (pod.owned ? "" : " k8s-bare") + (pod.status === "Running" ? "" : " k8s-bad"));
-          line.append(el("span", `${pod.name} ${pod.ip} ${pod.status === "Running" ? "" : pod.status}`));
-          line.append(sender(model, "kill", { type: "kill_pod", name: pod.name, namespace: pod.namespace }, `kill pod ${pod.name}`));
+          line.append(el("span", `${pod.name} ${pod.ip} ${pod.status === "Running" ? "" : pod.status} ${pod.restarts ? `↻${pod.restarts}` : ""}`));
+          line.append(sender(model, "crash", { type: "crash_pod", name: pod.name, namespace: pod.namespace }, `crash the container of pod ${pod.name}`));
+          line.append(sender(model, "delete", { type: "delete_pod", name: pod.name, namespace: pod.namespace }, `delete pod ${pod.name}`));
           card.append(line);
         }
         const actions = el("div", undefined, "cw-bar");

@@ -50,10 +50,11 @@ def cache_hits(items: list[dict]) -> dict[str, bool]:
 def test_output_is_the_classic_builders(engine: SandboxEngine, app: Path) -> None:
     items = build(engine, app, tag="hello-app:1", dockerfile="Dockerfile.fast")
     output = text(items)
-    assert output.startswith("Step 1/8 : FROM node:20-alpine\n ---> ")
-    assert "Step 2/8 : WORKDIR /app\n ---> Running in " in output
+    assert output.startswith("Step 1/7 : FROM node:20-alpine\n ---> ")
+    assert "Step 2/7 : WORKDIR /app\n ---> Running in " in output
+    assert "LABEL course" not in output, "the course's label is applied without a step"
     assert "Removing intermediate container " in output
-    assert "Step 3/8 : COPY package*.json ./\n ---> " in output
+    assert "Step 3/7 : COPY package*.json ./\n ---> " in output
     assert "\nadded 1 package, and audited 3 packages in 1s\n" in output
     image_id = engine.inspect_image("hello-app:1")["Id"]
     assert {"aux": {"ID": image_id}} in items
@@ -72,10 +73,9 @@ def test_image_config_history_and_files(engine: SandboxEngine, app: Path) -> Non
     assert info["RootFS"]["Layers"][: len(base["RootFS"]["Layers"])] == base["RootFS"]["Layers"]
     assert info["Size"] > base["Size"]
     history = engine.history("hello-app:1")
-    assert history[0]["CreatedBy"] == "/bin/sh -c #(nop)  LABEL course=docker-k8s"
-    assert history[1]["CreatedBy"] == '/bin/sh -c #(nop)  CMD ["node" "index.js"]'
-    assert history[3]["CreatedBy"] == "/bin/sh -c npm install"
-    assert history[4]["CreatedBy"].startswith("/bin/sh -c #(nop) COPY dir:")
+    assert history[0]["CreatedBy"] == '/bin/sh -c #(nop)  CMD ["node" "index.js"]'
+    assert history[2]["CreatedBy"] == "/bin/sh -c npm install"
+    assert history[3]["CreatedBy"].startswith("/bin/sh -c #(nop) COPY dir:")
     assert info["Config"]["Labels"] == {"course": "docker-k8s"}
     files = image_layers(engine.store, engine._image("hello-app:1")[1], info["Id"])
     app_files = {path for path in files if path.startswith("/app/")}
@@ -101,7 +101,6 @@ def test_dependency_step_is_cached_only_with_package_json_first(
         "RUN npm install": True,
         "COPY . .": False,
         'CMD ["node", "index.js"]': False,
-        "LABEL course=docker-k8s": False,
     }
     assert slow == {
         "FROM node:20-alpine": False,
@@ -109,7 +108,6 @@ def test_dependency_step_is_cached_only_with_package_json_first(
         "ADD . .": False,
         "RUN npm install": False,
         'CMD ["node", "index.js"]': False,
-        "LABEL course=docker-k8s": False,
     }
 
 
@@ -146,8 +144,8 @@ def test_labels_env_expose_and_buildargs(engine: SandboxEngine, tmp_path: Path) 
     items = build(
         engine, tmp_path, tag="meta", buildargs={"VERSION": "2", "UNUSED": "x"}, labels={"z": "y z"}
     )
-    assert "Step 5/6 : LABEL course=docker-k8s\n" in text(items)
-    assert "Step 6/6 : LABEL z=y z\n" in text(items)
+    assert "LABEL course" not in text(items)
+    assert "Step 5/5 : LABEL z=y z\n" in text(items)
     assert "[Warning] One or more build-args [UNUSED] were not consumed\n" in text(items)
     config = engine.inspect_image("meta")["Config"]
     assert "APP_VERSION=2" in config["Env"]

@@ -9,6 +9,7 @@ import pytest
 
 from grader.engine.errors import Conflict, EngineError, ImageNotFound, InvalidArgument, NotFound
 from grader.engine.sandbox import SandboxEngine
+from grader.engine.sandbox.lifecycle import RESTART_DELAY
 from grader.engine.sandbox.names import LEFT, RIGHT
 
 
@@ -82,14 +83,14 @@ def test_shells_wait_for_input_only_with_stdin_open(engine: SandboxEngine) -> No
     assert engine.inspect_container(interactive)["State"]["ExitCode"] == 137
 
 
-def test_sleep_runs_for_its_time(engine: SandboxEngine) -> None:
+def test_sleep_runs_for_its_time(engine: SandboxEngine, clock) -> None:
     cid = run(engine, "busybox", ["sleep", "0.3"])
     assert engine.inspect_container(cid)["State"]["Running"]
     assert engine.wait(cid, timeout=5)["StatusCode"] == 0
     assert engine.inspect_container(cid)["State"]["Status"] == "exited"
 
 
-def test_scripts_keep_output_order_and_virtual_time(engine: SandboxEngine) -> None:
+def test_scripts_keep_output_order_and_virtual_time(engine: SandboxEngine, clock) -> None:
     cid = run(engine, "busybox", ["sh", "-c", "echo one; echo two >&2; sleep 0.2; echo three"])
     assert engine.inspect_container(cid)["State"]["Running"]
     engine.wait(cid, timeout=5)
@@ -213,7 +214,7 @@ def test_stopping_an_auto_remove_container_removes_it(engine: SandboxEngine) -> 
         engine.inspect_container(cid)
 
 
-def test_restart_policies(engine: SandboxEngine) -> None:
+def test_restart_policies(engine: SandboxEngine, clock) -> None:
     policy = {"Name": "on-failure", "MaximumRetryCount": 2}
     cid = run(
         engine,
@@ -221,9 +222,9 @@ def test_restart_policies(engine: SandboxEngine) -> None:
         ["sh", "-c", "echo try; exit 1"],
         host_config=engine.create_host_config(restart_policy=policy),
     )
-    deadline = time.time() + 5
-    while engine.inspect_container(cid)["State"]["Status"] != "exited" and time.time() < deadline:
-        time.sleep(0.1)
+    assert engine.inspect_container(cid)["State"]["Status"] == "restarting"
+    clock.advance(3 * RESTART_DELAY)  # two restarts, each after RESTART_DELAY
+    assert engine.inspect_container(cid)["State"]["Status"] == "exited"
     info = engine.inspect_container(cid)
     assert (info["State"]["ExitCode"], info["RestartCount"]) == (1, 2)
     assert output(engine, cid) == "try\n" * 3

@@ -119,15 +119,18 @@ def test_http_api_lists_tags(engine: SandboxEngine) -> None:
         engine.stop_registry()
 
 
-def test_uppercase_namespace_is_refused_like_the_engine(engine: SandboxEngine) -> None:
-    for action in (
-        lambda: engine.tag("website:1", "PatrickVuscan/website", "1"),
-        lambda: engine.push("PatrickVuscan/website", "1"),
-        lambda: engine.pull("PatrickVuscan/website", "1"),
-    ):
-        with pytest.raises(InvalidArgument) as caught:
-            action()
-        assert caught.value.explanation == (
-            "invalid reference format: repository name must be lowercase"
-        )
-    assert engine.tag("website:1", "patrickvuscan/website", "1")
+def test_uppercase_namespace_is_a_registry_host_as_in_docker_28(engine: SandboxEngine) -> None:
+    """Docker 28 accepts the tag (``PatrickVuscan`` is read as a registry host); the push
+    then fails because no such host resolves. (dockerd 20.10 refused the tag itself.)"""
+    assert engine.tag("website:1", "PatrickVuscan/website", "1")
+    assert engine.inspect_image("PatrickVuscan/website:1")["Id"]
+    items = list(engine.push("PatrickVuscan/website", "1"))
+    assert items[0] == {"status": "The push refers to repository [PatrickVuscan/website]"}
+    assert items[-1]["error"] == (
+        'Get "https://PatrickVuscan/v2/": dial tcp: lookup PatrickVuscan: no such host'
+    )
+    with pytest.raises(InvalidArgument) as refused:
+        engine.tag("website:1", "team/App", "1")
+    assert refused.value.explanation == (
+        "invalid reference format: repository name (team/App) must be lowercase"
+    )

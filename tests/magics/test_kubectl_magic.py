@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from IPython.testing.globalipapp import get_ipython
 
-from grader.k8s import magic
+from grader import kubectl_magic as magic
 
 
 def test_cell_runs_each_line_and_records_history(sandbox_dir, capsys):
@@ -30,7 +30,7 @@ def test_errors_print_kubectl_words_and_do_not_raise(sandbox_dir, capsys):
 def test_release_stub_gets_a_clear_message(sandbox_dir, capsys):
     code = magic.run_cell("### BEGIN SOLUTION\n# YOUR CODE HERE\nraise NotImplementedError()\n")
     assert code == 1
-    assert "has no kubectl command yet" in capsys.readouterr().err
+    assert "has no kubectl commands yet" in capsys.readouterr().err
 
 
 def test_other_commands_are_refused_like_a_shell(sandbox_dir, capsys):

@@ -1,0 +1,282 @@
+"""What a node's kubelet does with a pod's containers, as a function of time.
+
+The kubelet repairs a pod *in place*: when a container exits (it crashed, it finished, the
+kernel killed it for going over its memory limit) the same pod keeps its name and IP, the
+container is started again according to ``restartPolicy`` (``Always``, ``OnFailure``,
+``Never``), ``restartCount`` rises, ``lastState`` keeps how the previous run ended, and
+after the first quick restart the kubelet waits longer each time (10 s, 20 s, 40 s ...
+capped at 5 minutes): ``CrashLoopBackOff``. An image it cannot pull gives ``ErrImagePull``
+and then ``ImagePullBackOff``, with the same back-off between attempts.
+
+Everything here is computed from when the container was first started and the cluster's
+clock, so the state moves on as (simulated) time passes. What only the kubelet knows (when a
+container started, the environment it was started with) lives in the cluster state's
+``kubelet`` section, never in the API objects (an etcd snapshot does not hold it).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from grader.k8s import names
+
+if TYPE_CHECKING:
+    from grader.k8s.cluster import Cluster
+
+Obj = dict[str, Any]
+RUN_SECONDS = 1.0
+"""How long a failing process runs before it exits."""
+SYNC_SECONDS = 1.0
+"""The first restart comes at the kubelet's next sync, about a second later."""
+BACKOFF_FIRST = 10
+BACKOFF_CAP = 300
+"""Restart (and image pull) back-off: 10 s, doubled after each failure, at most 5 minutes."""
+IMAGE_MEMORY_MI = {"nginx": 6, "website": 6, "httpd": 8, "node": 40, "python": 12}
+"""Memory each image's main process needs; below it, a memory limit means OOMKilled."""
+PRELOADED = ("website:1", "website:latest")
+"""The course's own image, loaded on every simulated node (as ``kind load`` would do)."""
+SHELLS = {"sh", "ash", "bash"}
+LONG_RUNNING = re.compile(r"\b(sleep|while|tail -f|nginx|httpd|node|python)\b")
+
+
+@dataclass(frozen=True)
+class Exit:
+    """How a container's process ends (when it does not run until stopped)."""
+
+    code: int
+    reason: str
+    """``Error``, ``Completed`` or ``OOMKilled`` (what ``lastState.terminated`` shows)."""
+    after: float
+    """Seconds the process runs before it exits."""
+    logs: tuple[str, ...] = ()
+
+
+def go_duration(seconds: float) -> str:
+    """A duration as Go prints it: ``10s``, ``1m20s``, ``5m0s``."""
+    seconds = int(seconds)
+    return f"{seconds // 60}m{seconds % 60}s" if seconds >= 60 else f"{seconds}s"
+
+
+def backoff(failures: int) -> int:
+    """The wait after the ``failures``-th failure of a loop (10 s, 20 s ... capped)."""
+    return int(min(BACKOFF_FIRST * 2 ** max(failures - 1, 0), BACKOFF_CAP))
+
+
+# -- the process ---------------------------------------------------------------------------
+
+
+def repository(image: str) -> str:
+    """``docker.io/library/nginx:1.27`` -> ``nginx``."""
+    return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
+
+
+def _image_argv(image: str) -> list[str]:
+    from grader.engine.sandbox import catalogue
+
+    found = catalogue.find(normalise(image))
+    if found is None:
+        return []
+    config = found[1].get("Config") or {}
+    return list(config.get("Entrypoint") or []) + list(config.get("Cmd") or [])
+
+
+def _memory_limit(container: Obj) -> int | None:
+    from grader.k8s.controllers import parse_memory
+
+    limit = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+    return None if limit is None else parse_memory(limit)
+
+
+def outcome(container: Obj) -> Exit | None:
+    """How the container's process ends, or ``None`` when it keeps running."""
+    image = str(container.get("image", ""))
+    limit = _memory_limit(container)
+    if limit is not None and limit < IMAGE_MEMORY_MI.get(repository(image), 2):
+        return Exit(137, "OOMKilled", 2 * RUN_SECONDS)
+    argv = [str(a) for a in (container.get("command") or [])] + [
+        str(a) for a in (container.get("args") or [])
+    ]
+    if not container.get("command"):
+        argv = (_image_argv(image)[:1] if container.get("args") else _image_argv(image)) + argv
+    if not argv:
+        return None
+    program = argv[0].rsplit("/", 1)[-1]
+    if program in SHELLS:
+        if "-c" not in argv[1:-1]:
+            return Exit(0, "Completed", RUN_SECONDS)  # no script, no terminal: sh exits
+        return _script(argv[argv.index("-c") + 1])
+    if program == "false":
+        return Exit(1, "Error", RUN_SECONDS)
+    if program in {"true", "echo", "date", "hello", "env", "printenv"}:
+        return Exit(0, "Completed", RUN_SECONDS, (" ".join(argv[1:]),) if program == "echo" else ())
+    return None
+
+
+def _script(script: str) -> Exit | None:
+    logs = []
+    for part in re.split(r"[;&|\n]+", script):
+        try:
+            words = shlex.split(part)
+        except ValueError:
+            words = part.split()
+        if words[:1] == ["echo"]:
+            logs.append(" ".join(words[1:]))
+        if words[:1] == ["exit"]:
+            code = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+            return Exit(code, "Error" if code else "Completed", RUN_SECONDS, tuple(logs))
+    if LONG_RUNNING.search(script):
+        return None
+    return Exit(0, "Completed", RUN_SECONDS, tuple(logs))
+
+
+# -- images ------------------------------------------------------------------------------
+
+
+def normalise(image: str) -> str:
+    """The familiar reference: no ``docker.io/library/``, ``:latest`` when no tag."""
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/"):
+        image = image.removeprefix(prefix)
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last and "@" not in last:
+        image += ":latest"
+    return image
+
+
+def qualified(image: str) -> str:
+    """The reference containerd resolves: ``docker.io/library/nginx:1.27``."""
+    ref = normalise(image)
+    first = ref.split("/", 1)[0]
+    if "/" in ref and ("." in first or ":" in first or first == "localhost"):
+        return ref
+    return f"docker.io/{ref}" if "/" in ref else f"docker.io/library/{ref}"
+
+
+REGISTRY_HOSTS = ("127.0.0.1:5000", "localhost:5000")
+
+
+def _in_local_registry(ref: str) -> bool:
+    """Ask the course's registry (through the selected engine) whether it holds ``ref``."""
+    from grader.engine import get_engine
+    from grader.engine.errors import EngineError
+
+    host, _, rest = ref.partition("/")
+    repo, _, tag = rest.rpartition(":")
+    try:
+        tags = get_engine().registry_tags(repo, host)
+    except (EngineError, OSError):
+        return False  # no engine answers: the registry is unreachable too
+    return tag in (tags or [])
+
+
+def image_present(cluster: Cluster, image: str) -> bool:
+    """True when a node can get ``image``: catalogue, preloaded, local registry."""
+    from grader.engine.sandbox import catalogue
+
+    ref = normalise(image)
+    if ref.startswith("registry.k8s.io/") or ref in PRELOADED or catalogue.find(ref):
+        return True
+    if ref.split("/", 1)[0] not in REGISTRY_HOSTS:
+        return False
+    cache = cluster.state.setdefault("kubelet", {}).setdefault("images", {})
+    seen = cache.get(ref)
+    if seen is not None and (seen[0] or cluster.now() - seen[1] < BACKOFF_FIRST):
+        return bool(seen[0])
+    present = _in_local_registry(ref)
+    cache[ref] = [present, cluster.now()]
+    return present
+
+
+def pull_error(image: str) -> str:
+    """The message containerd gives for an image that does not exist (a ``Failed`` event)."""
+    full = qualified(image)
+    return (
+        f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to pull and '
+        f'unpack image "{full}": failed to resolve reference "{full}": {full}: not found'
+    )
+
+
+# -- the timeline ----------------------------------------------------------------------------
+
+
+def _terminated(exit: Exit, start: float, end: float) -> Obj:
+    return {
+        "terminated": {
+            "exitCode": exit.code,
+            "reason": exit.reason,
+            "startedAt": names.timestamp(start),
+            "finishedAt": names.timestamp(end),
+        }
+    }
+
+
+def run_state(
+    exit: Exit | None, policy: str, since: float, now: float, pod_ref: str, name: str
+) -> tuple[int, Obj, Obj | None]:
+    """(restarts, state, lastState) of a container started at ``since``, seen at ``now``."""
+    if exit is None:
+        return 0, {"running": {"startedAt": names.timestamp(since)}}, None
+    restarts, start, last = 0, since, None
+    while restarts < 10_000:
+        end = start + exit.after
+        if now < end:
+            return restarts, {"running": {"startedAt": names.timestamp(start)}}, last
+        ended = _terminated(exit, start, end)
+        if not (policy == "Always" or (policy == "OnFailure" and exit.code != 0)):
+            return restarts, ended, last
+        wait = SYNC_SECONDS if restarts == 0 else backoff(restarts)
+        if now < end + wait:
+            if now < end + SYNC_SECONDS:
+                return restarts, ended, last
+            message = (
+                f"back-off {go_duration(wait)} restarting failed container={name} pod={pod_ref}"
+            )
+            return restarts, {"waiting": {"reason": "CrashLoopBackOff", "message": message}}, ended
+        last, restarts, start = ended, restarts + 1, end + wait
+    return restarts, {"waiting": {"reason": "CrashLoopBackOff"}}, last
+
+
+def pull_state(image: str, since: float, now: float) -> Obj:
+    """The waiting state of a container whose image cannot be pulled (attempts back off)."""
+    attempt, failures = since, 0
+    while now >= attempt + SYNC_SECONDS + backoff(failures + 1) and failures < 10_000:
+        failures += 1
+        attempt += SYNC_SECONDS + backoff(failures)
+    if now < attempt + SYNC_SECONDS:
+        return {"waiting": {"reason": "ErrImagePull", "message": pull_error(image)}}
+    return {
+        "waiting": {"reason": "ImagePullBackOff", "message": f'Back-off pulling image "{image}"'}
+    }
+
+
+# -- what the kubelet remembers ---------------------------------------------------------------
+
+
+def memory(cluster: Cluster, pod: Obj, container: str) -> Obj:
+    """The kubelet's own record of one container (start time, restarts before, env)."""
+    pods = cluster.state.setdefault("kubelet", {}).setdefault("pods", {})
+    return pods.setdefault(pod["metadata"]["uid"], {}).setdefault(container, {})
+
+
+def forget(cluster: Cluster, uid: str) -> None:
+    """Drop what the kubelet remembers of a deleted pod."""
+    cluster.state.setdefault("kubelet", {}).setdefault("pods", {}).pop(uid, None)
+
+
+def crash(cluster: Cluster, pod: Obj, code: int = 137) -> None:
+    """The container's process dies now (killed): the kubelet restarts it in the same pod."""
+    now = cluster.now()
+    for status in pod.get("status", {}).get("containerStatuses", []):
+        record = memory(cluster, pod, status["name"])
+        if "running" not in status.get("state", {}) or "since" not in record:
+            continue
+        started = names.parse_timestamp(status["state"]["running"]["startedAt"])
+        ended = _terminated(Exit(code, "Error", 0), started, now)
+        record.update(
+            since=now + SYNC_SECONDS,
+            base=status.get("restartCount", 0) + 1,
+            last=ended,
+            instance=None,
+        )

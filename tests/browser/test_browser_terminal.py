@@ -1,0 +1,74 @@
+"""A student's JupyterLab terminal, in headless Chromium: the course's commands, the release.
+
+The lab's user has a ``~/.bashrc`` that resets ``PATH`` (as Debian's ``/etc/profile`` does
+for a login shell) and the server runs outside the release folder; the terminal must still
+run the course's ``docker`` (the sandbox's table, not "Cannot connect to the Docker
+daemon") and open in the release folder. The student lab shows no nbgrader instructor tool.
+"""
+
+from __future__ import annotations
+
+import pytest
+from labkit import ARTIFACTS, TOKEN
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+APP_READY = "() => window.jupyterapp?.commands.hasCommand('terminal:create-new') === true"
+TERMINAL_TEXT = """() => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  const term = widget?.content?._term;
+  if (!term) return '';
+  const buffer = term.buffer.active;
+  const lines = [];
+  for (let row = 0; row < buffer.length; row++) {
+    lines.push(buffer.getLine(row).translateToString(true));
+  }
+  return lines.join('\\n');
+}"""
+SAYS = """(marker) => {
+  const term = window.jupyterapp.shell.currentWidget?.content?._term;
+  if (!term) return false;
+  const buffer = term.buffer.active;
+  let count = 0;
+  for (let row = 0; row < buffer.length; row++) {
+    if (buffer.getLine(row).translateToString(true).startsWith(marker)) count++;
+  }
+  return count > 0;
+}"""
+TYPED = "command -v docker; pwd; docker ps; echo END-OF-CHECK"
+
+
+def test_the_terminal_runs_the_course_docker_in_the_release_folder(lab: str, page) -> None:
+    page.goto(f"{lab}/lab?token={TOKEN}")
+    page.wait_for_function(APP_READY, timeout=90_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('terminal:create-new')")
+    page.locator(".jp-Terminal .xterm-helper-textarea").first.wait_for(timeout=30_000)
+    page.locator(".jp-Terminal .xterm-helper-textarea").first.focus()
+    page.keyboard.type(TYPED + "\n")
+    page.wait_for_function(SAYS, arg="END-OF-CHECK", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "terminal.png"))
+    lines = [line.rstrip() for line in page.evaluate(TERMINAL_TEXT).splitlines()]
+    answer = lines[next(i for i, line in enumerate(lines) if line.endswith(TYPED)) + 1 :]
+    docker, folder, header = answer[:3]
+    assert docker.endswith("/prefix/bin/docker"), lines
+    assert folder.endswith("/course/release"), lines
+    assert header.split() == [
+        "CONTAINER",
+        "ID",
+        "IMAGE",
+        "COMMAND",
+        "CREATED",
+        "STATUS",
+        "PORTS",
+        "NAMES",
+    ]
+
+
+def test_the_student_lab_has_no_instructor_tools(lab: str, page) -> None:
+    page.goto(f"{lab}/lab?token={TOKEN}")
+    page.wait_for_function(APP_READY, timeout=90_000)
+    commands = page.evaluate(
+        "() => ['nbgrader:open-formgrader', 'nbgrader:open-create-assignment',"
+        " 'nbgrader:open-assignment-list'].map(id => window.jupyterapp.commands.hasCommand(id))"
+    )
+    assert commands == [False, False, True]
