@@ -218,6 +218,14 @@ def wait_until_read(sock: socket.socket) -> None:
         time.sleep(0.001)
 
 
+def close_writing(sock: socket.socket) -> None:
+    """End a hijacked stream: the client reads end-of-file."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
 def frame(stream: str, data: bytes) -> bytes:
     """One frame of Docker's multiplexed stream: stream id, 3 zero bytes, length, data."""
     return struct.pack(">BxxxL", STREAM_IDS.get(stream, 1), len(data)) + data

@@ -161,36 +161,64 @@ def _warm_up() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _reap(signum: int, frame: object) -> None:
+def _reap() -> set[int]:
+    """Collect the children that have exited; return their pids."""
+    ended = set()
     with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                break
+            ended.add(pid)
+    return ended
 
 
 def _zygote_loop(listener: socket.socket, life: int, folder: Path) -> NoReturn:
-    """Keep SPARES workers waiting; fork another each time one takes a command.
+    """Keep SPARES workers waiting for commands.
 
-    Leaves when the daemon does (``life`` reaches end of file), ending the waiting ones.
+    A worker that takes a command is replaced once its command has ended, off the
+    command's critical path (a fork and a database opening compete for the CPU with the
+    command itself); at once only when no worker is left waiting. Leaves when the daemon
+    does (``life`` reaches end of file), ending the waiting ones.
     """
     import select
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(Exception):
         _warm_up()
-    signal.signal(signal.SIGCHLD, _reap)
     gc.freeze()  # the preloaded objects stay out of the workers' collections (fewer copies)
     taken_read, taken_write = os.pipe()
+    ended_read, ended_write = os.pipe()
+    os.set_blocking(ended_write, False)
+    signal.set_wakeup_fd(ended_write)  # a child's exit (SIGCHLD) wakes the select below
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     waiting = {_fork_spare(listener, taken_write, folder) for _ in range(SPARES)}
+    busy: set[int] = set()
+    gone: set[int] = set()  # reaped before their "taken" message was read
     while True:
-        ready, _, _ = select.select([taken_read, life], [], [])
+        ready, _, _ = select.select([taken_read, ended_read, life], [], [])
+        if ended_read in ready:
+            os.read(ended_read, 512)
         if life in ready:
             for pid in waiting:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
             os._exit(0)
-        taken = os.read(taken_read, 4)
-        waiting.discard(int.from_bytes(taken, sys.byteorder))
-        waiting.add(_fork_spare(listener, taken_write, folder))
+        if taken_read in ready:
+            pid = int.from_bytes(os.read(taken_read, 4), sys.byteorder)
+            waiting.discard(pid)
+            if pid in gone:
+                gone.discard(pid)
+            else:
+                busy.add(pid)
+        for pid in _reap():
+            if pid in busy:
+                busy.discard(pid)
+            else:
+                waiting.discard(pid)
+                gone.add(pid)
+        while len(waiting) < SPARES and (not waiting or len(waiting) + len(busy) < SPARES):
+            waiting.add(_fork_spare(listener, taken_write, folder))
 
 
 def _fork_spare(listener: socket.socket, taken: int, folder: Path) -> int:
@@ -198,6 +226,7 @@ def _fork_spare(listener: socket.socket, taken: int, folder: Path) -> int:
     pid = os.fork()
     if pid != 0:
         return pid
+    signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from grader.engine.sandbox import SandboxEngine

@@ -176,6 +176,10 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
                 values[key] = reference.parse_normalized_named(values[key]).familiar_string()
             except reference.ReferenceError:
                 pass
+    if name == "images" and values.get("name"):  # docker-py's name is a reference filter
+        filters = dict(values.get("filters") or {})
+        filters["reference"] = [*filters.get("reference", []), values.pop("name")]
+        values["filters"] = filters
     if name == "create_container":
         values["host_config"] = hostconfig.full(dict(values.get("host_config") or {}))
         values["ports"] = sorted(
