@@ -112,7 +112,7 @@ def build_with_buildkit(
     try:
         # The sandbox follows BuildKit's rules where they differ from the classic builder's
         # (the Engine API's version=2); a real daemon builds as it is configured to.
-        rules = {"version": "2"} if session.engine.kind == "sandbox" else {}
+        rules: dict[str, Any] = {"version": "2"} if session.engine.kind == "sandbox" else {}
         stream = list(session.engine.build(context, **options, **rules))
     except EngineError as error:
         report = buildkit.refused(facts, error.explanation)

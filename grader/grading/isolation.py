@@ -200,7 +200,7 @@ def run_isolated(
 
 
 def _read_all(fd: int, deadline: float) -> tuple[bytes, bool]:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -216,6 +216,7 @@ def _read_all(fd: int, deadline: float) -> tuple[bytes, bool]:
 
 def _child(job: Callable[[], dict[str, Any]], fd: int, network: bool, required: bool) -> None:
     code = 0
+    message: dict[str, Any]
     try:
         os.setpgid(0, 0)
         become_subreaper()

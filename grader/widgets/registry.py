@@ -84,9 +84,7 @@ class RegistryFlow(LiveWidget):
     remote: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     moved: traitlets.List[str] = traitlets.List().tag(sync=True)
     """What changed at the last refresh (new names, pushes, removals), in words."""
-    arrived: traitlets.Dict[str, list[str]] = traitlets.Dict({"local": [], "remote": []}).tag(
-        sync=True
-    )
+    arrived: traitlets.Dict[str, Any] = traitlets.Dict({"local": [], "remote": []}).tag(sync=True)
     """The names to outline: new local names and tags just pushed (see :func:`arrivals`)."""
 
     def __init__(self, host: str = REGISTRY, **kwargs: Any) -> None:
@@ -102,9 +100,9 @@ class RegistryFlow(LiveWidget):
             remote = []
             self.error = str(error)
         reading = {"local": local, "remote": remote}
-        first = self._seen is None
-        self.moved = [] if first else changes(self._seen, reading)
-        self.arrived = {"local": [], "remote": []} if first else arrivals(self._seen, reading)
+        seen = self._seen
+        self.moved = [] if seen is None else changes(seen, reading)
+        self.arrived = {"local": [], "remote": []} if seen is None else arrivals(seen, reading)
         self._seen = reading
         self.local, self.remote = local, remote
         text = describe(self.host, local, remote)

@@ -149,6 +149,7 @@ class _Run:
 
     def range(self, node: Branch, dot: Any, scope: dict[str, Any]) -> None:
         value = self.pipe(Pipe(node.pipe.pos, node.pipe.line, [], node.pipe.cmds), dot, scope)
+        items: list[tuple[Any, Any]] | range
         if isinstance(value, dict):
             items = [(k, value[k]) for k in sorted(value, key=str)]
         elif isinstance(value, list | tuple):
