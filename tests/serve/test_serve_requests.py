@@ -57,7 +57,7 @@ class _Stop(Exception):
     """Raised by the recording engine at its first call."""
 
 
-LOOKUPS = {"inspect_image"}
+LOOKUPS = frozenset({"inspect_image"})
 """Calls the CLI emulation may make before the one the line is about: BuildKit's
 ``load metadata for`` looks the base image up first (the daemon does that inside its build).
 The recorder answers them "not found" and goes on."""
@@ -68,8 +68,9 @@ class RecordingEngine:
 
     kind = "sandbox"
 
-    def __init__(self) -> None:
+    def __init__(self, lookups: frozenset[str] = frozenset()) -> None:
         self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self.lookups = lookups
 
     def create_host_config(self, **kwargs: Any) -> dict[str, Any]:
         """docker-py's HostConfig, as the sandbox builds it."""
@@ -78,7 +79,7 @@ class RecordingEngine:
     def __getattr__(self, name: str) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, args, kwargs))
-            if name in LOOKUPS:
+            if name in self.lookups:
                 raise ImageNotFound(f"No such image: {args[0] if args else ''}")
             raise _Stop
 
@@ -113,13 +114,13 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def course_call(argv: list[str], cwd: Path) -> tuple[str, Any] | None:
     """The first engine call the course makes for ``docker ARGV`` run in ``cwd``."""
-    engine = RecordingEngine()
+    engine = RecordingEngine(LOOKUPS)
     out = io.StringIO()
     try:  # the recorder stops the command at its first engine call
         execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
     except _Stop:
         pass
-    calls = [call for call in engine.calls if call[0] not in LOOKUPS]
+    calls = [call for call in engine.calls if call[0] not in LOOKUPS] or engine.calls
     if not calls:
         return None
     name, values = canonical(*calls[0])
