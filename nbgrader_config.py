@@ -66,6 +66,6 @@ c.GenerateFeedback.preprocessors = [
     CSSHTMLHeaderPreprocessor,
 ]
 
-# The course's own settings (grader.course.settings.CourseSettings).
+# The course's own settings (grader.grading.settings.CourseSettings).
 c.CourseSettings.notebook_timeout = 900
 c.CourseSettings.grading_engine = "sandbox"

@@ -6,10 +6,12 @@ of the commands alternate, so a change in the machine's load hits them all alike
 
 1. ``docker ps`` through the installed shim on a fresh sandbox with two containers: the
    thin client hands it to the sandbox daemon (started by the warm-up run), whose CPU time
-   is not the client's, so only wall-clock time compares the two paths fairly;
-2. the real Docker CLI: ``docker ps`` against a daemon when one answers at ``DOCKER_HOST``
+   is not the client's, so only wall-clock time compares the two paths fairly; after a
+   command the daemon forks a fresh worker, which runs during the next measurement (the
+   bare interpreter's, not the real CLI's);
+2. a bare ``python -I -S -c pass`` (the interpreter's floor);
+3. the real Docker CLI: ``docker ps`` against a daemon when one answers at ``DOCKER_HOST``
    (else ``docker --version``, the CLI's start-up floor);
-3. a bare ``python -I -S -c pass`` (the interpreter's floor);
 4. ``grader.dockercli.execute(["ps"])`` in-process on the same sandbox;
 
 and prints the ratios. Usage: ``.venv/bin/python benchmarks/bench_shim.py [REPEAT]``.
@@ -76,12 +78,13 @@ def main() -> None:
             execute(argv, engine, stdout=quiet, stderr=quiet)
         timed([str(shim), "ps"], env)  # starts the daemon, warms the file cache
         commands = {"shim `docker ps` on the sandbox": [str(shim), "ps"]}
+        # next, while the daemon forks the worker that replaces the one the shim used:
+        commands["bare `python -I -S -c pass`"] = [sys.executable, "-I", "-S", "-c", "pass"]
         cli = shutil.which("docker", path="/usr/local/bin:/usr/bin:/bin")
         if cli and daemon_answers(docker_host()):
             commands[f"real CLI `docker ps` ({docker_host()})"] = [cli, "ps"]
         elif cli:
             commands["real CLI `docker --version` (no daemon)"] = [cli, "--version"]
-        commands["bare `python -I -S -c pass`"] = [sys.executable, "-I", "-S", "-c", "pass"]
         results = measure(commands, env)
         samples = []
         for _ in range(REPEAT * 4):

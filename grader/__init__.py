@@ -15,7 +15,7 @@ docs/architecture.md draws it):
 - ``grader.commands`` (docker's command-line grammar), ``grader.dockerfile`` (Dockerfiles,
   build contexts, lint hints);
 - neutral helpers: ``grader.gotime``, ``grader.reference``, ``grader.state``, ``grader.shims``,
-  ``grader.unexpected``.
+  ``grader.unexpected``, ``grader.recursion``.
 
 Importing ``grader`` imports nothing heavy: the shim must start fast.
 """

@@ -4,12 +4,18 @@ Every command run through the ``%%docker`` magic or the ``docker`` shim is appen
 (one JSON object a line) so the checks can look at *how* the student got to a state, not
 only at the state. The log lives beside the sandbox state (``COURSE_SANDBOX_DIR``), whatever
 the engine, because that folder is per-user and already shared by the kernel and terminals.
+
+Secrets never reach the file (:func:`redact`): ``docker login -p``/``--password`` values,
+the values of ``-e``/``--env``/``--build-arg`` variables whose name looks secret
+(``DB_PASSWORD``, ``API_TOKEN`` ...) and ``kubectl create secret --from-literal`` values
+are written as ``***``. The file is created ``0600`` in a ``0700`` folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,14 +43,65 @@ def history_path() -> Path:
     return sandbox_dir() / "history.jsonl"
 
 
+HIDDEN = "***"
+SECRET_NAME = re.compile(
+    r"pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential", re.I
+)
+"""A variable name whose value is kept out of the history."""
+_PASSWORD_FLAGS = ("-p", "--password")
+_VARIABLE_FLAGS = ("-e", "--env", "--build-arg")
+_LITERAL_FLAGS = ("--from-literal",)
+
+
+def _hide_value(assignment: str, always: bool) -> str:
+    """``NAME=value`` -> ``NAME=***`` when ``always`` or the name looks secret."""
+    name, has_value, _ = assignment.partition("=")
+    if has_value and (always or SECRET_NAME.search(name)):
+        return f"{name}={HIDDEN}"
+    return assignment
+
+
+def _hide(flag: str, value: str) -> str:
+    if flag in _PASSWORD_FLAGS:
+        return HIDDEN
+    return _hide_value(value, always=flag in _LITERAL_FLAGS)
+
+
+def redact(argv: list[str]) -> list[str]:
+    """``argv`` with secret values replaced by ``***`` (see the module docstring)."""
+    login = argv[:1] == ["docker"] and "login" in argv[1:3]
+    secret = argv[:1] == ["kubectl"] and "secret" in argv[1:4]
+    flags = (
+        _VARIABLE_FLAGS + (_PASSWORD_FLAGS if login else ()) + (_LITERAL_FLAGS if secret else ())
+    )
+    result: list[str] = []
+    pending = ""
+    for word in argv:
+        if pending:
+            result.append(_hide(pending, word))
+            pending = ""
+            continue
+        flag, equals, value = word.partition("=")
+        if flag in flags and equals:
+            result.append(f"{flag}={_hide(flag, value)}")
+        elif word in flags:
+            result.append(word)
+            pending = word
+        elif word[:2] in flags and len(word) > 2 and not word.startswith("--"):
+            result.append(word[:2] + _hide(word[:2], word[2:]))  # -pS3cret, -eKEY=value
+        else:
+            result.append(word)
+    return result
+
+
 def record(argv: list[str], exit_code: int, engine: str, source: str) -> None:
     """Append one command to the history (never raises: history is best-effort)."""
-    entry = Entry(list(argv), int(exit_code), engine, source, time.time())
+    entry = Entry(redact(list(argv)), int(exit_code), engine, source, time.time())
     try:
         path = history_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         line = json.dumps(asdict(entry)) + "\n"
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode())
         finally:

@@ -46,7 +46,7 @@ SKIPPED_STUB = "(skipped nbgrader's 'raise NotImplementedError()' line: delete i
 """Said when a cell has the student's lines and a stub line left over."""
 
 
-EXTENSIONS = ("grader.dockerfile.magic", "grader.kubectl_magic")
+EXTENSIONS = ("grader.dockerfile_magic", "grader.kubectl_magic")
 """Other parts' magic modules; each has ``register(ipython)``. Missing ones are skipped."""
 
 
@@ -174,8 +174,8 @@ def _run(script: str, timeout: float) -> int:
             source="magic",
             timeout=timeout,
             env=shell_variables(),
-            stdout=InOrder(stdout, stderr),  # type: ignore[arg-type]
-            stderr=InOrder(stderr, stdout),  # type: ignore[arg-type]
+            stdout=InOrder(stdout, stderr),
+            stderr=InOrder(stderr, stdout),
         )
     finally:
         stdout.flush()

@@ -81,8 +81,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = shared_resource(item)
         if group and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(group))
+        _name_group(item)
         if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+
+
+def _name_group(item: pytest.Item) -> None:
+    """Append ``@GROUP`` to the node id in an xdist worker running ``--dist loadgroup``.
+
+    That suffix is how loadgroup's scheduler sees an ``xdist_group``. pytest-xdist 3.8
+    writes it to ``item._nodeid``, which pytest 9.2 no longer reads (the id lives in
+    ``item._id``): its groups would be silently ignored. This writes the id pytest 9.2 reads.
+    """
+    names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group") if mark.args})
+    if not names or not getattr(item.config.option, "loadgroup", False):
+        return
+    if not hasattr(item, "_id"):
+        return  # an older pytest: xdist's own hook names the group
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,12 @@ REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)\n(.*?)### EN
 MARKER = re.compile(r"BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)|END (SOLUTION|HIDDEN TESTS)")
 
 
-def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
+def secret_lines(source: nbformat.NotebookNode, material: str = "") -> dict[str, str]:
     """Lines of solution/hidden/mark-scheme regions that the rest of the source never shows.
 
     A line also written outside the regions (a later exercise's set-up repeating an earlier
-    answer) is visible on purpose, so it is not counted as a secret.
+    answer, or the exercise material released beside the notebook, such as a broken
+    Dockerfile to repair) is visible on purpose, so it is not counted as a secret.
     """
     inside: dict[str, str] = {}
     for cell in source.cells:
@@ -28,7 +29,7 @@ def secret_lines(source: nbformat.NotebookNode) -> dict[str, str]:
             for line in match.group(2).splitlines():
                 if len(line.strip()) >= 12:
                     inside[line.strip()] = match.group(1)
-    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells)
+    outside = "\n".join(REGION.sub("", cell.source) for cell in source.cells) + material
     return {line: kind for line, kind in inside.items() if line not in outside}
 
 

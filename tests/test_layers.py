@@ -19,7 +19,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
     {"course": ("grader.course",)},
     {"grading": ("grader.grading",)},
     {
-        "notebook magics": ("grader.magics", "grader.kubectl_magic"),
+        "notebook magics": ("grader.magics", "grader.kubectl_magic", "grader.dockerfile_magic"),
         "engine daemon": ("grader.serve",),
     },
     {"checks": ("grader.checks",), "widgets": ("grader.widgets",)},
@@ -32,6 +32,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
         "state": ("grader.state",),
         "shims": ("grader.shims",),
         "unexpected": ("grader.unexpected",),
+        "recursion": ("grader.recursion",),
     },
     {"package root": ("grader",)},
 ]
@@ -132,3 +133,45 @@ def test_function_level_and_relative_imports_are_seen(tmp_path):
         "grader.checks.state",
         "grader.engine.errors",
     }
+
+
+ENGINE_API = PACKAGE / "engine" / "api.py"
+
+
+def engine_api_names() -> set[str]:
+    """The methods and attributes the Engine API protocol declares."""
+    tree = ast.parse(ENGINE_API.read_text())
+    (protocol,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "EngineAPI"]
+    names = {n.name for n in protocol.body if isinstance(n, ast.FunctionDef)}
+    names |= {
+        n.target.id
+        for n in protocol.body
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    }
+    return names
+
+
+def engine_uses(folder: Path) -> list[tuple[str, int, str]]:
+    """(file, line, attribute) of every ``api.<attribute>`` and ``engine().<attribute>``."""
+    uses = []
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Attribute):
+                continue
+            owner = node.value
+            if isinstance(owner, ast.Call) and not owner.args:
+                owner = owner.func
+                if not (isinstance(owner, ast.Name) and owner.id == "engine"):
+                    continue
+            elif not (isinstance(owner, ast.Name) and owner.id == "api"):
+                continue
+            uses.append((path.name, node.lineno, node.attr))
+    return uses
+
+
+@pytest.mark.parametrize("layer", ["checks", "widgets"])
+def test_checks_and_widgets_use_only_the_engine_api(layer):
+    """No sandbox-only or daemon-only call, and no choosing a code path by backend."""
+    allowed = engine_api_names() - {"kind"}
+    outside = [use for use in engine_uses(PACKAGE / layer) if use[2] not in allowed]
+    assert outside == []

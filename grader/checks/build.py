@@ -367,13 +367,13 @@ def pinned(dockerfile: str | Path, *, hint: str = "") -> list[str]:
             continue
         last = ref.rsplit("/", 1)[-1]
         tag = last.partition(":")[2]
-        if tag in MOVING_TAGS or not re.search(r"\d+\.\d+", tag):
+        if tag in MOVING_TAGS or not re.match(r"v?\d+\.\d+", tag):
             shown = tag or "(no tag: latest)"
             raise fail(
                 f"the base image {ref} is not pinned",
                 found=f"tag {shown}, which moves when a new release comes out",
                 hint=hint
-                or "a tag naming a precise version (major.minor or more) stays the same tomorrow",
+                or "a tag that starts with a version (major.minor or more) stays on that release",
             )
     passed("every base image names a version")
     return bases

@@ -380,6 +380,51 @@ def k8s_diagnosis(app: str, answer: Any, *, namespace: str = "default") -> None:
     passed(f"{answer.strip()} is what the {app} pods show")
 
 
+def k8s_last_state(app: str, answer: Any, *, namespace: str = "default") -> None:
+    """``answer`` is how the last run of the ``app=APP`` pods' container ended.
+
+    The truth is the ``lastState.terminated.reason`` the cluster shows (``OOMKilled``,
+    ``Error``, ``Completed``), what ``kubectl describe pod`` prints under ``Last State``.
+    """
+    cluster = Cluster.load()
+    reasons = {
+        str(status["lastState"]["terminated"].get("reason", ""))
+        for pod in cluster.list("Pod", namespace, {"app": app})
+        for status in pod.get("status", {}).get("containerStatuses", [])
+        if "terminated" in (status.get("lastState") or {})
+    }
+    if not isinstance(answer, str) or not answer.strip():
+        raise fail("answer with the reason, as text (a string)")
+    if not reasons:
+        raise fail(
+            f"no container of the {app} pods has ended yet",
+            hint="let the cluster run a little (the set-up cell does), then describe the pod",
+        )
+    if _normal(answer) not in {_normal(r) for r in reasons}:
+        raise fail(
+            f"{answer.strip()!r} is not how the last run of the {app} container ended",
+            hint="kubectl describe pod shows it under Last State: Terminated, Reason",
+        )
+    passed(f"{answer.strip()} is how the last run of the {app} container ended")
+
+
+def k8s_memory_limit(deployment: str, at_least: str, *, namespace: str = "default") -> None:
+    """Every container of the Deployment has a memory limit of at least ``at_least``."""
+    from grader.k8s.controllers import parse_memory
+
+    dep = _deployment(deployment, namespace)
+    for container in dep["spec"].get("template", {}).get("spec", {}).get("containers", []):
+        limit = ((container.get("resources") or {}).get("limits") or {}).get("memory")
+        if limit is None or parse_memory(limit) < parse_memory(at_least):
+            name = container.get("name")
+            raise fail(
+                f"the container {name} of {deployment} has too little memory, or no limit",
+                expected=f"resources.limits.memory of at least {at_least}",
+                found=str(limit) if limit else "no memory limit",
+            )
+    passed(f"the containers of {deployment} may use at least {at_least} of memory")
+
+
 def k8s_endpoints(service: str, answer: Any, *, namespace: str = "default") -> None:
     """``answer`` is how many pod addresses the Service's endpoints list holds now."""
     if isinstance(answer, bool) or not isinstance(answer, int):

@@ -51,7 +51,7 @@ def configure(
 
 
 def _owned(api: EngineAPI, summary: JSON) -> bool:
-    if api.kind != "docker" or not _scope:
+    if not api.shared or not _scope:
         return True
     if container_name(summary) in _scope.containers:
         return True
@@ -143,7 +143,7 @@ def reset(
 def _remove_volumes(api: EngineAPI) -> None:
     listed = (api.volumes(filters=course_filters(api)) or {}).get("Volumes") or []
     for volume in listed:
-        if api.kind == "docker" and _scope and volume["Name"] not in _scope.volumes:
+        if api.shared and _scope and volume["Name"] not in _scope.volumes:
             continue
         try:
             api.remove_volume(volume["Name"], force=True)

@@ -30,8 +30,8 @@ def engine() -> EngineAPI:
 
 
 def course_filters(api: EngineAPI) -> dict[str, Any] | None:
-    """The filter that selects the course's objects (the label on a real daemon)."""
-    return {"label": [LABEL]} if api.kind == "docker" else None
+    """The filter that selects the course's objects (the label on a shared daemon)."""
+    return {"label": [LABEL]} if api.shared else None
 
 
 def find_container(api: EngineAPI, name: str) -> JSON | None:

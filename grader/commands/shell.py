@@ -23,6 +23,7 @@ of the script runs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -281,7 +282,16 @@ def _balanced(rest: str) -> tuple[str, int]:
 
 
 def parse_script(text: str) -> list[AndOr]:
-    """Parse a whole script, raising :class:`ShellError` for anything unsupported."""
+    """Parse a whole script, raising :class:`ShellError` for anything unsupported.
+
+    Parses are remembered: a ``$(...)`` is parsed when its enclosing line is checked and
+    again when it runs, so nested substitutions would otherwise cost a power of their depth.
+    """
+    return list(_parse_cached(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(text: str) -> tuple[AndOr, ...]:
     lists: list[AndOr] = []
     steps: list[tuple[str, SimpleCommand]] = []
     words: list[Word] = []
@@ -321,7 +331,7 @@ def parse_script(text: str) -> list[AndOr]:
         steps.append((link, SimpleCommand(tuple(words))))
     if steps:
         lists.append(AndOr(tuple(steps)))
-    return lists
+    return tuple(lists)
 
 
 def _plain(word: Word) -> str:

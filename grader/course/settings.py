@@ -8,30 +8,14 @@ running interpreter is put on ``PATH`` before nbgrader is used.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-from traitlets import Integer, Unicode
-from traitlets.config import Config, Configurable
+from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from grader.grading.settings import CourseSettings, bin_dir
+
 CONFIG_FILE = "nbgrader_config.py"
-
-
-class CourseSettings(Configurable):
-    """The course's own settings, read from ``c.CourseSettings`` in ``nbgrader_config.py``."""
-
-    notebook_timeout = Integer(
-        900, help="Seconds one notebook may take to grade before the submission is stopped."
-    ).tag(config=True)
-    grading_engine = Unicode(
-        "sandbox", help="COURSE_ENGINE used while grading: sandbox (default) or docker."
-    ).tag(config=True)
-
-
-def bin_dir() -> str:
-    """The folder of the running interpreter (where ``alembic`` and ``nbgrader`` live)."""
-    return str(Path(sys.executable).parent)
 
 
 def ensure_tools_on_path() -> None:

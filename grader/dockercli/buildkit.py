@@ -324,9 +324,8 @@ def _base_failed(report: BuildReport, instruction: Instruction, message: str) ->
     """A base image that cannot be found fails its ``load metadata`` vertex, first."""
     base = instruction.value.split()[0]
     name = f"[internal] load metadata for {normalized(base)}"
-    reason = "not found" if "manifest unknown" in message else _ACCESS_DENIED
-    if reason == "not found":
-        reason = f"{normalized(base)}: not found"
+    missing = "manifest unknown" in message  # the repository exists, the tag does not
+    reason = f"{normalized(base)}: not found" if missing else _ACCESS_DENIED
     keep = []
     for vertex in report.vertices:
         keep.append(vertex)

@@ -18,12 +18,14 @@ from typing import Any
 from grader.commands.model import Command
 from grader.dockercli import buildkit
 from grader.dockercli.session import CommandFailed, Session
+from grader.dockerfile.instructions import Instruction
 from grader.engine.errors import EngineError
 
 
 def _facts(
     session: Session, context: str, dockerfile: Path, bases: list[str]
 ) -> buildkit.BuildFacts:
+    """Sizes of what the build sends, and each base as BuildKit names it (with its digest)."""
     from grader.dockerfile.dockerignore import context_files
 
     size = 0
@@ -53,7 +55,8 @@ def _facts(
     return facts
 
 
-def _bases(instructions: list[Any]) -> list[str]:
+def _bases(instructions: list[Instruction]) -> list[str]:
+    """The images the FROM lines name, without earlier stages (``FROM build``) or scratch."""
     names: set[str] = set()
     bases = []
     for instruction in instructions:
@@ -107,7 +110,10 @@ def build_with_buildkit(
         return _show(cmd, session, report, (target.name, text), started)
     facts = _facts(session, context, target, _bases(instructions))
     try:
-        stream = list(session.engine.build(context, **options))
+        # The sandbox follows BuildKit's rules where they differ from the classic builder's
+        # (the Engine API's version=2); a real daemon builds as it is configured to.
+        rules: dict[str, Any] = {"version": "2"} if session.engine.kind == "sandbox" else {}
+        stream = list(session.engine.build(context, **options, **rules))
     except EngineError as error:
         report = buildkit.refused(facts, error.explanation)
         return _show(cmd, session, report, (target.name, text), started)
@@ -122,6 +128,7 @@ def _show(
     dockerfile: tuple[str, str] | None,
     started: float,
 ) -> int:
+    """Print the build as ``--progress`` (or the terminal) asks; return the exit code."""
     progress = str(cmd.option("progress") or "auto")
     quiet = bool(cmd.option("quiet")) or progress == "quiet"
     if quiet:

@@ -72,7 +72,10 @@ def shell_session(session: Session, container: str, shell: str, options: dict) -
             return int(words[1]) if len(words) > 1 and words[1].isdigit() else code
         if line.strip():
             script = f"{line.rstrip()}\nprintf '{_STILL_RUNNING}%s' \"$?\""
-            code, out, err = session.engine.exec_run(container, [shell, "-c", script], **options)
+            exit_code, out, err = session.engine.exec_run(
+                container, [shell, "-c", script], **options
+            )
+            code = exit_code or 0  # None only for a detached exec, which this is not
             text, still_running, status = out.decode("utf-8", "replace").rpartition(_STILL_RUNNING)
             session.out(text if still_running else status)
             session.err(err.decode("utf-8", "replace"))

@@ -8,6 +8,7 @@ and turns the engine's refusals into ``Error response from daemon: ...`` lines.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TextIO
@@ -171,6 +172,16 @@ def run_command(cmd: Command, session: Session) -> int:
     except KeyboardInterrupt:
         session.err("\n")
         return 130
+    except sqlite3.OperationalError as error:  # the sandbox's database is busy or unwritable
+        session.err(f"docker: the sandbox's state cannot be used right now ({error})\n")
+        return 1
+    except sqlite3.DatabaseError as error:  # damaged under the command: say so, never crash
+        session.err(
+            f"docker: the sandbox's state database is damaged ({error}). Put back its backup "
+            "with `course reset --sandbox --restore`, or start afresh with "
+            "`course reset --sandbox`.\n"
+        )
+        return 1
     except Exception as error:  # a fault of the course's own code: one line, no traceback
         session.err(unexpected_line("docker", error))
         return 1

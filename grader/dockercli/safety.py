@@ -94,15 +94,15 @@ def _host_config(command: Command) -> dict[str, Any]:
         mounts.append({"Type": spec.type, "Source": spec.host_source(cwd)})
     for text in command.option("mount", []) + command.option("mount-add", []):
         try:
-            spec = parse_mount(text)
+            mount = parse_mount(text)
         except MountSpecError:
             continue
         fields = [item.partition("=") for item in read_csv_record(text)]
         options = _key_values([value for key, _, value in fields if key.lower() == "volume-opt"])
         mounts.append(
             {
-                "Type": spec.type,
-                "Source": spec.source,
+                "Type": mount.type,
+                "Source": mount.source,
                 "VolumeOptions": {"DriverConfig": {"Options": options}},
             }
         )

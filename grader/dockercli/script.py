@@ -27,6 +27,7 @@ from grader.dockercli.executor import run_command
 from grader.dockercli.session import Session, daemon_text
 from grader.engine.api import EngineAPI
 from grader.engine.errors import EngineError
+from grader.recursion import deeper
 
 
 class _Shell:
@@ -200,9 +201,17 @@ def run_script(
         env if env is not None else dict(os.environ),
     )
     try:
-        return run_shell(
-            text, execute=shell.execute, capture=shell.capture, env=shell.environ, cwd=shell.cwd
-        )
+        with deeper():
+            return run_shell(
+                text,
+                execute=shell.execute,
+                capture=shell.capture,
+                env=shell.environ,
+                cwd=shell.cwd,
+            )
+    except RecursionError:
+        shell.stderr.write("bash: the line nests $(...) or quotes deeper than the course follows\n")
+        return 2
     except ShellError as error:
         shell.stderr.write(f"bash: {error.message}\n")
         return error.exit_code

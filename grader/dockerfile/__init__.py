@@ -2,11 +2,7 @@
 
 - ``grader.dockerfile.instructions``: instructions, exec/shell form, Docker's parse errors.
 - ``grader.dockerfile.lint``: hadolint's advice shown next to a student's Dockerfile.
+
+The ``%%dockerfile`` cell magic is :mod:`grader.dockerfile_magic`, in the notebook layer next
+to :mod:`grader.magics` (``%load_ext grader.magics`` loads it).
 """
-
-
-def load_ipython_extension(ipython: object) -> None:
-    """``%load_ext grader.dockerfile``: adds the ``%%dockerfile`` cell magic."""
-    from grader.dockerfile.magic import register
-
-    register(ipython)

@@ -243,12 +243,8 @@ def _npm(shell: _Shell, args: list[str]) -> int:
     if not omit_dev:
         dependencies.update(package.get("devDependencies") or {})
     modules = shell.absolute("node_modules")
-    for spec in dependencies.values():
-        if isinstance(spec, str) and spec.startswith("file:"):
-            local = posixpath.join(shell.absolute(spec[5:]), "package.json")
-            if shell.lookup(local) is None:
-                # the local package was not copied into the image (yet)
-                return _npm_enoent(shell, local)
+    # A file: dependency becomes a symlink even when its folder is not there yet: npm 11
+    # (recorded on the real daemon) installs it and the link works once COPY brings it.
     for name, spec in sorted(dependencies.items()):
         target = f"{modules}/{name}"
         if isinstance(spec, str) and spec.startswith("file:"):

@@ -33,6 +33,12 @@ class EngineAPI(Protocol):
     kind: str
     """"docker" for a real daemon, "sandbox" for the embedded engine."""
 
+    shared: bool
+    """True when other programs use the same engine (a real daemon): the course then lists
+    and removes only objects carrying its label, and a reset stays within the scope
+    ``check.configure`` names. False for the sandbox, which holds only the course's objects.
+    Code above the engine asks this, not :attr:`kind`, to choose that behaviour."""
+
     # -- system ---------------------------------------------------------------
     def ping(self) -> bool:
         """True when the engine answers."""

@@ -140,6 +140,7 @@ class RealEngine(docker.APIClient):
     """The Engine API on a real Docker daemon (see the module docstring for what differs)."""
 
     kind = "docker"
+    shared = True
 
     def __init__(self, base_url: str, timeout: int = 120) -> None:
         super().__init__(base_url=base_url, version=API_VERSION, timeout=timeout)

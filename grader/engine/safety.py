@@ -18,6 +18,8 @@ before the daemon is contacted:
   is a symlink (or goes through one) that resolves there; local volumes that bind such a
   folder (``--opt o=bind --opt device=/``);
 - a build whose context is ``/`` or a system folder (it would copy the host into an image).
+- when the grader names the submission's folder (``COURSE_GRADING_FOLDER``), binds of any
+  host path outside it (a real daemon reads host files the grader's audit hook cannot see).
 
 Both engines call :func:`refuse_unsafe_host_config` before creating a container (and the
 ``refuse_unsafe_*`` checks for volumes, exec and build); the real CLI pass-through applies
@@ -55,6 +57,9 @@ SYSTEM_FOLDERS = (
 """Host folders (and everything inside them) that no graded container may bind."""
 
 DOCKER_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+
+GRADING_FOLDER = "COURSE_GRADING_FOLDER"
+"""Set by the trusted grader to the submission's private folder: binds must stay inside."""
 
 
 def grading_mode() -> bool:
@@ -94,6 +99,14 @@ def _path_problem(path: str, shown: str) -> str | None:
             return (
                 f"binding the system folder {folder} ({shown}) is refused while grading: "
                 "mount a folder of your own (for example ./site) instead"
+            )
+    allowed = os.environ.get(GRADING_FOLDER)
+    if allowed and path.startswith("/"):
+        real, base = os.path.realpath(path), os.path.realpath(allowed)
+        if real != base and not real.startswith(base + "/"):
+            return (
+                f"binding {shown} is refused while grading: only folders inside the "
+                "assignment's folder (for example ./site) can be mounted"
             )
     return None
 

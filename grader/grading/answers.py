@@ -144,12 +144,11 @@ def _assign(target: ast.expr, value: ast.expr) -> dict[str, Any]:
     literal = _literal(value)
     if isinstance(target, ast.Name):
         return {_name(target): literal}
-    if isinstance(target, ast.Tuple | ast.List) and all(
-        isinstance(item, ast.Name) for item in target.elts
-    ):
-        if not isinstance(literal, tuple | list) or len(literal) != len(target.elts):
+    names = [item for item in getattr(target, "elts", []) if isinstance(item, ast.Name)]
+    if isinstance(target, ast.Tuple | ast.List) and len(names) == len(target.elts):
+        if not isinstance(literal, tuple | list) or len(literal) != len(names):
             raise _NotAValue("the number of names and values differ")
-        pairs = zip(target.elts, literal, strict=True)
+        pairs = zip(names, literal, strict=True)
         return {_name(item): item_value for item, item_value in pairs}
     raise _NotAValue("assign to plain names only")
 

@@ -64,7 +64,8 @@ class Policy:
     def check_program(self, executable: object, argv: Sequence[object]) -> None:
         """Raise PermissionError unless ``argv`` starts like an allowed command line."""
         words = [os.fsdecode(a) if isinstance(a, bytes | os.PathLike) else str(a) for a in argv]
-        program = os.fsdecode(executable) if executable else (words[0] if words else "")
+        given = isinstance(executable, str | bytes | os.PathLike) and executable
+        program = os.fsdecode(given) if given else (words[0] if words else "")
         real = os.path.realpath(program)
         for allowed in self.programs:
             if real == allowed[0] and all(

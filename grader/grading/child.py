@@ -2,7 +2,8 @@
 
 A scrubbed environment (the grader's own variables, tokens included, never reach the
 course's shell grammar, where ``docker run -e NAME`` would copy them into a container),
-``COURSE_GRADING=1``, the engine, a private ``COURSE_SANDBOX_DIR``, ``HOME`` and ``TMPDIR``;
+``COURSE_GRADING=1``, the engine, a private ``COURSE_SANDBOX_DIR``, ``HOME`` and ``TMPDIR``,
+``COURSE_GRADING_FOLDER`` (bind mounts must stay inside it, on the real daemon too);
 the work folder as current directory; then the audit hook (:mod:`grader.grading.audit`).
 """
 
@@ -14,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.engine.safety import GRADING_FOLDER
 from grader.grading.audit import Policy, install
 
 KEPT_VARIABLES = (
@@ -64,6 +66,7 @@ def environment(engine: str, folders: Folders, tools: str) -> dict[str, str]:
     env["COURSE_GRADING"] = "1"
     env["COURSE_ENGINE"] = engine
     env["COURSE_SANDBOX_DIR"] = str(folders.state)
+    env[GRADING_FOLDER] = str(folders.scratch)
     env["HOME"] = env["TMPDIR"] = str(folders.home)
     return env
 

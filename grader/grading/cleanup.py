@@ -8,8 +8,9 @@ labelled containers, volumes, networks and images that appeared meanwhile.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from grader.engine.api import EngineAPI
+from grader.engine.api import JSON, EngineAPI
 from grader.engine.cleanup import LABEL_FILTER
 from grader.engine.errors import EngineError
 
@@ -30,7 +31,7 @@ def labelled(engine: EngineAPI) -> Labelled:
         frozenset(c["Id"] for c in engine.containers(all=True, filters=LABEL_FILTER)),
         frozenset(v["Name"] for v in engine.volumes(filters=LABEL_FILTER).get("Volumes") or []),
         frozenset(n["Id"] for n in engine.networks(filters=LABEL_FILTER)),
-        frozenset(i["Id"] for i in engine.images(filters=LABEL_FILTER)),
+        frozenset(i["Id"] for i in cast(list[JSON], engine.images(filters=LABEL_FILTER))),
     )
 
 

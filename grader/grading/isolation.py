@@ -113,23 +113,37 @@ def descendants(pid: int) -> list[int]:
 
 
 def kill_tree(pid: int, *, include_self: bool) -> None:
-    """Stop then kill ``pid``'s descendants (and ``pid``) until none is left."""
-    for _ in range(20):
-        victims = descendants(pid)
-        if include_self:
-            victims.insert(0, pid)
-        if not victims:
-            return
-        for sig in (signal.SIGSTOP, signal.SIGKILL):
-            for victim in victims:
-                try:
-                    os.kill(victim, sig)
-                except ProcessLookupError:
-                    pass
-        if not include_self:
-            _reap()
-        else:
-            return
+    """Kill ``pid``'s descendants (and ``pid``): stop them all until none appears, then kill.
+
+    Stopped processes cannot fork, so once a listing finds nobody new the whole tree is
+    held; then every member gets SIGKILL. Without ``include_self`` (a process cleaning up
+    after itself, as their subreaper) the dead are reaped too.
+    """
+    held: list[int] = []
+    for _ in range(50):
+        found = ([pid] if include_self else []) + descendants(pid)
+        new = [victim for victim in found if victim not in held]
+        if not new:
+            break
+        for victim in new:
+            _signal(victim, signal.SIGSTOP)
+        held += new
+    for victim in held:
+        _signal(victim, signal.SIGKILL)
+    if not include_self:
+        for victim in held:
+            try:
+                os.waitpid(victim, 0)
+            except ChildProcessError:
+                continue  # not our child: its own parent (also killed) held it
+        _reap()
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def _reap() -> None:
@@ -186,7 +200,7 @@ def run_isolated(
 
 
 def _read_all(fd: int, deadline: float) -> tuple[bytes, bool]:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -202,6 +216,7 @@ def _read_all(fd: int, deadline: float) -> tuple[bytes, bool]:
 
 def _child(job: Callable[[], dict[str, Any]], fd: int, network: bool, required: bool) -> None:
     code = 0
+    message: dict[str, Any]
     try:
         os.setpgid(0, 0)
         become_subreaper()

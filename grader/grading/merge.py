@@ -20,12 +20,12 @@ def write_outputs(
     submission: nbformat.NotebookNode, source: nbformat.NotebookNode, runs: list[CellRun]
 ) -> list[str]:
     """Set the outputs of ``submission``'s cells from ``runs``; returns restored grade ids."""
-    restored = []
+    restored: list[str] = []
     for run in runs:
         cell = _find(submission, source.cells[run.index], run)
         if cell is None and nbgrader_meta(source.cells[run.index]).get("grade"):
             cell = _restore(submission, source, run.index)
-            restored.append(run.grade_id)
+            restored.append(str(run.grade_id))  # a graded cell always has its grade id
         if cell is not None:
             cell.outputs = [nbformat.from_dict(output) for output in run.outputs]
             cell.execution_count = run.execution_count

@@ -35,7 +35,7 @@ PRELOADED = (
     "grader.checks.registry",
     "grader.checks.k8s",
     "grader.dockercli",
-    "grader.dockerfile.magic",
+    "grader.dockerfile_magic",
     "grader.engine.sandbox",
     "grader.engine.real",
     "grader.kubectl_magic",
@@ -70,7 +70,7 @@ class TrustedExecute(Execute):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict):
         """Replay the submission and put the outputs into ``nb``'s cells."""
-        from grader.course.settings import CourseSettings
+        from grader.grading.settings import CourseSettings
 
         coursedir = CourseDirectory(config=self.config)
         settings = CourseSettings(config=self.config)

@@ -15,17 +15,28 @@ from typing import Any
 SIMPLE_MIME = "text/plain"
 """The one representation kept of displayed objects (widgets, rich reprs)."""
 
+MAX_TEXT = 1_000_000
+"""Characters of stream text kept per cell (nbgrader's LimitOutput trims further)."""
+
+TRUNCATED = "\n[output truncated by the grader]\n"
+
 
 class CellOutputs:
     """The outputs of one cell, in order, merging consecutive text of one stream."""
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
+        self.text_left = MAX_TEXT
 
     def stream(self, name: str, text: str) -> None:
-        """Append ``text`` to the ``stdout`` or ``stderr`` stream."""
-        if not text:
+        """Append ``text`` to the ``stdout`` or ``stderr`` stream (up to :data:`MAX_TEXT`)."""
+        if not text or self.text_left < 0:
             return
+        if len(text) > self.text_left:
+            text = text[: self.text_left] + TRUNCATED
+            self.text_left = -1
+        else:
+            self.text_left -= len(text)
         last = self.items[-1] if self.items else None
         if last and last["output_type"] == "stream" and last["name"] == name:
             last["text"] += text

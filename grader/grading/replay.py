@@ -43,7 +43,7 @@ def nbgrader_meta(cell: nbformat.NotebookNode) -> dict[str, Any]:
 
 def answers_of(notebook: nbformat.NotebookNode) -> dict[str, str]:
     """``grade_id -> source`` of the code answer cells of a submitted notebook."""
-    answers = {}
+    answers: dict[str, str] = {}
     for cell in notebook.cells:
         meta = nbgrader_meta(cell)
         if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id"):

@@ -29,7 +29,9 @@ class CellTimeoutError(Exception):
 class _Publisher(DisplayPublisher):
     """``display(...)`` goes to the current cell's outputs."""
 
-    def publish(self, data, metadata=None, source=None, *, transient=None, update=False):  # noqa: D102
+    def publish(  # noqa: D102
+        self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs
+    ):
         shell = self.shell
         if isinstance(shell, GraderShell) and shell.current is not None:
             shell.current.display(data)
@@ -111,7 +113,7 @@ class GraderShell(InteractiveShell):
                 function()
             except CellTimeoutError:
                 raise
-            except Exception as error:  # noqa: BLE001 - any failure is the cell's error output
+            except (Exception, SystemExit) as error:  # noqa: BLE001 - the cell's error output
                 self._record_exception(type(error), error)
         return outputs.items
 

@@ -63,7 +63,7 @@ def grade(job: Job) -> list[CellRun]:
         grader.grading.isolation.GradingTimeout: past ``job.notebook_timeout``.
         grader.grading.isolation.GradingCrashed: the child failed outside any cell.
     """
-    from grader.course.settings import bin_dir
+    from grader.grading.settings import bin_dir
 
     answers = answers_of(job.submission)
     daemon = _daemon() if job.engine == "docker" else None

@@ -651,7 +651,7 @@ def _admitted_kind(obj: Obj, refused: set[str]) -> Kind:
             an object the simulator could not run (a pod template without containers).
     """
     kind = BY_KIND.get(obj.get("kind", ""))
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    meta = obj["metadata"] if isinstance(obj.get("metadata"), dict) else {}
     if kind is None or kind.kind in refused:
         raise ClusterError(
             f"error: resource mapping not found for name: "

@@ -303,7 +303,22 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
         roles = [k.split("/", 1)[1] for k in meta.get("labels", {}) if k.startswith("node-role")]
         lines += [
             ("Roles:", ",".join(roles) or "<none>"),
+            (
+                "Taints:",
+                "\n".join(f"{t['key']}:{t['effect']}" for t in spec.get("taints", [])) or "<none>",
+            ),
             ("Unschedulable:", str(bool(spec.get("unschedulable"))).lower()),
+            (
+                "Ready:",
+                next(
+                    (
+                        f"{c['status']} ({c['reason']})"
+                        for c in status.get("conditions", [])
+                        if c["type"] == "Ready"
+                    ),
+                    "Unknown",
+                ),
+            ),
             ("PodCIDR:", spec.get("podCIDR", "")),
             ("Container Runtime Version:", status["nodeInfo"]["containerRuntimeVersion"]),
             ("Non-terminated Pods:", f"({len(related.get('pods', []))} in total)"),

@@ -67,6 +67,13 @@ def run(
         return Result(stderr=err.text, code=err.code)
     except ClusterError as err:
         return Result(stderr=err.message + "\n", code=err.exit_code)
+    except OSError as err:  # the simulator's state folder: read-only, full, removed
+        return Result(
+            stderr=f"error: cannot write the simulated cluster's state ({err.strerror}: "
+            f"{err.filename}); make the folder writable or choose another with "
+            "COURSE_SANDBOX_DIR\n",
+            code=1,
+        )
 
 
 def main(argv: list[str] | None = None, source: str = "shim") -> int:

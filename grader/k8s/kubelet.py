@@ -16,10 +16,8 @@ container started, the environment it was started with) lives in the cluster sta
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
-import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -160,19 +158,16 @@ REGISTRY_HOSTS = ("127.0.0.1:5000", "localhost:5000")
 
 
 def _in_local_registry(ref: str) -> bool:
+    """Ask the course's registry (through the selected engine) whether it holds ``ref``."""
+    from grader.engine import get_engine
+    from grader.engine.errors import EngineError
+
     host, _, rest = ref.partition("/")
     repo, _, tag = rest.rpartition(":")
     try:
-        with urllib.request.urlopen(f"http://{host}/v2/{repo}/tags/list", timeout=1) as answer:
-            return tag in (json.load(answer).get("tags") or [])
-    except (OSError, ValueError):
-        pass
-    try:
-        from grader.engine import get_engine
-
-        tags = getattr(get_engine(), "registry_tags", lambda *_: None)(repo, host)
-    except Exception:  # noqa: BLE001 - no engine at all: the registry is unreachable
-        return False
+        tags = get_engine().registry_tags(repo, host)
+    except (EngineError, OSError):
+        return False  # no engine answers: the registry is unreachable too
     return tag in (tags or [])
 
 

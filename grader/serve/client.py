@@ -2,21 +2,20 @@
 
 A terminal's ``docker ps`` used to import the course (~60 ms) for every command. This
 client imports only modules built into the interpreter (``posix``, ``_socket``,
-``_signal``: even ``os`` and ``socket`` cost milliseconds), connects to the daemon's
-course-private socket ``$COURSE_SANDBOX_DIR/course.sock``, starting the daemon
-(``python -m grader serve``) when nothing answers there, and sends one message: the
-command's argv, working folder and environment, with its standard input, output and error
+``_signal``: even ``os`` and ``socket`` cost milliseconds), sends one datagram to the
+daemon's course-private socket ``$COURSE_SANDBOX_DIR/course.sock`` (starting the daemon,
+``python -m grader serve``, when nothing is there): the command's argv, working folder
+and environment, with its standard input, output and error and one end of a socket pair
 attached (``SCM_RIGHTS``). A worker of the daemon runs the course's command on them (see
 :mod:`grader.serve.workers`) and sends back the exit code. Signals the terminal sends
 (Ctrl-C, a closed terminal) are forwarded as one byte each.
 
 When no daemon can be started (or ``COURSE_DAEMON=off``), the command runs in this
-process, as the shim always did.
+process, as the shim always did. (No ``from __future__ import annotations`` here: that
+import is one more module to load.)
 """
 
-from __future__ import annotations
-
-import _signal
+import _signal  # type: ignore[import-not-found]
 import _socket
 import posix
 import sys
@@ -69,8 +68,8 @@ def decode_request(body: bytes) -> tuple[list[str], str, dict[str, str]]:
 
 
 def connect(folder: bytes) -> _socket.socket | None:
-    """A connection to the folder's daemon, or None when none answers."""
-    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    """A datagram socket addressed to the folder's daemon, or None when none is there."""
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
     path = folder + b"/" + COURSE_SOCKET
     try:
         if len(path) < 100:
@@ -153,21 +152,23 @@ def forward(sock: _socket.socket, argv: list[str]) -> int | None:
     body = encode_request(
         [word.encode("utf-8", "surrogateescape") for word in argv], _cwd(), dict(posix.environ)
     )
-    fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in _stdio())
-    message = len(body).to_bytes(8, "big") + body
-    sent = sock.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
-    if sent < len(message):
-        sock.sendall(message[sent:])
+    mine, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
 
     def relay(number: int, frame: object) -> None:
         try:
-            sock.send(bytes([number]))
+            mine.send(bytes([number]))
         except OSError:
             pass
 
-    for name in FORWARDED:
+    for name in FORWARDED:  # before sending: the command may start printing at once
         _signal.signal(getattr(_signal, name), relay)
-    answer = _read_until(sock, b"\n")
+    fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (*_stdio(), theirs.fileno()))
+    try:
+        sock.sendmsg([body], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+    finally:
+        theirs.close()
+    answer = _read_until(mine, b"\n")
+    mine.close()
     if not answer.startswith(b"R"):
         return None  # the daemon left before a worker took the command
     if not answer.endswith(b"\n"):

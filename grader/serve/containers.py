@@ -17,14 +17,19 @@ from typing import Any
 
 from grader.engine.api import EngineAPI
 from grader.engine.errors import NotFound
-from grader.serve.http import Reply, Request, frame
+from grader.serve.execs import SHELLS, terminal
+from grader.serve.http import Reply, Request, close_writing, frame
 
 POLL = 0.02
 """Seconds between looks at a container's state while waiting for it to start or stop."""
 
 
 def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
-    """docker-py's ``create_container`` keywords for a ``POST /containers/create`` body."""
+    """docker-py's ``create_container`` keywords for a ``POST /containers/create`` body.
+
+    An ``Env`` item without ``=`` is a ``-e NAME`` whose NAME the client's environment does
+    not set: dockerd leaves it out of the container's environment, and so does this.
+    """
     exposed = body.get("ExposedPorts") or {}
     return {
         "image": body.get("Image") or "",
@@ -36,7 +41,7 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "detach": not (body.get("AttachStdout") or body.get("AttachStderr")),
         "stdin_open": bool(body.get("OpenStdin")),
         "tty": bool(body.get("Tty")),
-        "environment": body.get("Env") or None,
+        "environment": [item for item in body.get("Env") or [] if "=" in item] or None,
         "working_dir": body.get("WorkingDir") or None,
         "entrypoint": body.get("Entrypoint"),
         "labels": body.get("Labels") or None,
@@ -44,7 +49,27 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "volumes": list(body.get("Volumes") or {}) or None,
         "stop_signal": body.get("StopSignal") or None,
         "stop_timeout": body.get("StopTimeout"),
-        "host_config": body.get("HostConfig") or {},
+        "host_config": given_fields(body.get("HostConfig") or {}),
+    }
+
+
+UNSET = {"MemorySwappiness": -1, "ConsoleSize": [0, 0]}
+"""HostConfig values the CLI sends for "not given" that are no Go zero value."""
+
+
+def given_fields(host_config: dict[str, Any]) -> dict[str, Any]:
+    """The HostConfig fields the client set: dockerd fills the zero-valued ones itself.
+
+    The Docker CLI sends every field, most as Go zero values ("", 0, null, [], false);
+    passed on as such they would replace the daemon's defaults ("private" IPC mode, the
+    64 MB /dev/shm, the masked /proc paths...).
+    """
+    return {
+        key: value
+        for key, value in host_config.items()
+        if value not in (None, "", 0, [], {}, False)
+        and UNSET.get(key) != value
+        and not (key == "LogConfig" and not value.get("Type"))
     }
 
 
@@ -55,11 +80,11 @@ def create(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 
 def listing(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``GET /containers/json``."""
+    """``GET /containers/json`` (a ``limit`` lists stopped containers too, as dockerd)."""
     limit = req.number("limit")
     reply.json(
         engine.containers(
-            all=req.flag("all"),
+            all=req.flag("all") or bool(limit and limit > 0),
             limit=-1 if limit is None or limit <= 0 else limit,
             size=req.flag("size"),
             filters=req.filters(),
@@ -279,6 +304,12 @@ def attach(engine: EngineAPI, req: Request, reply: Reply) -> None:
     try:
         sock = reply.hijack(tty, req.upgrade())
         try:
+            shell = _interactive_shell(doc) if req.flag("stdin") and tty else None
+            if shell and (doc["State"].get("Running") or wait_until_started(engine, cid, started)):
+                options = {"user": doc["Config"].get("User") or ""}
+                terminal(engine, sock, cid, shell, options)
+                engine.stop(cid, timeout=0)  # leaving the shell ends the container
+                return
             if req.flag("logs"):
                 for stream, data in engine.logs(cid, **wanted):
                     sock.sendall(data if tty else frame(stream, data))
@@ -288,9 +319,24 @@ def attach(engine: EngineAPI, req: Request, reply: Reply) -> None:
                 for stream, data in engine.logs(cid, **wanted, since=since, follow=True):
                     sock.sendall(data if tty else frame(stream, data))
         finally:
-            _close_writing(sock)
+            close_writing(sock)
     finally:
         STREAMS.closed(cid)
+
+
+def _interactive_shell(doc: dict[str, Any]) -> str | None:
+    """The shell a ``run -it`` container runs (``sh``, ``/bin/bash``), if that is its command.
+
+    The sandbox cannot attach a terminal to a container's own process; as the course's
+    terminal does, each line typed then runs in the container through exec.
+    """
+    config = doc["Config"]
+    if not config.get("OpenStdin"):
+        return None
+    command = [*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])]
+    if len(command) == 1 and command[0].rsplit("/", 1)[-1] in SHELLS:
+        return command[0]
+    return None
 
 
 def resize(engine: EngineAPI, req: Request, reply: Reply) -> None:
@@ -318,11 +364,3 @@ def put_archive(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 def _stat(stat: dict[str, Any]) -> str:
     return base64.b64encode(json.dumps(stat).encode()).decode()
-
-
-def _close_writing(sock: Any) -> None:
-    """End a hijacked stream: the client reads end-of-file."""
-    try:
-        sock.shutdown(1)  # SHUT_WR
-    except OSError:
-        pass

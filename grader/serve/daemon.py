@@ -121,6 +121,12 @@ class Daemon(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
         self.engine = SandboxEngine(folder)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request is no error; anything else is logged."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def activity(self, delta: int) -> None:
         """Count a request beginning (+1) or ending (-1)."""
         with self._lock:

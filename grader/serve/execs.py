@@ -17,8 +17,7 @@ from typing import Any
 
 from grader.engine.api import EngineAPI
 from grader.engine.errors import Conflict, NotFound
-from grader.serve.containers import _close_writing
-from grader.serve.http import Reply, Request, frame
+from grader.serve.http import Reply, Request, close_writing, frame
 
 SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 
@@ -110,7 +109,7 @@ def start(engine: EngineAPI, req: Request, reply: Reply) -> None:
     try:
         if item["OpenStdin"] and _is_shell(engine, item["ContainerID"], argv):
             if tty:
-                item["ExitCode"] = _terminal(engine, sock, item["ContainerID"], argv[0], options)
+                item["ExitCode"] = terminal(engine, sock, item["ContainerID"], argv[0], options)
                 return
             argv = [argv[0], "-c", _read_all(sock).decode("utf-8", "replace")]
         code, out, err = engine.exec_run(item["ContainerID"], argv, tty=tty, **options)
@@ -123,7 +122,7 @@ def start(engine: EngineAPI, req: Request, reply: Reply) -> None:
             )
     finally:
         item["Running"] = False
-        _close_writing(sock)
+        close_writing(sock)
 
 
 def _is_shell(engine: EngineAPI, container: str, argv: list[str]) -> bool:
@@ -140,7 +139,7 @@ def _read_all(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
-def _terminal(
+def terminal(
     engine: EngineAPI, sock: socket.socket, container: str, shell: str, options: dict[str, Any]
 ) -> int:
     """A line-by-line shell on a raw terminal: echo, backspace, Ctrl-C, Ctrl-D, ``exit``."""
@@ -158,9 +157,10 @@ def _terminal(
                 if words[:1] == ["exit"]:
                     return int(words[1]) if len(words) > 1 and words[1].isdigit() else code
                 if text:
-                    code, out, err = engine.exec_run(
+                    result, out, err = engine.exec_run(
                         container, [shell, "-c", text], tty=True, **options
                     )
+                    code = int(result or 0)
                     sock.sendall(out + err)
                 sock.sendall(prompt)
             elif char == b"\x7f":

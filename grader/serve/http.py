@@ -9,10 +9,13 @@ and exec. The headers every answer carries are the ones dockerd sends.
 
 from __future__ import annotations
 
+import array
+import fcntl
 import json
 import re
 import socket
 import struct
+import termios
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,11 +29,8 @@ VERSIONED = re.compile(r"^/v(?P<version>\d+\.\d+)(?P<path>/.*)$")
 MULTIPLEXED = "application/vnd.docker.multiplexed-stream"
 RAW = "application/vnd.docker.raw-stream"
 STREAM_IDS = {"stdin": 0, "stdout": 1, "stderr": 2}
-HIJACK_SETTLE = 0.02
-"""Seconds between a hijacked stream's headers and its first bytes. docker-py reads the
-headers through a buffered reader, then reads the stream from the raw socket: bytes that
-arrived with the headers would be lost. dockerd's output comes after a process starts,
-later than this; the sandbox's comes at once, so it waits as long."""
+HEADERS_READ_TIMEOUT = 5.0
+"""At most this long a hijacked stream waits for the client to read its headers."""
 
 SERVER = f"Docker/{SERVER_VERSION} (linux)"
 """dockerd's ``Server`` header."""
@@ -197,8 +197,33 @@ class Reply:
             self._head(200, {"Content-Type": content_type, "Connection": "close"})
         self.handler.wfile.flush()
         self.handler.close_connection = True
-        time.sleep(HIJACK_SETTLE)
+        wait_until_read(self.handler.connection)
         return self.handler.connection
+
+
+def wait_until_read(sock: socket.socket) -> None:
+    """Block until the client has read everything sent on ``sock`` (or a time bound).
+
+    docker-py reads a hijacked answer's headers through a buffered reader, then the
+    stream from the raw socket: bytes that arrived with the headers would be lost. dockerd's
+    output comes after a process starts; the sandbox's comes at once, so it first waits
+    for the headers to leave the socket (``SIOCOUTQ``: bytes the peer has not read yet).
+    """
+    deadline = time.monotonic() + HEADERS_READ_TIMEOUT
+    unread = array.array("i", [0])
+    while time.monotonic() < deadline:
+        fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, unread)
+        if unread[0] == 0:
+            return
+        time.sleep(0.001)
+
+
+def close_writing(sock: socket.socket) -> None:
+    """End a hijacked stream: the client reads end-of-file."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
 
 
 def frame(stream: str, data: bytes) -> bytes:
@@ -210,7 +235,7 @@ def read_body(handler: BaseHTTPRequestHandler) -> bytes:
     """The request body, with a Content-Length or chunked."""
     headers = handler.headers
     if (headers.get("Transfer-Encoding") or "").lower() == "chunked":
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             line = handler.rfile.readline().split(b";")[0].strip()
             size = int(line, 16) if line else 0

@@ -51,6 +51,7 @@ def disk_usage(engine: EngineAPI, req: Request, reply: Reply) -> None:
     images = [
         {**image, "Containers": used_images.get(image["Id"], 0), "SharedSize": 0}
         for image in engine.images(all=True)
+        if isinstance(image, dict)
     ]
     volumes = []
     for volume in engine.volumes()["Volumes"] or []:

@@ -1,9 +1,11 @@
 """The course's own ``docker`` commands, run by the daemon on the terminal that typed them.
 
-Beside ``docker.sock`` the daemon listens on ``course.sock``, the course-private socket of
-the thin client (:mod:`grader.serve.client`). A client sends one message: the command's
-argv, working folder and environment, with its standard input, output and error file
-descriptors attached (``SCM_RIGHTS``). A *worker* process runs
+Beside ``docker.sock`` the daemon has ``course.sock``, the course-private datagram socket
+of the thin client (:mod:`grader.serve.client`). A client sends one datagram: the
+command's argv, working folder and environment, with four file descriptors attached
+(``SCM_RIGHTS``): its standard input, output and error, and one end of a socket pair that
+carries the answer. One system call delivers the whole command, so the worker wakes once,
+with everything it needs. A *worker* process runs
 ``grader.dockercli.main.main(argv)`` with exactly those descriptors, that environment and
 that folder, so output, prompts, ``run -it`` and ``exec -it`` go straight to the
 student's terminal as when the shim ran the course itself. The worker answers ``R`` (the
@@ -13,8 +15,8 @@ a signal number (Ctrl-C) for the worker's process group (see :class:`_Answer`).
 Workers are forked from a *zygote*: a single-threaded process forked when the daemon starts,
 before any thread or database connection exists (forking the threaded daemon could copy a
 lock another thread holds), with the course's modules imported and warmed up on a
-throw-away sandbox. It keeps SPARES workers forked in advance, each blocked in ``accept``
-on ``course.sock`` with the database already open, and forks a new one whenever one takes
+throw-away sandbox. It keeps SPARES workers forked in advance, each blocked reading
+``course.sock`` with the database already open, and forks a new one whenever one takes
 a command: a command starts without a fork, an import or a round trip through the daemon.
 While a worker runs a command it holds a shared lock on ``course.busy`` and it touches that
 file, which is how the daemon tells it is in use (see :func:`busy`, :func:`last_used`).
@@ -37,6 +39,7 @@ import threading
 from pathlib import Path
 from typing import NoReturn
 
+from grader.engine.api import EngineAPI
 from grader.serve.client import COURSE_SOCKET, decode_request
 
 PRELOAD = (
@@ -64,8 +67,9 @@ WARM_UP = (
 )
 """Commands the zygote runs once on a throw-away sandbox, so their first use in a worker
 finds every lazy import done and every cache (regular expressions, templates) filled."""
-MAX_REQUEST = 1 << 20
-"""The largest command (argv + environment) a client may send, in bytes."""
+MAX_REQUEST = 1 << 18
+"""The largest command (argv + environment) a worker reads, in bytes (a datagram is also
+bounded by the client's socket send buffer, about 200 kB by default)."""
 SPARES = 2
 """Workers kept forked and waiting, so no command waits for a fork."""
 BUSY_NAME = "course.busy"
@@ -89,10 +93,9 @@ class Zygote:
             importlib.import_module(target)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(COURSE_SOCKET)
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         listener.bind(COURSE_SOCKET.decode())
         os.chmod(COURSE_SOCKET, 0o600)
-        listener.listen(64)
         self.inode = os.stat(COURSE_SOCKET).st_ino
         (folder / BUSY_NAME).touch()
         life_read, life_write = os.pipe()
@@ -154,40 +157,68 @@ def _warm_up() -> None:
             execute(list(argv), engine, stdout=io.StringIO(), stderr=io.StringIO())
         engine.store.close()
     finally:
-        SandboxEngine.shutdown_all(folder)
+        SandboxEngine.shutdown_all(Path(folder))
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _reap(signum: int, frame: object) -> None:
+def _reap() -> set[int]:
+    """Collect the children that have exited; return their pids."""
+    ended = set()
     with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                break
+            ended.add(pid)
+    return ended
 
 
 def _zygote_loop(listener: socket.socket, life: int, folder: Path) -> NoReturn:
-    """Keep SPARES workers waiting; fork another each time one takes a command.
+    """Keep SPARES workers waiting for commands.
 
-    Leaves when the daemon does (``life`` reaches end of file), ending the waiting ones.
+    A worker that takes a command is replaced once its command has ended, off the
+    command's critical path (a fork and a database opening compete for the CPU with the
+    command itself); at once only when no worker is left waiting. Leaves when the daemon
+    does (``life`` reaches end of file), ending the waiting ones.
     """
     import select
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(Exception):
         _warm_up()
-    signal.signal(signal.SIGCHLD, _reap)
     gc.freeze()  # the preloaded objects stay out of the workers' collections (fewer copies)
     taken_read, taken_write = os.pipe()
+    ended_read, ended_write = os.pipe()
+    os.set_blocking(ended_write, False)
+    signal.set_wakeup_fd(ended_write)  # a child's exit (SIGCHLD) wakes the select below
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     waiting = {_fork_spare(listener, taken_write, folder) for _ in range(SPARES)}
+    busy: set[int] = set()
+    gone: set[int] = set()  # reaped before their "taken" message was read
     while True:
-        ready, _, _ = select.select([taken_read, life], [], [])
+        ready, _, _ = select.select([taken_read, ended_read, life], [], [])
+        if ended_read in ready:
+            os.read(ended_read, 512)
         if life in ready:
             for pid in waiting:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
             os._exit(0)
-        taken = os.read(taken_read, 4)
-        waiting.discard(int.from_bytes(taken, sys.byteorder))
-        waiting.add(_fork_spare(listener, taken_write, folder))
+        if taken_read in ready:
+            pid = int.from_bytes(os.read(taken_read, 4), sys.byteorder)
+            waiting.discard(pid)
+            if pid in gone:
+                gone.discard(pid)
+            else:
+                busy.add(pid)
+        for pid in _reap():
+            if pid in busy:
+                busy.discard(pid)
+            else:
+                waiting.discard(pid)
+                gone.add(pid)
+        while len(waiting) < SPARES and (not waiting or len(waiting) + len(busy) < SPARES):
+            waiting.add(_fork_spare(listener, taken_write, folder))
 
 
 def _fork_spare(listener: socket.socket, taken: int, folder: Path) -> int:
@@ -195,39 +226,25 @@ def _fork_spare(listener: socket.socket, taken: int, folder: Path) -> int:
     pid = os.fork()
     if pid != 0:
         return pid
+    signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(Exception):
-        from grader.engine.sandbox import SandboxEngine
+    from grader.engine.sandbox import SandboxEngine
 
-        SandboxEngine(folder).store.db  # noqa: B018 (opening it is the point)
-    connection, _ = listener.accept()
+    engine = SandboxEngine(folder)  # opened while waiting: the command finds it ready
+    body, fds, _, _ = socket.recv_fds(listener, MAX_REQUEST, 4)
     os.write(taken, os.getpid().to_bytes(4, sys.byteorder))
     listener.close()
     os.close(taken)
-    _worker(connection, folder)
-
-
-def _receive(connection: socket.socket) -> tuple[bytes, list[int]]:
-    """The client's message: an 8-byte length, the request, and three descriptors."""
-    data, fds, _, _ = socket.recv_fds(connection, 65536, 3)
-    if len(data) < 8:
-        return b"", fds
-    size = int.from_bytes(data[:8], "big")
-    body = data[8:]
-    while len(body) < min(size, MAX_REQUEST):
-        chunk = connection.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return body, fds
-
-
-def _worker(connection: socket.socket, folder: Path) -> NoReturn:
-    """Run one command with the client's descriptors, environment and folder."""
-    body, fds = _receive(connection)
-    if not body or len(fds) != 3:
+    if len(fds) != 4:
         os._exit(1)
+    _worker(body, fds[:3], socket.socket(fileno=fds[3]), folder, engine)
+
+
+def _worker(
+    body: bytes, fds: list[int], connection: socket.socket, folder: Path, engine: EngineAPI
+) -> NoReturn:
+    """Run one command with the client's descriptors, environment and folder."""
     lock = os.open(folder / BUSY_NAME, os.O_RDONLY | os.O_CREAT, 0o644)
     fcntl.flock(lock, fcntl.LOCK_SH)
     os.utime(lock)
@@ -243,6 +260,7 @@ def _worker(connection: socket.socket, folder: Path) -> NoReturn:
     os.environ.update(env)
     with contextlib.suppress(OSError):
         os.chdir(cwd)
+    _offer(engine, folder)
     sys.stdin = open(0, encoding="utf-8", errors="surrogateescape", closefd=False)  # noqa: SIM115
     sys.stdout = open(  # noqa: SIM115
         1, "w", 1 if os.isatty(1) else -1, "utf-8", "surrogateescape", closefd=False
@@ -268,6 +286,25 @@ def _worker(connection: socket.socket, folder: Path) -> NoReturn:
         with contextlib.suppress(OSError):
             os.utime(lock)
         os._exit(code & 0xFF)
+
+
+def _offer(engine: EngineAPI, folder: Path) -> None:
+    """Make ``grader.engine.get_engine`` give the command this worker's open engine.
+
+    Only for this folder's sandbox (the command's environment may select another engine
+    or folder). The worker runs one command and exits, so the substitution ends with it.
+    """
+    import grader.engine as engines
+
+    chosen = engines.get_engine
+
+    def get_engine(kind: str | None = None) -> EngineAPI:
+        kind = kind or engines.selected_kind()
+        if kind == "sandbox" and engines.sandbox_dir().resolve() == folder:
+            return engine
+        return chosen(kind)
+
+    engines.get_engine = get_engine
 
 
 class _Answer:

@@ -21,7 +21,7 @@ so are untagged images no container uses."""
 
 def read_graph(api: Any) -> dict[str, Any]:
     """The engine's images, containers and mounts, and the links between them."""
-    filters = {"label": [LABEL]} if api.kind == "docker" else None
+    filters = {"label": [LABEL]} if api.shared else None
     containers, mounts, edges = [], {}, []
     used_images: set[str] = set()
     for summary in api.containers(all=True, filters=filters):

@@ -40,10 +40,17 @@ def _instruction(created_by: str) -> str:
 
 
 def mark_reuse(layers: list[dict[str, Any]], previous: set[str]) -> list[dict[str, Any]]:
-    """Add ``state``: "reused" (same id as last time), "rebuilt" (new id), "base" (pulled)."""
+    """Add ``state``: "reused" (same id as last time), "rebuilt" (new id), "base" (pulled).
+
+    The base image's layers are the ``<missing>`` ones and the one just above them: the base
+    image's own top step (``CMD ["node"]``), which has an id because the base image is on
+    this machine. It comes with ``FROM``, not from this build's cache.
+    """
+    missing = [index for index, layer in enumerate(layers) if layer["id"] == "<missing>"]
+    base_top = missing[0] - 1 if missing and missing[0] > 1 else None
     marked = []
-    for layer in layers:
-        if layer["id"] == "<missing>":
+    for index, layer in enumerate(layers):
+        if layer["id"] == "<missing>" or index == base_top:
             state = "base"
         elif not previous:
             state = "new"

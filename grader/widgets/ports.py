@@ -18,7 +18,7 @@ from grader.widgets.base import LiveWidget, esm
 
 def read_mappings(api: Any) -> list[dict[str, Any]]:
     """Every published port of the course's containers, sorted by host port."""
-    filters = {"label": [LABEL]} if api.kind == "docker" else None
+    filters = {"label": [LABEL]} if api.shared else None
     mappings = []
     for summary in api.containers(all=True, filters=filters):
         info = api.inspect_container(summary["Id"])

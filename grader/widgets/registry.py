@@ -36,15 +36,30 @@ def read_remote(api: Any, host: str = REGISTRY) -> list[dict[str, Any]]:
     ]
 
 
+def _names(reading: dict[str, Any]) -> tuple[set[str], set[str]]:
+    local = {name for image in reading.get("local", []) for name in image["names"]}
+    remote = {f"{r['repo']}:{t}" for r in reading.get("remote", []) for t in r["tags"]}
+    return local, remote
+
+
+def arrivals(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+    """The names that appeared: {"local": new local names, "remote": tags just pushed}.
+
+    The picture outlines exactly these (never a name that merely contains one of them).
+    """
+    old_local, old_remote = _names(before)
+    new_local, new_remote = _names(after)
+    return {"local": sorted(new_local - old_local), "remote": sorted(new_remote - old_remote)}
+
+
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What moved between two readings, in words."""
-    old_local = {name for image in before.get("local", []) for name in image["names"]}
-    new_local = {name for image in after.get("local", []) for name in image["names"]}
-    old_remote = {f"{r['repo']}:{t}" for r in before.get("remote", []) for t in r["tags"]}
-    new_remote = {f"{r['repo']}:{t}" for r in after.get("remote", []) for t in r["tags"]}
-    moved = [f"new local name {name}" for name in sorted(new_local - old_local)]
+    old_local, _ = _names(before)
+    new_local, _ = _names(after)
+    came = arrivals(before, after)
+    moved = [f"new local name {name}" for name in came["local"]]
     moved += [f"local name {name} removed" for name in sorted(old_local - new_local)]
-    moved += [f"pushed {name} to the registry" for name in sorted(new_remote - old_remote)]
+    moved += [f"pushed {name} to the registry" for name in came["remote"]]
     return moved
 
 
@@ -68,7 +83,9 @@ class RegistryFlow(LiveWidget):
     local: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     remote: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     moved: traitlets.List[str] = traitlets.List().tag(sync=True)
-    """What changed at the last refresh (new names, pushes, removals)."""
+    """What changed at the last refresh (new names, pushes, removals), in words."""
+    arrived: traitlets.Dict[str, Any] = traitlets.Dict({"local": [], "remote": []}).tag(sync=True)
+    """The names to outline: new local names and tags just pushed (see :func:`arrivals`)."""
 
     def __init__(self, host: str = REGISTRY, **kwargs: Any) -> None:
         self._seen: dict[str, Any] | None = None
@@ -83,7 +100,9 @@ class RegistryFlow(LiveWidget):
             remote = []
             self.error = str(error)
         reading = {"local": local, "remote": remote}
-        self.moved = changes(self._seen, reading) if self._seen is not None else []
+        seen = self._seen
+        self.moved = [] if seen is None else changes(seen, reading)
+        self.arrived = {"local": [], "remote": []} if seen is None else arrivals(seen, reading)
         self._seen = reading
         self.local, self.remote = local, remote
         text = describe(self.host, local, remote)

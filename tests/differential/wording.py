@@ -25,6 +25,11 @@ WORDING: list[tuple[re.Pattern[str], str, str]] = [
         "failed to set up container networking: driver failed programming",
         "moby daemon/container_operations.go (v26+) wraps endpoint errors this way",
     ),
+    (
+        re.compile(r"no such image: (\S+): No such image: \1"),
+        r"No such image: \1",
+        "moby daemon/images/image.go (v25+): ErrImageDoesNotExist reads 'No such image: REF'",
+    ),
 ]
 """(dockerd 20.10 pattern, Docker 28 replacement, where the 28 text comes from)."""
 

@@ -7,6 +7,7 @@ printer.go for plain text, display.go for the terminal screen), its error excerp
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 from pathlib import Path
@@ -134,6 +135,15 @@ def test_a_missing_copy_source_and_an_unknown_base(engine, app: Path, monkeypatc
         "ERROR: failed to build: failed to solve: alpine:2.9: failed to resolve source "
         "metadata for docker.io/library/alpine:2.9: docker.io/library/alpine:2.9: not found\n"
     )
+    (app / "Dockerfile").write_text("FROM nosuchimage\n")
+    _, err, code = build(engine, app)
+    assert code == 1
+    assert err.endswith(
+        "ERROR: failed to build: failed to solve: nosuchimage: failed to resolve source "
+        "metadata for docker.io/library/nosuchimage:latest: pull access denied, repository "
+        "does not exist or may require authorization: server message: insufficient_scope: "
+        "authorization failed\n"
+    )
 
 
 def test_terminal_screen_with_progress_tty(engine, app: Path, monkeypatch) -> None:
@@ -192,3 +202,69 @@ def test_excerpt_pads_two_lines_each_side_as_errdefs_does() -> None:
         "   3 |     RUN c",
         "-" * 20,
     ]
+
+
+def test_several_sources_into_a_folder_without_slash(engine, app: Path, monkeypatch) -> None:
+    """BuildKit copies several sources into the destination folder; the legacy builder
+    wants the destination written with a trailing /."""
+    (app / "package-lock.json").write_text("{}\n")
+    (app / "Dockerfile").write_text("FROM node:20\nWORKDIR /app\nCOPY package*.json .\n")
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    _, err, code = build(engine, app, "-t", "multi:1")
+    assert code == 0, err
+    listing = run_in(engine, "multi:1", "ls", "/app")
+    assert listing == "package-lock.json\npackage.json\n"
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    out, err, code = build(engine, app, "-t", "multi:2")
+    assert code == 1
+    assert err.endswith(
+        "When using COPY with more than one source file, the destination must be a "
+        "directory and end with a /\n"
+    )
+
+
+def run_in(engine, image: str, *argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    execute(["run", "--rm", image, *argv], engine, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def _shape(text: str) -> list[str]:
+    """A plain build output reduced to what both engines must agree on."""
+    text = re.sub(r"@sha256:[0-9a-f]{64}", "", text)
+    text = re.sub(r"sha256:[0-9a-f]{64}", "sha256:<id>", text)
+    text = re.sub(r"\d+(\.\d+)?s\b", "<t>", text)
+    text = re.sub(r"^(#\d+) \d+\.\d+ ", r"\1 <t> ", text, flags=re.M)
+    text = re.sub(r"transferring (dockerfile|context): \S+", r"transferring \1: <size>", text)
+    return text.splitlines()
+
+
+@pytest.mark.real_engine
+@pytest.mark.slow
+def test_the_real_engines_classic_stream_renders_the_same(
+    real_engine, sandbox_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """On a daemon without BuildKit (CI's 20.10) the course still prints Docker 28's output."""
+    import uuid
+
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    (tmp_path / "page.txt").write_text(f"{uuid.uuid4()}\n")
+    (tmp_path / "Dockerfile").write_text(
+        'FROM busybox:latest\nWORKDIR /site\nCOPY page.txt .\nRUN echo built\nCMD ["ls"]\n'
+    )
+    name = f"bkdiff{uuid.uuid4().hex[:8]}:1"
+    outputs = []
+    for engine in (real_engine, get_engine("sandbox")):
+        if engine.kind == "sandbox":
+            list(engine.pull("busybox", tag="latest"))
+        try:
+            first = build(engine, tmp_path, "-t", name)
+            second = build(engine, tmp_path, "-t", name)
+        finally:
+            engine.remove_image(name, force=True)
+        assert first[2] == second[2] == 0, first[1]
+        outputs.append((_shape(first[1]), _shape(second[1])))
+    real, ours = outputs
+    assert real[0] == ours[0], "\n".join(difflib.unified_diff(real[0], ours[0], lineterm=""))
+    assert real[1] == ours[1], "\n".join(difflib.unified_diff(real[1], ours[1], lineterm=""))
+    assert "#8 <t> built" in real[0] and "#8 CACHED" in real[1]

@@ -113,9 +113,27 @@ def test_nginx_answers_only_on_the_port_it_listens_on(engine, tmp_path: Path) ->
 
 
 def test_nginx_refuses_directives_without_their_semicolon(engine) -> None:
-    out, err, code = run(engine, "run", "--name", "api", "nginx:latest", "nginx", "-g", "daemon off")
+    out, err, code = run(
+        engine, "run", "--name", "api", "nginx:latest", "nginx", "-g", "daemon off"
+    )
     assert code == 1
     assert err.endswith('[emerg] 1#1: unexpected end of parameter, expecting ";" in command line\n')
     assert "Configuration complete; ready for start up" in out
     status = run(engine, "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "api")[0]
     assert status == "exited 1\n"
+
+
+def test_layer_sizes_are_plausible(engine, tmp_path: Path) -> None:
+    """A COPY of a small script adds bytes, not megabytes; an Alpine base is about 8 MB."""
+    (tmp_path / "hello.sh").write_text("#!/bin/sh\necho hi\n")
+    (tmp_path / "Dockerfile").write_text(
+        'FROM alpine:3.20\nCOPY hello.sh /usr/local/bin/\nCMD ["hello.sh"]\n'
+    )
+    assert run(engine, "build", "-q", "-t", "sized:1", str(tmp_path))[2] == 0
+    rows = run(engine, "history", "--format", "{{.CreatedBy}}|{{.Size}}", "sized:1")[0]
+    sizes = dict(line.rsplit("|", 1) for line in rows.splitlines())
+    copy = next(size for step, size in sizes.items() if "COPY" in step)
+    assert copy == "18B"
+    base = engine.inspect_image("alpine:3.20")["Size"]
+    assert 7_000_000 < base < 9_000_000
+    assert engine.inspect_image("sized:1")["Size"] == base + 18

@@ -12,6 +12,7 @@ import pytest
 
 from grader import history
 from grader.dockercli.shim import install_shim, script_text
+from grader.serve.daemon import stop
 
 
 def _env(sandbox_dir: Path) -> dict[str, str]:
@@ -89,3 +90,4 @@ def test_shim_on_a_real_daemon_uses_the_real_cli_with_the_course_label(
         assert (labels.stdout, labels.returncode) == ("docker-k8s\n", 0)
     finally:
         docker("rm", "-f", name)
+        stop(tmp_path / "state")  # the sandbox folder's daemon, which ran the commands

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader.dockerfile.lint import format_hints, lint_text, show_lint
-from grader.dockerfile.magic import dockerfile_magic
+from grader.dockerfile_magic import dockerfile_magic
 
 
 def test_unpinned_base_and_add_are_flagged() -> None:

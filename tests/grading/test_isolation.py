@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,13 @@ from grader.grading.isolation import GradingCrashed, GradingTimeout, run_isolate
 
 
 def gone(pid: int) -> bool:
-    """The process no longer runs (absent, or a zombie nobody reaped yet)."""
+    """The process ends (absent, or a zombie nobody reaped yet) within a few seconds."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    with os.fdopen(handle) as pidfd:
+        select.select([pidfd], [], [], 10)  # readable once the process has exited
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
@@ -87,3 +95,13 @@ def test_the_audit_hook_refuses_course_files_and_programs(tmp_path: Path) -> Non
     result = run_isolated(job, timeout=30, network=False)
     assert result.pop("write work") == "allowed"
     assert all(message.startswith("grading: ") for message in result.values()), result
+
+
+def test_a_flood_of_output_is_cut() -> None:
+    from grader.grading.outputs import MAX_TEXT, TRUNCATED, CellOutputs
+
+    outputs = CellOutputs()
+    for _ in range(5):
+        outputs.stream("stdout", "x" * (MAX_TEXT // 2))
+    assert outputs.items[0]["text"].endswith(TRUNCATED)
+    assert len(outputs.items[0]["text"]) == MAX_TEXT + len(TRUNCATED)

@@ -7,20 +7,14 @@ own view, as the kernel keeps a real container inside its mounts.
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from hostile_tools import free_port
 
 MARKER = "hostile-host-secret-0f3a"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -69,7 +63,7 @@ def planted(hostile) -> Path:
 
 @pytest.mark.slow
 def test_nginx_helper_serves_the_folder_not_the_host(hostile, planted) -> None:
-    port = _free_port()
+    port = free_port()
     env = {"HOSTILE_ENV_MARKER": MARKER}
     started = hostile.docker(
         "run", "-d", "--name", "web", "-p", f"{port}:80", "-v", "./site:/usr/share/nginx/html",

@@ -35,3 +35,59 @@ def test_hostile_case(case: Case, hostile, clients) -> None:
     else:
         assert case.expect in outcome.output, outcome.output[-2000:]
     hostile.still_answers()
+
+
+POOL_EXHAUSTED = (
+    "Error response from daemon: could not find an available, non-overlapping IPv4 address "
+    "pool among the defaults to assign to the network"
+)
+
+
+@pytest.mark.slow
+def test_network_pool_runs_out_as_dockerd_says(hostile) -> None:
+    """dockerd's default pools hold 30 user networks (172.18-31/16, 192.168.x/20)."""
+    made = hostile.script("\n".join(f"docker network create pool{i}" for i in range(30)))
+    assert made.code == 0, made.output
+    outcome = hostile.docker("network", "create", "one-too-many")
+    assert outcome.code == 1
+    assert outcome.stderr.strip() == POOL_EXHAUSTED
+    subnets = hostile.docker("network", "inspect", "pool29", "--format", "{{json .IPAM.Config}}")
+    assert "192.168.240.0/20" in subnets.stdout
+    hostile.still_answers()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("depth", [400, 1000])
+def test_cell_with_deeply_nested_substitutions(hostile, depth) -> None:
+    """bash runs ``$($($(... echo x)))``: the innermost prints x, the next runs ``x``."""
+    cell = "docker run --rm busybox echo " + "$(" * depth + "echo x" + ")" * depth
+    outcome = hostile.script(cell)
+    assert "x: command not found" in outcome.stderr
+    hostile.still_answers()
+
+
+@pytest.mark.slow
+def test_a_spinning_container_locks_nobody_out(hostile) -> None:
+    """A foreground container that never ends holds no lock on the sandbox's state."""
+    import subprocess
+    import sys
+
+    spinning = subprocess.Popen(
+        [sys.executable, "-m", "grader", "docker", "run", "--rm", "--name", "spin", "busybox"]
+        + ["sh", "-c", "while true; do i=1; done"],
+        cwd=hostile.work,
+        env=hostile.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            listed = hostile.docker("ps")
+            if "spin" in listed.stdout:
+                break
+        assert "spin" in listed.stdout
+        assert hostile.docker("run", "-d", "--name", "other", "busybox", "sleep", "60").code == 0
+        assert hostile.docker("stop", "-t", "0", "spin").code == 0
+    finally:
+        spinning.kill()
+        spinning.wait()

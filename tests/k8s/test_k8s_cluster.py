@@ -285,6 +285,11 @@ def test_a_lost_worker_is_notready_after_40s_and_its_pods_are_replaced_after_5_m
     assert cluster.get("Node", None, lost)["spec"]["taints"][0]["key"] == (
         "node.kubernetes.io/unreachable"
     )
+    from grader.k8s.describe import describe
+
+    page = describe(cluster.get("Node", None, lost), clock[0], {"pods": []})
+    assert "Taints:                     node.kubernetes.io/unreachable:NoExecute" in page
+    assert "Ready:                      Unknown (NodeStatusUnknown)" in page
     on_lost = [p for p in app_pods(cluster) if p["spec"]["nodeName"] == lost]
     assert {p["metadata"]["name"] for p in on_lost} == before  # still bound: not moved
     assert not any(controllers.is_ready(p) for p in on_lost)

@@ -196,3 +196,39 @@ def test_get_events_lists_what_describe_shows(sandbox_dir):
     assert "pod/bad" in result.stdout and "Error: ErrImagePull" in result.stdout
     logs = run(["logs", "bad"])
     assert logs.code == 1 and "is waiting to start" in logs.stderr
+
+
+def test_an_image_pushed_to_the_local_registry_can_be_pulled(sandbox_dir, cluster, clock):
+    from grader.engine.sandbox import SandboxEngine
+
+    engine = SandboxEngine(sandbox_dir)
+    list(engine.pull("nginx", "1.27"))
+    engine.tag("nginx:1.27", "127.0.0.1:5000/shop", "1")
+    list(engine.push("127.0.0.1:5000/shop", "1"))
+    assert kubelet.image_present(cluster, "127.0.0.1:5000/shop:1")
+    assert kubelet.image_present(cluster, "localhost:5000/shop:1")
+    assert not kubelet.image_present(cluster, "127.0.0.1:5000/shop:2")
+    cluster.apply(pod(image="127.0.0.1:5000/shop:1"))
+    assert pod_status(at(cluster, clock, 1)) == "Running"
+
+
+def test_etcdutl_restores_into_a_new_data_dir_and_etcdctl_restore_is_deprecated(
+    sandbox_dir, tmp_path, monkeypatch
+):
+    from grader.kubectl_magic import etcdctl, etcdutl, run_line
+
+    monkeypatch.chdir(tmp_path)
+    assert run_line("kubectl create deployment web --image=nginx:1.27").code == 0
+    assert etcdctl(["snapshot", "save", "b.db"]).stdout.startswith("Snapshot saved at b.db")
+    assert run_line("kubectl delete deployment web").code == 0
+    used = etcdutl(["snapshot", "restore", "b.db", "--data-dir", "/var/lib/etcd"])
+    assert (used.code, used.stderr) == (
+        1,
+        'Error: data-dir "/var/lib/etcd" not empty or could not be read\n',
+    )
+    done = etcdutl(["snapshot", "restore", "b.db", "--data-dir=/var/lib/etcd-new"])
+    assert done.code == 0 and "/var/lib/etcd-new" in done.stdout
+    assert run_line("kubectl get deploy -o name").stdout == "deployment.apps/web\n"
+    old = etcdctl(["snapshot", "restore", "b.db", "--data-dir", "/var/lib/etcd-2"])
+    assert old.stderr.startswith("Deprecated: Use `etcdutl snapshot restore` instead.")
+    assert old.code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,10 @@ def read_text(path: Path) -> str:
 @pytest.mark.parametrize("folder", ASSIGNMENTS)
 def test_release_holds_no_secret(folder: Path, graded) -> None:
     course = graded(folder, "sandbox")
-    secrets = secret_lines(course.source)
+    material = "\n".join(
+        read_text(path) for path in folder.rglob("*") if path.is_file() and path.suffix != ".ipynb"
+    )
+    secrets = secret_lines(course.source, material)
     release_dir = course.root / "release" / folder.name
     leaks = []
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
@@ -101,7 +105,9 @@ def test_a_solved_release_claims_only_public_checks(folder: Path, graded, tmp_pa
     solved = fill_answers(course.release, course.source, set(answer_ids(course.source)))
     nbformat.write(solved, work / f"{folder.name}.ipynb")
     for extra in (course.root / "release" / folder.name).iterdir():
-        if extra.suffix != ".ipynb" and extra.is_file():
+        if extra.is_dir():
+            shutil.copytree(extra, work / extra.name)
+        elif extra.suffix != ".ipynb":
             (work / extra.name).write_bytes(extra.read_bytes())
     state = tmp_path / "state"
     state.mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,12 @@ def start_daemon(folder: Path, *extra: str) -> subprocess.Popen[bytes]:
 
     threading.Thread(target=drain, daemon=True).start()
     return process
+
+
+@pytest.fixture
+def launch() -> Callable[..., subprocess.Popen[bytes]]:
+    """:func:`start_daemon`, for tests that start (and watch) their own daemon."""
+    return start_daemon
 
 
 @pytest.fixture

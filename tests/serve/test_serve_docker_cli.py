@@ -115,3 +115,36 @@ def test_run_attach_exit_code_and_streams(daemon: str, tmp_path: Path) -> None:
         timeout=60,
     )
     assert listed.stdout == ""  # --rm removed it
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["exec", "-it", "web", "sh"], 5),
+        (["run", "-it", "--rm", "busybox", "sh"], 137),  # the shell ends; the container is stopped
+    ],
+)
+def test_a_terminal_shell_through_the_docker_cli(
+    daemon: str, tmp_path: Path, argv: list[str], code: int
+) -> None:
+    import pty
+
+    env = dict(os.environ, DOCKER_HOST=daemon, DOCKER_CONFIG=str(tmp_path / ".docker"))
+    subprocess.run(
+        [str(DOCKER), "run", "-d", "--name", "web", "nginx"], env=env, check=True, timeout=60
+    )
+    primary, secondary = pty.openpty()
+    shell = subprocess.Popen(
+        [str(DOCKER), *argv], stdin=secondary, stdout=secondary, stderr=secondary, env=env
+    )
+    os.close(secondary)
+    screen = b""
+    while b"# " not in screen:  # the prompt: the CLI has put the terminal in raw mode
+        screen += os.read(primary, 4096)
+    os.write(primary, b"echo typed\r")
+    while b"typed\r\n# " not in screen:
+        screen += os.read(primary, 4096)
+    os.write(primary, b"exit 5\r")
+    assert shell.wait(timeout=60) == code
+    os.close(primary)
+    assert b"# echo typed\r\ntyped\r\n# " in screen

@@ -9,6 +9,7 @@ side handles; its new state must redraw.
 from __future__ import annotations
 
 import base64
+import io
 import json
 
 import pytest
@@ -122,7 +123,10 @@ LIVE_WIDGETS = {
     "lifecycle": (LifecycleWidget, ["container", "state", "states", "transitions", "description"]),
     "ports": (PortMap, ["mappings", "description", "error"]),
     "layers": (lambda: LayerStack("busybox:latest"), ["image", "layers", "description", "error"]),
-    "registry": (RegistryFlow, ["host", "local", "remote", "moved", "description", "error"]),
+    "registry": (
+        RegistryFlow,
+        ["host", "local", "remote", "moved", "arrived", "description", "error"],
+    ),
 }
 
 
@@ -152,3 +156,69 @@ def test_stack_widget_draws_the_chosen_mode(page):
     assert page.locator(".cw-column").count() == 2
     assert "60 s" in page.locator(".cw-caption").inner_text()
     assert page.locator("p.cw-sr").inner_text() == widget.description
+
+
+def test_engine_map_fits_its_mounts_column(sandbox_dir, page, tmp_path):
+    from grader.dockercli import execute
+    from grader.engine import get_engine
+
+    engine = get_engine()
+    site = tmp_path / "a-rather-long-folder-name-for-the-site"
+    site.mkdir()
+    execute(
+        ["run", "-d", "--name", "web", "-v", f"{site}:/usr/share/nginx/html:ro", "nginx"],
+        engine,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    widget = EngineMap()
+    widget.update(engine)
+    mount(page, widget, ["graph", "description", "error"])
+    width = page.evaluate(
+        "document.querySelector('svg').getBBox && document.querySelector('svg').width.baseVal.value"
+    )
+    right = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('svg rect')]"
+        ".map((r) => r.x.baseVal.value + r.width.baseVal.value))"
+    )
+    assert right <= width, "the Mounts column is cut off"
+    assert "Mounts" in page.inner_text("body")
+
+
+def test_lifecycle_labels_keep_off_the_arrows(page):
+    widget = LifecycleWidget()
+    mount(page, widget, ["container", "state", "states", "transitions", "description"])
+    overlaps = page.evaluate(
+        """() => {
+          const labels = [...document.querySelectorAll('text.cw-label')];
+          const paths = [...document.querySelectorAll('path.cw-edge')];
+          let hits = 0;
+          for (const label of labels) {
+            const box = label.getBBox();
+            for (const path of paths) {
+              const length = path.getTotalLength();
+              for (let at = 0; at <= length; at += 2) {
+                const p = path.getPointAtLength(at);
+                if (p.x > box.x + 1 && p.x < box.x + box.width - 1 &&
+                    p.y > box.y + 1 && p.y < box.y + box.height - 1) { hits++; break; }
+              }
+            }
+          }
+          return hits;
+        }"""
+    )
+    assert overlaps == 0
+    crowded = page.evaluate(
+        """() => {
+          const svg = document.querySelector('svg');
+          const boxes = [...document.querySelectorAll('text.cw-label')].map((t) => t.getBBox());
+          const inside = boxes.every((b) => b.x >= 0 && b.x + b.width <= svg.width.baseVal.value);
+          let pairs = 0;
+          boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+            if (a.x < b.x + b.width && b.x < a.x + a.width &&
+                a.y < b.y + b.height && b.y < a.y + a.height) pairs++;
+          }));
+          return { inside, pairs };
+        }"""
+    )
+    assert crowded == {"inside": True, "pairs": 0}

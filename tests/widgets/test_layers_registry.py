@@ -43,8 +43,10 @@ def test_layer_stack_lights_up_reused_layers(engine: SandboxEngine, app: Path) -
     widget.update(engine)
     assert states(widget)["RUN npm install"] == "reused"
     assert states(widget)['CMD ["node" "index.js"]'] == "rebuilt"
-    assert states(widget)["LABEL course=docker-k8s"] == "rebuilt"
-    assert "5 reused and 3 rebuilt by the last build" in widget.description
+    assert "LABEL course=docker-k8s" not in states(widget)
+    base_top = next(layer for layer in widget.layers if layer["step"] == 'CMD ["node"]')
+    assert base_top["state"] == "base", "the base image's own CMD comes with FROM"
+    assert "4 reused and 2 rebuilt by the last build" in widget.description
     assert repr(widget) == widget.description
 
 
@@ -55,6 +57,13 @@ def test_mark_reuse_without_history_marks_new() -> None:
     ]
     assert [item["state"] for item in mark_reuse(layers, set())] == ["new", "base"]
     assert [item["state"] for item in mark_reuse(layers, {"sha256:a"})] == ["reused", "base"]
+    stacked = [{"id": f"sha256:{n}", "step": n, "size": 0} for n in "abc"] + layers[1:]
+    assert [item["state"] for item in mark_reuse(stacked, {"sha256:a", "sha256:c"})] == [
+        "reused",
+        "rebuilt",
+        "base",
+        "base",
+    ]
 
 
 def test_registry_flow_follows_tag_push_and_rmi(engine: SandboxEngine, app: Path) -> None:
@@ -71,6 +80,8 @@ def test_registry_flow_follows_tag_push_and_rmi(engine: SandboxEngine, app: Path
     widget.update(engine)
     assert widget.remote == [{"repo": "hello-app", "tags": ["1"]}]
     assert widget.moved == ["pushed hello-app:1 to the registry"]
+    # the local image named hello-app:1 did not move: only the registry's tag is outlined
+    assert widget.arrived == {"local": [], "remote": ["hello-app:1"]}
     assert "Registry 127.0.0.1:5000: hello-app with tags 1" in widget.description
 
 

@@ -10,6 +10,7 @@ course's package are imported once per process, not once per submission.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ class Outcome:
 def preload() -> None:
     """Import what grading uses (run once in each grading process, before any fork)."""
     ensure_tools_on_path()
+    # nbgrader's gradebook trips this SQLAlchemy warning on every autograde (its own
+    # session handling; nothing is lost): keep it out of the instructor's console.
+    warnings.filterwarnings("ignore", message="Object of type <SubmittedNotebook> not in session")
     import nbgrader.converters  # noqa: F401 - imported for the forks' sake
 
     from grader.grading.nbgrader import preload as preload_grading

@@ -31,6 +31,7 @@ class SandboxBase:
     """
 
     kind = "sandbox"
+    shared = False
 
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = Path(state_dir)

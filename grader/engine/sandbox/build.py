@@ -75,6 +75,8 @@ class _Stage:
     files: dict[str, FileEntry]
     args: dict[str, str] = field(default_factory=dict)
     cmd_set: bool = False
+    buildkit: bool = False
+    """Built with BuildKit's rules (the Engine API's ``version=2``), not the classic ones."""
 
     @property
     def config(self) -> JSON:
@@ -121,6 +123,7 @@ class BuildMixin(SandboxBase):
         nocache: bool = False,
         buildargs: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
+        version: str = "1",
     ) -> Iterator[JSON]:
         """Build an image from the context folder ``path``; stream the builder's output.
 
@@ -137,6 +140,9 @@ class BuildMixin(SandboxBase):
             labels: labels added to the final image, each as an extra LABEL step (the
                 classic builder's way); the course label ``course=docker-k8s`` is always
                 applied too, without a step.
+            version: the Engine API's builder version: "1" the classic builder, "2"
+                BuildKit's rules where they differ (``COPY a b dest`` copies into the
+                folder ``dest``). The stream is the classic one either way.
         """
         from grader.dockerfile.context import BuildContext, client_side_error, dockerfile_path
         from grader.dockerfile.instructions import DockerfileError, Instruction, parse
@@ -163,7 +169,10 @@ class BuildMixin(SandboxBase):
             instructions.append(Instruction("LABEL", shlex.quote(pair), 0, f"LABEL {pair}"))
         self.store.ensure(CACHE_SCHEMA)
         context = BuildContext(Path(path))
-        return self._build_steps(context, instructions, names, nocache, dict(buildargs or {}))
+        buildkit = version == "2"
+        return self._build_steps(
+            context, instructions, names, nocache, dict(buildargs or {}), buildkit
+        )
 
     # -- the step loop ----------------------------------------------------------------
     def _build_steps(
@@ -173,6 +182,7 @@ class BuildMixin(SandboxBase):
         names: list[refs.Reference],
         nocache: bool,
         buildargs: dict[str, str],
+        buildkit: bool = False,
     ) -> Iterator[JSON]:
         total = len(instructions)
         stage: _Stage | None = None
@@ -185,6 +195,7 @@ class BuildMixin(SandboxBase):
             try:
                 if instruction.keyword == "FROM":
                     stage = yield from self._from(instruction, global_args, stages)
+                    stage.buildkit = buildkit
                     yield {"stream": f" ---> {_short(stage.image_id)}\n"}
                     continue
                 if stage is None:
@@ -356,13 +367,17 @@ class BuildMixin(SandboxBase):
             sources = context.select(keyword, raw_sources)
         except ContextError as error:
             raise BuildFailed(str(error)) from error
-        if len(sources) > 1 and not dest.endswith("/"):
+        if len(sources) > 1 and not dest.endswith("/") and not stage.buildkit:
             raise BuildFailed(
                 f"When using {keyword} with more than one source file, "
                 "the destination must be a directory and end with a /"
             )
         target = posixpath.normpath(posixpath.join(stage.workdir, dest))
-        into_folder = dest.endswith("/") or stage.files.get(target, ("",))[0] == "d"
+        into_folder = (
+            dest.endswith("/")
+            or stage.files.get(target, ("",))[0] == "d"
+            or (stage.buildkit and len(sources) > 1)
+        )
         for source in sources:
             self._copy_source(context, keyword, source, target, into_folder, stage, changes)
         created_by = f"/bin/sh -c #(nop) {keyword} {context.content_hash(sources)} in {dest} "

@@ -283,7 +283,7 @@ class LifecycleMixin(SandboxBase):
                     "EndpointID": new_id(),
                     "Gateway": gateway,
                     "IPAddress": ip,
-                    "IPPrefixLen": 16 if ip else 0,
+                    "IPPrefixLen": _prefix_length(net) if ip else 0,
                     "MacAddress": mac,
                     "DNSNames": [doc["Name"].lstrip("/"), doc["Id"][:12]]
                     if name not in ("bridge", "host", "none")
@@ -465,3 +465,9 @@ class LifecycleMixin(SandboxBase):
     def shutdown_all(state_dir: Any) -> None:
         """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
         ports.shutdown_all(state_dir)
+
+
+def _prefix_length(network: JSON) -> int:
+    """The prefix length of a network's first subnet (16 for 172.18.0.0/16)."""
+    config = network["IPAM"]["Config"]
+    return int(config[0]["Subnet"].rsplit("/", 1)[1]) if config else 0

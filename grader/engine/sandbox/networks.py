@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
@@ -21,6 +22,12 @@ _BRIDGE_OPTIONS = {
 }
 
 
+DEFAULT_POOLS = [f"172.{n}.0.0/16" for n in range(18, 32)] + [
+    f"192.168.{16 * k}.0/20" for k in range(16)
+]
+"""The subnets dockerd gives new networks, in order (172.17.0.0/16 is the default bridge)."""
+
+
 def _doc(
     name: str,
     driver: str,
@@ -31,7 +38,8 @@ def _doc(
 ) -> JSON:
     config = []
     if subnet:
-        config = [{"Subnet": subnet, "Gateway": subnet.rsplit(".", 2)[0] + ".0.1"}]
+        network = ipaddress.ip_network(subnet, strict=False)
+        config = [{"Subnet": subnet, "Gateway": str(network.network_address + 1)}]
     return {
         "Name": name,
         "Id": new_id(),
@@ -110,7 +118,11 @@ class NetworksMixin(SandboxBase):
                     "Name": doc["Name"].lstrip("/"),
                     "EndpointID": endpoint["EndpointID"],
                     "MacAddress": endpoint.get("MacAddress", ""),
-                    "IPv4Address": f"{endpoint['IPAddress']}/16" if endpoint["IPAddress"] else "",
+                    "IPv4Address": (
+                        f"{endpoint['IPAddress']}/{endpoint.get('IPPrefixLen') or 16}"
+                        if endpoint["IPAddress"]
+                        else ""
+                    ),
                     "IPv6Address": "",
                 }
         return result
@@ -169,10 +181,16 @@ class NetworksMixin(SandboxBase):
                 for (raw,) in db.execute("SELECT doc FROM networks")
                 if json.loads(raw)["IPAM"]["Config"]
             }
-            subnet = next(f"172.{n}.0.0/16" for n in range(18, 32) if f"172.{n}.0.0/16" not in used)
             ipam = kwargs.get("ipam") or {}
-            if ipam.get("Config"):
-                subnet = ipam["Config"][0].get("Subnet") or subnet
+            subnet = (ipam.get("Config") or [{}])[0].get("Subnet") or next(
+                (pool for pool in DEFAULT_POOLS if pool not in used), None
+            )
+            if subnet is None:
+                raise EngineError(
+                    "could not find an available, non-overlapping IPv4 address pool among "
+                    "the defaults to assign to the network",
+                    403,
+                )
             doc = _doc(
                 name, driver, subnet, labels, kwargs.get("options"), bool(kwargs.get("internal"))
             )
@@ -219,10 +237,10 @@ class NetworksMixin(SandboxBase):
         config = net["IPAM"]["Config"]
         if not config:
             return "", "", ""
-        prefix = config[0]["Subnet"].rsplit(".", 2)[0]
+        subnet = ipaddress.ip_network(config[0]["Subnet"], strict=False)
         used = {e["IPv4Address"].split("/")[0] for e in self._endpoints(net["Name"]).values()}
-        for n in range(2, 65000):
-            ip = f"{prefix}.{n // 256}.{n % 256}"
+        for n in range(2, min(subnet.num_addresses - 1, 65000)):
+            ip = str(subnet.network_address + n)
             if ip not in used:
                 octets = [int(x) for x in ip.split(".")]
                 mac = "02:42:" + ":".join(f"{o:02x}" for o in octets)

@@ -275,13 +275,14 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
             if not site.still_running(state_dir):
                 break
         for key, _ in selector.select(timeout=0.2):
+            listener = cast(socket.socket, key.fileobj)  # only sockets are registered
             try:
-                conn, _ = cast(socket.socket, key.fileobj).accept()  # only sockets registered
+                conn, _ = listener.accept()
             except OSError:
                 continue
             conn.setblocking(True)
             try:
-                answering = nginx_behind(key.fileobj)
+                answering = nginx_behind(listener)
             except LookupError:
                 answering = False
             if answering:

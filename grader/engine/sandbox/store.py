@@ -124,6 +124,8 @@ class Store:
         self.backup_path = self.state_dir / "state.db.bak"
         self._local = threading.local()
         self._ensured: set[str] = set()
+        self.read_only = False
+        """True when the folder cannot be written: reads work, writes are refused."""
         try:
             self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
@@ -145,9 +147,14 @@ class Store:
             self._create()
         elif self.path.stat().st_size == 0:
             raise damaged(self.state_dir, "the file is empty")
+        else:
+            self.read_only = not os.access(self.state_dir, os.W_OK) or not os.access(
+                self.path, os.W_OK
+            )
         try:
             self.ensure(SCHEMA)
-            problem = self.db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            self.db.execute("SELECT count(*) FROM containers").fetchone()
+            problem = self._check_before_backup()
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise
@@ -162,7 +169,8 @@ class Store:
         if problem != "ok":
             self.close()
             raise damaged(self.state_dir, problem)
-        self._refresh_backup()
+        if not self.read_only:
+            self._refresh_backup()
 
     def _create(self) -> None:
         """Create a fresh database atomically (0600): nobody ever sees it half made."""
@@ -182,13 +190,27 @@ class Store:
         finally:
             temporary.unlink(missing_ok=True)
 
+    def _backup_due(self) -> bool:
+        """True when ``state.db.bak`` is missing or older than :data:`BACKUP_EVERY`."""
+        try:
+            return time.time() - self.backup_path.stat().st_mtime >= BACKUP_EVERY
+        except FileNotFoundError:
+            return True
+
+    def _check_before_backup(self) -> str:
+        """SQLite's ``quick_check`` ("ok"), run only when a backup is due.
+
+        It reads the whole file, so it runs once a minute at most, not on every command;
+        damage in between surfaces as ``sqlite3.DatabaseError``, which the CLI reports.
+        """
+        if self.read_only or not self._backup_due():
+            return "ok"
+        return str(self.db.execute("PRAGMA quick_check(1)").fetchone()[0])
+
     def _refresh_backup(self) -> None:
         """Copy the healthy database to ``state.db.bak`` when the copy is stale."""
-        try:
-            if time.time() - self.backup_path.stat().st_mtime < BACKUP_EVERY:
-                return
-        except FileNotFoundError:
-            pass
+        if not self._backup_due():
+            return
         temporary = self.state_dir / f".state.db.bak.{os.getpid()}"
         try:
             os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
@@ -205,7 +227,11 @@ class Store:
     def db(self) -> sqlite3.Connection:
         """This thread's connection (autocommit mode: transactions are explicit)."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None and self.read_only:
+            uri = f"file:{self.path}?mode=ro&immutable=1"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self._local.conn = conn
+        elif conn is None:
             conn = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
             _use_wal(conn)
@@ -215,7 +241,7 @@ class Store:
 
     def ensure(self, schema: str) -> None:
         """Create the tables in ``schema`` (idempotent, once per process)."""
-        if schema in self._ensured:
+        if schema in self._ensured or self.read_only:
             return
         with self.write() as db:
             _run_script(db, schema)
@@ -223,7 +249,17 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction; nested uses join the outer one."""
+        """One short write transaction; nested uses join the outer one.
+
+        Raises:
+            SandboxStateError: The sandbox folder is read-only (reading still works).
+        """
+        if self.read_only:
+            raise SandboxStateError(
+                f"The sandbox daemon cannot change anything: its folder {self.state_dir} is "
+                "read-only. Make it writable (chmod u+w) or choose another with "
+                "COURSE_SANDBOX_DIR."
+            )
         db = self.db
         if db.in_transaction:
             yield db

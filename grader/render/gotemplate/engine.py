@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from grader.recursion import DEEP_FRAMES, deeper
 from grader.render.gotemplate.errors import TemplateError, TemplateExecError
 from grader.render.gotemplate.funcs import (
     ARITY,
@@ -38,28 +38,21 @@ _NO_PIPE = object()
 MAX_ITERATIONS = 1_000_000
 """``range`` iterations one template may run (Go has no bound; Python must keep one)."""
 
-MAX_DEPTH = 20_000
-"""Python frames a deeply nested template may use (a few per nesting level)."""
-
 
 @contextmanager
 def _deep_recursion() -> Iterator[None]:
-    """Let the recursive parser and walker go :data:`MAX_DEPTH` frames deep.
+    """Let the recursive parser and walker follow deeply nested templates.
 
-    Python 3.11+ does not use the C stack for Python-to-Python calls, so a higher limit is
-    safe; a template nested deeper still ends in :class:`TemplateError`, not a crash.
+    A template nested deeper still ends in :class:`TemplateError`, not a crash.
     """
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous, MAX_DEPTH))
     try:
-        yield
+        with deeper():
+            yield
     except RecursionError:
         raise TemplateError(
             "template: :1: nested too deeply: the course's template engine follows about "
-            f"{MAX_DEPTH // 8} levels of parentheses, pipes or blocks"
+            f"{DEEP_FRAMES // 8} levels of parentheses, pipes or blocks"
         ) from None
-    finally:
-        sys.setrecursionlimit(previous)
 
 
 class Template:
@@ -156,6 +149,7 @@ class _Run:
 
     def range(self, node: Branch, dot: Any, scope: dict[str, Any]) -> None:
         value = self.pipe(Pipe(node.pipe.pos, node.pipe.line, [], node.pipe.cmds), dot, scope)
+        items: list[tuple[Any, Any]] | range
         if isinstance(value, dict):
             items = [(k, value[k]) for k in sorted(value, key=str)]
         elif isinstance(value, list | tuple):

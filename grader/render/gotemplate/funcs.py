@@ -73,7 +73,9 @@ MAX_TEXT = 1 << 24
 
 def _too_large(digits: str | None) -> bool:
     """Go's ``parsenum`` overflow: a digit follows a number already above a million."""
-    return bool(digits) and digits != "*" and int(digits[:-1] or "0") > _MAX_WIDTH
+    if not digits or digits == "*":
+        return False
+    return int(digits[:-1] or "0") > _MAX_WIDTH
 
 
 def go_sprintf(fmt: str, *args: Any) -> str:

@@ -14,14 +14,15 @@ export default {
         ["Mounts", graph.mounts.map((m) => ({ key: m.key, text: m.label }))],
       ];
       const rows = Math.max(1, ...columns.map(([, items]) => items.length));
-      const width = 760, boxW = 220, boxH = 30, gap = 40;
+      const boxW = 220, boxH = 30, gap = 70, margin = 10;
+      const width = 2 * margin + columns.length * boxW + (columns.length - 1) * gap;
       const height = 40 + rows * (boxH + 12);
       const drawing = svg("svg", { width, height, role: "img",
         "aria-label": model.get("description") });
       drawing.append(arrowDefs());
       const where = {};
       columns.forEach(([title, items], column) => {
-        const x = 10 + column * (boxW + gap + 30);
+        const x = margin + column * (boxW + gap);
         drawing.append(svg("text", { x, y: 16, "font-weight": "bold" }, title));
         items.forEach((item, row) => {
           const y = 28 + row * (boxH + 12);

@@ -13,9 +13,14 @@ export default {
 
     function draw() {
       const current = model.get("state");
-      const drawing = svg("svg", { width: 800, height: 340, role: "img",
+      const drawing = svg("svg", { width: 900, height: 340, role: "img",
         "aria-label": model.get("description") });
       drawing.append(arrowDefs());
+      // Attached first, so labels can be measured and moved apart as they are placed.
+      picture.replaceChildren(drawing);
+      const placed = [];
+      const clash = (a, b) =>
+        a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
       for (const edge of model.get("transitions")) {
         const [x1, y1] = PLACES[edge.from], [x2, y2] = PLACES[edge.to];
         // Every arrow bends to its left, so the two arrows between two states never overlap.
@@ -27,9 +32,20 @@ export default {
         const path = svg("path", { class: "cw-edge", d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}` });
         path.append(svg("title", {}, edge.command));
         drawing.append(path);
-        const lx = (sx + 2 * mx + ex) / 4, ly = (sy + 2 * my + ey) / 4;
-        drawing.append(svg("text", { x: lx, y: ly + 4, "text-anchor": "middle", "font-size": "10",
-          class: "cw-label" }, edge.command));
+        // The label sits beside its arrow, on the outer side of the bend, clear of the line.
+        const lx = (sx + 2 * mx + ex) / 4 + (nx / 38) * 12;
+        const ly = (sy + 2 * my + ey) / 4 + (ny / 38) * 12;
+        const anchor = Math.abs(nx) < 8 ? "middle" : nx > 0 ? "start" : "end";
+        const label = svg("text", { x: lx, y: ly + 4, "text-anchor": anchor, "font-size": "10",
+          class: "cw-label" }, edge.command);
+        drawing.append(label);
+        // Another label in the way: slide this one along its arrow, away from the bend's middle.
+        for (let step = 1; step <= 6 && placed.some((box) => clash(box, label.getBBox())); step++) {
+          const along = (step % 2 ? 1 : -1) * Math.ceil(step / 2) * 0.12;
+          label.setAttribute("x", lx + dx * along);
+          label.setAttribute("y", ly + 4 + dy * along);
+        }
+        placed.push(label.getBBox());
       }
       for (const state of model.get("states")) {
         const [x, y] = PLACES[state];
@@ -38,7 +54,6 @@ export default {
           class: lit ? "cw-node cw-current" : "cw-node" }));
         drawing.append(svg("text", { x, y: y + 4, "text-anchor": "middle" }, state));
       }
-      picture.replaceChildren(drawing);
       status.textContent = `${model.get("container")}: ${current}`;
       spoken.textContent = model.get("description");
     }

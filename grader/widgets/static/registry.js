@@ -31,14 +31,15 @@ export default {
     }
 
     function draw() {
-      const moved = model.get("moved").join(" ");
+      const moved = model.get("moved").join("; ");
+      const arrived = model.get("arrived") || { local: [], remote: [] };
       local.replaceChildren();
       heading(local, "This machine (docker images)");
       for (const image of model.get("local")) {
         const group = document.createElement("div");
         group.textContent = `image ${image.id}`;
         local.append(group);
-        for (const name of image.names) tag(local, name, moved.includes(name));
+        for (const name of image.names) tag(local, name, arrived.local.includes(name));
       }
       remote.replaceChildren();
       heading(remote, `Registry ${model.get("host")}`);
@@ -46,13 +47,13 @@ export default {
       for (const repo of model.get("remote")) {
         for (const name of repo.tags) {
           const full = `${repo.repo}:${name}`;
-          tag(remote, full, moved.includes(`pushed ${full}`));
+          tag(remote, full, arrived.remote.includes(full));
         }
       }
-      news.textContent = moved ? `Just now: ${model.get("moved").join("; ")}` : "";
+      news.textContent = moved ? `Just now: ${moved}` : "";
       spoken.textContent = model.get("description");
       error.textContent = model.get("error");
     }
-    drawOn(model, ["host", "local", "remote", "moved", "description", "error"], draw);
+    drawOn(model, ["host", "local", "remote", "moved", "arrived", "description", "error"], draw);
   },
 };

@@ -139,3 +139,31 @@ def test_checks_on_the_real_engine(
 ) -> None:
     cache_and_files(tmp_path, names)
     registry_round_trip(tmp_path, names, registry_host)
+
+
+@pytest.mark.parametrize(
+    ("base", "pinned"),
+    [
+        ("alpine:3.20", True),
+        ("alpine:3.20.6", True),
+        ("node:20.19.2-alpine", True),
+        ("nginx:1.27", True),
+        ("nginx@sha256:" + "a" * 64, True),
+        ("alpine", False),
+        ("alpine:3", False),
+        ("node:20-alpine", False),
+        ("node:20-alpine3.20", False),
+        ("nginx:bookworm", False),
+        ("node:lts", False),
+    ],
+)
+def test_pinned_accepts_only_tags_that_start_with_a_version(
+    tmp_path: Path, base: str, pinned: bool
+) -> None:
+    """Notebook 03: a tag is pinned when it starts with major.minor (or a digest is given)."""
+    (tmp_path / "Dockerfile").write_text(f"FROM {base}\n")
+    if pinned:
+        assert check.pinned(tmp_path / "Dockerfile") == [base]
+    else:
+        with pytest.raises(check.CheckFailed, match="is not pinned"):
+            check.pinned(tmp_path / "Dockerfile")

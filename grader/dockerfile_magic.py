@@ -2,7 +2,7 @@
 
 ``%%dockerfile website/Dockerfile`` writes the cell's text to that path (folders created,
 default ``Dockerfile``) like ``%%writefile``, then prints hadolint's hints, which are advice
-and never part of the grade. Load it with ``%load_ext grader.dockerfile``. A cell still
+and never part of the grade. ``%load_ext grader.magics`` loads it. A cell still
 holding nbgrader's stub writes nothing and says what to do (as ``%%docker`` does); stub lines
 left beside the student's instructions are not written.
 """

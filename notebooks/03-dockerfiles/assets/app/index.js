@@ -1,0 +1,3 @@
+const http = require("http");
+const greet = require("greet");
+http.createServer((req, res) => res.end(greet("Docker") + "\n")).listen(3000);
