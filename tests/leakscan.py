@@ -33,10 +33,15 @@ def secret_lines(source: nbformat.NotebookNode, material: str = "") -> dict[str,
     return {line: kind for line, kind in inside.items() if line not in outside}
 
 
-def course_secrets(sources: dict[str, nbformat.NotebookNode]) -> dict[str, str]:
-    """``line -> "<notebook> <kind>"`` over a whole course: a line that one notebook shows
-    outside its regions (a later set-up repeating an earlier answer) is no secret."""
-    shown = "\n".join(REGION.sub("", c.source) for nb in sources.values() for c in nb.cells)
+def course_secrets(sources: dict[str, nbformat.NotebookNode], public: str = "") -> dict[str, str]:
+    """``line -> "<notebook> <kind>"`` over a whole course.
+
+    A line that one notebook shows outside its regions (a later set-up repeating an earlier
+    answer), or that ``public`` holds (the assignments' material handed out as files, such
+    as the broken Dockerfile a debugging exercise starts from), is no secret.
+    """
+    cells = "\n".join(REGION.sub("", c.source) for nb in sources.values() for c in nb.cells)
+    shown = cells + "\n" + public
     return {
         line: f"{name} {kind}"
         for name, source in sources.items()
