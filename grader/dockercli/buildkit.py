@@ -262,6 +262,7 @@ def vertices(
     started = time.monotonic()
     image_id = ""
     built_any = False
+    running = False  # inside a step's container: its output lines are the step's logs
     for item in items:
         if item.get("aux"):
             image_id = (item.get("aux") or {}).get("ID", image_id)
@@ -280,7 +281,7 @@ def vertices(
         if step:
             number = int(step.group(1))
             current = instructions[number - 1] if number <= len(instructions) else None
-            step_vertex = None
+            step_vertex, running = None, False
             if current is None:
                 continue
             if current.keyword == "FROM":
@@ -297,14 +298,17 @@ def vertices(
         stripped = text.strip()
         if stripped == "---> Using cache":
             step_vertex.cached = True
-        elif stripped.startswith("---> Running in") or stripped.startswith("Removing interm"):
+        elif stripped.startswith("---> Running in"):
+            running = True
+        elif stripped.startswith("Removing interm"):
             continue
         elif stripped.startswith("---> "):
             step_vertex.seconds = time.monotonic() - started
             built_any = built_any or not step_vertex.cached
-            step_vertex = None
-        elif text and text != "\n":
-            for line in text.rstrip("\n").split("\n"):
+            step_vertex, running = None, False
+        elif text and running:
+            # the step's own output, blank lines included (npm starts with one)
+            for line in text.removesuffix("\n").split("\n"):
                 elapsed = time.monotonic() - started
                 step_vertex.logs.append(f"{_timestamp(elapsed)} {line}")
     if not built_any:
