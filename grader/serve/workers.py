@@ -232,6 +232,10 @@ def _fork_spare(listener: socket.socket, taken: int, folder: Path) -> int:
     from grader.engine.sandbox import SandboxEngine
 
     engine = SandboxEngine(folder)  # opened while waiting: the command finds it ready
+    with contextlib.suppress(Exception):  # and touched: the pages a command needs are copied
+        from grader.dockercli.executor import execute
+
+        execute(["ps"], engine, stdout=io.StringIO(), stderr=io.StringIO())
     body, fds, _, _ = socket.recv_fds(listener, MAX_REQUEST, 4)
     os.write(taken, os.getpid().to_bytes(4, sys.byteorder))
     listener.close()
