@@ -1,6 +1,6 @@
 """Recall questions: a short answer compared exactly, after normalising its form.
 
-``check.recall(picks_node, accepted=["kube-scheduler", "scheduler"])`` passes when the
+``check.recall(colour, accepted=["grey", "gray"])`` passes when the
 answer, normalised (case, surrounding spaces and punctuation, runs of spaces, hyphens and
 underscores), equals one accepted answer normalised the same way. The accepted answers live
 in the notebook's own (hidden) test cell, never in this package; a substring or a right type
@@ -20,7 +20,7 @@ _SEPARATORS = re.compile(r"[\s_-]+")
 
 
 def normalise(answer: Any) -> str:
-    """``" Kube_Scheduler. "`` -> ``"kube scheduler"``; numbers as their digits."""
+    """``" Light_Grey. "`` -> ``"light grey"``; numbers as their digits."""
     text = str(answer).casefold().strip().strip(".!'\"`")
     return _SEPARATORS.sub(" ", text).strip()
 
