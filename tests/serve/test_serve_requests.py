@@ -107,7 +107,10 @@ def course_call(argv: list[str], cwd: Path) -> tuple[str, Any] | None:
     """The first engine call the course makes for ``docker ARGV`` run in ``cwd``."""
     engine = RecordingEngine()
     out = io.StringIO()
-    execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
+    try:  # the recording engine stops the command at its first call
+        execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
+    except _Stop:
+        pass
     if not engine.calls:
         return None
     name, values = canonical(*engine.calls[0])
