@@ -96,7 +96,7 @@ class Case:
 
     id: str
     verb: str
-    """"docker" or "kubectl"."""
+    """"docker", "kubectl" or "parse" (``python -m grader parse``)."""
     args: tuple[str, ...]
     truth: str | None = None
     """"client", "daemon" or None (see the module docstring)."""
@@ -200,6 +200,12 @@ CASES = [
         "docker",
         ("run", "--rm", "--cpus", DIGITS_400, "busybox", "true"),
         "daemon",
+    ),
+    Case(
+        "parse-cpus-400-digits",
+        "parse",
+        (f"docker run --cpus {DIGITS_400} busybox true",),
+        expect='"cpus"',
     ),
     Case("cpus-1e400", "docker", ("run", "--rm", "--cpus", "1e400", "busybox", "true"), "daemon"),
     Case(

@@ -187,6 +187,9 @@ class Store:
                 os.link(temporary, self.path)
             except FileExistsError:
                 pass  # another process made it first: use theirs
+            except OSError:  # a filesystem without hard links: a rename, nearly as safe
+                if not self.path.exists():
+                    os.replace(temporary, self.path)
         finally:
             temporary.unlink(missing_ok=True)
 
