@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -59,6 +60,20 @@ def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) ->
     raise TimeoutError(f"jupyter lab did not answer {url} within {timeout} s")
 
 
+def close_terminals(base: str) -> None:
+    """Ask the lab to end its terminals' shells (they would outlive a stopped server)."""
+    try:
+        with urllib.request.urlopen(f"{base}/api/terminals?token={TOKEN}", timeout=10) as answer:
+            names = [terminal["name"] for terminal in json.loads(answer.read())]
+        for name in names:
+            request = urllib.request.Request(
+                f"{base}/api/terminals/{name}?token={TOKEN}", method="DELETE"
+            )
+            urllib.request.urlopen(request, timeout=10).close()
+    except OSError:
+        return  # the server is gone already: nothing left to ask
+
+
 @contextmanager
 def start_lab(home: Path, release: Path) -> Iterator[str]:
     """A running student lab on ``release`` for a user at ``home``; yields its base URL."""
@@ -107,6 +122,7 @@ def start_lab(home: Path, release: Path) -> Iterator[str]:
         wait_for_server(f"{base}/api/status?token={TOKEN}", process)
         yield base
     finally:
+        close_terminals(base)
         process.terminate()
         try:
             process.wait(timeout=20)
