@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -186,11 +187,15 @@ def free_port() -> Callable[[], int]:
     return unused_port
 
 
+_REAL_SLEEP = time.sleep
+
+
 class FakeClock:
     """``time.time`` and ``time.time_ns`` that move only when a test (or a sleep) says so."""
 
     def __init__(self, start: float) -> None:
         self.now = start
+        self._strangers = {t.ident for t in threading.enumerate()} - {threading.get_ident()}
 
     def time(self) -> float:
         return self.now
@@ -203,7 +208,15 @@ class FakeClock:
         self.now += seconds
 
     def sleep(self, seconds: float) -> None:
-        """``time.sleep`` that returns at once, ``seconds`` later on this clock."""
+        """``time.sleep`` that returns at once, ``seconds`` later on this clock.
+
+        Only for the test and the threads it starts: a thread an earlier test left polling
+        (a log follower, a helper's watcher) would otherwise spin and push this clock
+        minutes ahead, so threads older than the clock sleep for real.
+        """
+        if threading.get_ident() in self._strangers:
+            _REAL_SLEEP(seconds)
+            return
         self.advance(max(0.0, seconds))
 
 
