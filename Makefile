@@ -13,9 +13,12 @@ UNIT = not slow and not real_engine and not browser
 
 .PHONY: setup lab test check lint format clean
 
-$(STAMP): pyproject.toml
+# The run-time dependencies at the versions Binder pins (binder/requirements.txt, which ends
+# with the course itself), then the test tools: what CI tests is what Binder runs.
+$(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r binder/requirements.txt
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 

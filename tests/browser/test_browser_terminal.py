@@ -41,7 +41,13 @@ TYPED = "command -v docker; pwd; docker ps; echo END-OF-CHECK"
 def test_the_terminal_runs_the_course_docker_in_the_release_folder(lab: str, page) -> None:
     page.goto(f"{lab}/lab?token={TOKEN}")
     page.wait_for_function(APP_READY, timeout=90_000)
-    page.evaluate("() => window.jupyterapp.commands.execute('terminal:create-new')")
+    # Brought to the front: the session's one lab may still show an earlier test's notebook.
+    page.evaluate(
+        """async () => {
+          const terminal = await window.jupyterapp.commands.execute('terminal:create-new');
+          window.jupyterapp.shell.activateById(terminal.id);
+        }"""
+    )
     page.locator(".jp-Terminal .xterm-helper-textarea").first.wait_for(timeout=30_000)
     page.locator(".jp-Terminal .xterm-helper-textarea").first.focus()
     page.keyboard.type(TYPED + "\n")
