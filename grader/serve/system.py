@@ -86,13 +86,18 @@ def events(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``GET /events?since=&until=&filters=``: container state changes from now on."""
     until = float(req.arg("until") or 0) or None
     wanted = req.filters() or {}
-    reply.json_stream(_events(engine, reply, until, wanted))
+    # The first look is taken before the answer's headers go out: a client may act as soon
+    # as it has them, and a change made then must already count as one.
+    reply.json_stream(_events(engine, reply, _states(engine), until, wanted))
 
 
 def _events(
-    engine: EngineAPI, reply: Reply, until: float | None, wanted: dict[str, list[str]]
+    engine: EngineAPI,
+    reply: Reply,
+    before: dict[str, dict[str, Any]],
+    until: float | None,
+    wanted: dict[str, list[str]],
 ) -> Iterator[dict[str, Any]]:
-    before = _states(engine)
     connection = reply.handler.connection
     while until is None or time.time() < until:
         readable, _, _ = select.select([connection], [], [], EVENT_POLL)
