@@ -16,7 +16,6 @@ notebook (built once per worker). Slow tests get a longer time limit (:data:`SLO
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from ports import unused_port
 
 from grader.engine import daemon_answers, docker_host
 
@@ -172,13 +172,6 @@ def real_engine(real_docker_host: str, monkeypatch: pytest.MonkeyPatch):
     from grader.engine import get_engine
 
     return get_engine("docker")
-
-
-def unused_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

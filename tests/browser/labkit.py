@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from ports import unused_port
 
 from grader.course.lab import install_shims, write_overrides
 from grader.course.lab.config import write as write_lab_config
@@ -36,13 +37,6 @@ ARTIFACTS = REPO / "artifacts" / "browser"
 TOKEN = "course-browser-test"
 RESETS_PATH = "PATH=/usr/local/bin:/usr/bin:/bin\nexport PATH\n"
 """A start-up file line that hides a virtualenv's bin, as Debian's /etc/profile does."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -82,7 +76,7 @@ def start_lab(home: Path, release: Path) -> Iterator[str]:
     settings = write_overrides(prefix).parent
     (home / ".bashrc").write_text(RESETS_PATH)
     (home / "sandbox").mkdir()
-    port = free_port()
+    port = unused_port()
     env = {
         **os.environ,
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),

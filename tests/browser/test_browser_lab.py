@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from labkit import ARTIFACTS, TOKEN, free_port
+from labkit import ARTIFACTS, TOKEN
+from ports import unused_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,7 +62,7 @@ def test_a_student_runs_the_fixture_notebook(lab: str, page) -> None:
     editor = page.locator(".jp-Notebook .jp-Cell").nth(DOCKER_CELL).locator(".cm-content")
     editor.click()
     page.keyboard.press("Control+A")
-    page.keyboard.type(f"%%docker\n{ANSWER.format(port=free_port())}")
+    page.keyboard.type(f"%%docker\n{ANSWER.format(port=unused_port())}")
     run_cell(page, DOCKER_CELL)
     docker_output = page.evaluate(CELL_OUTPUT, DOCKER_CELL)
     assert re.fullmatch(r"\s*[0-9a-f]{64}\s*", docker_output), docker_output

@@ -7,11 +7,11 @@ and through ``docker`` itself; outputs with times in them use formats without ti
 from __future__ import annotations
 
 import io
-import socket
 import subprocess
 import uuid
 
 import pytest
+from ports import unused_port
 
 from grader.dockercli import execute
 from grader.dockercli.passthrough import find_real_docker
@@ -40,12 +40,6 @@ def theirs(*argv: str) -> tuple[str, str, int]:
     return proc.stdout, proc.stderr, proc.returncode
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def name(real_engine) -> str:
     """A unique container name, removed afterwards."""
@@ -58,7 +52,7 @@ def name(real_engine) -> str:
 
 
 def test_detached_run_prints_full_id_and_ps_matches_cli(real_engine, name: str) -> None:
-    port = _free_port()
+    port = unused_port()
     out, err, code = ours(
         real_engine, "run", "-d", "--name", name, "-p", f"{port}:80", "busybox", "httpd", "-f"
     )

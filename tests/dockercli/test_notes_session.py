@@ -16,11 +16,11 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
 import urllib.request
 from pathlib import Path
 
 import pytest
+from ports import unused_ports
 
 from grader.dockercli import run_script
 from grader.engine import get_engine
@@ -73,19 +73,6 @@ SESSION = [
 ]
 
 
-def _free_ports(count: int) -> list[int]:
-    ports: list[int] = []
-    sockets = []
-    for _ in range(count):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sockets.append(sock)
-        ports.append(sock.getsockname()[1])
-    for sock in sockets:
-        sock.close()
-    return sorted(ports)
-
-
 def normalise(text: str, site: Path, ports: list[int]) -> str:
     """Replace what differs between runs, then collapse table padding."""
     text = text.replace(str(site), "<SITE>")
@@ -112,7 +99,7 @@ def test_notes_session_matches_the_sandbox_regression_golden(
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<h1>Hello from my website</h1>\n")
-    ports = _free_ports(2)
+    ports = unused_ports(2)
     engine = get_engine("sandbox")
     env = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "")}
     transcript = io.StringIO()

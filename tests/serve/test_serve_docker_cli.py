@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ports import unused_ports
 
 DOCKER = Path("/usr/local/bin/docker")
 pytestmark = pytest.mark.skipif(not DOCKER.exists(), reason="the Docker 28 CLI is not installed")
@@ -56,7 +57,7 @@ def test_notes_session_through_the_docker_cli(daemon: str, tmp_path: Path) -> No
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<h1>Hello from my website</h1>\n")
-    ports = notes._free_ports(2)
+    ports = unused_ports(2)
     env = {
         "HOME": str(tmp_path),
         "PATH": f"{DOCKER.parent}:/usr/bin:/bin",
