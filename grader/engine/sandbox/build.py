@@ -10,8 +10,9 @@ the same instruction; for COPY/ADD the instruction includes a hash of the bytes 
 copies it, and every later step then runs again because its parent is new. Cache keys live
 in the ``build_cache`` table next to the sandbox's images.
 
-RUN is not executed: :mod:`grader.dockerfile.simulate` works out its output and the files it
-leaves (``npm install`` creates node_modules from package.json). COPY/ADD copy the real
+RUN runs its command in the sandbox shell over the stage's files (:mod:`.buildrun`), as any
+sandbox container would, and the files it changed become the layer (``npm install`` creates
+node_modules from package.json; an unknown program fails with exit code 127). COPY/ADD copy the real
 files of the build context, minus what .dockerignore excludes, into the image's layer, so a
 container from the image sees them (``docker run --rm web ls /app``).
 """
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 from grader.engine.errors import EngineError, InvalidArgument
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
+from grader.engine.sandbox.catalogue import FileEntry
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import image_layers
 from grader.engine.sandbox.registry import check_name
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
     # runs, not when the sandbox loads: every ``docker`` command would pay for them.
     from grader.dockerfile.context import BuildContext, Source
     from grader.dockerfile.instructions import Instruction
-    from grader.dockerfile.simulate import FileEntry
 
 CACHE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS build_cache(key TEXT PRIMARY KEY, image_id TEXT NOT NULL);
@@ -267,10 +268,10 @@ class BuildMixin(SandboxBase):
         if keyword in {"COPY", "ADD"}:
             return self._copy(context, stage, instruction, config, stages), []
         if keyword == "RUN":
-            from grader.dockerfile.simulate import run
+            from grader.engine.sandbox.buildrun import run_step
 
             command = instruction.command()
-            result = run(command, lambda p: stage.files.get(p), stage.workdir)
+            result = run_step(command, stage.files, stage.config, stage.args)
             layer = _Layer(" ".join(command), config, result.changes, result.removed)
             if result.exit_code != 0:
                 shown = json.dumps(command) if instruction.exec_form else " ".join(command)

@@ -13,10 +13,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from grader.engine.sandbox import packages
 from grader.engine.sandbox.fs import FsError
 from grader.engine.sandbox.shell import Context, ExitShell, LoopControl, Result, run
 
 SHELLS = {"sh", "bash", "ash", "dash"}
+INLINE_CODE = {"-e", "--eval", "-p", "--print", "-c"}
+"""Interpreter options that run code given on the command line (``node -e``, ``python -c``):
+the sandbox cannot run it, says so, and the command ends."""
 _BUILTINS = {
     "cd",
     "export",
@@ -96,8 +100,8 @@ def _not_found(name: str, ctx: Context) -> bytes:
     if ctx.shell == "bash":
         return f"bash: {name}: command not found\n".encode()
     if busybox(ctx):
-        return f"sh: {name}: not found\n".encode()
-    return f"sh: 1: {name}: not found\n".encode()
+        return f"{ctx.prefix}: {name}: not found\n".encode()
+    return f"{ctx.prefix}: 1: {name}: not found\n".encode()
 
 
 def _err(ctx: Context, prog: str, path: str, reason: str, gnu_form: str = "") -> bytes:
@@ -162,8 +166,8 @@ def _cd(argv: list[str], ctx: Context) -> Result:
         if ctx.shell == "bash":
             return 1, b"", f"bash: cd: {target}: {reason}\n".encode()
         if busybox(ctx):
-            return 2, b"", f"sh: cd: can't cd to {target}: {reason}\n".encode()
-        return 2, b"", f"sh: 1: cd: can't cd to {target}\n".encode()
+            return 2, b"", f"{ctx.prefix}: cd: can't cd to {target}: {reason}\n".encode()
+        return 2, b"", f"{ctx.prefix}: 1: cd: can't cd to {target}\n".encode()
     ctx.cwd = ctx.fs.resolve(target, ctx.cwd)
     ctx.env["PWD"] = ctx.cwd
     return 0, b"", b""
@@ -294,6 +298,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
         cwd=ctx.cwd,
         container=ctx.container,
         shell="bash" if name == "bash" else "sh",
+        name=argv[0],
         stdin=ctx.stdin,
         elapsed=ctx.elapsed,
         events=None if ctx.in_script else ctx.events,
@@ -305,7 +310,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
         args = args[1:]
     if args and args[0] == "-c":
         if len(args) < 2:
-            return 2, b"", f"{sub.shell}: -c: option requires an argument\n".encode()
+            return 2, b"", f"{sub.prefix}: -c: option requires an argument\n".encode()
         result = run(args[1], sub)
     elif args:
         try:
@@ -314,7 +319,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
             return (
                 127 if busybox(ctx) else 2,
                 b"",
-                f"{sub.shell}: {args[0]}: {error.reason}\n".encode(),
+                f"{sub.prefix}: {args[0]}: {error.reason}\n".encode(),
             )
         result = run(script, sub)
     else:
@@ -799,8 +804,8 @@ def _version_tool(
         )
         if len(argv) > 1 and argv[1] in ("-v", "--version", "-V"):
             return 0, f"{prefix}{version}\n".encode(), b""
-        if not ctx.stdin:
-            return 0, b"", b""
+        if not ctx.stdin and not (len(argv) > 1 and argv[1] in INLINE_CODE):
+            return 0, b"", b""  # no script and nothing on stdin: the interpreter just ends
         name = posixpath.basename(argv[0])
         return 1, b"", f"{name}: running programs is not available in the course sandbox\n".encode()
 
@@ -853,7 +858,10 @@ _PROGRAMS: dict[str, Callable[[list[str], Context], Result]] = {
     "curl": _curl,
     "wget": _wget,
     "node": _version_tool("NODE_VERSION", "20.19.2", "v"),
-    "npm": _version_tool("NPM_VERSION", "10.8.2"),
+    "npm": packages.npm,
+    "apt-get": packages.apt_get,
+    "apt": packages.apt_get,
+    "apk": packages.apk,
     "python3": _version_tool("PYTHON_VERSION", "3.12.11", "Python "),
     "python": _version_tool("PYTHON_VERSION", "3.12.11", "Python "),
 }

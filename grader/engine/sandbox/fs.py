@@ -39,6 +39,7 @@ EROFS = "Read-only file system"
 EEXIST = "File exists"
 ENOTEMPTY = "Directory not empty"
 ELOOP = "Too many levels of symbolic links"
+EPERM = "Operation not permitted"
 
 
 @dataclass
@@ -279,14 +280,33 @@ class ContainerFS:
 
     def _record(self, path: str, kind: str, mode: int, data: bytes) -> None:
         mtime = time.time()
+        self._save(path, kind, mode, data, mtime)
+        self.layer[path] = (kind, mode, data, mtime)
+        _apply(self.files, path, kind, mode, data, mtime)
+
+    def _save(self, path: str, kind: str, mode: int, data: bytes, mtime: float) -> None:
+        """Keep one entry of the writable layer in the sandbox state."""
         with self.store.write() as db:
             db.execute(
                 "INSERT OR REPLACE INTO container_files(container_id, path, kind, mode, data, "
                 "mtime) VALUES (?, ?, ?, ?, ?, ?)",
                 (self.id, path, kind, mode, data, mtime),
             )
-        self.layer[path] = (kind, mode, data, mtime)
-        _apply(self.files, path, kind, mode, data, mtime)
+
+    def _drop(self, path: str) -> None:
+        """Forget what the writable layer holds at ``path`` and below."""
+        below = path.rstrip("/") + "/"
+        for changed in [p for p in self.layer if p == path or p.startswith(below)]:
+            del self.layer[changed]
+        self._unsave(path)
+
+    def _unsave(self, path: str) -> None:
+        """Delete the sandbox state's entries of the writable layer at ``path`` and below."""
+        with self.store.write() as db:
+            db.execute(
+                "DELETE FROM container_files WHERE container_id = ? AND (path = ? OR path LIKE ?)",
+                (self.id, path, path.rstrip("/") + "/%"),
+            )
 
     def _check_parent(self, path: str) -> None:
         parent = self.stat(posixpath.dirname(path))
@@ -355,12 +375,31 @@ class ContainerFS:
             except OSError as error:
                 raise FsError(path, error.strerror or ENOENT) from None
             return
-        with self.store.write() as db:
-            db.execute(
-                "DELETE FROM container_files WHERE container_id = ? AND (path = ? OR path LIKE ?)",
-                (self.id, full, full.rstrip("/") + "/%"),
-            )
+        self._drop(full)
         self._record(full, "w", 0, b"")
+
+    def symlink(self, target: str, path: str, cwd: str = "/") -> None:
+        """Create the symbolic link ``path`` pointing at ``target`` (``ln -s``)."""
+        full = self.resolve(path, cwd, follow_last=False)
+        if self.readlink(full) is not None or self.stat(full) is not None:
+            raise FsError(path, EEXIST)
+        if self._writable(full):
+            # The sandbox never creates links on the host: a mount's link could point anywhere.
+            raise FsError(path, EPERM)
+        self._check_parent(full)
+        self._record(full, "l", 0o777, target.encode())
+
+    def chmod(self, path: str, mode: int, cwd: str = "/") -> None:
+        """Set a file's permission bits."""
+        full = self.resolve(path, cwd)
+        entry = self.stat(full)
+        if entry is None:
+            raise FsError(path, ENOENT)
+        mounted = self._writable(full)
+        if mounted:
+            os.chmod(mounted[1], mode)
+        else:
+            self._record(full, entry.kind, mode, entry.data or b"")
 
     def touch(self, path: str, cwd: str = "/") -> None:
         """Create an empty file, or update the time of an existing one."""
@@ -391,3 +430,25 @@ class ContainerFS:
                 result.setdefault(parent, 0)
                 parent = posixpath.dirname(parent)
         return [{"Path": p, "Kind": k} for p, k in sorted(result.items())]
+
+
+class ScratchFS(ContainerFS):
+    """A filesystem over a file listing whose writes stay in memory: a build step's container.
+
+    ``layer`` ends up holding what the step changed, as a container's writable layer does
+    ("w" entries are deletions); nothing is written to the sandbox state.
+    """
+
+    def __init__(self, files: dict[str, catalogue.FileEntry]) -> None:
+        self.id = ""
+        self.read_only = False
+        self.files = {path: (kind, mode, data, 0.0) for path, (kind, mode, data) in files.items()}
+        self.image_paths = set(self.files)
+        self.layer = {}
+        self.mounts = []
+
+    def _save(self, path: str, kind: str, mode: int, data: bytes, mtime: float) -> None:
+        """Nothing to keep: the builder reads ``layer`` when the step ends."""
+
+    def _unsave(self, path: str) -> None:
+        """Nothing was kept."""

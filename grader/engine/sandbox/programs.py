@@ -151,7 +151,9 @@ def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
         return Outcome(exit_code=FOREVER, runtime=FOREVER) if interactive else _finished([], 0)
     if name == "sleep" and len(argv) > 1 and argv[1] == "infinity":
         return Outcome(exit_code=FOREVER, runtime=FOREVER)
-    if name == "tail" and "-f" in argv or name in ("node", "npm", "python3", "python", "yarn"):
+    one_shot = len(argv) > 1 and argv[1] in coreutils.INLINE_CODE | {"-v", "--version", "-V"}
+    servers = ("node", "npm", "python3", "python", "yarn")
+    if name == "tail" and "-f" in argv or name in servers and not one_shot:
         return Outcome(exit_code=FOREVER, runtime=FOREVER)
     ctx.events = []
     ctx.horizon = HORIZON

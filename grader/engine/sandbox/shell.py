@@ -375,7 +375,7 @@ class Context:
     env: dict[str, str]
     cwd: str
     shell: str
-    """The shell's name for messages: "sh" (busybox/dash) or "bash"."""
+    """Which shell it is: "sh" (busybox/dash) or "bash"."""
     container: dict
     stdin: bytes = b""
     elapsed: float = 0.0
@@ -387,6 +387,13 @@ class Context:
     horizon: float = float("inf")
     """Virtual seconds after which the simulation stops following the script."""
     steps: int = 0
+    name: str = ""
+    """How the shell was invoked ("/bin/sh" in a RUN step): its messages start with it."""
+
+    @property
+    def prefix(self) -> str:
+        """What the shell's messages start with ("sh: 1: npm: not found")."""
+        return self.name or self.shell
 
 
 def expand(word: Word, ctx: Context, glob: bool = True) -> list[str]:
@@ -442,6 +449,7 @@ def _subst(text: str, ctx: Context) -> str:
                 env=dict(ctx.env),
                 cwd=ctx.cwd,
                 shell=ctx.shell,
+                name=ctx.name,
                 container=ctx.container,
                 elapsed=ctx.elapsed,
                 horizon=ctx.horizon,
@@ -564,7 +572,7 @@ def run(script: str, ctx: Context) -> Result:
     try:
         parsed = parse(script)
     except ShellSyntaxError as error:
-        return 2, b"", f"{ctx.shell}: {error}\n".encode()
+        return 2, b"", f"{ctx.prefix}: {error}\n".encode()
     ctx.in_script = True
     try:
         return _run_script(parsed, ctx)
@@ -706,7 +714,7 @@ def _run_simple(command: Simple, ctx: Context, stdin: bytes) -> Result:
             argv.extend(expand(word, ctx))
         assigned = {name: _expand_vars(value, ctx) for name, value in command.assigns}
     except ShellSyntaxError as error:
-        return 2, b"", f"{ctx.shell}: {error}\n".encode()
+        return 2, b"", f"{ctx.prefix}: {error}\n".encode()
     if not argv:
         ctx.env.update(assigned)
         return 0, b"", b""
@@ -724,7 +732,7 @@ def _run_simple(command: Simple, ctx: Context, stdin: bytes) -> Result:
                 try:
                     ctx.stdin = ctx.fs.read(target, ctx.cwd)
                 except FsError as error:
-                    return 1, b"", f"{ctx.shell}: can't open '{target}': {error.reason}\n".encode()
+                    return 1, b"", f"{ctx.prefix}: can't open '{target}': {error.reason}\n".encode()
             else:
                 targets[redirect.fd] = (target, redirect.op)
         status, out, err = coreutils.execute(argv, ctx)
@@ -743,7 +751,7 @@ def _run_simple(command: Simple, ctx: Context, stdin: bytes) -> Result:
             if target != "/dev/null":
                 ctx.fs.write(target, data, append=op == ">>", cwd=ctx.cwd)
         except FsError as error:
-            return 1, b"", f"{ctx.shell}: can't create {target}: {error.reason}\n".encode()
+            return 1, b"", f"{ctx.prefix}: can't create {target}: {error.reason}\n".encode()
         if fd == 1:
             out = b""
         else:

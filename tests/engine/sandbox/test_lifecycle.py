@@ -337,3 +337,29 @@ def test_create_refusals_leave_nothing_and_warnings_are_dockers(engine: SandboxE
     hc = engine.create_host_config(network_mode="host", port_bindings={80: 8080})
     created = engine.create_container("nginx", host_config=hc)
     assert created["Warnings"] == ["Published ports are discarded when using host network mode"]
+
+
+@pytest.mark.parametrize(
+    ("image", "command"),
+    [
+        ("node:20", ["node", "-e", "console.log(42)"]),
+        ("python:3.12-slim", ["python", "-c", "print(1)"]),
+    ],
+)
+def test_inline_code_ends_with_the_sandboxs_refusal(
+    engine: SandboxEngine, image: str, command: list[str]
+) -> None:
+    """The sandbox cannot run JavaScript or Python code: it says so and the container exits."""
+    repository, tag = image.split(":")
+    list(engine.pull(repository, tag))
+    cid = run(engine, image, command)
+    state = engine.inspect_container(cid)["State"]
+    assert (state["Status"], state["ExitCode"]) == ("exited", 1)
+    assert output(engine, cid) == (
+        f"{command[0]}: running programs is not available in the course sandbox\n"
+    )
+
+
+def test_a_node_server_keeps_running(engine: SandboxEngine) -> None:
+    cid = run(engine, "node:20", ["node", "server.js"])
+    assert engine.inspect_container(cid)["State"]["Running"]
