@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from netns import ISOLATE, isolation_available
+from ports import unused_port
 
 REPO = Path(__file__).resolve().parents[2]
 BINDER = REPO / "binder"
@@ -86,12 +86,6 @@ def repository_copy(target: Path) -> Path:
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get_json(url: str, deadline: float) -> dict:
     while True:
         try:
@@ -133,7 +127,7 @@ def test_a_fresh_binder_environment_runs_the_course(tmp_path: Path) -> None:
     kubectl = subprocess.run(["kubectl", "get", "nodes"], env=env, capture_output=True, text=True)
     assert kubectl.returncode == 0, kubectl.stderr
 
-    port = free_port()
+    port = unused_port()
     lab = subprocess.Popen(
         [
             str(venv / "bin" / "jupyter"),

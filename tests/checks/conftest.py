@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from ports import unused_port
 
 from grader.engine.errors import NotFound
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -31,7 +25,7 @@ class Lab:
     @staticmethod
     def free_port() -> int:
         """A TCP port nothing listens on right now."""
-        return free_port()
+        return unused_port()
 
     def name(self, short: str) -> str:
         return self.prefix + short

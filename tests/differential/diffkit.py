@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import re
 import shlex
-import socket
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,13 +105,6 @@ def object_ids(engine: EngineAPI, prefix: str) -> dict[str, str]:
         tags = sorted(tag for tag in image.get("RepoTags") or [] if tag != "<none>:<none>")
         ids[image["Id"].removeprefix("sha256:")] = f"<i:{tags[0] if tags else 'none'}>"
     return ids
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

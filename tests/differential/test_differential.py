@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from diffkit import Outcome, Side, free_port, real_side, sandbox_side
+from diffkit import Outcome, Side, real_side, sandbox_side
+from ports import unused_ports
 from wording import BEHAVIOUR
 
 pytestmark = [pytest.mark.real_engine, pytest.mark.slow]
@@ -86,7 +87,8 @@ def test_real_and_sandbox_agree(
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
-    values = {"P": prefix, "PORT": str(free_port()), "PORT2": str(free_port()), "DIR": str(folder)}
+    port, port2 = unused_ports(2)
+    values = {"P": prefix, "PORT": str(port), "PORT2": str(port2), "DIR": str(folder)}
 
     real = real_side(real_engine, folder)
     try:

@@ -146,12 +146,3 @@ class Hostile:
         outcome = self.docker("ps", "-a")
         assert outcome.code == 0, outcome.output
         assert outcome.stdout.startswith("CONTAINER ID"), outcome.output
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

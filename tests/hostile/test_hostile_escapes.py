@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from hostile_tools import free_port
+from ports import unused_port
 
 MARKER = "hostile-host-secret-0f3a"
 
@@ -63,7 +63,7 @@ def planted(hostile) -> Path:
 
 @pytest.mark.slow
 def test_nginx_helper_serves_the_folder_not_the_host(hostile, planted) -> None:
-    port = free_port()
+    port = unused_port()
     env = {"HOSTILE_ENV_MARKER": MARKER}
     started = hostile.docker(
         "run", "-d", "--name", "web", "-p", f"{port}:80", "-v", "./site:/usr/share/nginx/html",

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_tools import free_port, run_capped
+from hostile_tools import run_capped
+from ports import unused_port
 
 from grader.history import redact
 
@@ -142,7 +143,7 @@ def _wait_gone(pids: list[int], seconds: float = 15.0) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["overwritten", "missing", "folder"])
 def test_helpers_end_with_their_database(hostile, how) -> None:
-    port = free_port()
+    port = unused_port()
     assert hostile.docker("run", "-d", "-p", f"{port}:80", "nginx").code == 0
     pids = _helper_pids(hostile.state)
     assert pids, "no helper serves the published port"
@@ -190,12 +191,12 @@ def test_registry_helper_is_stopped_and_ends_with_its_database(tmp_path) -> None
 
     state = tmp_path / "sandbox"
     engine = SandboxEngine(state)
-    assert engine.serve_registry(free_port())
+    assert engine.serve_registry(unused_port())
     pids = _helper_pids(state)
     assert pids, "the registry helper is not found through /proc"
     shutdown_all(state)
     assert _wait_gone(pids) == []
-    assert engine.serve_registry(free_port())
+    assert engine.serve_registry(unused_port())
     pids = _helper_pids(state)
     (state / "state.db").rename(state / "elsewhere.db")
     assert _wait_gone(pids) == []

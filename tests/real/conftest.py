@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -14,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import unused_port
 
 from grader.engine.errors import EngineError
 
@@ -70,13 +70,6 @@ def cleanup_names(engine, unique: str) -> Iterator[str]:
                     pass
 
 
-def _free_port() -> int:
-    """A TCP port nobody listens on right now (high range, chosen by the kernel)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _http_get(url: str, attempts: int = 40) -> str:
     """GET ``url``, retrying while the server starts (at most ~10 s)."""
     error: Exception | None = None
@@ -93,7 +86,7 @@ def _http_get(url: str, attempts: int = 40) -> str:
 @pytest.fixture
 def port() -> int:
     """A free high TCP port on this machine, for ``-p PORT:80``."""
-    return _free_port()
+    return unused_port()
 
 
 @pytest.fixture
@@ -123,7 +116,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory, missing_real_part) -> Ite
     if binary is None:
         missing_real_part("no registry: set COURSE_REGISTRY or install docker-registry")
     folder: Path = tmp_path_factory.mktemp("registry")
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{unused_port()}"
     config = folder / "config.yml"
     config.write_text(
         "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"

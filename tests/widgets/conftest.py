@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from ports import unused_port
 
 from grader.engine.errors import NotFound
 
@@ -21,9 +21,8 @@ class Box:
 
     @staticmethod
     def free_port() -> int:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            return probe.getsockname()[1]
+        """A TCP port nothing listens on right now."""
+        return unused_port()
 
     def create(self, short: str, *, ports=None, binds=None, start=True) -> str:
         name = self.prefix + short

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
+from ports import unused_port
 
 from grader.engine.sandbox import SandboxEngine
 
@@ -16,14 +16,7 @@ def engine(sandbox_dir: Path) -> SandboxEngine:
     return SandboxEngine(sandbox_dir)
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("0.0.0.0", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def port() -> int:
     """A free host port for one test."""
-    return free_port()
+    return unused_port("0.0.0.0")

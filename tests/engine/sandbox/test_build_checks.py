@@ -11,18 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import unused_port
 
 from grader import checks as check
 from grader.engine import get_engine
 from grader.engine.errors import EngineError
 
 DATA = Path(__file__).parents[2] / "data" / "build"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -47,7 +42,7 @@ def registry_host(tmp_path: Path) -> Iterator[str]:
     if binary is None:
         yield "127.0.0.1:5000"
         return
-    port = free_port()
+    port = unused_port()
     config = tmp_path / "registry.yml"
     config.write_text(
         "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n"
@@ -105,7 +100,7 @@ def cache_and_files(tmp_path: Path, names: str) -> None:
     with pytest.raises(check.CheckFailed, match="is not built on"):
         check.built(f"{names}-site:1", base="node:20-alpine")
     check.pinned(site / "Dockerfile")
-    body = check.serves(f"{names}-site:1", port=free_port(), contains="Hello from my own image!")
+    body = check.serves(f"{names}-site:1", port=unused_port(), contains="Hello from my own image!")
     assert "<h1>" in body
     size = get_engine().inspect_image("nginx:1.27")["Size"] / 1e6
     check.sizes({"nginx:1.27": round(size, 1)})

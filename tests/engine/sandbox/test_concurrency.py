@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from ports import unused_port
+
 from grader.engine.sandbox import SandboxEngine
 
 WORKER = textwrap.dedent(
@@ -90,11 +92,7 @@ def test_a_second_engine_in_the_same_process_sees_changes(sandbox_dir: Path) -> 
 
 
 def test_concurrent_starts_of_one_container(sandbox_dir: Path) -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("0.0.0.0", 0))
-        port = probe.getsockname()[1]
+    port = unused_port("0.0.0.0")
     engine = SandboxEngine(sandbox_dir)
     hc = engine.create_host_config(port_bindings={80: port})
     engine.create_container("nginx", name="website", ports=[80], host_config=hc)

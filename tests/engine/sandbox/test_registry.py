@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from ports import unused_port
 
 from grader.engine.errors import EngineError, InvalidArgument, NotFound
 from grader.engine.sandbox import SandboxEngine
@@ -95,16 +95,10 @@ def test_pull_errors(engine: SandboxEngine) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_http_api_lists_tags(engine: SandboxEngine) -> None:
     engine.tag("website:1", "127.0.0.1:5000/website", "1")
     list(engine.push("127.0.0.1:5000/website", "1"))
-    port = free_port()
+    port = unused_port()
     assert engine.serve_registry(port)
     try:
         base = f"http://127.0.0.1:{port}"
