@@ -63,9 +63,14 @@ def shared_resource(item: pytest.Item) -> str | None:
         return "docker-daemon"
     if item.get_closest_marker("browser"):
         return "browser"
-    folder = getattr(item, "callspec", None) and item.callspec.params.get("folder")
-    if "graded" in item.fixturenames and folder is not None:
-        return f"graded-{Path(folder).name}"
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    if "graded" in item.fixturenames and params.get("folder") is not None:
+        return f"graded-{Path(params['folder']).name}"
+    if "graded_campaign" in item.fixturenames:
+        # one campaign per grading route, each graded once, in the one worker that uses it
+        return f"security-campaign-{params.get('campaign', 'all')}"
+    if "edition" in item.fixturenames:
+        return "security-edition"
     return None
 
 

@@ -1,7 +1,8 @@
 """The ``graded_campaign`` fixture: each grading route's campaign, built once per session.
 
-A campaign grades some thirty hand-ins, so its tests share one xdist worker (one group),
-and so do the student-edition tests (one published tree).
+A campaign grades some thirty hand-ins, so the tests of one route share one xdist worker
+(tests/conftest.py, ``shared_resource``), and so do the student-edition tests (one
+published tree).
 """
 
 from __future__ import annotations
@@ -10,17 +11,6 @@ from collections.abc import Iterator
 
 import pytest
 from campaign import Campaign, grade, prepare
-
-GROUPS = {"graded_campaign": "security-campaign", "edition": "security-edition"}
-"""Fixture a test uses -> the xdist group that keeps its users in one worker."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the users of one expensive fixture into one xdist group."""
-    for item in items:
-        for fixture, group in GROUPS.items():
-            if fixture in item.fixturenames and not item.get_closest_marker("xdist_group"):
-                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
