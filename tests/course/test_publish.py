@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -28,11 +29,13 @@ def test_the_edition_holds_the_release_and_the_package_without_notebooks(
         "Makefile",
         "README.md",
         "binder",
+        "docs",
         "grader",
         "nbgrader_config.py",
         "pyproject.toml",
         "release",
     ]
+    assert sorted(p.name for p in (edition / "docs").iterdir()) == ["glossary.md", "setup.md"]
     assert (edition / "release" / "ps0" / "ps0.ipynb").is_file()
     assert (edition / "grader" / "checks" / "__init__.py").is_file()
     assert (edition / "binder" / "postBuild").is_file()
@@ -80,3 +83,14 @@ def test_a_release_still_holding_a_marker_is_not_published(course: Path, tmp_pat
     assert result.exit_code == 1
     assert "still holds 'BEGIN HIDDEN TESTS'" in result.output
     assert not (tmp_path / "edition").exists()
+
+
+def test_every_link_of_the_editions_pages_resolves_inside_it(course: Path, tmp_path: Path) -> None:
+    """The student README and pages link only to files the edition has."""
+    edition = tmp_path / "student-edition"
+    assert publish(course, edition).exit_code == 0
+    pages = [edition / "README.md", *(edition / "docs").glob("*.md")]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", page.read_text()):
+            if "://" not in target:
+                assert (page.parent / target).exists(), f"{page.name} links to missing {target}"

@@ -8,6 +8,7 @@ repository is one ``cat`` away. The student edition holds only what a student ru
 - ``grader/``: the course package (engines, checks, magics, widgets);
 - ``binder/``, ``pyproject.toml``, ``nbgrader_config.py``, ``Makefile``, ``LICENSE``: what
   Binder's postBuild and ``make lab`` need to install the package and open the release;
+- ``docs/setup.md`` and ``docs/glossary.md``: the students' pages of the course's docs;
 - a README for students.
 
 ``DIR`` may be a clone of the students' repository: its hidden entries (``.git``) are
@@ -30,7 +31,10 @@ PROJECT_FILES = ("grader", "binder", "pyproject.toml", "Makefile", "LICENSE")
 """Entries copied from the project that holds the running ``grader`` package."""
 RELEASE = "release"
 README = "README.md"
-OWNED = frozenset({*PROJECT_FILES, RELEASE, README, CONFIG_FILE})
+DOCS = "docs"
+STUDENT_DOCS = ("setup.md", "glossary.md")
+"""The pages of ``docs/`` written for students (the rest is for instructors)."""
+OWNED = frozenset({*PROJECT_FILES, RELEASE, README, CONFIG_FILE, DOCS})
 """Top-level entries of a published tree; publishing again replaces exactly these."""
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".ipynb_checkpoints")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -46,6 +50,10 @@ is right and what is missing.
 - On mybinder.org: open the Binder link your instructor gave you (nothing to install).
 - On your own machine: `make lab` installs the course into `.venv/` and opens JupyterLab
   on the first notebook.
+
+[docs/setup.md](docs/setup.md) says what to install first on Linux, macOS and Windows, what
+to know before each notebook, and what to do when something gets in the way;
+[docs/glossary.md](docs/glossary.md) explains the words the course uses.
 
 Hand in the notebooks from `release/` the way your instructor asked you to.
 """
@@ -136,6 +144,7 @@ def main(*, root: Path, target: Path, build_release: bool = True) -> list[Path]:
         raise CourseError(f"no release in {release_dir}: run `course release` first")
     check_release(release_dir)
     sources = {name: project / name for name in PROJECT_FILES}
+    sources.update({f"{DOCS}/{page}": project / DOCS / page for page in STUDENT_DOCS})
     sources[CONFIG_FILE] = root / CONFIG_FILE
     sources[RELEASE] = release_dir
     missing = [str(path) for path in sources.values() if not path.exists()]
@@ -148,6 +157,7 @@ def main(*, root: Path, target: Path, build_release: bool = True) -> list[Path]:
             shutil.rmtree(old)
         elif old.exists() or old.is_symlink():
             old.unlink()
+    (target / DOCS).mkdir()
     for name, source in sources.items():
         copy_entry(source, target / name)
     (target / README).write_text(STUDENT_README, encoding="utf-8")
