@@ -252,8 +252,13 @@ class Cluster:
             return [controllers.node_object(self, n) for n in self.nodes]
         if kind == "Event":
             from grader.k8s.describe import events_of
+            from grader.k8s.probes import failures
 
-            return [e for p in self.list("Pod", namespace) for e in events_of(p, self.now())]
+            return [
+                event
+                for pod in self.list("Pod", namespace)
+                for event in events_of(pod, self.now(), failures(self, pod))
+            ]
         if kind == "EndpointSlice":
             slices = [controllers.endpoint_slice(ep) for ep in self.list("Endpoints", namespace)]
             return [s for s in slices if not selector or matches(selector, s["metadata"]["labels"])]

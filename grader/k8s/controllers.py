@@ -26,7 +26,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from grader.k8s import kubelet, names
+from grader.k8s import kubelet, names, probes
 
 if TYPE_CHECKING:
     from grader.k8s.cluster import Cluster
@@ -404,10 +404,14 @@ def _running_status(cluster: Cluster, pod: Obj, ip: str) -> Obj:
             from grader.k8s.execsim import resolve_environment
 
             record.update(instance=restarts, env=resolve_environment(cluster, pod, container))
+        running = state.get("running")
+        ready = running is not None and probes.ready(
+            cluster, pod, container, now - names.parse_timestamp(running["startedAt"])
+        )
         item: Obj = {
             "name": name,
             "image": container.get("image"),
-            "ready": "running" in state,
+            "ready": ready,
             "restartCount": restarts,
             "started": "running" in state,
             "state": state,
@@ -445,8 +449,9 @@ def _container_state(
         record["since"] = now
     if now < record["since"]:
         return record.get("last") or {"waiting": {"reason": "ContainerCreating"}}, None
+    ends = probes.with_liveness(cluster, pod, container, kubelet.outcome(container))
     runs, state, last = kubelet.run_state(
-        kubelet.outcome(container), policy, record["since"], now, ref, container.get("name", "")
+        ends, policy, record["since"], now, ref, container.get("name", "")
     )
     record["runs"] = runs
     return state, last or record.get("last")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from grader.k8s import names
+from grader.k8s import names, probes
 from grader.k8s.kubelet import pull_error
 from grader.k8s.printers import age, service_ports, table
 
@@ -103,6 +103,9 @@ def _container(pod: Obj, container: Obj, status: Obj) -> list[str]:
         if amounts:
             lines.append((f"{word.capitalize()}:", ""))
             lines += [(f"  {key}:", str(value)) for key, value in amounts.items()]
+    for title, key in (("Liveness:", "livenessProbe"), ("Readiness:", "readinessProbe")):
+        if container.get(key):
+            lines.append((title, probes.describe(container[key])))
     out = [f"  {container.get('name')}:"] + _block(lines, 4)
     env = [(f"{e.get('name')}:", _env_text(e)) for e in container.get("env", []) or []]
     for item in container.get("envFrom", []) or []:
@@ -118,8 +121,13 @@ def _container(pod: Obj, container: Obj, status: Obj) -> list[str]:
     return out
 
 
-def pod_events(pod: Obj, now: float) -> list[list[str]]:
-    """The pod's events (type, reason, age, from, message), oldest first."""
+def pod_events(
+    pod: Obj, now: float, failing: dict[str, list[tuple[str, str]]] | None = None
+) -> list[list[str]]:
+    """The pod's events (type, reason, age, from, message), oldest first.
+
+    ``failing`` holds the probes failing now, by container (:func:`probes.failures`).
+    """
     spec, status = pod["spec"], pod.get("status", {})
     when = age(pod, now)
     ns_name = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
@@ -176,6 +184,11 @@ def pod_events(pod: Obj, now: float) -> list[list[str]]:
             ["Normal", "Created", when, "kubelet", f"Created container {name}"],
             ["Normal", "Started", when, "kubelet", f"Started container {name}"],
         ]
+        for kind, detail in (failing or {}).get(str(name), []):
+            rows.append(["Warning", "Unhealthy", when, "kubelet", f"{kind} probe failed: {detail}"])
+            if kind == "Liveness":
+                message = f"Container {name} failed liveness probe, will be restarted"
+                rows.append(["Normal", "Killing", when, "kubelet", message])
         if reason == "CrashLoopBackOff":
             rows.append(
                 [
@@ -189,11 +202,13 @@ def pod_events(pod: Obj, now: float) -> list[list[str]]:
     return rows
 
 
-def events_of(pod: Obj, now: float) -> list[Obj]:
+def events_of(
+    pod: Obj, now: float, failing: dict[str, list[tuple[str, str]]] | None = None
+) -> list[Obj]:
     """The pod's events as the API's Event objects (what ``kubectl get events`` lists)."""
     meta = pod["metadata"]
     found = []
-    for index, (kind, reason, _, source, message) in enumerate(pod_events(pod, now)):
+    for index, (kind, reason, _, source, message) in enumerate(pod_events(pod, now, failing)):
         found.append(
             {
                 "apiVersion": "v1",
@@ -213,7 +228,9 @@ def events_of(pod: Obj, now: float) -> list[Obj]:
     return found
 
 
-def describe_pod(pod: Obj, now: float, owner: str | None) -> str:
+def describe_pod(
+    pod: Obj, now: float, owner: str | None, failing: dict[str, list[tuple[str, str]]] | None = None
+) -> str:
     """``kubectl describe pod``."""
     meta, spec, status = pod["metadata"], pod["spec"], pod.get("status", {})
     node = f"{spec['nodeName']}/{status.get('hostIP', '')}" if spec.get("nodeName") else "<none>"
@@ -263,14 +280,14 @@ def describe_pod(pod: Obj, now: float, owner: str | None) -> str:
         ["Type", "Reason", "Age", "From", "Message"],
         ["----", "------", "----", "----", "-------"],
     ]
-    lines += ["  " + row for row in table(events + pod_events(pod, now)).splitlines()]
+    lines += ["  " + row for row in table(events + pod_events(pod, now, failing)).splitlines()]
     return "\n".join(lines) + "\n"
 
 
 def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
     """A ``kubectl describe`` page; ``related`` holds what other objects tell about it."""
     if obj["kind"] == "Pod":
-        return describe_pod(obj, now, related.get("owner"))
+        return describe_pod(obj, now, related.get("owner"), related.get("failing"))
     meta = obj["metadata"]
     kind, spec, status = obj["kind"], obj.get("spec", {}), obj.get("status", {})
     lines: list[Line] = [("Name:", meta["name"])]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.k8s import generators, printers, validate
+from grader.k8s import generators, printers, probes, validate
 from grader.k8s.cluster import Cluster, ClusterError, not_found
 from grader.k8s.describe import describe
 from grader.k8s.execsim import exec_in_pod, pod_logs
@@ -398,7 +398,10 @@ def _related(cluster: Cluster, obj: dict[str, Any]) -> dict[str, Any]:
     kind, meta = obj["kind"], obj["metadata"]
     if kind == "Pod":
         owner = next(iter(meta.get("ownerReferences", [])), None)
-        return {"owner": f"{owner['kind']}/{owner['name']}" if owner else None}
+        return {
+            "owner": f"{owner['kind']}/{owner['name']}" if owner else None,
+            "failing": probes.failures(cluster, obj),
+        }
     if kind == "Deployment":
         sets = [rs for rs in cluster.owned_by(obj, "ReplicaSet") if rs["spec"].get("replicas")]
         return {"replicaset": sets[0]["metadata"]["name"] if sets else None}
