@@ -356,7 +356,6 @@ def _schedule(cluster: Cluster) -> None:
                 ) / node["memory_mi"]
                 fits.append((-free, node["name"], node))
         if not fits:
-            total = len(cluster.nodes)
             pod["status"] = {
                 "phase": "Pending",
                 "conditions": [
@@ -364,8 +363,7 @@ def _schedule(cluster: Cluster) -> None:
                         "type": "PodScheduled",
                         "status": "False",
                         "reason": "Unschedulable",
-                        "message": f"0/{total} nodes are available: no worker node is up, "
-                        "schedulable and has enough free CPU and memory.",
+                        "message": _unschedulable(cluster, pod),
                     }
                 ],
             }
@@ -373,6 +371,51 @@ def _schedule(cluster: Cluster) -> None:
         node = min(fits)[2]
         pod["spec"]["nodeName"] = node["name"]
         cluster.event(f"scheduler placed {pod['metadata']['name']} on {node['name']}")
+
+
+def _unschedulable(cluster: Cluster, pod: Obj) -> str:
+    """kube-scheduler's report on a pod no node can take, with its preemption verdict.
+
+    Each node counts under the first filter it fails, as the scheduler's filter plugins run
+    (taints before resources); the reasons are sorted as the scheduler sorts them.
+    """
+    need_cpu, need_mem = requests_of(pod)
+    reasons: dict[str, int] = {}
+    hopeless = 0  # nodes where evicting other pods would not help (taints, cordons)
+    for node in cluster.nodes:
+        if node["role"] == "control-plane":
+            found = ["node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"]
+        elif not node_ready(cluster, node):
+            found = ["node(s) had untolerated taint {node.kubernetes.io/unreachable: }"]
+        elif not node["schedulable"]:
+            found = ["node(s) were unschedulable"]
+        else:
+            on_node = [
+                p for p in cluster.list("Pod", None) if p["spec"].get("nodeName") == node["name"]
+            ]
+            used = [requests_of(p) for p in on_node]
+            found = []
+            if sum(c for c, _ in used) + need_cpu > node["cpu_m"]:
+                found.append("Insufficient cpu")
+            if sum(m for _, m in used) + need_mem > node["memory_mi"]:
+                found.append("Insufficient memory")
+            if len(on_node) >= MAX_PODS:
+                found.append("Too many pods")
+        if found and not found[0].startswith(("Insufficient", "Too many")):
+            hopeless += 1
+        for reason in found:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    total = len(cluster.nodes)
+    listed = ", ".join(sorted(f"{count} {reason}" for reason, count in reasons.items()))
+    preemption = []
+    if hopeless:
+        preemption.append(f"{hopeless} Preemption is not helpful for scheduling")
+    if total - hopeless:
+        preemption.append(f"{total - hopeless} No preemption victims found for incoming pod")
+    return (
+        f"0/{total} nodes are available: {listed}. preemption: 0/{total} nodes are available: "
+        f"{', '.join(sorted(preemption))}."
+    )
 
 
 def _allocate_ip(cluster: Cluster, node: Obj) -> str:

@@ -93,7 +93,27 @@ def test_scheduler_respects_requests_and_leaves_unfit_pods_pending():
     phases = sorted(p["status"]["phase"] for p in app_pods(cluster))
     assert phases == ["Pending", "Running", "Running"]
     pending = next(p for p in app_pods(cluster) if p["status"]["phase"] == "Pending")
-    assert "nodes are available" in pending["status"]["conditions"][0]["message"]
+    assert pending["status"]["conditions"][0]["message"] == (
+        "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }. preemption: 0/2 nodes are available: "
+        "1 No preemption victims found for incoming pod, "
+        "1 Preemption is not helpful for scheduling."
+    )
+
+
+def test_a_pod_no_node_takes_is_explained_node_by_node():
+    cluster = make(workers=3)
+    cluster.cordon("worker-1")
+    cluster.apply(deployment(replicas=1, resources={"requests": {"memory": "64Gi"}}))
+    step(cluster)
+    [pending] = app_pods(cluster)
+    assert pending["status"]["conditions"][0]["message"] == (
+        "0/4 nodes are available: 1 node(s) had untolerated taint "
+        "{node-role.kubernetes.io/control-plane: }, 1 node(s) were unschedulable, "
+        "2 Insufficient memory. preemption: 0/4 nodes are available: "
+        "2 No preemption victims found for incoming pod, "
+        "2 Preemption is not helpful for scheduling."
+    )
 
 
 def test_deleted_deployment_pod_is_replaced_with_new_name_and_new_ip():
