@@ -311,6 +311,8 @@ def _sh(argv: list[str], ctx: Context) -> Result:
     if args and args[0] == "-c":
         if len(args) < 2:
             return 2, b"", f"{sub.prefix}: -c: option requires an argument\n".encode()
+        if len(args) > 2:  # sh -c SCRIPT NAME ARG...: $0 and the positional parameters
+            sub.name, sub.params = args[2], args[3:]
         result = run(args[1], sub)
     elif args:
         try:
@@ -321,6 +323,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
                 b"",
                 f"{sub.prefix}: {args[0]}: {error.reason}\n".encode(),
             )
+        sub.name, sub.params = args[0], args[1:]
         result = run(script, sub)
     else:
         result = run(ctx.stdin.decode(errors="replace"), sub)
@@ -538,14 +541,17 @@ def _grep(argv: list[str], ctx: Context) -> Result:
         if files
         else [("", ctx.stdin)]
     )
+    missing = [f for f in files if not ctx.fs.exists(f, ctx.cwd)]
+    errors = "".join(f"grep: {f}: No such file or directory\n" for f in missing).encode()
     out = []
     for name, data in sources:
         for line in data.decode(errors="replace").splitlines():
             if bool(regex.search(line)) != ("v" in flags):
                 out.append(f"{name}:{line}" if len(files) > 1 else line)
     if "c" in flags:
-        return 0, f"{len(out)}\n".encode(), b""
-    return (0 if out else 1), "".join(line + "\n" for line in out).encode(), b""
+        return (2 if missing else 0), f"{len(out)}\n".encode(), errors
+    code = 2 if missing else (0 if out else 1)
+    return code, "".join(line + "\n" for line in out).encode(), errors
 
 
 # -- system information -------------------------------------------------------------------

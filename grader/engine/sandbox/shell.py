@@ -11,13 +11,53 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from grader.engine.sandbox.fs import ContainerFS, FsError
 
 
 class ShellSyntaxError(Exception):
-    """The script does not parse."""
+    """The script does not parse; :meth:`message` words it as dash or busybox ash does.
+
+    Args:
+        found: the token met where it does not belong ("fi", "newline"); None at the end of
+            the script.
+        expecting: the word the shell was waiting for ("fi", ")").
+        problem: a complaint of its own ("Unterminated quoted string") instead of a token.
+    """
+
+    def __init__(self, found: str | None = None, expecting: str = "", problem: str = "") -> None:
+        super().__init__(problem or f"unexpected {found or 'end of file'}")
+        self.found, self.expecting, self.problem = found, expecting, problem
+
+    def message(self, prefix: str, busybox: bool) -> str:
+        """The line the shell prints (dash numbers the line; ash does not)."""
+        if self.problem:
+            if busybox:
+                return f"{prefix}: syntax error: {self.problem[0].lower()}{self.problem[1:]}"
+            return f"{prefix}: 1: Syntax error: {self.problem}"
+        found = "end of file" if self.found is None else f'"{self.found}"'
+        if self.found == "newline":
+            found = "newline"
+        tail = f' (expecting "{self.expecting}")' if self.expecting else ""
+        if busybox:
+            return f"{prefix}: syntax error: unexpected {found}{tail}"
+        return f"{prefix}: 1: Syntax error: {found} unexpected{tail}"
+
+
+class ShellArithmeticError(ShellSyntaxError):
+    """``$((...))`` that is not an expression the shell can evaluate."""
+
+    def __init__(self, expression: str) -> None:
+        super().__init__(problem=f"arithmetic expression: {expression}")
+        self.expression = expression
+
+    def message(self, prefix: str, busybox: bool) -> str:
+        """The line dash prints names what it expected; ash only says the expression is wrong."""
+        if busybox:
+            return f"{prefix}: arithmetic syntax error"
+        return f'{prefix}: 1: arithmetic expression: expecting primary: "{self.expression}"'
 
 
 @dataclass
@@ -103,6 +143,7 @@ _OPERATORS = (
     "<",
     "&",
     "\n",
+    ")",
 )
 
 
@@ -137,7 +178,7 @@ def tokenize(text: str) -> list[Word | str]:
         if c == "'":
             end = text.find("'", i + 1)
             if end < 0:
-                raise ShellSyntaxError("Unterminated quoted string")
+                raise ShellSyntaxError(problem="Unterminated quoted string")
             word.parts.append((text[i + 1 : end], "'"))
             i = end + 1
         elif c == '"':
@@ -148,15 +189,28 @@ def tokenize(text: str) -> list[Word | str]:
                     buf.append(text[j + 1])
                     j += 2
                     continue
+                if text[j] == "`":
+                    end = text.find("`", j + 1)
+                    if end < 0:
+                        raise ShellSyntaxError(problem="EOF in backquote substitution")
+                    buf.append(f"$({text[j + 1 : end]})")
+                    j = end + 1
+                    continue
                 buf.append(text[j])
                 j += 1
             if j >= len(text):
-                raise ShellSyntaxError("Unterminated quoted string")
+                raise ShellSyntaxError(problem="Unterminated quoted string")
             word.parts.append(("".join(buf), '"'))
             i = j + 1
         elif text.startswith("$(", i):
             end = _closing_paren(text, i + 1)
             word.parts.append((text[i : end + 1], ""))
+            i = end + 1
+        elif c == "`":
+            end = text.find("`", i + 1)
+            if end < 0:
+                raise ShellSyntaxError(problem="EOF in backquote substitution")
+            word.parts.append((f"$({text[i + 1 : end]})", ""))
             i = end + 1
         elif c == "\\" and i + 1 < len(text):
             word.parts.append((text[i + 1], "'"))
@@ -185,7 +239,7 @@ def _closing_paren(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return index
-    raise ShellSyntaxError("syntax error: unterminated $(")
+    raise ShellSyntaxError(None, expecting=")")
 
 
 def parse(text: str) -> Script:
@@ -193,9 +247,9 @@ def parse(text: str) -> Script:
     parser = _Parser(tokenize(text))
     script = parser.parse_list(set())
     if parser.i < len(parser.tokens):
-        raise ShellSyntaxError(f'syntax error: unexpected "{parser.describe()}"')
+        raise ShellSyntaxError(parser.describe())
     if script and script[-1][1] in ("&&", "||"):
-        raise ShellSyntaxError("syntax error: unexpected end of file")
+        raise ShellSyntaxError(None)
     return script
 
 
@@ -220,8 +274,8 @@ class _Parser:
 
     def expect(self, word: str) -> None:
         if self.keyword() != word:
-            found = self.describe() if self.i < len(self.tokens) else "end of file"
-            raise ShellSyntaxError(f'syntax error: unexpected "{found}" (expecting "{word}")')
+            found = self.describe() if self.i < len(self.tokens) else None
+            raise ShellSyntaxError(found, expecting=word)
         self.i += 1
 
     def skip_newlines(self) -> None:
@@ -236,7 +290,7 @@ class _Parser:
                 return script
             tok = self.tokens[self.i]
             if isinstance(tok, str):
-                raise ShellSyntaxError(f'syntax error: unexpected "{tok}"')
+                raise ShellSyntaxError(str(tok))
             node = self.parse_node()
             op = ""
             if self.i < len(self.tokens) and self.tokens[self.i] in _SEPARATORS:
@@ -259,7 +313,7 @@ class _Parser:
             self.i += 1
             name = self.keyword()
             if not name or not name.isidentifier():
-                raise ShellSyntaxError("syntax error: bad for loop variable")
+                raise ShellSyntaxError(problem="Bad for loop variable")
             self.i += 1
             items: list[Word] = []
             if self.keyword() == "in":
@@ -313,7 +367,8 @@ class _Parser:
             elif tok in _REDIRECTS:
                 target = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
                 if not isinstance(target, Word):
-                    raise ShellSyntaxError("syntax error: unexpected newline")
+                    found = None if target is None else target.replace("\n", "newline")
+                    raise ShellSyntaxError(found)
                 fd = 2 if tok.startswith("2") else (0 if tok == "<" else 1)
                 current.redirects.append(Redirect(fd, tok.lstrip("12"), target))
                 self.i += 1
@@ -322,7 +377,7 @@ class _Parser:
                 current.redirects.append(Redirect(fd, ">&", Word([("1" if fd == 2 else "2", "")])))
             elif tok == "|":
                 if not current.words:
-                    raise ShellSyntaxError('syntax error: unexpected "|"')
+                    raise ShellSyntaxError("|")
                 commands.append(current)
                 current = Simple([], [], [])
             else:
@@ -330,8 +385,8 @@ class _Parser:
             self.i += 1
         if not (current.words or current.assigns or current.redirects):
             if commands or self.i >= len(self.tokens):
-                raise ShellSyntaxError("syntax error: unexpected end of file")
-            raise ShellSyntaxError(f'syntax error: unexpected "{self.describe()}"')
+                raise ShellSyntaxError(None)
+            raise ShellSyntaxError(self.describe())
         commands.append(current)
         return Pipeline(commands)
 
@@ -388,12 +443,18 @@ class Context:
     """Virtual seconds after which the simulation stops following the script."""
     steps: int = 0
     name: str = ""
-    """How the shell was invoked ("/bin/sh" in a RUN step): its messages start with it."""
+    """``$0``: how the shell was invoked ("/bin/sh" in a RUN step); its messages start with it."""
+    params: list[str] = field(default_factory=list)
+    """The positional parameters ``$1``, ``$2`` ... (``sh -c SCRIPT NAME ARG...``)."""
 
     @property
     def prefix(self) -> str:
         """What the shell's messages start with ("sh: 1: npm: not found")."""
         return self.name or self.shell
+
+    def complaint(self, error: ShellSyntaxError) -> bytes:
+        """What the shell prints about a script it cannot parse or expand."""
+        return (error.message(self.prefix, self.fs.exists("/bin/busybox")) + "\n").encode()
 
 
 def expand(word: Word, ctx: Context, glob: bool = True) -> list[str]:
@@ -450,6 +511,7 @@ def _subst(text: str, ctx: Context) -> str:
                 cwd=ctx.cwd,
                 shell=ctx.shell,
                 name=ctx.name,
+                params=ctx.params,
                 container=ctx.container,
                 elapsed=ctx.elapsed,
                 horizon=ctx.horizon,
@@ -464,8 +526,7 @@ def _subst(text: str, ctx: Context) -> str:
             i += 2
         elif nxt == "{":
             end = text.find("}", i)
-            name = text[i + 2 : end] if end > 0 else ""
-            out.append(ctx.env.get(name, ""))
+            out.append(_braced(text[i + 2 : end] if end > 0 else "", ctx))
             i = end + 1 if end > 0 else len(text)
         elif nxt.isalpha() or nxt == "_":
             j = i + 1
@@ -473,6 +534,9 @@ def _subst(text: str, ctx: Context) -> str:
                 j += 1
             out.append(ctx.env.get(text[i + 1 : j], ""))
             i = j
+        elif nxt.isdigit() or nxt in "#@*":
+            out.append(_parameter(nxt, ctx) or "")
+            i += 2
         elif nxt == "$":
             out.append("1")
             i += 2
@@ -480,6 +544,50 @@ def _subst(text: str, ctx: Context) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+_BRACED = re.compile(
+    r"(?P<length>#?)(?P<name>[A-Za-z_]\w*|\d+|[#?@*$])(?P<op>:?[-=+])?(?P<word>.*)", re.S
+)
+"""``${NAME}``, ``${#NAME}``, ``${NAME:-word}``, ``${NAME-word}``, ``${NAME:=word}``,
+``${NAME:+word}``."""
+
+
+def _parameter(name: str, ctx: Context) -> str | None:
+    """A parameter's value, or None when it is not set."""
+    if name.isdigit():
+        index = int(name)
+        if index == 0:
+            return ctx.prefix
+        return ctx.params[index - 1] if index <= len(ctx.params) else None
+    special = {"#": str(len(ctx.params)), "?": str(ctx.last_status), "$": "1"}
+    if name in special:
+        return special[name]
+    if name in "@*":
+        return " ".join(ctx.params)
+    return ctx.env.get(name)
+
+
+def _braced(inner: str, ctx: Context) -> str:
+    """Expand what stands between ``${`` and ``}``."""
+    match = _BRACED.fullmatch(inner)
+    if match is None:
+        return ""
+    value = _parameter(match["name"], ctx)
+    if match["length"]:
+        return str(len(value or ""))
+    op = match["op"]
+    if not op:
+        return value or ""
+    unset = value is None or (op.startswith(":") and value == "")
+    if op.endswith("+"):
+        return "" if unset else _subst(match["word"], ctx)
+    if not unset:
+        return value or ""
+    word = _subst(match["word"], ctx)
+    if op.endswith("=") and not match["name"][0].isdigit():
+        ctx.env[match["name"]] = word
+    return word
 
 
 def _arithmetic(expression: str, ctx: Context) -> str:
@@ -506,13 +614,13 @@ def _arithmetic(expression: str, ctx: Context) -> str:
             return -value(node.operand)
         if isinstance(node, ast.BinOp) and type(node.op) in ops:
             return ops[type(node.op)](value(node.left), value(node.right))
-        raise ShellSyntaxError(f"arithmetic syntax error: {expression}")
+        raise ShellArithmeticError(expression)
 
     try:
         tree = ast.parse(_subst(expression, ctx).replace("/", "//"), mode="eval")
         return str(value(tree.body))
     except (SyntaxError, ZeroDivisionError):
-        raise ShellSyntaxError(f"arithmetic syntax error: {expression}") from None
+        raise ShellArithmeticError(expression) from None
 
 
 def _glob(pattern: str, ctx: Context) -> list[str]:
@@ -572,7 +680,7 @@ def run(script: str, ctx: Context) -> Result:
     try:
         parsed = parse(script)
     except ShellSyntaxError as error:
-        return 2, b"", f"{ctx.prefix}: {error}\n".encode()
+        return 2, b"", ctx.complaint(error)
     ctx.in_script = True
     try:
         return _run_script(parsed, ctx)
@@ -714,7 +822,7 @@ def _run_simple(command: Simple, ctx: Context, stdin: bytes) -> Result:
             argv.extend(expand(word, ctx))
         assigned = {name: _expand_vars(value, ctx) for name, value in command.assigns}
     except ShellSyntaxError as error:
-        return 2, b"", f"{ctx.prefix}: {error}\n".encode()
+        return 2, b"", ctx.complaint(error)
     if not argv:
         ctx.env.update(assigned)
         return 0, b"", b""

@@ -179,7 +179,7 @@ def test_compound_commands_and_substitutions(engine: SandboxEngine) -> None:
     assert sh(engine, cid, "while true; do") == (
         2,
         "",
-        'sh: syntax error: unexpected "end of file" (expecting "done")\n',
+        'sh: syntax error: unexpected end of file (expecting "done")\n',
     )
 
 
