@@ -160,6 +160,17 @@ def test_recall_is_exact_after_normalising(sandbox_dir):
     check.recall(3, [3], name="etcd_members")
     with pytest.raises(CheckFailed):
         check.recall(5, [3], name="etcd_members")
-    check.answered("b", str, name="x")
-    with pytest.raises(CheckFailed, match="should be a number"):
-        check.answered("3", int, name="etcd_members")
+    check.recall("3", [3], name="etcd_members")
+
+
+def test_a_visible_recall_judges_by_digest_without_showing_the_answer(sandbox_dir):
+    from grader.checks.answers import digest
+
+    digests = [digest("picks_node", "kube-scheduler")]
+    check.recall(" Kube_Scheduler ", name="picks_node", digests=digests)
+    for wrong in ("etcd", "not the kube-scheduler", 3):
+        with pytest.raises(CheckFailed) as caught:
+            check.recall(wrong, name="picks_node", digests=digests)
+        assert "scheduler" not in str(caught.value).replace(repr(wrong), "")
+    with pytest.raises(CheckFailed):  # a digest belongs to its question
+        check.recall("kube-scheduler", name="etcd_members", digests=digests)
