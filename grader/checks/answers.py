@@ -67,4 +67,3 @@ def recall(
     if normalise(answer) not in right and digest(name, answer) not in set(digests):
         raise fail(f"{name} = {answer!r} is not the right answer", hint=hint)
     passed(f"{name} = {answer!r} is right")
-

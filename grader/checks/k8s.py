@@ -160,7 +160,8 @@ def _deployment(name: str, namespace: str = "default") -> dict[str, Any]:
 
 def k8s_pods_running(deployment: str, *, at_least: int = 1, namespace: str = "default") -> None:
     """At least ``at_least`` pods of the Deployment are Running and ready."""
-    _ready_pods(deployment, at_least, namespace)
+    ready = _ready_pods(deployment, at_least, namespace)
+    passed(f"Deployment {deployment} has {len(ready)} running, ready pod(s)")
 
 
 def _ready_pods(deployment: str, at_least: int, namespace: str) -> list[dict]:
@@ -178,7 +179,6 @@ def _ready_pods(deployment: str, at_least: int, namespace: str) -> list[dict]:
             found=states,
             hint="kubectl describe pod NAME tells why a pod does not start",
         )
-    passed(f"Deployment {deployment} has {len(ready)} running, ready pod(s)")
     return ready
 
 
