@@ -9,6 +9,7 @@ import pytest
 
 from grader import checks as check
 from grader.checks import CheckFailed
+from grader.k8s.cluster import Cluster
 from grader.kubectl_magic import run_cell
 
 FILES = Path(__file__).resolve().parents[1] / "data" / "k8s" / "files"
@@ -90,9 +91,27 @@ def test_replicas_and_ran(workdir):
         check.k8s_replicas("web", 3)
     with pytest.raises(CheckFailed, match="no successful kubectl scale"):
         check.k8s_ran("scale", exercise="scale")
-    run_cell("kubectl scale deploy web --replicas=3\n")
+    run_cell("kubectl scale --replicas=3 deploy/web\n")
     check.k8s_replicas("web", 3)
     check.k8s_ran("scale", exercise="scale")
+    run_cell("kubectl scale deployment web --replicas 5 --dry-run=client\n")
+    with pytest.raises(CheckFailed, match="asks for 3 replica"):
+        check.k8s_replicas("web", 5)
+
+
+def test_pods_deleted_wants_every_old_pod_gone(workdir):
+    run_cell("kubectl create deployment web --image=nginx:1.27 --replicas=3\n")
+    run_cell("kubectl run lonely --image=nginx:1.27\n")
+    check.start("kill")
+    run_cell("kubectl delete pod lonely\n")
+    with pytest.raises(CheckFailed, match="3 of the web pods already ran"):
+        check.k8s_pods_deleted("kill", app="web", names=("lonely",))
+    pods = Cluster.load().list("Pod", "default", {"app": "web"})
+    run_cell(f"kubectl delete pod {pods[0]['metadata']['name']}\n")
+    with pytest.raises(CheckFailed, match="2 of the web pods"):
+        check.k8s_pods_deleted("kill", app="web", names=("lonely",))
+    run_cell("kubectl delete po --selector app=web\n")
+    check.k8s_pods_deleted("kill", app="web", names=("lonely",))
 
 
 def test_ingress_env_and_secret(workdir):
@@ -132,6 +151,21 @@ def test_env_from_accepts_env_and_envfrom(workdir, form):
     check.k8s_env_from("web", "DB_URL", configmap="cfg", value="pg://db")
     with pytest.raises(CheckFailed, match="DB_URL has another value"):
         check.k8s_env_from("web", "DB_URL", configmap="cfg", value="pg://other")
+    # a value written in env wins over envFrom, as in the kubelet: not read from the ConfigMap
+    written = "        env:\n        - name: DB_URL\n          value: pg://db\n"
+    (workdir / "web-env.yaml").write_text(text.rstrip("\n") + "\n" + written)
+    run_cell("kubectl apply -f web-env.yaml\n")
+    with pytest.raises(CheckFailed, match="writes DB_URL's value itself"):
+        check.k8s_env_from("web", "DB_URL", configmap="cfg")
+
+
+def test_manifest_problems_never_show_a_secret_value(workdir):
+    (workdir / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pw: 12345678\n"
+    )
+    with pytest.raises(CheckFailed) as caught:
+        check.k8s_manifest("secret.yaml")
+    assert "12345678" not in str(caught.value)
 
 
 def test_diagnosis_and_endpoints_are_graded_against_the_cluster(workdir):
