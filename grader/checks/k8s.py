@@ -83,8 +83,9 @@ def _without_secrets(message: str, text: str) -> str:
 def k8s_applied(path: str, *, exercise: str | None = None) -> None:
     """The student applied the file, and the cluster holds it as written.
 
-    ``kubectl apply -f PATH`` (or ``create -f``) must have run successfully since
-    ``check.start(exercise)``, typed by the student: no check applies a file for them.
+    ``kubectl apply -f PATH`` (or ``create -f``, or ``-f`` with the file's folder; not a dry
+    run) must have run successfully since ``check.start(exercise)``, typed by the student: no
+    check applies a file for them. The command is judged as kubectl parses it.
     """
     from grader.checks.exercises import started_at
     from grader.history import entries
@@ -92,13 +93,14 @@ def k8s_applied(path: str, *, exercise: str | None = None) -> None:
 
     applied = False
     for entry in entries(started_at(exercise)):
-        if entry.argv[:2] not in (["kubectl", "apply"], ["kubectl", "create"]) or entry.exit_code:
+        if entry.argv[:1] != ["kubectl"] or entry.exit_code:
             continue
         try:
-            files = parse(entry.argv[1:]).options["filename"]
+            inv = parse(entry.argv[1:])
         except KubectlError:
             continue
-        applied = applied or any(Path(f).name == Path(path).name for f in files)
+        if inv.path in {"apply", "create"} and inv.options.get("dry-run", "none") == "none":
+            applied = applied or any(_names(f, path) for f in inv.options["filename"])
     if not applied:
         raise fail(
             f"kubectl apply -f {path} was not run (successfully) for this exercise",
@@ -115,6 +117,12 @@ def k8s_applied(path: str, *, exercise: str | None = None) -> None:
                 hint=f"{path} changed after it was applied: apply it again",
             )
     passed(f"{path} is applied: the cluster holds what it describes")
+
+
+def _names(given: str, path: str) -> bool:
+    """``-f given`` names the file ``path``: the file itself, or the folder holding it."""
+    folder = Path(given)
+    return folder.name == Path(path).name or (folder.is_dir() and (folder / path).is_file())
 
 
 def _as_stored(obj: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,7 @@ RIGHT = {
     },
     "right-b": {
         "ex1-website-apply": kubectl("kubectl apply -f website.yaml", "kubectl get pods"),
+        "ex2-ingress-apply": kubectl("kubectl --namespace default apply -f ingress.yaml"),
         "ex3-config": edit(
             "ex3-config",
             (
@@ -170,7 +171,7 @@ WRONG = {
 }
 TARGETED = {
     "right-a": set("1234567"),
-    "right-b": {"1", "3", "4", "5", "7"},
+    "right-b": {"1", "2", "3", "4", "5", "7"},
     "wrong-a": set("1234567"),
     "wrong-b": set("1234567"),
     "wrong-c": set("1234567"),

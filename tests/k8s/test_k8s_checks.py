@@ -34,7 +34,10 @@ def test_manifest_apply_and_reachability_pass(workdir, capsys):
     check.start("web")
     with pytest.raises(CheckFailed, match="kubectl apply -f web.yaml was not run"):
         check.k8s_applied("web.yaml", exercise="web")  # no check applies a file for the student
-    run_cell("kubectl apply -f web.yaml\n")
+    run_cell("kubectl apply -f web.yaml --dry-run=client\n")
+    with pytest.raises(CheckFailed, match="kubectl apply -f web.yaml was not run"):
+        check.k8s_applied("web.yaml", exercise="web")  # a dry run applies nothing
+    run_cell("kubectl -n default apply -f .\n")  # the file's folder counts, global flag first
     capsys.readouterr()
     check.k8s_applied("web.yaml", exercise="web")
     check.k8s_pods_running("web", at_least=2)
