@@ -42,6 +42,7 @@ from grader.checks.k8s import (
     k8s_routes,
     k8s_secret_keys,
     k8s_service_type,
+    k8s_template,
 )
 from grader.checks.mounts import mount
 from grader.checks.output import output
@@ -82,6 +83,7 @@ __all__ = [
     "k8s_routes",
     "k8s_secret_keys",
     "k8s_service_type",
+    "k8s_template",
     "mount",
     "no_containers",
     "output",

@@ -387,6 +387,42 @@ def k8s_image(deployment: str, image: str, *, namespace: str = "default") -> Non
     passed(f"Deployment {deployment} runs {image}")
 
 
+def k8s_template(
+    deployment: str,
+    *,
+    labels: dict[str, str] | None = None,
+    ports: tuple[int, ...] = (),
+    namespace: str = "default",
+) -> None:
+    """The Deployment's pods carry ``labels``, and its containers declare ``ports``."""
+    dep = _deployment(deployment, namespace)
+    template = dep["spec"].get("template") or {}
+    have = (template.get("metadata") or {}).get("labels") or {}
+    wrong = [f"{k}={v}" for k, v in (labels or {}).items() if have.get(k) != v]
+    if wrong:
+        raise fail(
+            f"the pods of {deployment} are not labelled {', '.join(wrong)}",
+            found=", ".join(f"{k}={v}" for k, v in have.items()) or "no labels",
+            hint="spec.template.metadata.labels gives the pods their labels (and the "
+            "Deployment's selector must match them)",
+        )
+    declared = {
+        str(port.get("containerPort"))
+        for container in (template.get("spec") or {}).get("containers") or []
+        for port in container.get("ports") or []
+    }
+    missing = [str(p) for p in ports if str(p) not in declared]
+    if missing:
+        raise fail(
+            f"no container of {deployment} declares the port {', '.join(missing)}",
+            found=", ".join(sorted(declared - {"None"})) or "no container port",
+            hint="a container lists its ports under ports: with containerPort",
+        )
+    said = [f"labelled {k}={v}" for k, v in (labels or {}).items()]
+    said += [f"declare port {p}" for p in ports]
+    passed(f"the pods of {deployment}: {', '.join(said)}")
+
+
 def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:
     """The Service is of type ``kind`` (ClusterIP, NodePort, LoadBalancer)."""
     svc = Cluster.load().find("Service", namespace, service)

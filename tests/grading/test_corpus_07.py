@@ -88,6 +88,10 @@ RIGHT = {
         ),
     },
     "right-b": {
+        # more labels than asked for, on the Deployment's pods and in the Service's selector
+        "ex1-website": SOLVED["ex1-website"].replace(
+            "        app: website\n    spec:", "        app: website\n        tier: web\n    spec:"
+        ),
         "ex1-website-apply": kubectl("kubectl apply -f website.yaml", "kubectl get pods"),
         "ex2-ingress-apply": kubectl("kubectl --namespace default apply -f ingress.yaml"),
         "ex3-config": edit(
@@ -169,9 +173,21 @@ WRONG = {
         "ex7-report-manifest": edit("ex7-report-manifest", ("nginx:1.27", "nginx:9.99")),
     },
 }
+WRONG["wrong-d"] = {
+    # the pods labelled otherwise than asked for (everything else consistent: it runs)
+    "ex1-website": SOLVED["ex1-website"].replace("app: website", "run: website"),
+    # no container port declared
+    "ex4-shop-status": 'shop_status = "ImagePullBackOff, then CrashLoopBackOff"',
+    "ex4-shop-manifest": edit(
+        "ex4-shop-manifest", ("        ports:\n        - containerPort: 80\n", "")
+    ),
+    "ex7-report-state": 'report_last_state = "Completed"',
+    "ex7-report-manifest": SOLVED["ex7-report-manifest"].replace("app: report", "tier: report"),
+}
 TARGETED = {
     "right-a": set("1234567"),
     "right-b": {"1", "2", "3", "4", "5", "7"},
+    "wrong-d": {"1", "4", "7"},
     "wrong-a": set("1234567"),
     "wrong-b": set("1234567"),
     "wrong-c": set("1234567"),
