@@ -54,6 +54,16 @@ def test_manifest_apply_and_reachability_pass(workdir, capsys):
         check.k8s_image("web", "nginx:1.72")
 
 
+def test_template_labels_and_ports(workdir):
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    check.k8s_template("web", labels={"app": "web"}, ports=(80,))
+    with pytest.raises(CheckFailed, match="not labelled tier=front") as caught:
+        check.k8s_template("web", labels={"tier": "front"})
+    assert "found:    app=web" in str(caught.value)
+    with pytest.raises(CheckFailed, match="declares the port 8080"):
+        check.k8s_template("web", ports=(8080,))
+
+
 def test_manifest_failures_teach(workdir):
     with pytest.raises(CheckFailed, match="there is no file nope.yaml"):
         check.k8s_manifest("nope.yaml")
