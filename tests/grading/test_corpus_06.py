@@ -17,6 +17,9 @@ from k8s_feedback import assert_fair_feedback
 
 from grader.checks.answers import digest
 
+pytestmark = pytest.mark.xdist_group("corpus-06")
+"""The graded corpus is built once: its tests share one xdist worker."""
+
 FOLDER = REPO / "notebooks" / "06-kubernetes-architecture"
 
 KILL = "%%kubectl\n{}\nkubectl get pods -o wide"

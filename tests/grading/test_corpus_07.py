@@ -17,6 +17,9 @@ import pytest
 from k8s_corpus import REPO, GradedCorpus, grade_corpus, meta
 from k8s_feedback import assert_fair_feedback
 
+pytestmark = pytest.mark.xdist_group("corpus-07")
+"""The graded corpus is built once: its tests share one xdist worker."""
+
 FOLDER = REPO / "notebooks" / "07-kubernetes-components"
 SOURCE = nbformat.read(FOLDER / f"{FOLDER.name}.ipynb", as_version=4)
 SOLVED = {meta(c).get("grade_id"): c.source for c in SOURCE.cells}
