@@ -81,6 +81,19 @@ class GradedCorpus:
             found[meta(cell)["grade_id"]] = "".join(parts)
         return found
 
+    def assert_full_marks(self, students: list[str]) -> None:
+        """Every exercise of every hand-in of ``students`` has every point."""
+        assert "failed" not in self.log, self.log
+        for student in students:
+            scores = self.exercise_scores(student)
+            assert all(got == full for got, full in scores.values()), (student, scores)
+
+    def assert_no_marks(self, targeted: dict[str, set[str]]) -> None:
+        """Hand-in -> the exercises its wrong entries fill: each of them has no point."""
+        for student, numbers in targeted.items():
+            scores = self.exercise_scores(student)
+            assert all(scores[n][0] == 0 for n in numbers), (student, scores)
+
     def exercise_scores(self, student: str) -> dict[str, tuple[float, float]]:
         """Exercise -> (score, maximum) over its graded cells."""
         cells = self.cell_scores(student)
