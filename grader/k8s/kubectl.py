@@ -534,12 +534,8 @@ def _scale(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path
             )
         if name is None:
             raise KubectlError("error: resource(s) were provided, but no name was specified")
-        dry = {"client": " (dry run)", "server": " (server dry run)"}.get(inv.options["dry-run"])
-        if dry:  # kubectl reads the object, prints, and changes nothing
-            cluster.get(kind.kind, _namespace(inv), name)
-        else:
-            cluster.scale(kind.kind, _namespace(inv), name, inv.options["replicas"])
-        out.stdout += f"{kind.qualified}/{name} scaled{dry or ''}\n"
+        cluster.scale(kind.kind, _namespace(inv), name, inv.options["replicas"])
+        out.stdout += f"{kind.qualified}/{name} scaled\n"
 
 
 def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:

@@ -70,7 +70,7 @@ WRONG = {
         "ex1-picks-node": 'picks_node = "kube-scheduler etcd"',
         "ex2-kill": KILL.format("kubectl delete pod -l app=web"),
         "ex2-pod-ip": "ip_after_kill = 1",
-        "ex3-scale": "%%kubectl\nkubectl scale deployment web --replicas=5 --dry-run=client",
+        "ex3-scale": "%%kubectl\nkubectl scale deployment web --replicas=4",
         "ex4-quorum": "etcd_members = 5",
         "ex5-snapshot": 'snapshot_restores = ""',
     },
