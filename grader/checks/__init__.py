@@ -9,7 +9,7 @@ check is imported here by name, so nothing a check module imports for itself (``
 kubectl's ``run``) leaks into ``check.``.
 """
 
-from grader.checks.answers import answered, recall
+from grader.checks.answers import recall
 from grader.checks.build import (
     built,
     cache_reuse,
@@ -34,6 +34,7 @@ from grader.checks.k8s import (
     k8s_last_state,
     k8s_manifest,
     k8s_memory_limit,
+    k8s_pods_deleted,
     k8s_pods_running,
     k8s_ran,
     k8s_reachable,
@@ -41,6 +42,7 @@ from grader.checks.k8s import (
     k8s_routes,
     k8s_secret_keys,
     k8s_service_type,
+    k8s_template,
 )
 from grader.checks.mounts import mount
 from grader.checks.output import output
@@ -52,7 +54,6 @@ from grader.checks.web import http
 
 __all__ = [
     "CheckFailed",
-    "answered",
     "built",
     "cache_reuse",
     "command",
@@ -74,6 +75,7 @@ __all__ = [
     "k8s_last_state",
     "k8s_manifest",
     "k8s_memory_limit",
+    "k8s_pods_deleted",
     "k8s_pods_running",
     "k8s_ran",
     "k8s_reachable",
@@ -81,6 +83,7 @@ __all__ = [
     "k8s_routes",
     "k8s_secret_keys",
     "k8s_service_type",
+    "k8s_template",
     "mount",
     "no_containers",
     "output",

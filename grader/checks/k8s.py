@@ -45,7 +45,7 @@ def k8s_manifest(
     if problems:
         raise fail(
             f"{path} has {len(problems)} problem(s)",
-            found="\n".join(str(p) for p in problems),
+            found=_without_secrets("\n".join(str(p) for p in problems), text),
             hint="fix the first one, run the %%writefile cell again, then this check",
         )
     found = sorted(o.get("kind", "?") for o in objs)
@@ -60,11 +60,32 @@ def k8s_manifest(
     return objs
 
 
+def _without_secrets(message: str, text: str) -> str:
+    """``message`` with every value a Secret of the file ``text`` holds blanked out."""
+    import yaml
+
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return message
+    for doc in docs:
+        if not isinstance(doc, dict) or doc.get("kind") != "Secret":
+            continue
+        for field in ("data", "stringData"):
+            values = doc.get(field)
+            if not isinstance(values, dict):
+                continue
+            for value in sorted((str(v) for v in values.values() if str(v)), key=len)[::-1]:
+                message = message.replace(value, "(a Secret's value: not shown)")
+    return message
+
+
 def k8s_applied(path: str, *, exercise: str | None = None) -> None:
     """The student applied the file, and the cluster holds it as written.
 
-    ``kubectl apply -f PATH`` (or ``create -f``) must have run successfully since
-    ``check.start(exercise)``, typed by the student: no check applies a file for them.
+    ``kubectl apply -f PATH`` (or ``create -f``, or ``-f`` with the file's folder; not a dry
+    run) must have run successfully since ``check.start(exercise)``, typed by the student: no
+    check applies a file for them. The command is judged as kubectl parses it.
     """
     from grader.checks.exercises import started_at
     from grader.history import entries
@@ -72,13 +93,14 @@ def k8s_applied(path: str, *, exercise: str | None = None) -> None:
 
     applied = False
     for entry in entries(started_at(exercise)):
-        if entry.argv[:2] not in (["kubectl", "apply"], ["kubectl", "create"]) or entry.exit_code:
+        if entry.argv[:1] != ["kubectl"] or entry.exit_code:
             continue
         try:
-            files = parse(entry.argv[1:]).options["filename"]
+            inv = parse(entry.argv[1:])
         except KubectlError:
             continue
-        applied = applied or any(Path(f).name == Path(path).name for f in files)
+        if inv.path in {"apply", "create"} and inv.options.get("dry-run", "none") == "none":
+            applied = applied or any(_names(f, path) for f in inv.options["filename"])
     if not applied:
         raise fail(
             f"kubectl apply -f {path} was not run (successfully) for this exercise",
@@ -95,6 +117,12 @@ def k8s_applied(path: str, *, exercise: str | None = None) -> None:
                 hint=f"{path} changed after it was applied: apply it again",
             )
     passed(f"{path} is applied: the cluster holds what it describes")
+
+
+def _names(given: str, path: str) -> bool:
+    """``-f given`` names the file ``path``: the file itself, or the folder holding it."""
+    folder = Path(given)
+    return folder.name == Path(path).name or (folder.is_dir() and (folder / path).is_file())
 
 
 def _as_stored(obj: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +168,8 @@ def _deployment(name: str, namespace: str = "default") -> dict[str, Any]:
 
 def k8s_pods_running(deployment: str, *, at_least: int = 1, namespace: str = "default") -> None:
     """At least ``at_least`` pods of the Deployment are Running and ready."""
-    _ready_pods(deployment, at_least, namespace)
+    ready = _ready_pods(deployment, at_least, namespace)
+    passed(f"Deployment {deployment} has {len(ready)} running, ready pod(s)")
 
 
 def _ready_pods(deployment: str, at_least: int, namespace: str) -> list[dict]:
@@ -158,7 +187,6 @@ def _ready_pods(deployment: str, at_least: int, namespace: str) -> list[dict]:
             found=states,
             hint="kubectl describe pod NAME tells why a pod does not start",
         )
-    passed(f"Deployment {deployment} has {len(ready)} running, ready pod(s)")
     return ready
 
 
@@ -198,33 +226,95 @@ def k8s_routes(host: str, path: str, service: str) -> None:
 
 
 def k8s_ran(verb: str, *, exercise: str | None = None) -> None:
-    """A ``kubectl VERB ...`` command was run (since ``check.start(exercise)``, if given)."""
+    """A ``kubectl VERB ...`` command ran successfully (since ``check.start(exercise)``).
+
+    The command is judged as kubectl parses it, so flags may come before the verb's
+    arguments and ``deploy/web`` is ``deployment web``.
+    """
     from grader.checks.exercises import started_at
     from grader.history import entries
+    from grader.k8s.grammar import KubectlError, parse
 
-    since = started_at(exercise)
-    ran = [e for e in entries(since) if e.argv[:1] == ["kubectl"]]
-    if not any(e.argv[1:2] == [verb] and e.exit_code == 0 for e in ran):
-        found = "; ".join(" ".join(e.argv) for e in ran[-3:]) or "no kubectl command"
+    ran = [e for e in entries(started_at(exercise)) if e.argv[:1] == ["kubectl"]]
+    for entry in ran:
+        try:
+            path = parse(entry.argv[1:]).path
+        except KubectlError:
+            continue
+        if path.split()[0] == verb and entry.exit_code == 0:
+            passed(f"you ran kubectl {verb}")
+            return
+    found = "; ".join(" ".join(e.argv) for e in ran[-3:]) or "no kubectl command"
+    raise fail(
+        f"no successful kubectl {verb} command was run for this exercise",
+        found=found,
+        hint=f"the exercise asks for kubectl {verb}, in a %%kubectl cell (or the terminal)",
+    )
+
+
+def k8s_pods_deleted(
+    exercise: str, *, app: str, names: tuple[str, ...] = (), namespace: str = "default"
+) -> None:
+    """The pods ``names`` are gone, and every pod labelled ``app=APP`` is a replacement.
+
+    A replacement is a pod created after the first pod deletion since
+    ``check.start(exercise)``: a pod of the Deployment that ran before it was not deleted.
+    """
+    from grader.checks.exercises import started_at
+
+    cluster = Cluster.load()
+    left = [n for n in names if cluster.find("Pod", namespace, n) is not None]
+    if left:
         raise fail(
-            f"no successful kubectl {verb} command was run for this exercise",
-            found=found,
-            hint="use kubectl in a %%kubectl cell (or the terminal) to do it",
+            f"pod {', '.join(left)} still exists",
+            hint="kubectl delete pod takes one or more pod names",
         )
+    since = started_at(exercise)
+    removals = [count for at, count in cluster.state.get("pod_removals", []) if at >= since]
+    pods = cluster.list("Pod", namespace, {"app": app})
+    old = [p["metadata"]["name"] for p in pods if not removals or _serial(p) <= removals[0]]
+    if old:
+        raise fail(
+            f"{len(old)} of the {app} pods already ran when the exercise started",
+            found=", ".join(old),
+            hint=f"delete every pod labelled app={app}: by their names, or with -l KEY=VALUE",
+        )
+    gone = " and ".join([*names, f"every {app} pod"])
+    passed(f"{gone} deleted; the {app} pods now running are {len(pods)} new ones")
 
 
-def _ref_names(container: dict[str, Any], variable: str, word: str) -> set[str]:
-    """The ConfigMaps (``word="configMap"``) or Secrets a container reads ``variable`` from."""
-    found = set()
-    for item in container.get("env", []) or []:
-        ref = (item.get("valueFrom") or {}).get(f"{word}KeyRef")
-        if item.get("name") == variable and ref:
-            found.add(ref.get("name"))
-    for item in container.get("envFrom", []) or []:
-        ref = item.get(f"{word}Ref")
-        if ref and not item.get("prefix"):
-            found.add(ref.get("name"))
-    return found
+def _serial(obj: dict[str, Any]) -> int:
+    """The order in which the cluster gave out ``obj``'s uid."""
+    return int(obj["metadata"]["uid"].split("-", 1)[0], 16)
+
+
+def _env_source(
+    cluster: Cluster, container: dict[str, Any], variable: str, namespace: str
+) -> tuple[str, str, str]:
+    """Where the container's ``variable`` comes from: ``(kind, name, key)``.
+
+    As the kubelet builds it: ``env`` entries win over ``envFrom`` (the last of each wins),
+    and ``envFrom`` gives every key of its ConfigMap or Secret (after its ``prefix``).
+    ``kind`` is ``"value"`` for a value written in the manifest, ``""`` when nothing sets it.
+    """
+    for item in reversed(container.get("env") or []):
+        if item.get("name") != variable:
+            continue
+        source = item.get("valueFrom") or {}
+        for kind, field in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
+            if field in source:
+                ref = source[field] or {}
+                return kind, str(ref.get("name", "")), str(ref.get("key", ""))
+        return "value", "", ""
+    for item in reversed(container.get("envFrom") or []):
+        prefix = str(item.get("prefix") or "")
+        for kind, field in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
+            name = str((item.get(field) or {}).get("name", ""))
+            found = cluster.find(kind, namespace, name) if name else None
+            keys = (found or {}).get("data") or {}
+            if variable.startswith(prefix) and variable[len(prefix) :] in keys:
+                return kind, name, variable[len(prefix) :]
+    return "", "", ""
 
 
 def k8s_env_from(
@@ -242,27 +332,41 @@ def k8s_env_from(
     one their container started with; with ``value`` it must be that.
     """
     pods = _ready_pods(deployment, 1, namespace)
-    container = pods[0]["spec"]["containers"][0]
-    word, source = ("configMap", configmap) if configmap else ("secret", secret)
-    if source not in _ref_names(container, variable, word):
-        kind = "ConfigMap" if configmap else "Secret"
+    cluster = Cluster.load()
+    kind, source = ("ConfigMap", configmap) if configmap else ("Secret", secret or "")
+    word = kind[0].lower() + kind[1:]
+    got, name, key = _env_source(cluster, pods[0]["spec"]["containers"][0], variable, namespace)
+    if got == "value":
+        raise fail(
+            f"the manifest of {deployment} writes {variable}'s value itself",
+            expected=f"{variable} read from the {kind} {source}",
+            hint=f"an env entry with valueFrom.{word}KeyRef, or envFrom.{word}Ref, reads it "
+            "from there: the value can then change without touching the Deployment",
+        )
+    if (got, name) != (kind, source):
         raise fail(
             f"the container of {deployment} does not take {variable} from the {kind} {source}",
-            hint=f"an env entry named {variable} with valueFrom.{word}KeyRef, or envFrom.{word}Ref",
+            found=f"it takes it from the {got} {name}" if got else f"nothing sets {variable}",
+            hint=f"an env entry named {variable} with valueFrom.{word}KeyRef, or "
+            f"envFrom.{word}Ref whose {kind} has a key of that name",
         )
-    env = environment(Cluster.load(), pods[0])
-    if variable not in env:
+    env = environment(cluster, pods[0])
+    held = ((cluster.find(kind, namespace, source) or {}).get("data") or {}).get(key)
+    if kind == "Secret" and held is not None:
+        held = base64.b64decode(held).decode(errors="replace")
+    if env.get(variable) != held:
         raise fail(
-            f"the pods of {deployment} have no environment variable {variable}",
-            hint="with envFrom, the ConfigMap or Secret needs a key of exactly that name",
+            f"the pods of {deployment} do not see {variable} as the {kind} {source} holds it",
+            hint=f"is {key!r} a key of {source}? pods started before a change keep the old "
+            "value: kubectl rollout restart starts new ones",
         )
     if value is not None and env[variable] != value:
         raise fail(
             f"in the pods of {deployment}, {variable} has another value",
-            expected=value,
+            expected=value if configmap else "(a Secret's value: not shown)",
             found=env[variable] if configmap else "(a Secret's value: not shown)",
         )
-    passed(f"the pods of {deployment} read {variable} from {source}")
+    passed(f"the pods of {deployment} read {variable} from the {kind} {source}")
 
 
 def k8s_image(deployment: str, image: str, *, namespace: str = "default") -> None:
@@ -281,6 +385,42 @@ def k8s_image(deployment: str, image: str, *, namespace: str = "default") -> Non
             found=", ".join(images) or "no container",
         )
     passed(f"Deployment {deployment} runs {image}")
+
+
+def k8s_template(
+    deployment: str,
+    *,
+    labels: dict[str, str] | None = None,
+    ports: tuple[int, ...] = (),
+    namespace: str = "default",
+) -> None:
+    """The Deployment's pods carry ``labels``, and its containers declare ``ports``."""
+    dep = _deployment(deployment, namespace)
+    template = dep["spec"].get("template") or {}
+    have = (template.get("metadata") or {}).get("labels") or {}
+    wrong = [f"{k}={v}" for k, v in (labels or {}).items() if have.get(k) != v]
+    if wrong:
+        raise fail(
+            f"the pods of {deployment} are not labelled {', '.join(wrong)}",
+            found=", ".join(f"{k}={v}" for k, v in have.items()) or "no labels",
+            hint="spec.template.metadata.labels gives the pods their labels (and the "
+            "Deployment's selector must match them)",
+        )
+    declared = {
+        str(port.get("containerPort"))
+        for container in (template.get("spec") or {}).get("containers") or []
+        for port in container.get("ports") or []
+    }
+    missing = [str(p) for p in ports if str(p) not in declared]
+    if missing:
+        raise fail(
+            f"no container of {deployment} declares the port {', '.join(missing)}",
+            found=", ".join(sorted(declared - {"None"})) or "no container port",
+            hint="a container lists its ports under ports: with containerPort",
+        )
+    said = [f"labelled {k}={v}" for k, v in (labels or {}).items()]
+    said += [f"declare port {p}" for p in ports]
+    passed(f"the pods of {deployment}: {', '.join(said)}")
 
 
 def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:

@@ -319,6 +319,10 @@ class Cluster:
         self._bucket(obj["kind"]).pop(self._key(obj["kind"], meta.get("namespace"), meta["name"]))
         if obj["kind"] == "Pod":
             kubelet.forget(self, meta["uid"])
+            # when, on the wall clock, and how many uids were given out by then: a check can
+            # tell the pods that ran before an exercise's first deletion from replacements
+            removals = self.state.setdefault("pod_removals", [])
+            removals[:] = [*removals[-49:], [self._clock(), self.state["counters"]["uid"]]]
 
     def owned_by(self, owner: Obj, kind: str) -> builtins.list[Obj]:
         """The objects of ``kind`` whose ownerReferences name ``owner``."""

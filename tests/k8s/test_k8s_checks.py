@@ -9,6 +9,7 @@ import pytest
 
 from grader import checks as check
 from grader.checks import CheckFailed
+from grader.k8s.cluster import Cluster
 from grader.kubectl_magic import run_cell
 
 FILES = Path(__file__).resolve().parents[1] / "data" / "k8s" / "files"
@@ -33,7 +34,10 @@ def test_manifest_apply_and_reachability_pass(workdir, capsys):
     check.start("web")
     with pytest.raises(CheckFailed, match="kubectl apply -f web.yaml was not run"):
         check.k8s_applied("web.yaml", exercise="web")  # no check applies a file for the student
-    run_cell("kubectl apply -f web.yaml\n")
+    run_cell("kubectl apply -f web.yaml --dry-run=client\n")
+    with pytest.raises(CheckFailed, match="kubectl apply -f web.yaml was not run"):
+        check.k8s_applied("web.yaml", exercise="web")  # a dry run applies nothing
+    run_cell("kubectl -n default apply -f .\n")  # the file's folder counts, global flag first
     capsys.readouterr()
     check.k8s_applied("web.yaml", exercise="web")
     check.k8s_pods_running("web", at_least=2)
@@ -48,6 +52,16 @@ def test_manifest_apply_and_reachability_pass(workdir, capsys):
         check.k8s_applied("web.yaml", exercise="web")
     with pytest.raises(CheckFailed, match="does not run the image asked for"):
         check.k8s_image("web", "nginx:1.72")
+
+
+def test_template_labels_and_ports(workdir):
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    check.k8s_template("web", labels={"app": "web"}, ports=(80,))
+    with pytest.raises(CheckFailed, match="not labelled tier=front") as caught:
+        check.k8s_template("web", labels={"tier": "front"})
+    assert "found:    app=web" in str(caught.value)
+    with pytest.raises(CheckFailed, match="declares the port 8080"):
+        check.k8s_template("web", ports=(8080,))
 
 
 def test_manifest_failures_teach(workdir):
@@ -90,9 +104,24 @@ def test_replicas_and_ran(workdir):
         check.k8s_replicas("web", 3)
     with pytest.raises(CheckFailed, match="no successful kubectl scale"):
         check.k8s_ran("scale", exercise="scale")
-    run_cell("kubectl scale deploy web --replicas=3\n")
+    run_cell("kubectl scale --replicas=3 deploy/web\n")
     check.k8s_replicas("web", 3)
     check.k8s_ran("scale", exercise="scale")
+
+
+def test_pods_deleted_wants_every_old_pod_gone(workdir):
+    run_cell("kubectl create deployment web --image=nginx:1.27 --replicas=3\n")
+    run_cell("kubectl run lonely --image=nginx:1.27\n")
+    check.start("kill")
+    run_cell("kubectl delete pod lonely\n")
+    with pytest.raises(CheckFailed, match="3 of the web pods already ran"):
+        check.k8s_pods_deleted("kill", app="web", names=("lonely",))
+    pods = Cluster.load().list("Pod", "default", {"app": "web"})
+    run_cell(f"kubectl delete pod {pods[0]['metadata']['name']}\n")
+    with pytest.raises(CheckFailed, match="2 of the web pods"):
+        check.k8s_pods_deleted("kill", app="web", names=("lonely",))
+    run_cell("kubectl delete po --selector app=web\n")
+    check.k8s_pods_deleted("kill", app="web", names=("lonely",))
 
 
 def test_ingress_env_and_secret(workdir):
@@ -132,6 +161,21 @@ def test_env_from_accepts_env_and_envfrom(workdir, form):
     check.k8s_env_from("web", "DB_URL", configmap="cfg", value="pg://db")
     with pytest.raises(CheckFailed, match="DB_URL has another value"):
         check.k8s_env_from("web", "DB_URL", configmap="cfg", value="pg://other")
+    # a value written in env wins over envFrom, as in the kubelet: not read from the ConfigMap
+    written = "        env:\n        - name: DB_URL\n          value: pg://db\n"
+    (workdir / "web-env.yaml").write_text(text.rstrip("\n") + "\n" + written)
+    run_cell("kubectl apply -f web-env.yaml\n")
+    with pytest.raises(CheckFailed, match="writes DB_URL's value itself"):
+        check.k8s_env_from("web", "DB_URL", configmap="cfg")
+
+
+def test_manifest_problems_never_show_a_secret_value(workdir):
+    (workdir / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pw: 12345678\n"
+    )
+    with pytest.raises(CheckFailed) as caught:
+        check.k8s_manifest("secret.yaml")
+    assert "12345678" not in str(caught.value)
 
 
 def test_diagnosis_and_endpoints_are_graded_against_the_cluster(workdir):
@@ -160,6 +204,17 @@ def test_recall_is_exact_after_normalising(sandbox_dir):
     check.recall(3, [3], name="etcd_members")
     with pytest.raises(CheckFailed):
         check.recall(5, [3], name="etcd_members")
-    check.answered("b", str, name="x")
-    with pytest.raises(CheckFailed, match="should be a number"):
-        check.answered("3", int, name="etcd_members")
+    check.recall("3", [3], name="etcd_members")
+
+
+def test_a_visible_recall_judges_by_digest_without_showing_the_answer(sandbox_dir):
+    from grader.checks.answers import digest
+
+    digests = [digest("picks_node", "kube-scheduler")]
+    check.recall(" Kube_Scheduler ", name="picks_node", digests=digests)
+    for wrong in ("etcd", "not the kube-scheduler", 3):
+        with pytest.raises(CheckFailed) as caught:
+            check.recall(wrong, name="picks_node", digests=digests)
+        assert "scheduler" not in str(caught.value).replace(repr(wrong), "")
+    with pytest.raises(CheckFailed):  # a digest belongs to its question
+        check.recall("kube-scheduler", name="etcd_members", digests=digests)
