@@ -16,9 +16,11 @@ from grader import reference
 from grader.commands import ports as port_specs
 from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
+from grader.commands.platforms import PlatformError, parse_platform
 from grader.commands.sizes import ram_in_bytes
 from grader.commands.values import parse_cpus
 from grader.commands.volumes import parse_volume
+from grader.dockercli.hostopts import host_fields, mount_options
 from grader.dockercli.pulling import pull_image
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.dockercli.stream import follow, stop_note
@@ -146,9 +148,14 @@ def container_config(
         "labels": _labels(cmd.option("label", [])) or None,
         "ports": sorted(set(exposed)) or None,
         "volumes": anonymous or None,
-        "platform": cmd.option("platform"),
-        "host_config": session.engine.create_host_config(**host),
+        "platform": _platform(cmd.option("platform")),
+        "stop_signal": cmd.option("stop-signal"),
+        "stop_timeout": cmd.option("stop-timeout"),
+        "host_config": {**session.engine.create_host_config(**host), **host_fields(cmd)},
     }
+    attach = {stream.lower() for stream in cmd.option("attach", [])}
+    if attach and not attach & {"stdout", "stderr"}:
+        kwargs["detach"] = True  # the CLI attaches no output stream: dockerd's detach
     if "entrypoint" in cmd.options:
         kwargs["entrypoint"] = [cmd.option("entrypoint")]
     return image, command, {k: v for k, v in kwargs.items() if v is not None}
@@ -166,7 +173,18 @@ def _mount(spec: str, cwd: str) -> dict[str, Any]:
         "Source": source,
         "Target": mount.target,
         "ReadOnly": mount.read_only,
+        **mount_options(mount),
     }
+
+
+def _platform(text: str | None) -> str | None:
+    """``--platform`` as the CLI sends it, normalised (``arm64`` -> ``linux/arm64``)."""
+    if not text:
+        return None
+    try:
+        return str(parse_platform(text))
+    except PlatformError:
+        return text
 
 
 def _familiar(image: str) -> str:

@@ -24,7 +24,9 @@ POLL = 0.02
 """Seconds between looks at a container's state while waiting for it to start or stop."""
 
 
-def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
+def create_arguments(
+    body: dict[str, Any], name: str | None, platform: str | None = None
+) -> dict[str, Any]:
     """docker-py's ``create_container`` keywords for a ``POST /containers/create`` body.
 
     An ``Env`` item without ``=`` is a ``-e NAME`` whose NAME the client's environment does
@@ -35,6 +37,7 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "image": body.get("Image") or "",
         "command": body.get("Cmd"),
         "name": name or None,
+        "platform": platform or None,
         "hostname": body.get("Hostname") or None,
         "domainname": body.get("Domainname") or None,
         "user": body.get("User") or None,
@@ -74,8 +77,8 @@ def given_fields(host_config: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/create?name=``."""
-    kwargs = create_arguments(req.json(), req.arg("name"))
+    """``POST /containers/create?name=&platform=``."""
+    kwargs = create_arguments(req.json(), req.arg("name"), req.arg("platform"))
     reply.json(engine.create_container(**kwargs), 201)
 
 

@@ -182,6 +182,9 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
         filters["reference"] = [*filters.get("reference", []), values.pop("name")]
         values["filters"] = filters
     if name == "create_container":
+        # The Docker 28 CLI sends -e variables in a Go map's (random) order: seen as
+        # ["B=3", "C=1", "A=2"] for "-e C=1 -e A=2 -e B=3".
+        values["environment"] = sorted(values.get("environment") or [])
         values["host_config"] = hostconfig.full(dict(values.get("host_config") or {}))
         values["ports"] = sorted(
             hostconfig.port_key(p if not isinstance(p, tuple | list) else f"{p[0]}/{p[1]}")
