@@ -76,11 +76,18 @@ def volume_prune(cmd: Command, session: Session) -> int:
 
 def network_create(cmd: Command, session: Session) -> int:
     """``docker network create NAME``: print the network's id."""
+    from grader.dockercli.ipam import ipam_config
+
+    options = dict(item.partition("=")[::2] for item in cmd.option("opt", []))
     created = session.engine.create_network(
         cmd.args[0],
-        driver=cmd.option("driver") or None,
+        driver=cmd.option("driver") or "bridge",
+        options=options or None,
+        ipam=ipam_config(cmd),
         labels=_labels(cmd.option("label", [])),
         internal=bool(cmd.option("internal")),
+        enable_ipv6=bool(cmd.option("ipv6")),
+        attachable=bool(cmd.option("attachable")) or None,
     )
     for warning in [created.get("Warning")] if created.get("Warning") else []:
         session.err(f"WARNING: {warning}\n")

@@ -190,6 +190,10 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
             hostconfig.port_key(p if not isinstance(p, tuple | list) else f"{p[0]}/{p[1]}")
             for p in values.get("ports") or []
         )
+    if name == "create_network" and isinstance(values.get("ipam"), dict):
+        # one IPAM pool per --subnet, in a Go map's (random) order
+        pools = values["ipam"].get("Config") or []
+        values["ipam"] = {**values["ipam"], "Config": sorted(pools, key=json.dumps)}
     if name == "build":
         dockerfile = values.get("dockerfile")
         if dockerfile and os.path.isabs(dockerfile):
