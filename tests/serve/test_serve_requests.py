@@ -27,6 +27,7 @@ import os
 import tarfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
@@ -112,12 +113,20 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+class _Terminal(io.StringIO):
+    """Standard input as ``record_requests.py`` gave the CLI: a terminal that answers "y"."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def course_call(argv: list[str], cwd: Path) -> tuple[str, Any] | None:
     """The first engine call the course makes for ``docker ARGV`` run in ``cwd``."""
     engine = RecordingEngine(LOOKUPS)
     out = io.StringIO()
     try:  # the recorder stops the command at its first engine call
-        execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
+        with mock.patch("sys.stdin", _Terminal("y\n")):
+            execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
     except _Stop:
         pass
     calls = [call for call in engine.calls if call[0] not in LOOKUPS] or engine.calls
