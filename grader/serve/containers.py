@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from grader.dockercli.exporting import export_archive
 from grader.engine.api import EngineAPI
 from grader.engine.errors import NotFound
 from grader.serve.execs import SHELLS, terminal
@@ -363,6 +364,40 @@ def put_archive(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``PUT /containers/{id}/archive?path=``: extract a tar into the container."""
     engine.put_archive(req.groups["id"], req.arg("path") or "/", req.body)
     reply.empty(200)
+
+
+UPDATE_FIELDS = {
+    "BlkioWeight": "blkio_weight",
+    "CpuPeriod": "cpu_period",
+    "CpuQuota": "cpu_quota",
+    "CpuShares": "cpu_shares",
+    "CpusetCpus": "cpuset_cpus",
+    "CpusetMems": "cpuset_mems",
+    "Memory": "mem_limit",
+    "MemoryReservation": "mem_reservation",
+    "MemorySwap": "memswap_limit",
+    "NanoCpus": "nano_cpus",
+    "PidsLimit": "pids_limit",
+}
+"""``POST /containers/{id}/update`` body fields -> the engine's keywords."""
+
+
+def update(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /containers/{id}/update``: the fields the client set (the CLI sends zeros too)."""
+    body = req.json() or {}
+    limits = {
+        keyword: body[field]
+        for field, keyword in UPDATE_FIELDS.items()
+        if body.get(field) not in (None, 0, "")
+    }
+    policy = body.get("RestartPolicy") or {}
+    restart = policy if policy.get("Name") else None
+    reply.json(engine.update_container(req.groups["id"], restart_policy=restart, **limits))
+
+
+def export(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``GET /containers/{id}/export``: the container's files as a tar, names relative to /."""
+    reply.data(200, export_archive(engine, req.groups["id"]), "application/x-tar")
 
 
 def _stat(stat: dict[str, Any]) -> str:
