@@ -244,10 +244,17 @@ def wait(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end."""
     doc = engine.inspect_container(req.groups["id"])
     cid, started = doc["Id"], doc["State"].get("StartedAt")
+    condition = req.arg("condition") or "not-running"
+    if condition == "not-running" and not doc["State"].get("Running"):
+        # decided before the headers go out: a client may start the container as soon as
+        # it has them, and dockerd answers for the state the request found
+        reply.begin_json()
+        reply.end_json({"Error": None, "StatusCode": int(doc["State"].get("ExitCode") or 0)})
+        return
     reply.begin_json()
-    if req.arg("condition") in ("next-exit", "removed"):
+    if condition in ("next-exit", "removed"):
         wait_until_started(engine, cid, started)
-    if req.arg("condition") == "removed":
+    if condition == "removed":
         wait_until_stopped(engine, cid)
         STREAMS.wait_closed(cid, DRAIN_TIMEOUT)
     result = engine.wait(cid)
