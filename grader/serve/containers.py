@@ -17,7 +17,8 @@ from typing import Any
 
 from grader.dockercli.exporting import export_archive
 from grader.engine.api import EngineAPI
-from grader.engine.errors import NotFound
+from grader.engine.errors import EngineError, NotFound
+from grader.engine.sandbox.clock import parse_rfc3339
 from grader.serve.execs import SHELLS, terminal
 from grader.serve.http import Reply, Request, close_writing, frame
 
@@ -108,21 +109,27 @@ def inspect(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 
 def start(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/{id}/start`` (304 when already running, as dockerd)."""
-    if engine.inspect_container(req.groups["id"])["State"]["Running"]:
-        reply.empty(304)
-        return
+    """``POST /containers/{id}/start``: 304 when it was running already, as dockerd.
+
+    The start comes first (it is what the request asks the engine for); the container's
+    StartedAt then tells whether this request started it.
+    """
+    asked = time.time()
     engine.start(req.groups["id"])
-    reply.empty()
+    state = engine.inspect_container(req.groups["id"])["State"]
+    reply.empty(304 if parse_rfc3339(state.get("StartedAt") or "") < asked else 204)
 
 
 def stop(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/{id}/stop?t=`` (304 when not running)."""
-    if not engine.inspect_container(req.groups["id"])["State"]["Running"]:
-        reply.empty(304)
-        return
+    """``POST /containers/{id}/stop?t=``: 304 when it was not running, as dockerd.
+
+    The stop comes first; the container's FinishedAt then tells whether this request
+    stopped it (a container never started has none).
+    """
+    asked = time.time()
     engine.stop(req.groups["id"], timeout=req.number("t"))
-    reply.empty()
+    state = engine.inspect_container(req.groups["id"])["State"]
+    reply.empty(304 if parse_rfc3339(state.get("FinishedAt") or "") < asked else 204)
 
 
 def restart(engine: EngineAPI, req: Request, reply: Reply) -> None:
@@ -241,16 +248,26 @@ DRAIN_TIMEOUT = 30.0
 
 
 def wait(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end."""
+    """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end.
+
+    What the answer depends on is decided before the headers go out: a client may start
+    the container as soon as it has them (the CLI sends ``wait`` before ``start``). For
+    ``not-running`` (the default), a container not running then is answered at once, as
+    dockerd does; the other conditions wait for a start after the one the request found.
+    """
+    condition = req.arg("condition") or "not-running"
+    if condition == "not-running":
+        try:
+            result = engine.wait(req.groups["id"], timeout=0)
+        except EngineError as error:
+            if error.status_code != 408:  # 408: still running at the deadline (now)
+                raise
+        else:
+            reply.begin_json()
+            reply.end_json({"Error": result.get("Error"), "StatusCode": result["StatusCode"]})
+            return
     doc = engine.inspect_container(req.groups["id"])
     cid, started = doc["Id"], doc["State"].get("StartedAt")
-    condition = req.arg("condition") or "not-running"
-    if condition == "not-running" and not doc["State"].get("Running"):
-        # decided before the headers go out: a client may start the container as soon as
-        # it has them, and dockerd answers for the state the request found
-        reply.begin_json()
-        reply.end_json({"Error": None, "StatusCode": int(doc["State"].get("ExitCode") or 0)})
-        return
     reply.begin_json()
     if condition in ("next-exit", "removed"):
         wait_until_started(engine, cid, started)

@@ -131,3 +131,19 @@ def test_the_docker_cli_login_and_search(daemon: str, tmp_path: Path) -> None:
     code, _, err = cli(daemon, tmp_path, "search", "nginx")
     assert code == 1
     assert err.endswith("dial tcp: lookup index.docker.io: no such host\n")
+
+
+def test_start_and_stop_answer_304_when_nothing_changes(client: docker.DockerClient) -> None:
+    """dockerd's Not Modified: a start of a running container, a stop of a stopped one."""
+    api = client.api
+    api.create_container("busybox", ["sleep", "600"], name="napper")
+
+    def status(action: str) -> int:
+        return api._post(api._url(f"/containers/{{0}}/{action}", "napper")).status_code
+
+    assert status("stop") == 304  # created, never started
+    assert status("start") == 204
+    assert status("start") == 304
+    assert status("stop") == 204
+    assert status("stop") == 304
+    assert status("start") == 204
