@@ -199,8 +199,9 @@ def _create(cmd: Command, session: Session) -> str:
     image, command, kwargs = container_config(cmd, session)
     policy = cmd.option("pull", "missing")
     quiet = bool(cmd.option("quiet"))
+    platform = kwargs.get("platform")
     if policy == "always":
-        pull_image(session, image, to_stderr=True, quiet=quiet)
+        pull_image(session, image, to_stderr=True, quiet=quiet, platform=platform)
     try:
         created = session.engine.create_container(image, command, **kwargs)
     except ImageNotFound:
@@ -208,7 +209,7 @@ def _create(cmd: Command, session: Session) -> str:
             raise
         if not quiet:
             session.err(f"Unable to find image '{_familiar(image)}' locally\n")
-        pull_image(session, image, to_stderr=True, quiet=quiet)
+        pull_image(session, image, to_stderr=True, quiet=quiet, platform=platform)
         created = session.engine.create_container(image, command, **kwargs)
     for warning in created.get("Warnings") or []:
         session.err(f"WARNING: {warning}\n")
