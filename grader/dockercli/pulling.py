@@ -78,7 +78,5 @@ def pull(cmd: Command, session: Session) -> int:
     if ref is not None and not ref.tag and not ref.digest and not quiet:
         session.out("Using default tag: latest\n")
     platform = cmd.option("platform") or None  # sent as typed, as the CLI does
-    session.out(
-        pull_image(session, image, to_stderr=False, quiet=quiet, platform=platform) + "\n"
-    )
+    session.out(pull_image(session, image, to_stderr=False, quiet=quiet, platform=platform) + "\n")
     return 0
