@@ -39,6 +39,7 @@ HANDLERS: dict[str, str] = {
     "container wait": "lifecycle.wait",
     "container update": "update.update",
     "container export": "exporting.export",
+    "container attach": "attaching.attach",
     "builder prune": "images.builder_prune",
     "container port": "lifecycle.port",
     "container top": "lifecycle.top",

@@ -288,8 +288,13 @@ def _remove_quietly(session: Session, container: str) -> None:
         pass
 
 
-def attach_and_wait(session: Session, container: str, *, remove: bool) -> int:
-    """Print the container's output as it comes; return its exit code (bounded by timeout)."""
+def attach_and_wait(
+    session: Session, container: str, *, remove: bool, since: float | None = None
+) -> int:
+    """Print the container's output as it comes; return its exit code (bounded by timeout).
+
+    With ``since`` (Unix seconds), only the output from then on (``docker attach``).
+    """
 
     def write(item: tuple[str, bytes]) -> None:
         stream, line = item
@@ -297,7 +302,7 @@ def attach_and_wait(session: Session, container: str, *, remove: bool) -> int:
         (session.stderr if stream == "stderr" else session.stdout).write(text)
         (session.stderr if stream == "stderr" else session.stdout).flush()
 
-    lines = session.engine.logs(container, stdout=True, stderr=True, follow=True)
+    lines = session.engine.logs(container, stdout=True, stderr=True, follow=True, since=since)
     outcome = follow(lines, write, session.timeout)
     if outcome != "end":
         session.err(stop_note(outcome, session.timeout, "the container keeps running"))
