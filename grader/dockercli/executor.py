@@ -40,6 +40,7 @@ HANDLERS: dict[str, str] = {
     "container update": "update.update",
     "container export": "exporting.export",
     "container attach": "attaching.attach",
+    "system df": "diskusage.system_df",
     "builder prune": "images.builder_prune",
     "container port": "lifecycle.port",
     "container top": "lifecycle.top",

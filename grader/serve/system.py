@@ -11,9 +11,9 @@ import select
 import socket
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+from grader.dockercli.diskusage import disk_usage as usage_document
 from grader.engine.api import EngineAPI
 from grader.serve.http import Reply, Request
 
@@ -44,42 +44,7 @@ def info(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 def disk_usage(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``GET /system/df``: images, containers and volumes with what uses them."""
-    containers = engine.containers(all=True, size=True)
-    used_images: dict[str, int] = {}
-    for container in containers:
-        used_images[container["ImageID"]] = used_images.get(container["ImageID"], 0) + 1
-    images = [
-        {**image, "Containers": used_images.get(image["Id"], 0), "SharedSize": 0}
-        for image in engine.images(all=True)
-        if isinstance(image, dict)
-    ]
-    volumes = []
-    for volume in engine.volumes()["Volumes"] or []:
-        users = sum(
-            1
-            for c in containers
-            for m in c.get("Mounts") or []
-            if m.get("Type") == "volume" and m.get("Name") == volume["Name"]
-        )
-        volumes.append(
-            {**volume, "UsageData": {"Size": _folder_size(volume["Mountpoint"]), "RefCount": users}}
-        )
-    reply.json(
-        {
-            "LayersSize": sum(image["Size"] for image in images),
-            "Images": images,
-            "Containers": containers,
-            "Volumes": volumes,
-            "BuildCache": [],
-        }
-    )
-
-
-def _folder_size(folder: str) -> int:
-    path = Path(folder)
-    if not path.is_dir():
-        return 0
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+    reply.json(usage_document(engine))
 
 
 def events(engine: EngineAPI, req: Request, reply: Reply) -> None:

@@ -84,3 +84,29 @@ def test_builder_prune_forgets_the_build_cache(engine, tmp_path: Path) -> None:
     assert out.startswith("Deleted build cache objects:\n")
     assert out.endswith("\n\nTotal reclaimed space: 0B\n")
     assert run(engine, "builder", "prune", "-f")[0] == "Total reclaimed space: 0B\n"
+
+
+def test_system_df_summarises_what_could_be_reclaimed(engine) -> None:
+    from grader.dockercli.diskusage import summary
+
+    usage = {
+        "LayersSize": 1000,
+        "Images": [
+            {"Size": 600, "SharedSize": 0, "Containers": 1},
+            {"Size": 400, "SharedSize": 0, "Containers": 0},
+        ],
+        "Containers": [{"SizeRw": 30, "State": "running"}, {"SizeRw": 10, "State": "exited"}],
+        "Volumes": [{"UsageData": {"Size": 0, "RefCount": 0}}],
+        "BuildCache": [],
+    }
+    rows = [
+        (r.Type(), r.TotalCount(), r.Active(), r.Size(), r.Reclaimable()) for r in summary(usage)
+    ]
+    assert rows == [
+        ("Images", "2", "1", "1kB", "400B (40%)"),
+        ("Containers", "2", "1", "40B", "10B (25%)"),
+        ("Local Volumes", "1", "0", "0B", "0B"),
+        ("Build Cache", "0", "0", "0B", "0B"),
+    ]
+    out, _, code = run(engine, "system", "df", "--format", "{{.Type}}")
+    assert (out, code) == ("Images\nContainers\nLocal Volumes\nBuild Cache\n", 0)

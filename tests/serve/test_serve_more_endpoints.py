@@ -147,3 +147,24 @@ def test_start_and_stop_answer_304_when_nothing_changes(client: docker.DockerCli
     assert status("stop") == 204
     assert status("stop") == 304
     assert status("start") == 204
+
+
+@needs_cli
+def test_system_df_prints_what_the_docker_cli_prints(
+    client: docker.DockerClient, daemon: str, sandbox_dir: Path, tmp_path: Path
+) -> None:
+    from grader.dockercli import execute
+    from grader.engine.sandbox import SandboxEngine
+
+    client.volumes.create("data")
+    client.containers.run("busybox", ["sleep", "600"], detach=True, name="box", volumes=["data:/d"])
+    client.containers.create("nginx", name="idle")
+    engine = SandboxEngine(sandbox_dir)
+    for argv in (
+        ["system", "df"],
+        ["system", "df", "--format", "{{json .}}"],
+        ["system", "df", "-v", "--format", "{{range .Volumes}}{{.Name}} {{.Links}};{{end}}"],
+    ):
+        out = io.StringIO()
+        assert execute(argv, engine, stdout=out, stderr=out) == 0
+        assert out.getvalue() == cli(daemon, tmp_path, *argv)[1], argv
