@@ -41,6 +41,7 @@ HANDLERS: dict[str, str] = {
     "container export": "exporting.export",
     "container attach": "attaching.attach",
     "system df": "diskusage.system_df",
+    "system events": "events.events",
     "builder prune": "images.builder_prune",
     "container port": "lifecycle.port",
     "container top": "lifecycle.top",
