@@ -42,6 +42,7 @@ HANDLERS: dict[str, str] = {
     "container attach": "attaching.attach",
     "system df": "diskusage.system_df",
     "system events": "events.events",
+    "search": "offline.search",
     "builder prune": "images.builder_prune",
     "container port": "lifecycle.port",
     "container top": "lifecycle.top",

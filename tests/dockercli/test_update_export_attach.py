@@ -110,3 +110,12 @@ def test_system_df_summarises_what_could_be_reclaimed(engine) -> None:
     ]
     out, _, code = run(engine, "system", "df", "--format", "{{.Type}}")
     assert (out, code) == ("Images\nContainers\nLocal Volumes\nBuild Cache\n", 0)
+
+
+def test_search_answers_as_dockerd_without_internet(engine) -> None:
+    assert run(engine, "search", "--limit", "5", "nginx") == (
+        "",
+        'Error response from daemon: Get "https://index.docker.io/v1/search?q=nginx&n=5": '
+        "dial tcp: lookup index.docker.io: no such host\n",
+        1,
+    )
