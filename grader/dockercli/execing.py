@@ -21,7 +21,10 @@ def exec_(cmd: Command, session: Session) -> int:
     refuse_unsafe_exec(bool(cmd.option("privileged")))
     container, command = cmd.args[0], cmd.args[1:]
     tty = bool(cmd.option("tty"))
-    if tty and not (sys.stdin and sys.stdin.isatty()):
+    # as the CLI: a look at the container first, so "No such container" comes before
+    # the terminal check and no exec instance is created for nothing
+    session.engine.inspect_container(container)
+    if tty and not cmd.option("detach") and not (sys.stdin and sys.stdin.isatty()):
         raise CommandFailed("the input device is not a TTY")
     options = {
         "user": cmd.option("user", "") or "",

@@ -160,6 +160,22 @@ def prune(cmd: Command, session: Session) -> int:
     return 0
 
 
+def builder_prune(cmd: Command, session: Session) -> int:
+    """``docker builder prune [-a] [-f] [--filter ...]``."""
+    from grader.dockercli.lifecycle import confirm
+
+    what = "all build cache" if cmd.option("all") else "all dangling build cache"
+    question = f"WARNING! This will remove {what}. Are you sure you want to continue?"
+    if not cmd.option("force") and not confirm(session, question):
+        return 0
+    report = session.engine.prune_builds(filters=filters(cmd) or None, all=bool(cmd.option("all")))
+    deleted = report.get("CachesDeleted") or []
+    if deleted:
+        session.out("Deleted build cache objects:\n" + "".join(f"{i}\n" for i in deleted) + "\n")
+    session.out(f"Total reclaimed space: {units.human_size(report.get('SpaceReclaimed') or 0)}\n")
+    return 0
+
+
 def prune_images_text(report: dict) -> str:
     """The "Deleted Images:" section and the reclaimed-space line."""
     text = ""

@@ -88,6 +88,7 @@ def start(cmd: Command, session: Session) -> int:
             raise CommandFailed("you cannot start and attach multiple containers at once")
         from grader.dockercli.run import attach_and_wait
 
+        session.engine.inspect_container(cmd.args[0])  # the CLI looks first, then attaches
         session.engine.start(cmd.args[0])
         return attach_and_wait(session, cmd.args[0], remove=False)
     failed = []
@@ -239,12 +240,23 @@ def stats(cmd: Command, session: Session) -> int:
     """``docker stats --no-stream``: one sample per running container."""
     from grader.render.formatter import render
 
-    names = cmd.args or [c["Id"] for c in session.engine.containers(all=bool(cmd.option("all")))]
+    everything = bool(cmd.option("all"))
+    # as the CLI: every container listed, the stopped ones kept only with -a; each
+    # container's stats asked for first (a stopped one's are zeros)
+    names = cmd.args or [
+        c["Id"]
+        for c in session.engine.containers(all=True)
+        if everything or c["State"] == "running"
+    ]
     rows = []
     for name in names:
+        sample = session.engine.stats(name)
         info = session.engine.inspect_container(name)
-        sample = session.engine.stats(name) if info["State"].get("Running") else {}
-        rows.append(_StatsRow(info, sample, not cmd.option("no-trunc")))
+        rows.append(
+            _StatsRow(
+                info, sample if info["State"].get("Running") else {}, not cmd.option("no-trunc")
+            )
+        )
     fmt = cmd.option("format", "") or _StatsRow.DEFAULT_TABLE
     session.out(render(fmt, rows, _StatsRow.HEADER))
     return 0

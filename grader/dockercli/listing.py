@@ -26,11 +26,17 @@ _SIZE_FIELD = re.compile(r"\.Size\b")
 
 
 def filters(cmd: Command) -> dict[str, list[str]]:
-    """``--filter key=value`` options as the Engine API's filter map."""
+    """``--filter key=value`` options as the Engine API's filter map.
+
+    As the CLI's ``FilterOpt``: an empty ``--filter ""`` adds nothing, and the name and
+    value lose their surrounding spaces.
+    """
     result: dict[str, list[str]] = {}
     for item in cmd.option("filter", []):
+        if not item:
+            continue
         key, _, value = item.partition("=")
-        result.setdefault(key.strip().lower(), []).append(value)
+        result.setdefault(key.strip().lower(), []).append(value.strip())
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
 from grader.dockercli.session import CommandFailed, Session, daemon_text
-from grader.engine.errors import EngineError
+from grader.engine.errors import EngineError, NotFound
 from grader.render import units
 
 
@@ -76,11 +76,18 @@ def volume_prune(cmd: Command, session: Session) -> int:
 
 def network_create(cmd: Command, session: Session) -> int:
     """``docker network create NAME``: print the network's id."""
+    from grader.dockercli.ipam import ipam_config
+
+    options = dict(item.partition("=")[::2] for item in cmd.option("opt", []))
     created = session.engine.create_network(
         cmd.args[0],
-        driver=cmd.option("driver") or None,
+        driver=cmd.option("driver") or "bridge",
+        options=options or None,
+        ipam=ipam_config(cmd),
         labels=_labels(cmd.option("label", [])),
         internal=bool(cmd.option("internal")),
+        enable_ipv6=bool(cmd.option("ipv6")),
+        attachable=bool(cmd.option("attachable")) or None,
     )
     for warning in [created.get("Warning")] if created.get("Warning") else []:
         session.err(f"WARNING: {warning}\n")
@@ -89,12 +96,22 @@ def network_create(cmd: Command, session: Session) -> int:
 
 
 def network_rm(cmd: Command, session: Session) -> int:
-    """``docker network rm NETWORK...`` (errors as they come, then "exit status 1")."""
+    """``docker network rm [-f] NETWORK...`` (errors as they come, then "exit status 1").
+
+    Like the CLI, each network is looked up first (the CLI asks before removing an ingress
+    network, which the course has none of); ``-f`` passes over networks that do not exist.
+    """
     failed = False
     for name in cmd.args:
         try:
+            session.engine.inspect_network(name)
+        except EngineError:
+            pass  # the removal below reports it
+        try:
             session.engine.remove_network(name)
         except EngineError as error:
+            if cmd.option("force") and isinstance(error, NotFound):
+                continue
             session.err(daemon_text(error) + "\n")
             failed = True
             continue

@@ -45,11 +45,22 @@ def _parts(image: str) -> tuple[str, str | None, reference.ImageReference | None
     return ref.familiar_name, tag, ref
 
 
-def pull_image(session: Session, image: str, *, to_stderr: bool, quiet: bool = False) -> str:
-    """Pull ``image`` through the engine, showing progress; returns the full reference."""
+def pull_image(
+    session: Session,
+    image: str,
+    *,
+    to_stderr: bool,
+    quiet: bool = False,
+    platform: str | None = None,
+) -> str:
+    """Pull ``image`` (for ``platform``) through the engine, showing progress.
+
+    Returns:
+        The full reference pulled.
+    """
     repository, tag, ref = _parts(image)
     out = session.stderr if to_stderr else session.stdout
-    for item in session.engine.pull(repository, tag=tag):
+    for item in session.engine.pull(repository, tag=tag, platform=platform):
         if not quiet:
             display(item, out)
         elif item.get("error"):
@@ -66,5 +77,6 @@ def pull(cmd: Command, session: Session) -> int:
     _, _, ref = _parts(image)
     if ref is not None and not ref.tag and not ref.digest and not quiet:
         session.out("Using default tag: latest\n")
-    session.out(pull_image(session, image, to_stderr=False, quiet=quiet) + "\n")
+    platform = cmd.option("platform") or None  # sent as typed, as the CLI does
+    session.out(pull_image(session, image, to_stderr=False, quiet=quiet, platform=platform) + "\n")
     return 0

@@ -16,9 +16,11 @@ from grader import reference
 from grader.commands import ports as port_specs
 from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
+from grader.commands.platforms import PlatformError, parse_platform
 from grader.commands.sizes import ram_in_bytes
 from grader.commands.values import parse_cpus
 from grader.commands.volumes import parse_volume
+from grader.dockercli.hostopts import host_fields, mount_options
 from grader.dockercli.pulling import pull_image
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.dockercli.stream import follow, stop_note
@@ -146,9 +148,14 @@ def container_config(
         "labels": _labels(cmd.option("label", [])) or None,
         "ports": sorted(set(exposed)) or None,
         "volumes": anonymous or None,
-        "platform": cmd.option("platform"),
-        "host_config": session.engine.create_host_config(**host),
+        "platform": _platform(cmd.option("platform")),
+        "stop_signal": cmd.option("stop-signal"),
+        "stop_timeout": cmd.option("stop-timeout"),
+        "host_config": {**session.engine.create_host_config(**host), **host_fields(cmd)},
     }
+    attach = {stream.lower() for stream in cmd.option("attach", [])}
+    if attach and not attach & {"stdout", "stderr"}:
+        kwargs["detach"] = True  # the CLI attaches no output stream: dockerd's detach
     if "entrypoint" in cmd.options:
         kwargs["entrypoint"] = [cmd.option("entrypoint")]
     return image, command, {k: v for k, v in kwargs.items() if v is not None}
@@ -166,7 +173,18 @@ def _mount(spec: str, cwd: str) -> dict[str, Any]:
         "Source": source,
         "Target": mount.target,
         "ReadOnly": mount.read_only,
+        **mount_options(mount),
     }
+
+
+def _platform(text: str | None) -> str | None:
+    """``--platform`` as the CLI sends it, normalised (``arm64`` -> ``linux/arm64``)."""
+    if not text:
+        return None
+    try:
+        return str(parse_platform(text))
+    except PlatformError:
+        return text
 
 
 def _familiar(image: str) -> str:
@@ -181,8 +199,9 @@ def _create(cmd: Command, session: Session) -> str:
     image, command, kwargs = container_config(cmd, session)
     policy = cmd.option("pull", "missing")
     quiet = bool(cmd.option("quiet"))
+    platform = kwargs.get("platform")
     if policy == "always":
-        pull_image(session, image, to_stderr=True, quiet=quiet)
+        pull_image(session, image, to_stderr=True, quiet=quiet, platform=platform)
     try:
         created = session.engine.create_container(image, command, **kwargs)
     except ImageNotFound:
@@ -190,7 +209,7 @@ def _create(cmd: Command, session: Session) -> str:
             raise
         if not quiet:
             session.err(f"Unable to find image '{_familiar(image)}' locally\n")
-        pull_image(session, image, to_stderr=True, quiet=quiet)
+        pull_image(session, image, to_stderr=True, quiet=quiet, platform=platform)
         created = session.engine.create_container(image, command, **kwargs)
     for warning in created.get("Warnings") or []:
         session.err(f"WARNING: {warning}\n")
@@ -269,8 +288,13 @@ def _remove_quietly(session: Session, container: str) -> None:
         pass
 
 
-def attach_and_wait(session: Session, container: str, *, remove: bool) -> int:
-    """Print the container's output as it comes; return its exit code (bounded by timeout)."""
+def attach_and_wait(
+    session: Session, container: str, *, remove: bool, since: float | None = None
+) -> int:
+    """Print the container's output as it comes; return its exit code (bounded by timeout).
+
+    With ``since`` (Unix seconds), only the output from then on (``docker attach``).
+    """
 
     def write(item: tuple[str, bytes]) -> None:
         stream, line = item
@@ -278,7 +302,7 @@ def attach_and_wait(session: Session, container: str, *, remove: bool) -> int:
         (session.stderr if stream == "stderr" else session.stdout).write(text)
         (session.stderr if stream == "stderr" else session.stdout).flush()
 
-    lines = session.engine.logs(container, stdout=True, stderr=True, follow=True)
+    lines = session.engine.logs(container, stdout=True, stderr=True, follow=True, since=since)
     outcome = follow(lines, write, session.timeout)
     if outcome != "end":
         session.err(stop_note(outcome, session.timeout, "the container keeps running"))

@@ -102,6 +102,14 @@ class EngineAPI(Protocol):
         {"aux": {"ID": ...}} and {"error": ...}.
         """
 
+    def prune_builds(
+        self,
+        filters: Any = None,
+        keep_storage: int | None = None,
+        all: bool | None = None,  # noqa: A002
+    ) -> JSON:
+        """``POST /build/prune``: CachesDeleted, SpaceReclaimed."""
+
     def prune_images(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /images/prune``: ImagesDeleted, SpaceReclaimed."""
 
@@ -245,6 +253,23 @@ class EngineAPI(Protocol):
 
     def prune_containers(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /containers/prune``: ContainersDeleted, SpaceReclaimed."""
+
+    def update_container(
+        self,
+        container: str,
+        blkio_weight: int | None = None,
+        cpu_period: int | None = None,
+        cpu_quota: int | None = None,
+        cpu_shares: int | None = None,
+        cpuset_cpus: str | None = None,
+        cpuset_mems: str | None = None,
+        mem_limit: float | str | None = None,
+        mem_reservation: float | str | None = None,
+        memswap_limit: int | str | None = None,
+        kernel_memory: int | str | None = None,
+        restart_policy: Any = None,
+    ) -> JSON:
+        """``POST /containers/{id}/update``: {"Warnings": [...]}."""
 
     # -- volumes and networks ---------------------------------------------------
     def volumes(self, filters: dict[str, Any] | None = None) -> JSON:

@@ -15,8 +15,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from grader.dockercli.exporting import export_archive
 from grader.engine.api import EngineAPI
-from grader.engine.errors import NotFound
+from grader.engine.errors import EngineError, NotFound
+from grader.engine.sandbox.clock import parse_rfc3339
 from grader.serve.execs import SHELLS, terminal
 from grader.serve.http import Reply, Request, close_writing, frame
 
@@ -24,7 +26,9 @@ POLL = 0.02
 """Seconds between looks at a container's state while waiting for it to start or stop."""
 
 
-def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
+def create_arguments(
+    body: dict[str, Any], name: str | None, platform: str | None = None
+) -> dict[str, Any]:
     """docker-py's ``create_container`` keywords for a ``POST /containers/create`` body.
 
     An ``Env`` item without ``=`` is a ``-e NAME`` whose NAME the client's environment does
@@ -35,6 +39,7 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "image": body.get("Image") or "",
         "command": body.get("Cmd"),
         "name": name or None,
+        "platform": platform or None,
         "hostname": body.get("Hostname") or None,
         "domainname": body.get("Domainname") or None,
         "user": body.get("User") or None,
@@ -74,8 +79,8 @@ def given_fields(host_config: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/create?name=``."""
-    kwargs = create_arguments(req.json(), req.arg("name"))
+    """``POST /containers/create?name=&platform=``."""
+    kwargs = create_arguments(req.json(), req.arg("name"), req.arg("platform"))
     reply.json(engine.create_container(**kwargs), 201)
 
 
@@ -104,21 +109,27 @@ def inspect(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 
 def start(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/{id}/start`` (304 when already running, as dockerd)."""
-    if engine.inspect_container(req.groups["id"])["State"]["Running"]:
-        reply.empty(304)
-        return
+    """``POST /containers/{id}/start``: 304 when it was running already, as dockerd.
+
+    The start comes first (it is what the request asks the engine for); the container's
+    StartedAt then tells whether this request started it.
+    """
+    asked = time.time()
     engine.start(req.groups["id"])
-    reply.empty()
+    state = engine.inspect_container(req.groups["id"])["State"]
+    reply.empty(304 if parse_rfc3339(state.get("StartedAt") or "") < asked else 204)
 
 
 def stop(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/{id}/stop?t=`` (304 when not running)."""
-    if not engine.inspect_container(req.groups["id"])["State"]["Running"]:
-        reply.empty(304)
-        return
+    """``POST /containers/{id}/stop?t=``: 304 when it was not running, as dockerd.
+
+    The stop comes first; the container's FinishedAt then tells whether this request
+    stopped it (a container never started has none).
+    """
+    asked = time.time()
     engine.stop(req.groups["id"], timeout=req.number("t"))
-    reply.empty()
+    state = engine.inspect_container(req.groups["id"])["State"]
+    reply.empty(304 if parse_rfc3339(state.get("FinishedAt") or "") < asked else 204)
 
 
 def restart(engine: EngineAPI, req: Request, reply: Reply) -> None:
@@ -237,13 +248,30 @@ DRAIN_TIMEOUT = 30.0
 
 
 def wait(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end."""
+    """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end.
+
+    What the answer depends on is decided before the headers go out: a client may start
+    the container as soon as it has them (the CLI sends ``wait`` before ``start``). For
+    ``not-running`` (the default), a container not running then is answered at once, as
+    dockerd does; the other conditions wait for a start after the one the request found.
+    """
+    condition = req.arg("condition") or "not-running"
+    if condition == "not-running":
+        try:
+            result = engine.wait(req.groups["id"], timeout=0)
+        except EngineError as error:
+            if error.status_code != 408:  # 408: still running at the deadline (now)
+                raise
+        else:
+            reply.begin_json()
+            reply.end_json({"Error": result.get("Error"), "StatusCode": result["StatusCode"]})
+            return
     doc = engine.inspect_container(req.groups["id"])
     cid, started = doc["Id"], doc["State"].get("StartedAt")
     reply.begin_json()
-    if req.arg("condition") in ("next-exit", "removed"):
+    if condition in ("next-exit", "removed"):
         wait_until_started(engine, cid, started)
-    if req.arg("condition") == "removed":
+    if condition == "removed":
         wait_until_stopped(engine, cid)
         STREAMS.wait_closed(cid, DRAIN_TIMEOUT)
     result = engine.wait(cid)
@@ -360,6 +388,40 @@ def put_archive(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``PUT /containers/{id}/archive?path=``: extract a tar into the container."""
     engine.put_archive(req.groups["id"], req.arg("path") or "/", req.body)
     reply.empty(200)
+
+
+UPDATE_FIELDS = {
+    "BlkioWeight": "blkio_weight",
+    "CpuPeriod": "cpu_period",
+    "CpuQuota": "cpu_quota",
+    "CpuShares": "cpu_shares",
+    "CpusetCpus": "cpuset_cpus",
+    "CpusetMems": "cpuset_mems",
+    "Memory": "mem_limit",
+    "MemoryReservation": "mem_reservation",
+    "MemorySwap": "memswap_limit",
+    "NanoCpus": "nano_cpus",
+    "PidsLimit": "pids_limit",
+}
+"""``POST /containers/{id}/update`` body fields -> the engine's keywords."""
+
+
+def update(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /containers/{id}/update``: the fields the client set (the CLI sends zeros too)."""
+    body = req.json() or {}
+    limits = {
+        keyword: body[field]
+        for field, keyword in UPDATE_FIELDS.items()
+        if body.get(field) not in (None, 0, "")
+    }
+    policy = body.get("RestartPolicy") or {}
+    restart = policy if policy.get("Name") else None
+    reply.json(engine.update_container(req.groups["id"], restart_policy=restart, **limits))
+
+
+def export(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``GET /containers/{id}/export``: the container's files as a tar, names relative to /."""
+    reply.data(200, export_archive(engine, req.groups["id"]), "application/x-tar")
 
 
 def _stat(stat: dict[str, Any]) -> str:

@@ -71,6 +71,11 @@ def prune(engine: EngineAPI, req: Request, reply: Reply) -> None:
     reply.json(engine.prune_images(filters=req.filters()))
 
 
+def build_prune(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /build/prune?filters=&all=``."""
+    reply.json(engine.prune_builds(filters=req.filters(), all=req.flag("all")))
+
+
 def build(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``POST /build``: unpack the context tar and stream the sandbox builder's output."""
     if req.arg("version") == "2":

@@ -50,7 +50,7 @@ def network_inspect(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 
 def network_create(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /networks/create`` with ``{Name, Driver, Labels, Options, IPAM, Internal}``."""
+    """``POST /networks/create``: ``{Name, Driver, Labels, Options, IPAM, Internal, ...}``."""
     body = req.json()
     created = engine.create_network(
         body.get("Name") or "",
@@ -59,6 +59,8 @@ def network_create(engine: EngineAPI, req: Request, reply: Reply) -> None:
         options=body.get("Options") or None,
         ipam=body.get("IPAM") or None,
         internal=bool(body.get("Internal")),
+        enable_ipv6=bool(body.get("EnableIPv6")),
+        attachable=bool(body.get("Attachable")) or None,
     )
     reply.json(created, 201)
 

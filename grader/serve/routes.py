@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from grader.engine.api import EngineAPI
-from grader.serve import containers, execs, images, objects, system
+from grader.serve import containers, execs, images, objects, offline, system
 from grader.serve.http import Reply, Request
 
 Endpoint = Callable[[EngineAPI, Request, Reply], None]
@@ -25,6 +25,7 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("GET", "/info", system.info),
     ("GET", "/system/df", system.disk_usage),
     ("GET", "/events", system.events),
+    ("POST", "/auth", offline.auth),
     ("GET", "/containers/json", containers.listing),
     ("POST", "/containers/create", containers.create),
     ("POST", "/containers/prune", containers.prune),
@@ -36,6 +37,8 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("POST", f"/containers/{_ID}/pause", containers.pause),
     ("POST", f"/containers/{_ID}/unpause", containers.unpause),
     ("POST", f"/containers/{_ID}/rename", containers.rename),
+    ("POST", f"/containers/{_ID}/update", containers.update),
+    ("GET", f"/containers/{_ID}/export", containers.export),
     ("POST", f"/containers/{_ID}/wait", containers.wait),
     ("POST", f"/containers/{_ID}/attach", containers.attach),
     ("POST", f"/containers/{_ID}/resize", containers.resize),
@@ -55,7 +58,9 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("GET", "/images/json", images.listing),
     ("POST", "/images/create", images.pull),
     ("POST", "/images/prune", images.prune),
+    ("GET", "/images/search", offline.search),
     ("POST", "/build", images.build),
+    ("POST", "/build/prune", images.build_prune),
     ("GET", f"/images/{_NAME}/json", images.inspect),
     ("GET", f"/images/{_NAME}/history", images.history),
     ("POST", f"/images/{_NAME}/push", images.push),

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import select
 import socket
-import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
+from grader.dockercli.diskusage import disk_usage as usage_document
+from grader.dockercli.events import states, watch
 from grader.engine.api import EngineAPI
 from grader.serve.http import Reply, Request
-
-EVENT_POLL = 0.2
-"""Seconds between two looks at the containers' states for ``/events``."""
 
 
 def ping(engine: EngineAPI, req: Request, reply: Reply) -> None:
@@ -44,118 +39,20 @@ def info(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 def disk_usage(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``GET /system/df``: images, containers and volumes with what uses them."""
-    containers = engine.containers(all=True, size=True)
-    used_images: dict[str, int] = {}
-    for container in containers:
-        used_images[container["ImageID"]] = used_images.get(container["ImageID"], 0) + 1
-    images = [
-        {**image, "Containers": used_images.get(image["Id"], 0), "SharedSize": 0}
-        for image in engine.images(all=True)
-        if isinstance(image, dict)
-    ]
-    volumes = []
-    for volume in engine.volumes()["Volumes"] or []:
-        users = sum(
-            1
-            for c in containers
-            for m in c.get("Mounts") or []
-            if m.get("Type") == "volume" and m.get("Name") == volume["Name"]
-        )
-        volumes.append(
-            {**volume, "UsageData": {"Size": _folder_size(volume["Mountpoint"]), "RefCount": users}}
-        )
-    reply.json(
-        {
-            "LayersSize": sum(image["Size"] for image in images),
-            "Images": images,
-            "Containers": containers,
-            "Volumes": volumes,
-            "BuildCache": [],
-        }
-    )
-
-
-def _folder_size(folder: str) -> int:
-    path = Path(folder)
-    if not path.is_dir():
-        return 0
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+    reply.json(usage_document(engine))
 
 
 def events(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``GET /events?since=&until=&filters=``: container state changes from now on."""
     until = float(req.arg("until") or 0) or None
-    wanted = req.filters() or {}
     # The first look is taken before the answer's headers go out: a client may act as soon
     # as it has them, and a change made then must already count as one.
-    reply.json_stream(_events(engine, reply, _states(engine), until, wanted))
+    before = states(engine)
 
+    def pause(seconds: float) -> bool:
+        """Wait between two looks; False once the client went away."""
+        connection = reply.handler.connection
+        readable, _, _ = select.select([connection], [], [], seconds)
+        return not readable or bool(connection.recv(1, socket.MSG_PEEK))
 
-def _events(
-    engine: EngineAPI,
-    reply: Reply,
-    before: dict[str, dict[str, Any]],
-    until: float | None,
-    wanted: dict[str, list[str]],
-) -> Iterator[dict[str, Any]]:
-    connection = reply.handler.connection
-    while until is None or time.time() < until:
-        readable, _, _ = select.select([connection], [], [], EVENT_POLL)
-        if readable and not connection.recv(1, socket.MSG_PEEK):
-            return  # the client went away
-        after = _states(engine)
-        for event in _changes(before, after):
-            if _wanted(event, wanted):
-                yield event
-        before = after
-
-
-def _states(engine: EngineAPI) -> dict[str, dict[str, Any]]:
-    return {c["Id"]: c for c in engine.containers(all=True)}
-
-
-def _changes(
-    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    for cid, now in after.items():
-        was = before.get(cid)
-        if was is None:
-            yield _event("create", now)
-        running = now["State"] in ("running", "paused", "restarting")
-        was_running = was is not None and was["State"] in ("running", "paused", "restarting")
-        if running and not was_running:
-            yield _event("start", now)
-        if was_running and not running:
-            yield _event("die", now)
-    for cid, was in before.items():
-        if cid not in after:
-            yield _event("destroy", was)
-
-
-def _event(action: str, container: dict[str, Any]) -> dict[str, Any]:
-    now = time.time_ns()
-    attributes = {
-        **(container.get("Labels") or {}),
-        "image": container["Image"],
-        "name": container["Names"][0].lstrip("/"),
-    }
-    return {
-        "status": action,
-        "id": container["Id"],
-        "from": container["Image"],
-        "Type": "container",
-        "Action": action,
-        "Actor": {"ID": container["Id"], "Attributes": attributes},
-        "scope": "local",
-        "time": now // 1_000_000_000,
-        "timeNano": now,
-    }
-
-
-def _wanted(event: dict[str, Any], wanted: dict[str, list[str]]) -> bool:
-    if wanted.get("type") and "container" not in wanted["type"]:
-        return False
-    if wanted.get("event") and event["Action"] not in wanted["event"]:
-        return False
-    names = {event["id"], event["Actor"]["Attributes"]["name"]}
-    return not wanted.get("container") or bool(names & set(wanted["container"]))
+    reply.json_stream(watch(engine, before, until, req.filters() or {}, pause))

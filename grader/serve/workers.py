@@ -35,7 +35,6 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import NoReturn
 
@@ -260,8 +259,9 @@ def _worker(
         os.close(fd)
     connection.set_inheritable(False)
     argv, cwd, env = decode_request(body)
-    os.environ.clear()
-    os.environ.update(env)
+    if env != os.environ:  # usually the same: the daemon was started from such a terminal
+        os.environ.clear()
+        os.environ.update(env)
     with contextlib.suppress(OSError):
         os.chdir(cwd)
     _offer(engine, folder)
@@ -271,7 +271,7 @@ def _worker(
     )
     sys.stderr = open(2, "w", 1, "utf-8", "backslashreplace", closefd=False)  # noqa: SIM115
     answer = _Answer(connection)
-    threading.Thread(target=answer.relay_signals, daemon=True).start()
+    answer.listen()
     code = 1
     try:
         from grader.dockercli.main import main
@@ -318,41 +318,59 @@ class _Answer:
     that ends within TAKEN_AFTER seconds sends both at once (``R0\\n``): the client then
     wakes once, not twice. Each byte the client sends is a signal number for the worker's
     process group; the client going away interrupts the command, as Ctrl-C would.
+
+    No thread does this (starting one cost a command up to milliseconds): the kernel
+    signals the worker when the client writes or leaves (``SIGIO``, the connection being
+    ``O_ASYNC`` and owned by the worker) and when TAKEN_AFTER has passed (``SIGALRM``).
+    The handlers run in the command's thread between two steps, as the relayed
+    ``SIGINT`` does.
     """
 
     def __init__(self, connection: socket.socket) -> None:
         self.connection = connection
         self._taken = False
-        self._lock = threading.Lock()
+        self._listening = False
 
-    def _say_taken(self) -> None:
-        with self._lock:
-            if not self._taken:
-                self._taken = True
-                with contextlib.suppress(OSError):
-                    self.connection.sendall(b"R")
+    def listen(self) -> None:
+        """Relay the client's signals from now on; say ``R`` after TAKEN_AFTER seconds."""
+        fd = self.connection.fileno()
+        self.connection.setblocking(False)
+        signal.signal(signal.SIGIO, self._client_wrote)
+        signal.signal(signal.SIGALRM, self._say_taken)
+        fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+        self._listening = True
+        signal.setitimer(signal.ITIMER_REAL, TAKEN_AFTER)
+        self._client_wrote()  # what came before the connection was ours raised no SIGIO
 
-    def exit(self, code: int) -> None:
-        """Send the exit code (after ``R`` when it was not sent yet)."""
-        with self._lock:
-            prefix, self._taken = (b"" if self._taken else b"R"), True
+    def _say_taken(self, *_: object) -> None:
+        if not self._taken:
+            self._taken = True
             with contextlib.suppress(OSError):
-                self.connection.sendall(prefix + b"%d\n" % code)
+                self.connection.sendall(b"R")
 
-    def relay_signals(self) -> None:
-        """Say ``R`` after TAKEN_AFTER seconds, then relay the client's signals."""
-        self.connection.settimeout(TAKEN_AFTER)
-        while True:
+    def _client_wrote(self, *_: object) -> None:
+        """Relay each byte the client sent as a signal; its leaving as ``SIGINT``."""
+        while self._listening:
             try:
                 data = self.connection.recv(16)
-            except TimeoutError:
-                self._say_taken()
-                self.connection.settimeout(None)
-                continue
+            except BlockingIOError:
+                return
             except OSError:
                 data = b""
             if not data:
+                self._listening = False
+                signal.signal(signal.SIGIO, signal.SIG_IGN)
                 os.killpg(0, signal.SIGINT)
                 return
             for number in data:
                 os.killpg(0, number)
+
+    def exit(self, code: int) -> None:
+        """Stop listening and send the exit code (after ``R`` when it was not sent yet)."""
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        self._listening = False
+        signal.signal(signal.SIGIO, signal.SIG_IGN)
+        prefix, self._taken = (b"" if self._taken else b"R"), True
+        with contextlib.suppress(OSError):
+            self.connection.sendall(prefix + b"%d\n" % code)

@@ -41,19 +41,7 @@ KNOWN_DIFFERENCES = {
     "docker run -e A nginx": "an unset bare -e NAME: the CLI sends NAME, we drop it",
     "docker run --env FOO=bar --env BAZ=qux alpine": "the CLI sorts Env; we keep the order typed",
     "docker run --mount type=volume,source=v,target=/d,volume-nocopy nginx": (
-        "--mount options are dropped: no VolumeOptions.NoCopy"
-    ),
-    "docker run --mount type=volume,target=/d,volume-opt=o=addr nginx": (
-        "--mount options are dropped: no VolumeOptions.DriverConfig"
-    ),
-    "docker run --mount type=bind,src=/a,dst=/b,bind-propagation=rshared nginx": (
-        "--mount options are dropped: no BindOptions.Propagation"
-    ),
-    "docker run --mount type=tmpfs,target=/t,tmpfs-size=64m nginx": (
-        "--mount options are dropped: no TmpfsOptions.SizeBytes"
-    ),
-    "docker run --mount type=tmpfs,target=/t,tmpfs-mode=1777 nginx": (
-        "--mount options are dropped: no TmpfsOptions.Mode"
+        "the CLI's VolumeOptions carries its zero values (Labels, DriverConfig, Subpath)"
     ),
     "docker run --use-api-socket alpine": "--use-api-socket does not mount the Docker socket",
 }

@@ -27,6 +27,7 @@ import os
 import tarfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
@@ -112,12 +113,20 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+class _Terminal(io.StringIO):
+    """Standard input as ``record_requests.py`` gave the CLI: a terminal that answers "y"."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def course_call(argv: list[str], cwd: Path) -> tuple[str, Any] | None:
     """The first engine call the course makes for ``docker ARGV`` run in ``cwd``."""
     engine = RecordingEngine(LOOKUPS)
     out = io.StringIO()
     try:  # the recorder stops the command at its first engine call
-        execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
+        with mock.patch("sys.stdin", _Terminal("y\n")):
+            execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
     except _Stop:
         pass
     calls = [call for call in engine.calls if call[0] not in LOOKUPS] or engine.calls
@@ -182,11 +191,18 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
         filters["reference"] = [*filters.get("reference", []), values.pop("name")]
         values["filters"] = filters
     if name == "create_container":
+        # The Docker 28 CLI sends -e variables in a Go map's (random) order: seen as
+        # ["B=3", "C=1", "A=2"] for "-e C=1 -e A=2 -e B=3".
+        values["environment"] = sorted(values.get("environment") or [])
         values["host_config"] = hostconfig.full(dict(values.get("host_config") or {}))
         values["ports"] = sorted(
             hostconfig.port_key(p if not isinstance(p, tuple | list) else f"{p[0]}/{p[1]}")
             for p in values.get("ports") or []
         )
+    if name == "create_network" and isinstance(values.get("ipam"), dict):
+        # one IPAM pool per --subnet, in a Go map's (random) order
+        pools = values["ipam"].get("Config") or []
+        values["ipam"] = {**values["ipam"], "Config": sorted(pools, key=json.dumps)}
     if name == "build":
         dockerfile = values.get("dockerfile")
         if dockerfile and os.path.isabs(dockerfile):

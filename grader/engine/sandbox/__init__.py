@@ -21,6 +21,7 @@ from grader.engine.sandbox.networks import NetworksMixin
 from grader.engine.sandbox.ports import shutdown_all
 from grader.engine.sandbox.registry import RegistryMixin
 from grader.engine.sandbox.system import SystemMixin
+from grader.engine.sandbox.update import UpdateMixin
 from grader.engine.sandbox.volumes import VolumesMixin
 
 
@@ -36,6 +37,7 @@ class SandboxEngine(
     InspectionMixin,
     VolumesMixin,
     NetworksMixin,
+    UpdateMixin,
 ):
     """The sandbox engine over the state folder ``state_dir``."""
 

@@ -50,7 +50,8 @@ def binds(value: dict[str, Any] | list[str]) -> list[str]:
     return result
 
 
-def _memory(value: Any) -> int:
+def memory_bytes(value: Any) -> int:
+    """docker-py's memory values: a number of bytes, or text such as ``512m``."""
     if isinstance(value, int):
         return value
     text = str(value).strip().lower()
@@ -101,9 +102,9 @@ def create_host_config(**kwargs: Any) -> JSON:
     if hc.get("Privileged") is False:
         del hc["Privileged"]
     if kwargs.get("mem_limit") is not None:
-        hc["Memory"] = _memory(kwargs["mem_limit"])
+        hc["Memory"] = memory_bytes(kwargs["mem_limit"])
     if kwargs.get("memswap_limit") is not None:
-        hc["MemorySwap"] = _memory(kwargs["memswap_limit"])
+        hc["MemorySwap"] = memory_bytes(kwargs["memswap_limit"])
     if kwargs.get("binds"):
         hc["Binds"] = binds(kwargs["binds"])
     if kwargs.get("port_bindings"):

@@ -1,0 +1,84 @@
+"""Streaming endpoints decide what they answer before their headers go out.
+
+A client may act as soon as it has an answer's headers (the CLI sends ``wait`` before
+``start``; ``/events`` consumers stop containers). Work an endpoint did after its headers
+would then see the client's change. Each test's reply acts at the moment its headers are
+written, in the serving thread, so the order is certain.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+from pathlib import Path
+
+from grader.engine.sandbox import SandboxEngine
+from grader.serve import containers
+from grader.serve.http import Reply, Request
+
+
+class _Handler:
+    """The parts of an HTTP handler a :class:`Reply` writes to."""
+
+    command = "POST"
+
+    def __init__(self) -> None:
+        self.connection, self._peer = socket.socketpair()
+        self.wfile = io.BytesIO()
+
+    def send_response(self, status: int) -> None:
+        self.wfile.write(b"HTTP/1.1 %d\r\n" % status)
+
+    def send_header(self, key: str, value: str) -> None:
+        self.wfile.write(f"{key}: {value}\r\n".encode())
+
+    def end_headers(self) -> None:
+        self.wfile.write(b"\r\n")
+
+
+class _StartsOnHeaders(Reply):
+    """A client that starts the container as soon as the headers arrive."""
+
+    def __init__(self, engine: SandboxEngine, container: str) -> None:
+        super().__init__(_Handler())  # type: ignore[arg-type]
+        self.engine, self.container = engine, container
+        self.documents: list[dict[str, object]] = []
+
+    def _chunked(self, content_type: str) -> None:
+        super()._chunked(content_type)
+        self.engine.start(self.container)
+
+    def _chunk(self, data: bytes) -> None:
+        self.documents.append(json.loads(data))
+
+
+def test_wait_answers_for_the_state_the_request_found(sandbox_dir: Path) -> None:
+    """``wait`` (not-running) on a created container is 0 at once, even if it starts now."""
+    engine = SandboxEngine(sandbox_dir)
+    created = engine.create_container("busybox", ["sh", "-c", "exit 7"], name="quick")
+    reply = _StartsOnHeaders(engine, created["Id"])
+    containers.wait(
+        engine,
+        Request("POST", "/containers/quick/wait", "1.51", {}, {}, groups={"id": "quick"}),
+        reply,
+    )
+    assert reply.documents == [{"Error": None, "StatusCode": 0}]
+    assert engine.inspect_container("quick")["State"]["ExitCode"] == 7  # it did start
+
+
+def test_wait_for_the_next_exit_sees_the_start_made_on_the_headers(sandbox_dir: Path) -> None:
+    """``wait?condition=next-exit`` (the CLI's ``run``) waits for the run the client starts."""
+    engine = SandboxEngine(sandbox_dir)
+    created = engine.create_container("busybox", ["sh", "-c", "exit 7"], name="quick")
+    reply = _StartsOnHeaders(engine, created["Id"])
+    request = Request(
+        "POST",
+        "/containers/quick/wait",
+        "1.51",
+        {"condition": ["next-exit"]},
+        {},
+        groups={"id": "quick"},
+    )
+    containers.wait(engine, request, reply)
+    assert reply.documents == [{"Error": None, "StatusCode": 7}]
