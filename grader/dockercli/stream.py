@@ -2,6 +2,9 @@
 
 The items come from a background thread, so the caller can stop waiting when the bound
 is reached or the user presses Ctrl-C (KeyboardInterrupt), leaving the kernel usable.
+When the engine says the stream has gone quiet (:data:`grader.engine.api.FOLLOW_QUIET`:
+while grading, nothing else can add a line), following ends at once with the outcome the
+bound would have given, so the grader never waits out a demo cell's ``--timeout``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from grader.engine.api import FOLLOW_QUIET
 
 _END = object()
 
@@ -69,6 +74,8 @@ def _drain(
             if failure:
                 raise failure[0]
             return "end"
+        if item is FOLLOW_QUIET:
+            return "timeout"
         handle(item)
 
 
