@@ -13,6 +13,7 @@ nbgrader's ``SaveAutoGrades`` scores them as usual.
 from __future__ import annotations
 
 import importlib
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +44,13 @@ PRELOADED = (
     "ipywidgets",
 )
 """Modules imported once by the grading process, so each forked submission starts warm."""
+
+
+REPLAY_SECONDS: list[float] = []
+"""Wall-clock seconds of each replay this process ran (fork, child, result), in order.
+
+``course autograde`` reads the ones of a submission to report where grading time goes:
+the replay, or nbgrader's own converter around it."""
 
 
 def preload() -> None:
@@ -92,7 +100,11 @@ class TrustedExecute(Execute):
             protected=protected_places(coursedir),
         )
         self.log.info("Grading %s/%s from %s (answers as data)", assignment, notebook, source)
-        runs = grade(job)
+        started = time.perf_counter()
+        try:
+            runs = grade(job)
+        finally:
+            REPLAY_SECONDS.append(time.perf_counter() - started)
         restored = write_outputs(nb, job.source, runs)
         for grade_id in restored:
             self.log.warning("Grade cell %s was missing: restored from the source", grade_id)

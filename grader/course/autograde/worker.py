@@ -32,6 +32,8 @@ class Outcome:
     log: str
     """nbgrader's log, kept for the instructor when something went wrong."""
     timed_out: bool = False
+    replay_seconds: float = 0.0
+    """Of ``seconds``, the trusted replay's (the rest is nbgrader's converter and gradebook)."""
 
 
 def preload() -> None:
@@ -68,7 +70,7 @@ def grade_one(
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
-    from grader.grading.nbgrader import trusted_preprocessors
+    from grader.grading.nbgrader import REPLAY_SECONDS, trusted_preprocessors
 
     started = time.monotonic()
     config = load_config(root)
@@ -83,7 +85,16 @@ def grade_one(
     coursedir.student_id = student
     converter = Autograde(coursedir=coursedir, config=config)
     converter.force = True
+    REPLAY_SECONDS.clear()
     result = capture_log(converter)
     log = result.get("log", "") + result.get("error", "")
     seconds = time.monotonic() - started
-    return Outcome(assignment, student, result["success"], seconds, log, TIMEOUT_MARK in log)
+    return Outcome(
+        assignment,
+        student,
+        result["success"],
+        seconds,
+        log,
+        TIMEOUT_MARK in log,
+        sum(REPLAY_SECONDS),
+    )
