@@ -12,6 +12,7 @@ nbgrader's ``SaveAutoGrades`` scores them as usual.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import time
 from pathlib import Path
@@ -53,13 +54,22 @@ REPLAY_SECONDS: list[float] = []
 the replay, or nbgrader's own converter around it."""
 
 
+WARMED_KINDS = (("v1", "Pod"), ("v1", "Service"), ("v1", "ConfigMap"), ("apps/v1", "Deployment"))
+"""Kubernetes kinds whose schemas the grading process parses once, for every fork to share."""
+
+
+@functools.cache
 def preload() -> None:
-    """Import :data:`PRELOADED` (those installed) in the grading process."""
+    """Import :data:`PRELOADED` (those installed) and parse the common manifest schemas."""
     for name in PRELOADED:
         try:
             importlib.import_module(name)
         except ImportError:
             continue
+    from grader.k8s.validate import schema_problems
+
+    for api_version, kind in WARMED_KINDS:
+        schema_problems({"apiVersion": api_version, "kind": kind, "metadata": {"name": "warm"}})
 
 
 class TrustedExecute(Execute):
