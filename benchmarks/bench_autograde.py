@@ -253,6 +253,10 @@ def main() -> int:
         "submissions": submissions,
         "per_submission_s": round(klass.wall * options.workers / submissions, 2),
         "projected_200_students_s": round(klass.wall * 200 / options.students, 1),
+        # What the CPU time alone allows when every core is the grader's (no other load):
+        "projected_200_students_cpu_bound_s": round(
+            klass.cpu * 200 / options.students / min(options.workers, os.cpu_count() or 1), 1
+        ),
         "load_average": {
             "bare": load_range(bare),
             "one_student": load_range(checks),

@@ -41,7 +41,7 @@ def preload() -> None:
     ensure_tools_on_path()
     # nbgrader's gradebook trips this SQLAlchemy warning on every autograde (its own
     # session handling; nothing is lost): keep it out of the instructor's console.
-    warnings.filterwarnings("ignore", message="Object of type <SubmittedNotebook> not in session")
+    warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
     import nbgrader.converters  # noqa: F401 - imported for the forks' sake
 
     from grader.grading.nbgrader import preload as preload_grading
