@@ -69,6 +69,7 @@ def test_foreground_server_run_is_bounded(engine) -> None:
 def test_while_grading_a_quiet_follow_ends_as_the_bound_would(engine, monkeypatch) -> None:
     monkeypatch.setenv("COURSE_GRADING", "1")
     run(engine, "run", "-d", "--name", "web", "nginx:latest")
+    readers = {t for t in threading.enumerate() if t.name == "docker-follow"}
     started = time.monotonic()
     logs = run(engine, "logs", "-f", "--tail", "1", "web", timeout=600)
     foreground = run(engine, "run", "--name", "fg", "nginx:latest", timeout=600)
@@ -77,6 +78,8 @@ def test_while_grading_a_quiet_follow_ends_as_the_bound_would(engine, monkeypatc
     assert logs[1].endswith("start worker process 30\n" + note) and logs[2] == 0
     assert foreground[1].endswith(note) and foreground[2] == 0
     assert run(engine, "inspect", "-f", "{{.State.Running}}", "fg")[0] == "true\n"
+    left = {t for t in threading.enumerate() if t.name == "docker-follow"} - readers
+    assert not left, "no reader of the engine's state outlives a quiet follow"
 
 
 def test_while_grading_a_container_with_more_to_say_is_followed(engine, monkeypatch, clock) -> None:
@@ -90,10 +93,20 @@ def test_while_grading_a_container_with_more_to_say_is_followed(engine, monkeypa
 
 
 def test_follow_ends_at_the_quiet_marker_as_at_the_bound() -> None:
+    closed = threading.Event()
+
+    def stream():
+        try:
+            yield ("stdout", b"a\n")
+            while True:
+                yield FOLLOW_QUIET
+        finally:
+            closed.set()
+
     seen: list[object] = []
-    items = [("stdout", b"a\n"), FOLLOW_QUIET, ("stdout", b"b\n")]
-    assert follow(iter(items), seen.append, timeout=None) == "timeout"
+    assert follow(stream(), seen.append, timeout=None) == "timeout"
     assert seen == [("stdout", b"a\n")]
+    assert closed.is_set(), "the engine's stream is closed before following returns"
 
 
 def test_stop_start_rm_lines_and_errors(engine) -> None:
