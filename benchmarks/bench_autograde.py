@@ -8,6 +8,11 @@
 2. N simulated students (a third full marks, a third blank, a third half-answered) for the
    whole course, graded by ``course autograde --workers 2``.
 
+Each phase prints where its time went: per assignment, the trusted replay (fork, child,
+result) and the rest (nbgrader's converter, its gradebook writes); the CPU seconds the
+grading processes used; and the machine's load average, sampled during the run (the
+machine is shared: a high load inflates every wall-clock figure).
+
 Usage: .venv/bin/python benchmarks/bench_autograde.py [--students 50] [--workers 2]
        [--assignments 01-docker-intro ...] [--json artifacts/bench_autograde.json]
 """
@@ -17,11 +22,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -32,6 +41,80 @@ sys.path.insert(0, str(REPO))
 from grader.course.autograde import main as autograde  # noqa: E402
 from grader.course.release import main as release  # noqa: E402
 from grader.course.settings import ensure_tools_on_path  # noqa: E402
+
+
+class Span:
+    """Wall-clock and child-process CPU seconds of a block, with the load averages seen."""
+
+    def __init__(self) -> None:
+        self.wall = 0.0
+        self.cpu = 0.0
+        self.loads: list[float] = []
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextmanager
+def measured() -> Iterator[Span]:
+    """Time the block; sample the 1-minute load average every 5 s while it runs."""
+    span = Span()
+    done = threading.Event()
+
+    def sample() -> None:
+        while True:
+            span.loads.append(os.getloadavg()[0])
+            if done.wait(5):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    wall, cpu = time.monotonic(), _children_cpu()
+    try:
+        yield span
+    finally:
+        span.wall, span.cpu = time.monotonic() - wall, _children_cpu() - cpu
+        done.set()
+        sampler.join()
+        span.loads.append(os.getloadavg()[0])
+
+
+def load_range(span: Span) -> str:
+    return f"{min(span.loads):.1f}-{max(span.loads):.1f}"
+
+
+def breakdown(outcomes) -> dict[str, dict[str, float]]:
+    """Per assignment: submissions, seconds in all, of them the replay's and nbgrader's."""
+    table: dict[str, dict[str, float]] = {}
+    for outcome in outcomes:
+        row = table.setdefault(
+            outcome.assignment, {"submissions": 0, "total_s": 0.0, "replay_s": 0.0}
+        )
+        row["submissions"] += 1
+        row["total_s"] += outcome.seconds
+        row["replay_s"] += outcome.replay_seconds
+    for row in table.values():
+        row["nbgrader_s"] = row["total_s"] - row["replay_s"]
+        for key in ("total_s", "replay_s", "nbgrader_s"):
+            row[key] = round(row[key], 2)
+    return table
+
+
+def print_breakdown(title: str, table: dict[str, dict[str, float]]) -> None:
+    print(f"{title}: seconds summed over submissions (replay = fork + child + result)")
+    print(f"  {'assignment':<28} {'n':>4} {'total':>8} {'replay':>8} {'nbgrader':>9}")
+    for name, row in sorted(table.items()):
+        print(
+            f"  {name:<28} {row['submissions']:>4} {row['total_s']:>8.2f} "
+            f"{row['replay_s']:>8.2f} {row['nbgrader_s']:>9.2f}"
+        )
+    total = {k: sum(r[k] for r in table.values()) for k in ("total_s", "replay_s", "nbgrader_s")}
+    print(
+        f"  {'all':<28} {sum(r['submissions'] for r in table.values()):>4} "
+        f"{total['total_s']:>8.2f} {total['replay_s']:>8.2f} {total['nbgrader_s']:>9.2f}"
+    )
 
 
 def assignments_in(source: Path) -> list[str]:
@@ -85,20 +168,19 @@ def filled(root: Path, name: str, fraction: float):
     return released
 
 
-def time_course_one_student(work: Path, names: list[str]) -> float:
+def time_course_one_student(work: Path, names: list[str]):
     root = work / "checks"
     make_course(root, names, trivial_tests=False)
     release(root=root, assignments=names)
     for name in names:
         hand_in(root, "s0", name, filled(root, name, 1.0))
-    started = time.monotonic()
-    outcomes = autograde(root=root, workers=1)
-    elapsed = time.monotonic() - started
+    with measured() as span:
+        outcomes = autograde(root=root, workers=1)
     assert all(o.ok for o in outcomes), [o.log for o in outcomes if not o.ok]
-    return elapsed
+    return span, outcomes
 
 
-def time_bare_one_student(work: Path, names: list[str]) -> float:
+def time_bare_one_student(work: Path, names: list[str]) -> Span:
     root = work / "bare"
     make_course(root, names, trivial_tests=True)
     release(root=root, assignments=names)
@@ -107,19 +189,19 @@ def time_bare_one_student(work: Path, names: list[str]) -> float:
     state = work / "bare-state"
     state.mkdir()
     env = {**os.environ, "COURSE_ENGINE": "sandbox", "COURSE_SANDBOX_DIR": str(state)}
-    started = time.monotonic()
-    for name in names:
-        subprocess.run(
-            [sys.executable, "-m", "nbgrader", "autograde", name, "--student", "s0", "--force"],
-            cwd=root,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    return time.monotonic() - started
+    with measured() as span:
+        for name in names:
+            subprocess.run(
+                [sys.executable, "-m", "nbgrader", "autograde", name, "--student", "s0", "--force"],
+                cwd=root,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+    return span
 
 
-def time_class(work: Path, names: list[str], students: int, workers: int) -> float:
+def time_class(work: Path, names: list[str], students: int, workers: int):
     root = work / "class"
     make_course(root, names, trivial_tests=False)
     release(root=root, assignments=names)
@@ -127,12 +209,11 @@ def time_class(work: Path, names: list[str], students: int, workers: int) -> flo
         fraction = (1.0, 0.0, 0.5)[index % 3]
         for name in names:
             hand_in(root, f"s{index:03d}", name, filled(root, name, fraction))
-    started = time.monotonic()
-    outcomes = autograde(root=root, workers=workers)
-    elapsed = time.monotonic() - started
+    with measured() as span:
+        outcomes = autograde(root=root, workers=workers)
     failed = [o for o in outcomes if not o.ok]
     assert not failed, failed[0].log
-    return elapsed
+    return span, outcomes
 
 
 def main() -> int:
@@ -150,20 +231,37 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-autograde-") as scratch:
         work = Path(scratch)
         bare = time_bare_one_student(work, names)
-        checks = time_course_one_student(work, names)
-        klass = time_class(work, names, options.students, options.workers)
+        print(f"one student, bare nbgrader (kernel): {bare.wall:.1f} s, load {load_range(bare)}")
+        checks, one = time_course_one_student(work, names)
+        print(f"one student, course autograde: {checks.wall:.1f} s, load {load_range(checks)}")
+        print_breakdown("one student, course autograde", breakdown(one))
+        klass, outcomes = time_class(work, names, options.students, options.workers)
+    table = breakdown(outcomes)
+    print_breakdown(f"class of {options.students}, {options.workers} workers", table)
     submissions = options.students * len(names)
     result = {
         "assignments": names,
-        "one_student_bare_nbgrader_s": round(bare, 2),
-        "one_student_course_checks_s": round(checks, 2),
-        "ratio": round(checks / bare, 3),
+        "one_student_bare_nbgrader_s": round(bare.wall, 2),
+        "one_student_course_checks_s": round(checks.wall, 2),
+        "ratio": round(checks.wall / bare.wall, 3),
+        "one_student_breakdown": breakdown(one),
         "students": options.students,
         "workers": options.workers,
-        "class_s": round(klass, 1),
+        "class_s": round(klass.wall, 1),
+        "class_cpu_s": round(klass.cpu, 1),
+        "class_breakdown": table,
         "submissions": submissions,
-        "per_submission_s": round(klass * options.workers / submissions, 2),
-        "projected_200_students_s": round(klass * 200 / options.students, 1),
+        "per_submission_s": round(klass.wall * options.workers / submissions, 2),
+        "projected_200_students_s": round(klass.wall * 200 / options.students, 1),
+        # What the CPU time alone allows when every core is the grader's (no other load):
+        "projected_200_students_cpu_bound_s": round(
+            klass.cpu * 200 / options.students / min(options.workers, os.cpu_count() or 1), 1
+        ),
+        "load_average": {
+            "bare": load_range(bare),
+            "one_student": load_range(checks),
+            "class": load_range(klass),
+        },
         "cores": os.cpu_count(),
     }
     print(json.dumps(result, indent=2))

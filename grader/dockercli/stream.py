@@ -2,6 +2,9 @@
 
 The items come from a background thread, so the caller can stop waiting when the bound
 is reached or the user presses Ctrl-C (KeyboardInterrupt), leaving the kernel usable.
+When the engine says the stream has gone quiet (:data:`grader.engine.api.FOLLOW_QUIET`:
+while grading, nothing else can add a line), following ends at once with the outcome the
+bound would have given, so the grader never waits out a demo cell's ``--timeout``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from grader.engine.api import FOLLOW_QUIET
+
 _END = object()
+
+QUIET_JOIN = 5.0
+"""Seconds to wait, after a quiet mark, for the stream's reader to stop."""
 
 
 def follow(items: Iterable[Any], handle: Callable[[Any], None], timeout: float | None) -> str:
@@ -40,14 +48,21 @@ def follow(items: Iterable[Any], handle: Callable[[Any], None], timeout: float |
                 close()  # ends the engine's stream (HTTP response, polling loop)
             pipe.put(_END)
 
-    threading.Thread(target=pump, daemon=True, name="docker-follow").start()
+    pumping = threading.Thread(target=pump, daemon=True, name="docker-follow")
+    pumping.start()
     deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        return _drain(pipe, handle, deadline, failure)
+        outcome = _drain(pipe, handle, deadline, failure)
     except KeyboardInterrupt:
         return "interrupted"
     finally:
         stop.set()
+    if outcome == "quiet":
+        # A quiet stream says so again at its next poll, where the pump stops: no reader of
+        # the engine's state is left running beside the next command.
+        pumping.join(QUIET_JOIN)
+        return "timeout"
+    return outcome
 
 
 def _drain(
@@ -56,7 +71,7 @@ def _drain(
     deadline: float | None,
     failure: list[BaseException],
 ) -> str:
-    """Hand queued items on until the end marker or the deadline."""
+    """Hand queued items on until the end marker, a quiet mark or the deadline."""
     while True:
         wait = None if deadline is None else deadline - time.monotonic()
         if wait is not None and wait <= 0:
@@ -69,6 +84,8 @@ def _drain(
             if failure:
                 raise failure[0]
             return "end"
+        if item is FOLLOW_QUIET:
+            return "quiet"
         handle(item)
 
 

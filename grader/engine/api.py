@@ -25,6 +25,11 @@ from grader.engine.registry_http import REGISTRY
 
 JSON = dict[str, Any]
 
+FOLLOW_QUIET: tuple[str, bytes] = ("quiet", b"")
+"""Yielded by a followed log stream that has caught up when no line can come any more
+unless something outside the running cell acts (the sandbox's streams, while grading,
+where nothing else acts): a follower may stop as if its time bound had passed."""
+
 
 @runtime_checkable
 class EngineAPI(Protocol):

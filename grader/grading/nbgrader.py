@@ -12,7 +12,9 @@ nbgrader's ``SaveAutoGrades`` scores them as usual.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,13 +47,29 @@ PRELOADED = (
 """Modules imported once by the grading process, so each forked submission starts warm."""
 
 
+REPLAY_SECONDS: list[float] = []
+"""Wall-clock seconds of each replay this process ran (fork, child, result), in order.
+
+``course autograde`` reads the ones of a submission to report where grading time goes:
+the replay, or nbgrader's own converter around it."""
+
+
+WARMED_KINDS = (("v1", "Pod"), ("v1", "Service"), ("v1", "ConfigMap"), ("apps/v1", "Deployment"))
+"""Kubernetes kinds whose schemas the grading process parses once, for every fork to share."""
+
+
+@functools.cache
 def preload() -> None:
-    """Import :data:`PRELOADED` (those installed) in the grading process."""
+    """Import :data:`PRELOADED` (those installed) and parse the common manifest schemas."""
     for name in PRELOADED:
         try:
             importlib.import_module(name)
         except ImportError:
             continue
+    from grader.k8s.validate import schema_problems
+
+    for api_version, kind in WARMED_KINDS:
+        schema_problems({"apiVersion": api_version, "kind": kind, "metadata": {"name": "warm"}})
 
 
 class TrustedExecute(Execute):
@@ -92,7 +110,11 @@ class TrustedExecute(Execute):
             protected=protected_places(coursedir),
         )
         self.log.info("Grading %s/%s from %s (answers as data)", assignment, notebook, source)
-        runs = grade(job)
+        started = time.perf_counter()
+        try:
+            runs = grade(job)
+        finally:
+            REPLAY_SECONDS.append(time.perf_counter() - started)
         restored = write_outputs(nb, job.source, runs)
         for grade_id in restored:
             self.log.warning("Grade cell %s was missing: restored from the source", grade_id)

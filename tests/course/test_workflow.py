@@ -183,3 +183,14 @@ def test_parallel_submissions_do_not_share_ports(course: Path) -> None:
     with (course / "grades.csv").open() as handle:
         rows = {row["student_id"]: row["score"] for row in csv.DictReader(handle)}
     assert rows == {"ann": "3.0", "bob": "3.0"}
+
+
+def test_outcomes_say_how_long_the_replay_took(course: Path) -> None:
+    from grader.course.autograde import main as autograde
+    from grader.course.release import main as release
+
+    release(root=course, assignments=["ps0"])
+    submit(course, "ann", with_solutions(course, {"split_publish"}))
+    (outcome,) = autograde(root=course, workers=1)
+    assert outcome.ok, outcome.log
+    assert 0 < outcome.replay_seconds < outcome.seconds

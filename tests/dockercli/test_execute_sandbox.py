@@ -13,6 +13,7 @@ import pytest
 from grader.dockercli import execute, run_script
 from grader.dockercli.stream import follow, stop_note
 from grader.engine import get_engine
+from grader.engine.api import FOLLOW_QUIET
 
 
 @pytest.fixture
@@ -63,6 +64,49 @@ def test_foreground_server_run_is_bounded(engine) -> None:
     )
     assert (out, code) == ("up\n", 0)
     assert err.endswith("(stopped following after 2s; the container keeps running)\n")
+
+
+def test_while_grading_a_quiet_follow_ends_as_the_bound_would(engine, monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    run(engine, "run", "-d", "--name", "web", "nginx:latest")
+    readers = {t for t in threading.enumerate() if t.name == "docker-follow"}
+    started = time.monotonic()
+    logs = run(engine, "logs", "-f", "--tail", "1", "web", timeout=600)
+    foreground = run(engine, "run", "--name", "fg", "nginx:latest", timeout=600)
+    assert time.monotonic() - started < 60, "nothing can come: no reason to wait the bound"
+    note = "(stopped following after 600s; the container keeps running)\n"
+    assert logs[1].endswith("start worker process 30\n" + note) and logs[2] == 0
+    assert foreground[1].endswith(note) and foreground[2] == 0
+    assert run(engine, "inspect", "-f", "{{.State.Running}}", "fg")[0] == "true\n"
+    left = {t for t in threading.enumerate() if t.name == "docker-follow"} - readers
+    assert not left, "no reader of the engine's state outlives a quiet follow"
+
+
+def test_while_grading_a_container_with_more_to_say_is_followed(engine, monkeypatch, clock) -> None:
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    script = "echo one; sleep 5; echo two"
+    assert run(engine, "run", "--name", "slow", "busybox", "sh", "-c", script, timeout=600) == (
+        "one\ntwo\n",
+        "",
+        0,
+    )
+
+
+def test_follow_ends_at_the_quiet_marker_as_at_the_bound() -> None:
+    closed = threading.Event()
+
+    def stream():
+        try:
+            yield ("stdout", b"a\n")
+            while True:
+                yield FOLLOW_QUIET
+        finally:
+            closed.set()
+
+    seen: list[object] = []
+    assert follow(stream(), seen.append, timeout=None) == "timeout"
+    assert seen == [("stdout", b"a\n")]
+    assert closed.is_set(), "the engine's stream is closed before following returns"
 
 
 def test_stop_start_rm_lines_and_errors(engine) -> None:

@@ -32,6 +32,8 @@ class Outcome:
     log: str
     """nbgrader's log, kept for the instructor when something went wrong."""
     timed_out: bool = False
+    replay_seconds: float = 0.0
+    """Of ``seconds``, the trusted replay's (the rest is nbgrader's converter and gradebook)."""
 
 
 def preload() -> None:
@@ -39,7 +41,7 @@ def preload() -> None:
     ensure_tools_on_path()
     # nbgrader's gradebook trips this SQLAlchemy warning on every autograde (its own
     # session handling; nothing is lost): keep it out of the instructor's console.
-    warnings.filterwarnings("ignore", message="Object of type <SubmittedNotebook> not in session")
+    warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
     import nbgrader.converters  # noqa: F401 - imported for the forks' sake
 
     from grader.grading.nbgrader import preload as preload_grading
@@ -68,7 +70,7 @@ def grade_one(
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
-    from grader.grading.nbgrader import trusted_preprocessors
+    from grader.grading.nbgrader import REPLAY_SECONDS, trusted_preprocessors
 
     started = time.monotonic()
     config = load_config(root)
@@ -83,7 +85,16 @@ def grade_one(
     coursedir.student_id = student
     converter = Autograde(coursedir=coursedir, config=config)
     converter.force = True
+    REPLAY_SECONDS.clear()
     result = capture_log(converter)
     log = result.get("log", "") + result.get("error", "")
     seconds = time.monotonic() - started
-    return Outcome(assignment, student, result["success"], seconds, log, TIMEOUT_MARK in log)
+    return Outcome(
+        assignment,
+        student,
+        result["success"],
+        seconds,
+        log,
+        TIMEOUT_MARK in log,
+        sum(REPLAY_SECONDS),
+    )

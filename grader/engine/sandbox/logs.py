@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from grader.engine.api import FOLLOW_QUIET
 from grader.engine.errors import InvalidArgument
+from grader.engine.safety import grading_mode
 from grader.engine.sandbox.base import SandboxBase
 from grader.engine.sandbox.clock import parse_rfc3339, rfc3339_ns
 
@@ -129,7 +131,24 @@ class LogsMixin(SandboxBase):
                 return
             if until_ns is not None and time.time_ns() > until_ns:
                 return
+            if grading_mode() and self._quiet(cid, last):
+                yield FOLLOW_QUIET
             time.sleep(FOLLOW_POLL)
+
+    def _quiet(self, cid: str, last: int) -> bool:
+        """Whether container ``cid`` will write nothing after line ``last`` by itself.
+
+        It has no line still to come (a script's later output) and no time at which its
+        main process ends; only a request to its published ports or an exec, from outside
+        the cell that follows it, could add a line.
+        """
+        row = self.store.db.execute(
+            "SELECT deadline IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM logs WHERE container_id = ? AND seq > ?) "
+            "FROM containers WHERE id = ?",
+            (cid, last, cid),
+        ).fetchone()
+        return bool(row and row[0])
 
     def _max_seq_before_now(self, cid: str) -> int:
         row = self.store.db.execute(

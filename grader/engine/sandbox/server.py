@@ -262,8 +262,15 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
         return served[sock.fileno()]
 
     stop = threading.Event()
+    # SIGTERM also wakes the selector (a byte on ``waker``), so the helper ends at once
+    # instead of at its next select timeout: whoever stops the container waits for it.
+    waker, wakeup = socket.socketpair()
+    waker.setblocking(False)
+    wakeup.setblocking(False)
+    signal.set_wakeup_fd(wakeup.fileno())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     selector = selectors.DefaultSelector()
+    selector.register(waker, selectors.EVENT_READ)
     for sock in listeners:
         if sock.type == socket.SOCK_STREAM:
             sock.setblocking(False)
@@ -275,6 +282,9 @@ def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:
             if not site.still_running(state_dir):
                 break
         for key, _ in selector.select(timeout=0.2):
+            if key.fileobj is waker:
+                waker.recv(64)  # a signal arrived: the loop's condition says whether to stop
+                continue
             listener = cast(socket.socket, key.fileobj)  # only sockets are registered
             try:
                 conn, _ = listener.accept()
