@@ -118,10 +118,22 @@ class Cluster:
     def __init__(self, state: Obj, now: Callable[[], float] = time.time):
         self.state = state
         self._clock = now
+        self._pinned: float | None = None
 
     def now(self) -> float:
         """The cluster's time: the clock plus how far :meth:`advance` moved it."""
+        if self._pinned is not None:
+            return self._pinned
         return self._clock() + float(self.state.get("clock_offset", 0.0))
+
+    @contextmanager
+    def pinned(self, moment: float) -> Iterator[None]:
+        """Hold the clock at ``moment`` (the control loops replaying a past step)."""
+        self._pinned = moment
+        try:
+            yield
+        finally:
+            self._pinned = None
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of simulated time pass (then the control loops catch up)."""

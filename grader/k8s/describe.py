@@ -345,3 +345,48 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
                 )
     rows = [(k, v) if k.endswith(":") else (f"{k}  {v}".rstrip(), "") for k, v in lines]
     return "\n".join(_block(rows)) + "\n"
+
+
+def _tabbed_labels(title: str, mapping: dict[str, str] | None) -> str:
+    """Kubectl's ``printLabelsMultiline``: ``title:<TAB>k=v``, more pairs on tab-led lines."""
+    pairs = [f"{k}={v}" for k, v in sorted((mapping or {}).items())] or ["<none>"]
+    return f"{title}:\t" + "\n\t".join(pairs) + "\n"
+
+
+def pod_template(template: Obj) -> str:
+    """``DescribePodTemplate``: what ``rollout history --revision=N`` prints (tab-separated)."""
+    meta, spec = template.get("metadata") or {}, template.get("spec") or {}
+    text = "Pod Template:\n" + _tabbed_labels("  Labels", meta.get("labels"))
+    if meta.get("annotations"):
+        text += _tabbed_labels("  Annotations", meta["annotations"])
+    containers = spec.get("containers") or []
+    text += "  Containers:" + ("" if containers else " <none>") + "\n"
+    for container in containers:
+        ports = container.get("ports") or []
+        port = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}" for p in ports)
+        host = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+        text += f"   {container.get('name')}:\n    Image:\t{container.get('image', '')}\n"
+        text += f"    {'Ports' if ',' in port else 'Port'}:\t{port or '<none>'}\n"
+        text += f"    {'Host Ports' if ',' in host else 'Host Port'}:\t{host or '<none>'}\n"
+        for word in ("limits", "requests"):
+            amounts = (container.get("resources") or {}).get(word) or {}
+            if amounts:
+                text += f"    {word.capitalize()}:\n"
+                text += "".join(f"      {k}:\t{v}\n" for k, v in sorted(amounts.items()))
+        env = container.get("env") or []
+        text += "    Environment:" + ("" if env else "\t<none>") + "\n"
+        text += "".join(f"      {e.get('name')}:\t{_env_text(e)}\n" for e in env)
+        mounts = container.get("volumeMounts") or []
+        text += "    Mounts:" + ("" if mounts else "\t<none>") + "\n"
+        text += "".join(
+            f"      {m.get('mountPath')} from {m.get('name')} "
+            f"({'ro' if m.get('readOnly') else 'rw'})\n"
+            for m in mounts
+        )
+    volumes = spec.get("volumes") or []
+    text += "  Volumes:" + ("" if volumes else "\t<none>") + "\n"
+    text += "".join(f"   {v.get('name')}:\n" for v in volumes)
+    text += _tabbed_labels("  Node-Selectors", spec.get("nodeSelector"))
+    tolerations = [t.get("key", "") for t in spec.get("tolerations") or []]
+    text += "  Tolerations:\t" + ("\n\t".join(tolerations) or "<none>") + "\n"
+    return text
