@@ -8,7 +8,8 @@ order until nothing changes:
    taint's ``tolerationSeconds: 300``): they are deleted, never moved;
 2. the Deployment controller keeps one ReplicaSet per pod template, the current one scaled;
 3. the ReplicaSet controller creates or deletes *owned* pods to match ``replicas`` (a pod
-   nobody owns is never recreated);
+   nobody owns is never recreated; one whose labels no longer match its ReplicaSet's
+   selector is released, and a new one takes its place);
 4. the scheduler binds each pending pod to a worker with room (least allocated first);
 5. each kubelet starts its pods (an IP from its node's pod CIDR), restarts their containers
    in place (:mod:`grader.k8s.kubelet`) or reports why it cannot start them;
@@ -228,6 +229,11 @@ def _owner(obj: Obj) -> dict[str, Any] | None:
 def _replicasets(cluster: Cluster) -> None:
     for rs in cluster.list("ReplicaSet", None):
         ns = rs["metadata"]["namespace"]
+        wanted_labels = rs["spec"].get("selector", {}).get("matchLabels") or {}
+        for pod in cluster.owned_by(rs, "Pod"):
+            labels = pod["metadata"].get("labels") or {}
+            if any(labels.get(k) != v for k, v in wanted_labels.items()):
+                pod["metadata"]["ownerReferences"] = []  # relabelled out: released, replaced
         pods = [p for p in cluster.owned_by(rs, "Pod") if not terminating(p)]
         for pod in [p for p in pods if p["status"].get("phase") == "Failed"]:
             cluster.remove(pod)

@@ -14,7 +14,7 @@ from typing import Any
 
 from grader.k8s import names
 from grader.k8s.kubelet import pull_error
-from grader.k8s.printers import age, service_ports, table
+from grader.k8s.printers import age, service_ports, table, tabwrite
 
 Obj = dict[str, Any]
 Line = tuple[str, str]
@@ -271,27 +271,15 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
     """A ``kubectl describe`` page; ``related`` holds what other objects tell about it."""
     if obj["kind"] == "Pod":
         return describe_pod(obj, now, related.get("owner"))
+    if obj["kind"] == "Deployment":
+        return describe_deployment(obj, now, related)
     meta = obj["metadata"]
     kind, spec, status = obj["kind"], obj.get("spec", {}), obj.get("status", {})
     lines: list[Line] = [("Name:", meta["name"])]
     if "namespace" in meta:
         lines.append(("Namespace:", meta["namespace"]))
     lines.append(("Labels:", _labels(meta.get("labels"))))
-    if kind == "Deployment":
-        lines += [
-            ("CreationTimestamp:", meta.get("creationTimestamp", "")),
-            ("Selector:", _labels(spec.get("selector", {}).get("matchLabels")).replace("\n", ",")),
-            (
-                "Replicas:",
-                f"{spec.get('replicas', 1)} desired | {status.get('updatedReplicas', 0)} updated | "
-                f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} "
-                f"available | "
-                f"{status.get('replicas', 0) - status.get('availableReplicas', 0)} unavailable",
-            ),
-            ("StrategyType:", "RollingUpdate"),
-            ("NewReplicaSet:", related.get("replicaset") or "<none>"),
-        ]
-    elif kind == "Service":
+    if kind == "Service":
         lines += [
             ("Selector:", _labels(spec.get("selector")).replace("\n", ",")),
             ("Type:", spec.get("type", "ClusterIP")),
@@ -390,3 +378,62 @@ def pod_template(template: Obj) -> str:
     tolerations = [t.get("key", "") for t in spec.get("tolerations") or []]
     text += "  Tolerations:\t" + ("\n\t".join(tolerations) or "<none>") + "\n"
     return text
+
+
+def _stamp(text: str) -> str:
+    moment = datetime.fromtimestamp(names.parse_timestamp(text), UTC)
+    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def describe_deployment(dep: Obj, now: float, related: dict[str, Any]) -> str:
+    """``kubectl describe deployment``: replicas, strategy, template, conditions, events.
+
+    ``related`` holds ``new`` and ``old`` (ReplicaSets: name, current, desired) and
+    ``events`` ((time, message) of the controller's scaling, oldest first).
+    """
+    meta, spec, status = dep["metadata"], dep.get("spec", {}), dep.get("status", {})
+    strategy = spec.get("strategy") or {}
+    kind = strategy.get("type", "RollingUpdate")
+    rolling = strategy.get("rollingUpdate") or {}
+    annotations = meta.get("annotations") or {}
+    want, total = spec.get("replicas", 1), status.get("replicas", 0)
+    available = status.get("availableReplicas", 0)
+    text = f"Name:\t{meta['name']}\nNamespace:\t{meta.get('namespace', 'default')}\n"
+    text += f"CreationTimestamp:\t{_stamp(meta['creationTimestamp'])}\n"
+    text += _tabbed_labels("Labels", meta.get("labels"))
+    pairs = [f"{k}: {v}" for k, v in sorted(annotations.items())] or ["<none>"]
+    text += "Annotations:\t" + "\n\t".join(pairs) + "\n"
+    selector = spec.get("selector", {}).get("matchLabels") or {}
+    text += "Selector:\t" + ",".join(f"{k}={v}" for k, v in selector.items()) + "\n"
+    text += (
+        f"Replicas:\t{want} desired | {status.get('updatedReplicas', 0)} updated | {total} "
+        f"total | {available} available | {max(total - available, 0)} unavailable\n"
+    )
+    text += f"StrategyType:\t{kind}\nMinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n"
+    if kind == "RollingUpdate":
+        text += (
+            f"RollingUpdateStrategy:\t{rolling.get('maxUnavailable', '25%')} max unavailable, "
+            f"{rolling.get('maxSurge', '25%')} max surge\n"
+        )
+    text += pod_template(spec.get("template") or {})
+    text += "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n"
+    text += "".join(
+        f"  {c['type']}\t{c['status']}\t{c.get('reason', '')}\n"
+        for c in status.get("conditions", [])
+    )
+    old = ", ".join(f"{n} ({c}/{d} replicas created)" for n, c, d in related.get("old", []))
+    text += f"OldReplicaSets:\t{old or '<none>'}\n"
+    new = related.get("new")
+    text += (
+        f"NewReplicaSet:\t{f'{new[0]} ({new[1]}/{new[2]} replicas created)' if new else '<none>'}\n"
+    )
+    events = related.get("events", [])
+    if not events:
+        return tabwrite(text + "Events:\t<none>\n")
+    text += "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n"
+    text += "".join(
+        f"  Normal\tScalingReplicaSet\t{names.human_duration(now - when)}\t"
+        f"deployment-controller\t{message}\n"
+        for when, message in events
+    )
+    return tabwrite(text)

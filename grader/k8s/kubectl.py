@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.k8s import (
+    deployments,
     discovery,
     explain,
     generators,
@@ -32,12 +33,14 @@ from grader.k8s.describe import describe
 from grader.k8s.execsim import exec_in_pod, pod_logs
 from grader.k8s.grammar import Invocation, KubectlError, klog_error, parse
 from grader.k8s.kinds import BY_KIND, Kind
+from grader.k8s.names import template_hash
 from grader.k8s.result import Result
 from grader.k8s.targets import (
     NO_NAME,
     RESOURCE_LIST,
     kind_of,
     namespace,
+    objects,
     select,
     selector,
     split_resources,
@@ -408,8 +411,20 @@ def _related(cluster: Cluster, obj: dict[str, Any]) -> dict[str, Any]:
         owner = next(iter(meta.get("ownerReferences", [])), None)
         return {"owner": f"{owner['kind']}/{owner['name']}" if owner else None}
     if kind == "Deployment":
-        sets = [rs for rs in cluster.owned_by(obj, "ReplicaSet") if rs["spec"].get("replicas")]
-        return {"replicaset": sets[0]["metadata"]["name"] if sets else None}
+        current = f"{meta['name']}-{template_hash(obj['spec'].get('template', {}))}"
+        sets = {
+            rs["metadata"]["name"]: (
+                rs["metadata"]["name"],
+                rs.get("status", {}).get("replicas", 0),
+                rs["spec"].get("replicas", 0),
+            )
+            for rs in cluster.owned_by(obj, "ReplicaSet")
+        }
+        return {
+            "new": sets.get(current),
+            "old": [v for k, v in sets.items() if k != current and v[2]],
+            "events": deployments.events(cluster, obj),
+        }
     if kind == "Service":
         ep = cluster.find("Endpoints", meta["namespace"], meta["name"]) or {}
         return {
@@ -535,15 +550,25 @@ def _delete(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Pat
 
 
 def _scale(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
-    for kind, name in split_resources(inv.args):
+    for kind, _ in split_resources(inv.args):
         if kind.kind not in {"Deployment", "ReplicaSet"}:
             raise KubectlError(
                 f'error: no scaler has been implemented for {{"{kind.group}" "{kind.kind}"}}'
             )
-        if name is None:
-            raise KubectlError(NO_NAME)
-        cluster.scale(kind.kind, namespace(inv), name, inv.options["replicas"])
-        out.stdout += f"{kind.qualified}/{name} scaled\n"
+    wanted, expected = inv.options["replicas"], inv.options["current-replicas"]
+    for obj in objects(inv, cluster, inv.args):
+        current = obj["spec"].get("replicas", 1)
+        if expected >= 0 and current != expected:
+            raise KubectlError(f"error: Expected replicas to be {expected}, was {current}")
+        label = printers.name_line(obj)
+        if inv.options["dry-run"] in {"client", "server", "unchanged"}:
+            out.stdout += f"{label} scaled (dry run)\n"
+            continue
+        obj["spec"]["replicas"] = wanted
+        if inv.options["record"]:
+            annotations = obj["metadata"].setdefault("annotations", {})
+            annotations[deployments.CHANGE_CAUSE] = rollout.change_cause(inv)
+        out.stdout += f"{label} scaled\n"
 
 
 def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:
