@@ -6,7 +6,9 @@ memory is what its image's process needs (:data:`grader.k8s.kubelet.IMAGE_MEMORY
 shows more than its limit), its CPU a few millicores for an idle server, capped at the CPU
 limit. Like metrics-server, only running containers are measured, and only once they ran
 for a scrape period (15 s): before that kubectl says ``error: metrics not available yet``.
-A node's figures add up its pods plus the system's own share (kubelet, container runtime).
+The control plane's components (api-server, etcd ...) run as pods in ``kube-system`` and are
+measured like any pod; a node's figures add up its pods plus what runs outside pods
+(kubelet, container runtime).
 Output is kubectl 1.32's: ``NAME  CPU(cores)  MEMORY(bytes)`` for pods,
 ``NAME  CPU(cores)  CPU(%)  MEMORY(bytes)  MEMORY(%)`` for nodes (percentages of their
 capacity, which is all allocatable on the simulated nodes).
@@ -31,10 +33,18 @@ SCRAPE_SECONDS = 15
 """metrics-server's resolution: a container is measured once it ran this long."""
 CREATION_DELAY = 120
 """kubectl's ``metricsCreationDelay``: an older pod without metrics is an error."""
-SYSTEM_CPU_M = {"control-plane": 180, "worker": 40}
-SYSTEM_MEMORY_MI = {"control-plane": 900, "worker": 350}
-"""What a node's own processes use (api-server, etcd ... on the control plane; kubelet)."""
+SYSTEM_CPU_M = {"control-plane": 40, "worker": 25}
+SYSTEM_MEMORY_MI = {"control-plane": 150, "worker": 120}
+"""What a node's own processes outside pods use (kubelet, containerd)."""
 CPU_IDLE_M = {"nginx": 1, "website": 1, "httpd": 1, "node": 3, "python": 2}
+COMPONENTS = {
+    "kube-apiserver": (30, 250),
+    "etcd": (15, 45),
+    "kube-controller-manager": (10, 50),
+    "kube-scheduler": (3, 20),
+    "kube-proxy": (1, 15),
+}
+"""(CPU m, memory Mi) of the cluster's own components, which run as pods in kube-system."""
 
 
 def container_usage(container: Obj, pod_name: str) -> tuple[int, int]:
@@ -42,6 +52,8 @@ def container_usage(container: Obj, pod_name: str) -> tuple[int, int]:
     repo = repository(str(container.get("image", "")))
     base_cpu = CPU_IDLE_M.get(repo, 0) + names.digest(pod_name) % 2
     memory = IMAGE_MEMORY_MI.get(repo, 1) + names.digest(pod_name + "m") % 2
+    if repo in COMPONENTS:
+        base_cpu, memory = COMPONENTS[repo]
     limits = (container.get("resources") or {}).get("limits") or {}
     if "cpu" in limits:
         base_cpu = min(base_cpu, parse_cpu(limits["cpu"]))
