@@ -280,6 +280,7 @@ def forward(
         except (LookupError, ClusterError):
             return False
 
+    _RUNNING.append(forwarder)
     if foreground:
         say(text)
         try:
@@ -287,6 +288,5 @@ def forward(
         except KeyboardInterrupt:
             pass
         return Result()
-    _RUNNING.append(forwarder)
     threading.Thread(target=forwarder.serve, args=(alive,), daemon=True).start()
     return Result(text)
