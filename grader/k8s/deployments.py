@@ -18,7 +18,8 @@ What kube-controller-manager's Deployment controller does, step for step:
   at once, so with the default 0 a rollout is over in one instant (still in the order
   above, as the ``Scaled up/down`` events show); with ``minReadySeconds: N`` it advances
   one step every N seconds of the cluster's clock, pod by pod;
-- old ReplicaSets are kept at 0 replicas for history, ``revisionHistoryLimit`` (10) of them.
+- old ReplicaSets are kept at 0 replicas for history, ``revisionHistoryLimit`` (10) of them;
+- a paused Deployment (``rollout pause``) is left alone until ``rollout resume``.
 
 :func:`next_due` tells the control loops when a waiting rollout can take its next step, so
 a clock that jumped (a wait, a later command) replays the steps at the times they happened.
@@ -162,12 +163,12 @@ def _new_set(cluster: Cluster, dep: Obj, sets: list[Obj]) -> Obj:
 
 
 def _sync(cluster: Cluster, dep: Obj) -> None:
+    if dep["spec"].get("paused"):
+        return  # ``rollout pause``: template changes wait, the ReplicaSets stay as they are
     sets = _owned_sets(cluster, dep)
     new = _new_set(cluster, dep, sets)
     old = [rs for rs in _owned_sets(cluster, dep) if rs is not new]
     replicas = dep["spec"].get("replicas", 1)
-    if dep["spec"].get("paused"):
-        return
     if not any(rs["spec"].get("replicas") for rs in old):
         if new["spec"].get("replicas") != replicas:
             _scale(cluster, dep, new, replicas)

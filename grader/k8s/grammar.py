@@ -112,6 +112,15 @@ CREATE_COMMON = (
     _f("template"),
     _f("allow-missing-template-keys", type="bool", default=True),
 )
+ROLLOUT_PATCH = (
+    *OBJECTS,
+    OUTPUT,
+    _f("field-manager", default="kubectl-rollout"),
+    _f("show-managed-fields", type="bool"),
+    _f("template"),
+    _f("allow-missing-template-keys", type="bool", default=True),
+)
+"""The flags of ``rollout pause`` and ``rollout resume``."""
 METADATA_EDIT = (
     *OBJECTS,
     ALL_NS,
@@ -344,7 +353,11 @@ SPECS: dict[str, Spec] = {
             _f("pod-running-timeout", default="1m0s"),
         )
     ),
-    "rollout": Spec(subcommands=("history", "restart", "status", "undo"), runnable=False),
+    "rollout": Spec(
+        subcommands=("history", "pause", "restart", "resume", "status", "undo"), runnable=False
+    ),
+    "rollout pause": Spec(ROLLOUT_PATCH),
+    "rollout resume": Spec(ROLLOUT_PATCH),
     "rollout history": Spec(
         (
             *OBJECTS,

@@ -92,19 +92,26 @@ def run(
         )
     try:
         inv = parse(argv)
+    except KubectlError as err:
+        return Result(stderr=err.text, code=err.code)
+    return _warned(inv, _execute(inv, stdin, folder, cwd, terminal))
+
+
+def _execute(
+    inv: Invocation, stdin: str, folder: Path | None, cwd: Path | None, terminal: Terminal | None
+) -> Result:
+    try:
         if inv.options["help"]:
             return Result(f"Usage:\n  kubectl {inv.path} [options]\n")
         if inv.path == "version":
             return _version(inv)
         _check_client_side(inv, cwd)
         if inv.path == "edit":
-            return _warned(
-                inv, editing.edit(inv, folder, cwd, terminal.editor if terminal else None)
-            )
+            return editing.edit(inv, folder, cwd, terminal.editor if terminal else None)
         if inv.path == "port-forward":
             say = terminal.say if terminal else None
             return portforward.forward(inv, folder, say or (lambda _: None), terminal is not None)
-        out = Result(stderr="".join(inv.warnings))
+        out = Result()
         if inv.path in READ_ONLY:
             cluster = Cluster.load(folder)
             cluster.require_quorum()
@@ -749,6 +756,8 @@ HANDLERS = {
     "set image": rollout.set_image,
     "rollout history": rollout.history,
     "rollout undo": rollout.undo,
+    "rollout pause": rollout.pause,
+    "rollout resume": rollout.resume,
     "explain": explain.explain,
     "api-resources": discovery.api_resources,
     "cluster-info": discovery.cluster_info,

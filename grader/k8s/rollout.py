@@ -198,6 +198,44 @@ def undo(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
         out.stdout += f"deployment.apps/{name} rolled back\n"
 
 
+# -- rollout pause / resume --------------------------------------------------------------------
+
+
+def pause(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    """``kubectl rollout pause``: template changes wait until ``rollout resume``."""
+    _set_paused(inv, cluster, out, True)
+
+
+def resume(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
+    """``kubectl rollout resume``: the changes made while paused roll out now."""
+    _set_paused(inv, cluster, out, False)
+
+
+def _set_paused(inv: Invocation, cluster: Cluster, out: Result, paused: bool) -> None:
+    if not inv.args and not inv.options["selector"]:
+        raise KubectlError("error: required resource not specified")
+    errors = []
+    for obj in objects(inv, cluster, inv.args, allow_all=False):
+        verb = "pausing" if paused else "resuming"
+        if obj["kind"] != "Deployment":
+            errors.append(f"error: {verb} is not supported")
+            continue
+        if bool(obj["spec"].get("paused")) == paused:
+            state = "is already paused" if paused else "is not paused"
+            errors.append(f'error: deployments.apps "{obj["metadata"]["name"]}" {state}')
+            continue
+        if paused:
+            obj["spec"]["paused"] = True
+        else:
+            obj["spec"].pop("paused", None)
+        out.stdout += (
+            f"deployment.apps/{obj['metadata']['name']} {'paused' if paused else 'resumed'}\n"
+        )
+    if errors:
+        out.stderr += "\n".join(errors) + "\n"
+        out.code = 1
+
+
 # -- rollout status -------------------------------------------------------------------------------
 
 

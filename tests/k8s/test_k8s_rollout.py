@@ -263,6 +263,25 @@ def test_rollout_undo_to_a_revision_and_its_refusals(kubectl):
     assert pod.stderr.startswith('Error from server (NotFound): pods "x" not found')
 
 
+def test_pause_holds_template_changes_until_resume(kubectl):
+    kubectl("create deployment web --image=nginx:1.27.5 --replicas=2")
+    kubectl("set image deployment/web nginx=nginx:1.27")
+    assert kubectl("rollout pause deployment/web").stdout == "deployment.apps/web paused\n"
+    again = kubectl("rollout pause deploy web")
+    assert (again.stderr, again.code) == ('error: deployments.apps "web" is already paused\n', 1)
+    kubectl("set image deployment/web nginx=nginx:1.27-alpine")
+    kubectl("set image deployment/web nginx=nginx:1")
+    assert _images(kubectl) == ["nginx:1.27"] * 2  # nothing rolled out while paused
+    undo = kubectl("rollout undo deployment/web")
+    assert undo.stderr.startswith("error: you cannot rollback a paused deployment")
+    assert kubectl("rollout resume deploy/web").stdout == "deployment.apps/web resumed\n"
+    assert _images(kubectl) == ["nginx:1"] * 2  # both changes in one rollout
+    assert len(_sets(kubectl)) == 3
+    assert kubectl("rollout resume deploy/web").stderr == (
+        'error: deployments.apps "web" is not paused\n'
+    )
+
+
 def test_scale_changes_replicas_and_checks_current_replicas(kubectl):
     kubectl("create deployment web --image=nginx:1.27-alpine --replicas=2")
     assert kubectl("scale deployment web --replicas=4").stdout == "deployment.apps/web scaled\n"
