@@ -102,6 +102,12 @@ FILE_SOURCES = (FILENAME, KUSTOMIZE, RECURSIVE)
 """Objects read from manifest files (``-f``, ``-R``) or a kustomization (``-k``)."""
 OBJECTS = (*FILE_SOURCES, SELECTOR)
 """The ways a command picks existing objects: manifests, or a label selector."""
+PRINT_FLAGS = (
+    _f("show-managed-fields", type="bool"),
+    _f("template"),
+    _f("allow-missing-template-keys", type="bool", default=True),
+)
+"""What kubectl's printer flags add to a command that prints objects (with ``-o``)."""
 CREATE_COMMON = (
     DRY_RUN,
     OUTPUT,
@@ -112,14 +118,7 @@ CREATE_COMMON = (
     _f("template"),
     _f("allow-missing-template-keys", type="bool", default=True),
 )
-ROLLOUT_PATCH = (
-    *OBJECTS,
-    OUTPUT,
-    _f("field-manager", default="kubectl-rollout"),
-    _f("show-managed-fields", type="bool"),
-    _f("template"),
-    _f("allow-missing-template-keys", type="bool", default=True),
-)
+ROLLOUT_PATCH = (*OBJECTS, OUTPUT, _f("field-manager", default="kubectl-rollout"), *PRINT_FLAGS)
 """The flags of ``rollout pause`` and ``rollout resume``."""
 METADATA_EDIT = (
     *OBJECTS,
@@ -132,9 +131,7 @@ METADATA_EDIT = (
     _f("local", type="bool"),
     _f("field-selector"),
     _f("resource-version"),
-    _f("show-managed-fields", type="bool"),
-    _f("template"),
-    _f("allow-missing-template-keys", type="bool", default=True),
+    *PRINT_FLAGS,
     RECORD,
 )
 """The flags ``label`` and ``annotate`` share."""
@@ -223,9 +220,7 @@ SPECS: dict[str, Spec] = {
             _f("field-manager", default="kubectl-client-side-apply"),
             _f("force-conflicts", type="bool"),
             RECORD,
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "create": Spec(
@@ -363,9 +358,7 @@ SPECS: dict[str, Spec] = {
             *OBJECTS,
             OUTPUT,
             _f("revision", type="int"),
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "rollout undo": Spec(
@@ -374,9 +367,7 @@ SPECS: dict[str, Spec] = {
             OUTPUT,
             DRY_RUN,
             _f("to-revision", type="int"),
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "rollout restart": Spec(
@@ -384,9 +375,7 @@ SPECS: dict[str, Spec] = {
             *OBJECTS,
             OUTPUT,
             _f("field-manager", default="kubectl-rollout"),
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "rollout status": Spec(
@@ -464,9 +453,7 @@ SPECS: dict[str, Spec] = {
             _f("local", type="bool"),
             _f("field-manager", default="kubectl-set"),
             RECORD,
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "port-forward": Spec(
@@ -502,9 +489,7 @@ SPECS: dict[str, Spec] = {
             _f("output", "o", default="json"),
             _f("output-directory"),
             _f("pod-running-timeout", default="20s"),
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "top": Spec(subcommands=("pod", "node"), runnable=False),
@@ -542,9 +527,7 @@ SPECS: dict[str, Spec] = {
             _f("windows-line-endings", type="bool"),
             _f("field-manager", default="kubectl-edit"),
             RECORD,
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
 }
