@@ -120,6 +120,17 @@ CREATE_COMMON = (
 )
 ROLLOUT_PATCH = (*OBJECTS, OUTPUT, _f("field-manager", default="kubectl-rollout"), *PRINT_FLAGS)
 """The flags of ``rollout pause`` and ``rollout resume``."""
+SET_COMMON = (
+    *OBJECTS,
+    OUTPUT,
+    DRY_RUN,
+    _f("all", type="bool"),
+    _f("local", type="bool"),
+    _f("containers", "c", default="*"),
+    _f("field-manager", default="kubectl-set"),
+    *PRINT_FLAGS,
+)
+"""The flags ``set env`` and ``set resources`` share."""
 METADATA_EDIT = (
     *OBJECTS,
     ALL_NS,
@@ -443,7 +454,20 @@ SPECS: dict[str, Spec] = {
     "version": Spec((_f("client", type="bool"), OUTPUT)),
     "label": Spec(METADATA_EDIT + (_f("field-manager", default="kubectl-label"),)),
     "annotate": Spec(METADATA_EDIT + (_f("field-manager", default="kubectl-annotate"),)),
-    "set": Spec(subcommands=("image",), runnable=False),
+    "set": Spec(subcommands=("env", "image", "resources"), runnable=False),
+    "set env": Spec(
+        (
+            *SET_COMMON,
+            _f("env", "e", "strings"),
+            _f("from"),
+            _f("keys", type="strings"),
+            _f("list", type="bool"),
+            _f("overwrite", type="bool", default=True),
+            _f("prefix"),
+            _f("resolve", type="bool"),
+        )
+    ),
+    "set resources": Spec((*SET_COMMON, _f("limits"), _f("requests"), RECORD)),
     "set image": Spec(
         (
             *OBJECTS,

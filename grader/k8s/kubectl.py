@@ -25,6 +25,7 @@ from grader.k8s import (
     portforward,
     printers,
     rollout,
+    setters,
     validate,
 )
 from grader.k8s import edit as editing
@@ -754,6 +755,8 @@ HANDLERS = {
     "label": metadata.label,
     "annotate": metadata.annotate,
     "set image": rollout.set_image,
+    "set env": setters.set_env,
+    "set resources": setters.set_resources,
     "rollout history": rollout.history,
     "rollout undo": rollout.undo,
     "rollout pause": rollout.pause,
