@@ -57,9 +57,7 @@ def test_set_env_from_a_configmap_and_list(kubectl):
     ]
     kubectl("set env deployment/web PLAIN=1")
     assert kubectl("set env deployment/web --list").stdout == (
-        "# deployment web, container nginx\n"
-        "# APP_DB_URL from configmap app, key db-url\n"
-        "PLAIN=1\n"
+        "# deployment web, container nginx\n# APP_DB_URL from configmap app, key db-url\nPLAIN=1\n"
     )
     resolved = kubectl("set env deployment/web --list --resolve").stdout
     assert "APP_DB_URL=postgres://db/shop\n" in resolved
