@@ -134,7 +134,7 @@ def history(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Pat
         found = _revisions(cluster, dep)
         name = dep["metadata"]["name"]
         if not found:
-            out.stdout += f"deployment.apps/{name} No rollout history found.\n"
+            out.stdout += f"deployment.apps/{name} \nNo rollout history found.\n"
             continue
         if wanted > 0:
             if wanted not in found:

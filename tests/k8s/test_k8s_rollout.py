@@ -166,6 +166,18 @@ def test_rollout_status_prints_each_step_and_moves_the_clock(kubectl, clock, tmp
     assert again.stdout == 'deployment "web" successfully rolled out\n'
 
 
+def test_rollout_status_of_a_new_deployment_waits_for_available_pods(kubectl, clock, tmp_path):
+    (tmp_path / "web.yaml").write_text(PACED)
+    kubectl(f"apply -f {tmp_path / 'web.yaml'}")
+    assert kubectl("get deploy web").stdout.splitlines()[1].split()[1:4] == ["3/3", "3", "0"]
+    assert kubectl("rollout status deployment/web").stdout == (
+        'Waiting for deployment "web" rollout to finish: 0 of 3 updated replicas are '
+        "available...\n"
+        'deployment "web" successfully rolled out\n'
+    )
+    assert kubectl("get deploy web").stdout.splitlines()[1].split()[1:4] == ["3/3", "3", "3"]
+
+
 def test_rollout_status_without_watch_prints_one_line(kubectl, clock, tmp_path):
     (tmp_path / "web.yaml").write_text(PACED)
     kubectl(f"apply -f {tmp_path / 'web.yaml'}")
