@@ -590,12 +590,32 @@ def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:
             pods = [p for rs in sets for p in cluster.owned_by(rs, "Pod")]
             if not pods:
                 raise ClusterError("error: timed out waiting for the condition")
-            return pods[0]
+            return min(pods, key=_most_active)
         word = name
     pod = cluster.find("Pod", ns, word)
     if pod is None:
         raise ClusterError(f'Error from server (NotFound): pods "{word}" not found')
     return pod
+
+
+def _most_active(pod: dict[str, Any]) -> tuple[Any, ...]:
+    """Kubectl's choice among a controller's pods (``ActivePods``, most active first).
+
+    Scheduled before unscheduled, Running before Pending, ready before not, ready the longest,
+    fewest restarts, oldest: during a rollout that stalls, a serving old pod.
+    """
+    status = pod.get("status", {})
+    phase = {"Running": 0, "Unknown": 1, "Pending": 2}.get(status.get("phase", ""), 3)
+    since = deployments.ready_since(pod)
+    restarts = sum(s.get("restartCount", 0) for s in status.get("containerStatuses", []))
+    return (
+        not pod["spec"].get("nodeName"),
+        phase,
+        since is None,
+        since or 0.0,
+        restarts,
+        pod["metadata"].get("creationTimestamp", ""),
+    )
 
 
 def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:

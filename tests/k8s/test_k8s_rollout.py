@@ -210,6 +210,8 @@ def test_a_missing_image_stalls_the_rollout_while_old_pods_serve(kubectl, clock)
         "error: timed out waiting for the condition\n",
         1,
     )
+    serving = kubectl("logs deploy/web")  # kubectl picks a serving pod, not the stuck one
+    assert serving.code == 0, serving.stderr
     stuck = kubectl("rollout status deployment/web")
     assert stuck.stderr == 'error: deployment "web" exceeded its progress deadline\n'
     assert stuck.code == 1
