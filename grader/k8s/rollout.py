@@ -48,16 +48,27 @@ def _deployments_named(inv: Invocation, cluster: Cluster, words: list[str]) -> l
     found = objects(inv, cluster, words, allow_all=False)
     for obj in found:
         if obj["kind"] != "Deployment":
-            kind = obj["kind"]
-            raise KubectlError(
-                f'error: no {_word(inv)} has been implemented for {{"apps" "{kind}"}}'
-            )
+            raise KubectlError(_not_implemented(inv.path, obj))
     return found
 
 
-def _word(inv: Invocation) -> str:
-    return {"rollout status": "status viewer", "rollout history": "history viewer"}.get(
-        inv.path, "rollbacker"
+VISITED = {"Pod", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob"}
+"""The kinds kubectl's rollout helpers know (they have no history or rollback here)."""
+
+
+def _not_implemented(path: str, obj: Obj) -> str:
+    """Kubectl's refusal of ``rollout status|history|undo`` on a kind that has no rollouts."""
+    group = obj["apiVersion"].rpartition("/")[0]
+    name = f"{obj['kind']}.{group}" if group else obj["kind"]
+    if path == "rollout status":
+        return f"error: no status viewer has been implemented for {name}"
+    helper = "history viewer" if path == "rollout history" else "rollbacker"
+    if obj["kind"] in VISITED:
+        return f'error: no {helper} has been implemented for "{name}"'
+    action = "history" if path == "rollout history" else "rollbacker"
+    return (
+        f'error: error retrieving {action} for "{name}", no visitor method exists for '
+        f"{{{group} {obj['kind']}}}"
     )
 
 

@@ -275,6 +275,17 @@ def test_rollout_undo_to_a_revision_and_its_refusals(kubectl):
     assert nowhere.stderr == "error: unable to find specified revision 7 in history\n"
     pod = kubectl("rollout undo pod/x")
     assert pod.stderr.startswith('Error from server (NotFound): pods "x" not found')
+    kubectl("run solo --image=nginx:1.27")
+    kubectl("expose pod solo --port=80")
+    refusals = {
+        "rollout undo pod/solo": 'error: no rollbacker has been implemented for "Pod"',
+        "rollout history pod/solo": 'error: no history viewer has been implemented for "Pod"',
+        "rollout status pod/solo": "error: no status viewer has been implemented for Pod",
+        "rollout history svc/solo": 'error: error retrieving history for "Service", no visitor '
+        "method exists for { Service}",
+    }
+    for line, text in refusals.items():
+        assert kubectl(line).stderr == text + "\n", line
 
 
 def test_pause_holds_template_changes_until_resume(kubectl):
