@@ -112,16 +112,33 @@ def new_state(control_planes: int = 1, workers: int = 2, now: float | None = Non
     return state
 
 
+def _wall_clock() -> float:
+    """``time.time()``, looked up at each call (so a test's fake clock is seen)."""
+    return time.time()
+
+
 class Cluster:
     """The simulated cluster over its JSON state (see the module docstring)."""
 
-    def __init__(self, state: Obj, now: Callable[[], float] = time.time):
+    def __init__(self, state: Obj, now: Callable[[], float] | None = None):
         self.state = state
-        self._clock = now
+        self._clock = now or _wall_clock
+        self._pinned: float | None = None
 
     def now(self) -> float:
         """The cluster's time: the clock plus how far :meth:`advance` moved it."""
+        if self._pinned is not None:
+            return self._pinned
         return self._clock() + float(self.state.get("clock_offset", 0.0))
+
+    @contextmanager
+    def pinned(self, moment: float) -> Iterator[None]:
+        """Hold the clock at ``moment`` (the control loops replaying a past step)."""
+        self._pinned = moment
+        try:
+            yield
+        finally:
+            self._pinned = None
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of simulated time pass (then the control loops catch up)."""
@@ -145,10 +162,11 @@ class Cluster:
     @classmethod
     @contextmanager
     def session(cls, folder: Path | None = None) -> Iterator[Cluster]:
-        """Lock the shared state, yield the cluster, reconcile and save it on success."""
+        """Lock the shared state, yield it played up to now, reconcile and save on success."""
         with store.locked(folder):
             state = store.load(folder)
             cluster = cls(state if state is not None else new_state())
+            controllers.reconcile(cluster)  # the change applies to the cluster as it is now
             yield cluster
             controllers.reconcile(cluster)
             store.save(cluster.state, folder)

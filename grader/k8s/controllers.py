@@ -8,7 +8,8 @@ order until nothing changes:
    taint's ``tolerationSeconds: 300``): they are deleted, never moved;
 2. the Deployment controller keeps one ReplicaSet per pod template, the current one scaled;
 3. the ReplicaSet controller creates or deletes *owned* pods to match ``replicas`` (a pod
-   nobody owns is never recreated);
+   nobody owns is never recreated; one whose labels no longer match its ReplicaSet's
+   selector is released, and a new one takes its place);
 4. the scheduler binds each pending pod to a worker with room (least allocated first);
 5. each kubelet starts its pods (an IP from its node's pod CIDR), restarts their containers
    in place (:mod:`grader.k8s.kubelet`) or reports why it cannot start them;
@@ -26,7 +27,9 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any
 
-from grader.k8s import kubelet, names, probes
+from grader.k8s import deployments, kubelet, names, probes
+from grader.k8s.deployments import owner_ref
+from grader.k8s.kubelet import is_ready
 
 if TYPE_CHECKING:
     from grader.k8s.cluster import Cluster
@@ -38,6 +41,8 @@ DEFAULT_CPU_M = 100
 DEFAULT_MEMORY_MI = 200
 """The scheduler scores pods without requests as if they asked for this much."""
 MAX_PODS = 110
+MAX_REPLAYED_STEPS = 1000
+"""How many rollout steps one run of the loops replays at most (a bound, never reached)."""
 NODE_GRACE_SECONDS = 40
 """node-monitor-grace-period: a silent node is marked NotReady after this long."""
 EVICTION_SECONDS = 300
@@ -98,14 +103,33 @@ more (``--replicas 100000``) stays short of its count instead of exhausting the 
 
 
 def reconcile(cluster: Cluster) -> None:
-    """Run every control loop until the state stops changing."""
+    """Run every control loop until the state stops changing.
+
+    When the clock moved on since the last run, the steps a rollout took in between (each
+    new pod becoming available after ``minReadySeconds``) are replayed at their own times.
+    """
     if not cluster.has_quorum:
         return
     _static_pods(cluster)
+    now = cluster.now()
+    settled = float(cluster.state.get("settled_at", now))
+    for _ in range(MAX_REPLAYED_STEPS):
+        due = deployments.next_due(cluster, settled, now)
+        if due is None:
+            break
+        with cluster.pinned(due):
+            _settle(cluster)
+        settled = due
+    _settle(cluster)
+    cluster.state["settled_at"] = max(now, settled)
+
+
+def _settle(cluster: Cluster) -> None:
+    """Play the loops in order until nothing changes (at most a few rounds)."""
     for _ in range(6):
         before = repr(cluster.state["objects"])
         _evict_from_down_nodes(cluster)
-        _deployments(cluster)
+        deployments.sync(cluster)
         _replicasets(cluster)
         _schedule(cluster)
         _kubelets(cluster)
@@ -202,58 +226,14 @@ def _owner(obj: Obj) -> dict[str, Any] | None:
     )
 
 
-def _owner_ref(owner: Obj) -> Obj:
-    return {
-        "apiVersion": owner["apiVersion"],
-        "kind": owner["kind"],
-        "name": owner["metadata"]["name"],
-        "uid": owner["metadata"]["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
-
-
-def _deployments(cluster: Cluster) -> None:
-    for dep in cluster.list("Deployment", None):
-        ns = dep["metadata"]["namespace"]
-        template = dep["spec"].get("template", {})
-        pod_hash = names.template_hash(template)
-        rs_name = f"{dep['metadata']['name']}-{pod_hash}"
-        owned = cluster.owned_by(dep, "ReplicaSet")
-        for rs in owned:
-            if rs["metadata"]["name"] != rs_name:
-                rs["spec"]["replicas"] = 0
-        current = cluster.find("ReplicaSet", ns, rs_name)
-        replicas = dep["spec"].get("replicas", 1)
-        if current is None:
-            labels = {
-                **(template.get("metadata", {}).get("labels") or {}),
-                "pod-template-hash": pod_hash,
-            }
-            rs_template = copy.deepcopy(template)
-            rs_template.setdefault("metadata", {})["labels"] = labels
-            selector = copy.deepcopy(dep["spec"].get("selector", {}))
-            selector.setdefault("matchLabels", {})["pod-template-hash"] = pod_hash
-            cluster.put(
-                {
-                    "apiVersion": "apps/v1",
-                    "kind": "ReplicaSet",
-                    "metadata": {
-                        "name": rs_name,
-                        "namespace": ns,
-                        "labels": labels,
-                        "ownerReferences": [_owner_ref(dep)],
-                    },
-                    "spec": {"replicas": replicas, "selector": selector, "template": rs_template},
-                }
-            )
-        elif current["spec"]["replicas"] != replicas:
-            current["spec"]["replicas"] = replicas
-
-
 def _replicasets(cluster: Cluster) -> None:
     for rs in cluster.list("ReplicaSet", None):
         ns = rs["metadata"]["namespace"]
+        wanted_labels = rs["spec"].get("selector", {}).get("matchLabels") or {}
+        for pod in cluster.owned_by(rs, "Pod"):
+            labels = pod["metadata"].get("labels") or {}
+            if any(labels.get(k) != v for k, v in wanted_labels.items()):
+                pod["metadata"]["ownerReferences"] = []  # relabelled out: released, replaced
         pods = [p for p in cluster.owned_by(rs, "Pod") if not terminating(p)]
         for pod in [p for p in pods if p["status"].get("phase") == "Failed"]:
             cluster.remove(pod)
@@ -275,7 +255,7 @@ def _replicasets(cluster: Cluster) -> None:
                             "generateName": f"{rs['metadata']['name']}-",
                             "namespace": ns,
                             "labels": template.get("metadata", {}).get("labels", {}),
-                            "ownerReferences": [_owner_ref(rs)],
+                            "ownerReferences": [owner_ref(rs)],
                         },
                         "spec": template.get("spec", {}),
                     }
@@ -558,14 +538,6 @@ def _kubelets(cluster: Cluster) -> None:
         pod["status"] = _running_status(cluster, pod, ip)
 
 
-def is_ready(pod: Obj) -> bool:
-    """True when the pod's Ready condition is True."""
-    return any(
-        c.get("type") == "Ready" and c.get("status") == "True"
-        for c in pod.get("status", {}).get("conditions", [])
-    )
-
-
 def listening_ports(pod: Obj) -> dict[str, int]:
     """The ports the pod's processes listen on: declared containerPorts and the image's own."""
     ports: dict[str, int] = {}
@@ -676,19 +648,7 @@ def _statuses(cluster: Cluster) -> None:
         ready = sum(1 for p in pods if is_ready(p))
         rs["status"] = {"replicas": len(pods), "readyReplicas": ready, "availableReplicas": ready}
     for dep in cluster.list("Deployment", None):
-        sets = cluster.owned_by(dep, "ReplicaSet")
-        current = (
-            f"{dep['metadata']['name']}-{names.template_hash(dep['spec'].get('template', {}))}"
-        )
-        total = sum(rs["status"]["replicas"] for rs in sets)
-        ready = sum(rs["status"]["readyReplicas"] for rs in sets)
-        updated = sum(rs["status"]["replicas"] for rs in sets if rs["metadata"]["name"] == current)
-        dep["status"] = {
-            "replicas": total,
-            "updatedReplicas": updated,
-            "readyReplicas": ready,
-            "availableReplicas": ready,
-        }
+        dep["status"] = deployments.status(cluster, dep)
     if cluster.workers:
         address = next((n["ip"] for n in cluster.workers if n["up"]), cluster.workers[0]["ip"])
         for ing in cluster.list("Ingress", None):

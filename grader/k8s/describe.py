@@ -14,7 +14,7 @@ from typing import Any
 
 from grader.k8s import names, probes
 from grader.k8s.kubelet import pull_error
-from grader.k8s.printers import age, service_ports, table
+from grader.k8s.printers import age, service_ports, table, tabwrite
 
 Obj = dict[str, Any]
 Line = tuple[str, str]
@@ -288,27 +288,15 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
     """A ``kubectl describe`` page; ``related`` holds what other objects tell about it."""
     if obj["kind"] == "Pod":
         return describe_pod(obj, now, related.get("owner"), related.get("failing"))
+    if obj["kind"] == "Deployment":
+        return describe_deployment(obj, now, related)
     meta = obj["metadata"]
     kind, spec, status = obj["kind"], obj.get("spec", {}), obj.get("status", {})
     lines: list[Line] = [("Name:", meta["name"])]
     if "namespace" in meta:
         lines.append(("Namespace:", meta["namespace"]))
     lines.append(("Labels:", _labels(meta.get("labels"))))
-    if kind == "Deployment":
-        lines += [
-            ("CreationTimestamp:", meta.get("creationTimestamp", "")),
-            ("Selector:", _labels(spec.get("selector", {}).get("matchLabels")).replace("\n", ",")),
-            (
-                "Replicas:",
-                f"{spec.get('replicas', 1)} desired | {status.get('updatedReplicas', 0)} updated | "
-                f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} "
-                f"available | "
-                f"{status.get('replicas', 0) - status.get('availableReplicas', 0)} unavailable",
-            ),
-            ("StrategyType:", "RollingUpdate"),
-            ("NewReplicaSet:", related.get("replicaset") or "<none>"),
-        ]
-    elif kind == "Service":
+    if kind == "Service":
         lines += [
             ("Selector:", _labels(spec.get("selector")).replace("\n", ",")),
             ("Type:", spec.get("type", "ClusterIP")),
@@ -362,3 +350,107 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
                 )
     rows = [(k, v) if k.endswith(":") else (f"{k}  {v}".rstrip(), "") for k, v in lines]
     return "\n".join(_block(rows)) + "\n"
+
+
+def _tabbed_labels(title: str, mapping: dict[str, str] | None) -> str:
+    """Kubectl's ``printLabelsMultiline``: ``title:<TAB>k=v``, more pairs on tab-led lines."""
+    pairs = [f"{k}={v}" for k, v in sorted((mapping or {}).items())] or ["<none>"]
+    return f"{title}:\t" + "\n\t".join(pairs) + "\n"
+
+
+def pod_template(template: Obj) -> str:
+    """``DescribePodTemplate``: what ``rollout history --revision=N`` prints (tab-separated)."""
+    meta, spec = template.get("metadata") or {}, template.get("spec") or {}
+    text = "Pod Template:\n" + _tabbed_labels("  Labels", meta.get("labels"))
+    if meta.get("annotations"):
+        text += _tabbed_labels("  Annotations", meta["annotations"])
+    containers = spec.get("containers") or []
+    text += "  Containers:" + ("" if containers else " <none>") + "\n"
+    for container in containers:
+        ports = container.get("ports") or []
+        port = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}" for p in ports)
+        host = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+        text += f"   {container.get('name')}:\n    Image:\t{container.get('image', '')}\n"
+        text += f"    {'Ports' if ',' in port else 'Port'}:\t{port or '<none>'}\n"
+        text += f"    {'Host Ports' if ',' in host else 'Host Port'}:\t{host or '<none>'}\n"
+        for word in ("limits", "requests"):
+            amounts = (container.get("resources") or {}).get(word) or {}
+            if amounts:
+                text += f"    {word.capitalize()}:\n"
+                text += "".join(f"      {k}:\t{v}\n" for k, v in sorted(amounts.items()))
+        env = container.get("env") or []
+        text += "    Environment:" + ("" if env else "\t<none>") + "\n"
+        text += "".join(f"      {e.get('name')}:\t{_env_text(e)}\n" for e in env)
+        mounts = container.get("volumeMounts") or []
+        text += "    Mounts:" + ("" if mounts else "\t<none>") + "\n"
+        text += "".join(
+            f"      {m.get('mountPath')} from {m.get('name')} "
+            f"({'ro' if m.get('readOnly') else 'rw'})\n"
+            for m in mounts
+        )
+    volumes = spec.get("volumes") or []
+    text += "  Volumes:" + ("" if volumes else "\t<none>") + "\n"
+    text += "".join(f"   {v.get('name')}:\n" for v in volumes)
+    text += _tabbed_labels("  Node-Selectors", spec.get("nodeSelector"))
+    tolerations = [t.get("key", "") for t in spec.get("tolerations") or []]
+    text += "  Tolerations:\t" + ("\n\t".join(tolerations) or "<none>") + "\n"
+    return text
+
+
+def _stamp(text: str) -> str:
+    moment = datetime.fromtimestamp(names.parse_timestamp(text), UTC)
+    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def describe_deployment(dep: Obj, now: float, related: dict[str, Any]) -> str:
+    """``kubectl describe deployment``: replicas, strategy, template, conditions, events.
+
+    ``related`` holds ``new`` and ``old`` (ReplicaSets: name, current, desired) and
+    ``events`` ((time, message) of the controller's scaling, oldest first).
+    """
+    meta, spec, status = dep["metadata"], dep.get("spec", {}), dep.get("status", {})
+    strategy = spec.get("strategy") or {}
+    kind = strategy.get("type", "RollingUpdate")
+    rolling = strategy.get("rollingUpdate") or {}
+    annotations = meta.get("annotations") or {}
+    want, total = spec.get("replicas", 1), status.get("replicas", 0)
+    available = status.get("availableReplicas", 0)
+    text = f"Name:\t{meta['name']}\nNamespace:\t{meta.get('namespace', 'default')}\n"
+    text += f"CreationTimestamp:\t{_stamp(meta['creationTimestamp'])}\n"
+    text += _tabbed_labels("Labels", meta.get("labels"))
+    pairs = [f"{k}: {v}" for k, v in sorted(annotations.items())] or ["<none>"]
+    text += "Annotations:\t" + "\n\t".join(pairs) + "\n"
+    selector = spec.get("selector", {}).get("matchLabels") or {}
+    text += "Selector:\t" + ",".join(f"{k}={v}" for k, v in selector.items()) + "\n"
+    text += (
+        f"Replicas:\t{want} desired | {status.get('updatedReplicas', 0)} updated | {total} "
+        f"total | {available} available | {max(total - available, 0)} unavailable\n"
+    )
+    text += f"StrategyType:\t{kind}\nMinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n"
+    if kind == "RollingUpdate":
+        text += (
+            f"RollingUpdateStrategy:\t{rolling.get('maxUnavailable', '25%')} max unavailable, "
+            f"{rolling.get('maxSurge', '25%')} max surge\n"
+        )
+    text += pod_template(spec.get("template") or {})
+    text += "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n"
+    text += "".join(
+        f"  {c['type']}\t{c['status']}\t{c.get('reason', '')}\n"
+        for c in status.get("conditions", [])
+    )
+    old = ", ".join(f"{n} ({c}/{d} replicas created)" for n, c, d in related.get("old", []))
+    text += f"OldReplicaSets:\t{old or '<none>'}\n"
+    new = related.get("new")
+    text += (
+        f"NewReplicaSet:\t{f'{new[0]} ({new[1]}/{new[2]} replicas created)' if new else '<none>'}\n"
+    )
+    events = related.get("events", [])
+    if not events:
+        return tabwrite(text + "Events:\t<none>\n")
+    text += "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n"
+    text += "".join(
+        f"  Normal\tScalingReplicaSet\t{names.human_duration(now - when)}\t"
+        f"deployment-controller\t{message}\n"
+        for when, message in events
+    )
+    return tabwrite(text)

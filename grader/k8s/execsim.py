@@ -142,11 +142,11 @@ def _http_get(cluster: Cluster, pod: Obj, url: str) -> tuple[str, str, int]:
         if hops["error"]:
             return "", f"curl: (7) Failed to connect to {host} port {port}: {hops['error']}\n", 7
         server = cluster.get("Pod", target[0], hops["pod"])
-        return _page(server), "", 0
+        return page(server), "", 0
     for other in cluster.list("Pod", None):
         if other["status"].get("podIP") == host:
             if port in listening_ports(other).values():
-                return _page(other), "", 0
+                return page(other), "", 0
             return "", f"curl: (7) Failed to connect to {host} port {port}: Connection refused\n", 7
     return "", f"curl: (6) Could not resolve host: {host}\n", 6
 
@@ -156,7 +156,8 @@ def image_of(pod: Obj) -> str:
     return str(pod["spec"]["containers"][0].get("image", ""))
 
 
-def _page(pod: Obj) -> str:
+def page(pod: Obj) -> str:
+    """The page the pod's web server answers ``/`` with."""
     if "nginx" in image_of(pod):
         return NGINX_PAGE
     return f"<h1>Hello from {pod['metadata']['name']}</h1>\n"
@@ -291,5 +292,8 @@ def pod_logs(
     if "running" in state:
         for request in cluster.state.get("requests", []):
             if request["pod"] == pod["metadata"]["name"]:
-                lines.append('10.244.0.1 - - "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0"')
+                lines.append(
+                    request.get("line")
+                    or '10.244.0.1 - - "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0"'
+                )
     return lines

@@ -25,6 +25,8 @@ class Flag:
     default: Any = None
     no_value: str | None = None
     """What a string flag means when given without ``=value`` (pflag's NoOptDefVal)."""
+    deprecated: str = ""
+    """cobra's deprecation notice, printed on stderr when the flag is used."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Invocation:
     """Arguments after ``--`` (exec's command)."""
     given: set[str] = field(default_factory=set)
     """Long names of the flags the user typed."""
+    warnings: list[str] = field(default_factory=list)
+    """What kubectl prints on stderr before running (a deprecated flag's notice)."""
 
 
 class KubectlError(Exception):
@@ -86,6 +90,8 @@ GLOBAL = (
     _f("help", "h", "bool"),
 )
 OUTPUT = _f("output", "o")
+RECORD = Flag("record", "", "bool", False, None, "--record will be removed in the future")
+"""Deprecated: writes the command line into the ``kubernetes.io/change-cause`` annotation."""
 SELECTOR = _f("selector", "l")
 FILENAME = _f("filename", "f", "strings")
 DRY_RUN = _f("dry-run", default="none", no_value="unchanged")
@@ -96,6 +102,12 @@ FILE_SOURCES = (FILENAME, KUSTOMIZE, RECURSIVE)
 """Objects read from manifest files (``-f``, ``-R``) or a kustomization (``-k``)."""
 OBJECTS = (*FILE_SOURCES, SELECTOR)
 """The ways a command picks existing objects: manifests, or a label selector."""
+PRINT_FLAGS = (
+    _f("show-managed-fields", type="bool"),
+    _f("template"),
+    _f("allow-missing-template-keys", type="bool", default=True),
+)
+"""What kubectl's printer flags add to a command that prints objects (with ``-o``)."""
 CREATE_COMMON = (
     DRY_RUN,
     OUTPUT,
@@ -106,6 +118,34 @@ CREATE_COMMON = (
     _f("template"),
     _f("allow-missing-template-keys", type="bool", default=True),
 )
+ROLLOUT_PATCH = (*OBJECTS, OUTPUT, _f("field-manager", default="kubectl-rollout"), *PRINT_FLAGS)
+"""The flags of ``rollout pause`` and ``rollout resume``."""
+SET_COMMON = (
+    *OBJECTS,
+    OUTPUT,
+    DRY_RUN,
+    _f("all", type="bool"),
+    _f("local", type="bool"),
+    _f("containers", "c", default="*"),
+    _f("field-manager", default="kubectl-set"),
+    *PRINT_FLAGS,
+)
+"""The flags ``set env`` and ``set resources`` share."""
+METADATA_EDIT = (
+    *OBJECTS,
+    ALL_NS,
+    OUTPUT,
+    DRY_RUN,
+    _f("all", type="bool"),
+    _f("overwrite", type="bool"),
+    _f("list", type="bool"),
+    _f("local", type="bool"),
+    _f("field-selector"),
+    _f("resource-version"),
+    *PRINT_FLAGS,
+    RECORD,
+)
+"""The flags ``label`` and ``annotate`` share."""
 
 SPECS: dict[str, Spec] = {
     "": Spec(
@@ -125,6 +165,15 @@ SPECS: dict[str, Spec] = {
             "uncordon",
             "drain",
             "version",
+            "label",
+            "annotate",
+            "set",
+            "port-forward",
+            "explain",
+            "api-resources",
+            "cluster-info",
+            "top",
+            "edit",
         ),
         runnable=False,
     ),
@@ -181,9 +230,8 @@ SPECS: dict[str, Spec] = {
             _f("cascade", default="background", no_value="background"),
             _f("field-manager", default="kubectl-client-side-apply"),
             _f("force-conflicts", type="bool"),
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            RECORD,
+            *PRINT_FLAGS,
         )
     ),
     "create": Spec(
@@ -193,6 +241,7 @@ SPECS: dict[str, Spec] = {
             _f("edit", type="bool"),
             _f("raw"),
             _f("windows-line-endings", type="bool"),
+            RECORD,
         ),
         subcommands=("deployment", "configmap", "secret", "service", "ingress", "namespace"),
     ),
@@ -271,6 +320,7 @@ SPECS: dict[str, Spec] = {
             DRY_RUN,
             _f("replicas", type="int"),
             _f("current-replicas", type="int", default=-1),
+            RECORD,
             _f("resource-version"),
             _f("all", type="bool"),
             _f("timeout", default="0s"),
@@ -309,15 +359,34 @@ SPECS: dict[str, Spec] = {
             _f("pod-running-timeout", default="1m0s"),
         )
     ),
-    "rollout": Spec(subcommands=("status", "restart"), runnable=False),
+    "rollout": Spec(
+        subcommands=("history", "pause", "restart", "resume", "status", "undo"), runnable=False
+    ),
+    "rollout pause": Spec(ROLLOUT_PATCH),
+    "rollout resume": Spec(ROLLOUT_PATCH),
+    "rollout history": Spec(
+        (
+            *OBJECTS,
+            OUTPUT,
+            _f("revision", type="int"),
+            *PRINT_FLAGS,
+        )
+    ),
+    "rollout undo": Spec(
+        (
+            *OBJECTS,
+            OUTPUT,
+            DRY_RUN,
+            _f("to-revision", type="int"),
+            *PRINT_FLAGS,
+        )
+    ),
     "rollout restart": Spec(
         (
             *OBJECTS,
             OUTPUT,
             _f("field-manager", default="kubectl-rollout"),
-            _f("show-managed-fields", type="bool"),
-            _f("template"),
-            _f("allow-missing-template-keys", type="bool", default=True),
+            *PRINT_FLAGS,
         )
     ),
     "rollout status": Spec(
@@ -345,6 +414,7 @@ SPECS: dict[str, Spec] = {
             _f("annotations", type="strings"),
             _f("image-pull-policy"),
             _f("quiet", "q", "bool"),
+            RECORD,
             *CREATE_COMMON,
         )
     ),
@@ -360,6 +430,7 @@ SPECS: dict[str, Spec] = {
             _f("labels", "l"),
             _f("external-ip"),
             _f("cluster-ip"),
+            RECORD,
             *CREATE_COMMON,
         )
     ),
@@ -381,6 +452,108 @@ SPECS: dict[str, Spec] = {
         )
     ),
     "version": Spec((_f("client", type="bool"), OUTPUT)),
+    "label": Spec(METADATA_EDIT + (_f("field-manager", default="kubectl-label"),)),
+    "annotate": Spec(METADATA_EDIT + (_f("field-manager", default="kubectl-annotate"),)),
+    "set": Spec(subcommands=("env", "image", "resources"), runnable=False),
+    "set env": Spec(
+        (
+            *SET_COMMON,
+            _f("env", "e", "strings"),
+            _f("from"),
+            _f("keys", type="strings"),
+            _f("list", type="bool"),
+            _f("overwrite", type="bool", default=True),
+            _f("prefix"),
+            _f("resolve", type="bool"),
+        )
+    ),
+    "set resources": Spec((*SET_COMMON, _f("limits"), _f("requests"), RECORD)),
+    "set image": Spec(
+        (
+            *OBJECTS,
+            OUTPUT,
+            DRY_RUN,
+            _f("all", type="bool"),
+            _f("local", type="bool"),
+            _f("field-manager", default="kubectl-set"),
+            RECORD,
+            *PRINT_FLAGS,
+        )
+    ),
+    "port-forward": Spec(
+        (
+            _f("address", type="strings", default=["localhost"]),
+            _f("pod-running-timeout", default="1m0s"),
+        )
+    ),
+    "explain": Spec(
+        (
+            _f("api-version"),
+            _f("output", "o", default="plaintext"),
+            _f("recursive", type="bool"),
+        )
+    ),
+    "api-resources": Spec(
+        (
+            _f("api-group"),
+            _f("cached", type="bool"),
+            _f("categories", type="strings"),
+            _f("namespaced", type="bool", default=True),
+            _f("no-headers", type="bool"),
+            OUTPUT,
+            _f("sort-by"),
+            _f("verbs", type="strings"),
+        )
+    ),
+    "cluster-info": Spec(subcommands=("dump",)),
+    "cluster-info dump": Spec(
+        (
+            ALL_NS,
+            _f("namespaces", type="strings"),
+            _f("output", "o", default="json"),
+            _f("output-directory"),
+            _f("pod-running-timeout", default="20s"),
+            *PRINT_FLAGS,
+        )
+    ),
+    "top": Spec(subcommands=("pod", "node"), runnable=False),
+    "top pod": Spec(
+        (
+            ALL_NS,
+            SELECTOR,
+            _f("containers", type="bool"),
+            _f("field-selector"),
+            _f("no-headers", type="bool"),
+            _f("sort-by"),
+            _f("sum", type="bool"),
+            _f("use-protocol-buffers", type="bool", default=True),
+        ),
+        aliases=("pods", "po"),
+    ),
+    "top node": Spec(
+        (
+            SELECTOR,
+            _f("no-headers", type="bool"),
+            _f("show-capacity", type="bool"),
+            _f("sort-by"),
+            _f("use-protocol-buffers", type="bool", default=True),
+        ),
+        aliases=("nodes", "no"),
+    ),
+    "edit": Spec(
+        (
+            *FILE_SOURCES,
+            OUTPUT,
+            _f("output-patch", type="bool"),
+            _f("save-config", type="bool"),
+            _f("subresource"),
+            _f("validate", default="strict", no_value="strict"),
+            _f("windows-line-endings", type="bool"),
+            _f("field-manager", default="kubectl-edit"),
+            RECORD,
+            *PRINT_FLAGS,
+        )
+    ),
 }
 
 ALL_COMMANDS = (
@@ -547,6 +720,8 @@ def parse(argv: list[str]) -> Invocation:
 
     def store(flag: Flag, value: str) -> None:
         converted = _convert(flag, value, path)
+        if flag.deprecated and flag.name not in inv.given:
+            inv.warnings.append(f"Flag --{flag.name} has been deprecated, {flag.deprecated}\n")
         inv.given.add(flag.name)
         if flag.type == "strings":
             inv.options[flag.name].append(converted)
@@ -620,6 +795,8 @@ def _group_help(path: str) -> str:
         "rollout": "Manage the rollout of one or many resources.",
         "create secret": "Create a secret with specified type.",
         "create service": "Create a service using a specified subcommand.",
+        "set": "Configure application resources.",
+        "top": "Display resource (CPU/memory) usage.",
     }
     subs = "".join(f"  {s}\n" for s in SPECS[path].subcommands)
     usage = f"Usage:\n  kubectl {path} SUBCOMMAND [options]"

@@ -10,35 +10,83 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.k8s import generators, printers, probes, validate
+from grader.k8s import (
+    deployments,
+    discovery,
+    explain,
+    generators,
+    metadata,
+    metrics,
+    portforward,
+    printers,
+    probes,
+    rollout,
+    setters,
+    validate,
+)
+from grader.k8s import edit as editing
 from grader.k8s.cluster import Cluster, ClusterError, not_found
 from grader.k8s.describe import describe
 from grader.k8s.execsim import exec_in_pod, pod_logs
 from grader.k8s.grammar import Invocation, KubectlError, klog_error, parse
-from grader.k8s.kinds import ALL_KINDS, BY_KIND, Kind, lookup
+from grader.k8s.kinds import BY_KIND, Kind
+from grader.k8s.names import template_hash
+from grader.k8s.result import Result
+from grader.k8s.targets import (
+    NO_NAME,
+    RESOURCE_LIST,
+    kind_of,
+    namespace,
+    objects,
+    select,
+    selector,
+    split_resources,
+)
 
 CLIENT_VERSION = "Client Version: v1.32.4\nKustomize Version: v5.5.0\n"
 OUTPUTS = ("", "wide", "yaml", "json", "name")
-READ_ONLY = {"get", "describe", "logs", "rollout status", "version"}
+READ_ONLY = {
+    "get",
+    "describe",
+    "logs",
+    "version",
+    "rollout history",
+    "explain",
+    "api-resources",
+    "cluster-info",
+    "cluster-info dump",
+    "top pod",
+    "top node",
+}
 
 
-@dataclass
-class Result:
-    """What one kubectl command printed, and its exit code."""
+@dataclass(frozen=True)
+class Terminal:
+    """What a terminal offers a command: an editor to run, a foreground to block in."""
 
-    stdout: str = ""
-    stderr: str = ""
-    code: int = 0
+    editor: str
+    """The editor ``kubectl edit`` runs (``$KUBE_EDITOR``, ``$EDITOR``, ``vi``)."""
+    say: Callable[[str], None]
+    """Where a long-running command (port-forward) prints as it goes."""
 
 
 def run(
-    argv: list[str], stdin: str = "", folder: Path | None = None, cwd: Path | None = None
+    argv: list[str],
+    stdin: str = "",
+    folder: Path | None = None,
+    cwd: Path | None = None,
+    terminal: Terminal | None = None,
 ) -> Result:
-    """Run one kubectl command (arguments without "kubectl") on the simulator."""
+    """Run one kubectl command (arguments without "kubectl") on the simulator.
+
+    Without a ``terminal`` (a notebook cell), ``edit`` says it needs one and
+    ``port-forward`` keeps forwarding in the background of this process.
+    """
     if not argv:
         return Result(
             "kubectl controls the Kubernetes cluster manager.\n\n"
@@ -46,11 +94,25 @@ def run(
         )
     try:
         inv = parse(argv)
+    except KubectlError as err:
+        return Result(stderr=err.text, code=err.code)
+    return _warned(inv, _execute(inv, stdin, folder, cwd, terminal))
+
+
+def _execute(
+    inv: Invocation, stdin: str, folder: Path | None, cwd: Path | None, terminal: Terminal | None
+) -> Result:
+    try:
         if inv.options["help"]:
             return Result(f"Usage:\n  kubectl {inv.path} [options]\n")
         if inv.path == "version":
             return _version(inv)
         _check_client_side(inv, cwd)
+        if inv.path == "edit":
+            return editing.edit(inv, folder, cwd, terminal.editor if terminal else None)
+        if inv.path == "port-forward":
+            say = terminal.say if terminal else None
+            return portforward.forward(inv, folder, say or (lambda _: None), terminal is not None)
         out = Result()
         if inv.path in READ_ONLY:
             cluster = Cluster.load(folder)
@@ -82,8 +144,9 @@ def main(argv: list[str] | None = None, source: str = "shim") -> int:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = sys.stdin.read() if "-" in argv and not sys.stdin.isatty() else ""
+    terminal = Terminal(editing.editor_command(), _say)
     try:
-        result = run(argv, stdin=stdin, cwd=Path.cwd())
+        result = run(argv, stdin=stdin, cwd=Path.cwd(), terminal=terminal)
     except Exception as error:  # a fault of the course's own code: one line, no traceback
         from grader.unexpected import unexpected_line
 
@@ -94,17 +157,21 @@ def main(argv: list[str] | None = None, source: str = "shim") -> int:
     return result.code
 
 
+def _warned(inv: Invocation, result: Result) -> Result:
+    """``result`` after the warnings kubectl printed while parsing (deprecated flags)."""
+    result.stderr = "".join(inv.warnings) + result.stderr
+    return result
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def _version(inv: Invocation) -> Result:
     if inv.options["client"]:
         return Result(CLIENT_VERSION)
     return Result(CLIENT_VERSION + "Server Version: v1.32.4\n")
-
-
-_RESOURCE_LIST = (
-    "error: You must provide one or more resources by argument or filename.\n"
-    "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
-    "   '<resource> <name>'\n   '<resource>'"
-)
 
 
 def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
@@ -142,7 +209,7 @@ def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
             if name != "-" and not _resolve_path(name, cwd).exists():
                 raise KubectlError(f'error: the path "{name}" does not exist')
     if path == "delete" and not args and not opts["filename"]:
-        raise KubectlError(_RESOURCE_LIST)
+        raise KubectlError(RESOURCE_LIST)
     if path == "scale":
         if "replicas" not in inv.given:
             raise klog_error('required flag(s) \\"replicas\\" not set')
@@ -152,9 +219,9 @@ def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
                 "than or equal to 0"
             )
         if not args and not opts["filename"]:
-            raise KubectlError(_RESOURCE_LIST)
+            raise KubectlError(RESOURCE_LIST)
     if path == "expose" and not args and not opts["filename"]:
-        raise KubectlError(_RESOURCE_LIST)
+        raise KubectlError(RESOURCE_LIST)
     if path == "logs" and not (1 <= len(args) <= 2) and not opts["selector"]:
         raise KubectlError(
             "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
@@ -212,40 +279,6 @@ def _print_created(obj: dict[str, Any], output: str, verb: str) -> str:
     return f"{printers.name_line(obj)} {verb}\n"
 
 
-def _namespace(inv: Invocation) -> str:
-    return inv.options["namespace"] or "default"
-
-
-def _split_resources(inv: Invocation) -> list[tuple[Kind, str | None]]:
-    """``pods``, ``pods web``, ``deploy/web``, ``pods,svc`` -> [(kind, name or None)]."""
-    args = inv.args
-    pairs: list[tuple[Kind, str | None]] = []
-    if args and "/" in args[0]:
-        for word in args:
-            type_word, _, name = word.partition("/")
-            pairs.append((_kind(type_word), name))
-        return pairs
-    if not args:
-        return pairs
-    kinds: list[Kind] = []
-    for type_word in args[0].split(","):
-        if type_word == "all":
-            kinds += [BY_KIND[k] for k in ALL_KINDS]
-        else:
-            kinds.append(_kind(type_word))
-    names = args[1:]
-    if not names:
-        return [(k, None) for k in kinds]
-    return [(k, n) for k in kinds for n in names]
-
-
-def _kind(word: str) -> Kind:
-    kind = lookup(word)
-    if kind is None:
-        raise KubectlError(f'error: the server doesn\'t have a resource type "{word}"')
-    return kind
-
-
 def _dispatch(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     handler = HANDLERS[inv.path.split()[0] if inv.path.startswith("create ") else inv.path]
     handler(inv, cluster, out, stdin, cwd)
@@ -260,14 +293,14 @@ def _get(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
             "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
             "jsonpath-file,name,template,templatefile,wide,yaml"
         )
-    ns = None if inv.options["all-namespaces"] else _namespace(inv)
-    selector = _parse_selector(inv.options["selector"])
-    pairs = _split_resources(inv)
+    ns = None if inv.options["all-namespaces"] else namespace(inv)
+    chosen = selector(inv.options["selector"])
+    pairs = split_resources(inv.args)
     groups: list[tuple[Kind, list[dict[str, Any]]]] = []
     errors = []
     for kind, name in pairs:
         if name is None:
-            objs = cluster.list(kind.kind, ns, selector)
+            objs = select(cluster, kind, ns, chosen)
         else:
             obj = cluster.find(kind.kind, ns or "default", name)
             if obj is None:
@@ -367,25 +400,12 @@ def _sort_key(path: str) -> Any:
     return key
 
 
-def _parse_selector(text: str) -> dict[str, str]:
-    selector = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, eq, value = part.replace("==", "=").partition("=")
-        if not eq:
-            raise KubectlError(
-                f"error: unable to parse requirement: found '{part}', expected: '=', '!=', "
-                f"'==' or 'in'"
-            )
-        selector[key] = value
-    return selector
-
-
 def _describe(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
-    ns = _namespace(inv)
+    ns = namespace(inv)
     pages = []
-    for kind, name in _split_resources(inv):
+    for kind, name in split_resources(inv.args):
         objs = (
-            cluster.list(kind.kind, ns, _parse_selector(inv.options["selector"]))
+            select(cluster, kind, ns, selector(inv.options["selector"]))
             if name is None
             else [cluster.get(kind.kind, ns, name)]
         )
@@ -403,8 +423,20 @@ def _related(cluster: Cluster, obj: dict[str, Any]) -> dict[str, Any]:
             "failing": probes.failures(cluster, obj),
         }
     if kind == "Deployment":
-        sets = [rs for rs in cluster.owned_by(obj, "ReplicaSet") if rs["spec"].get("replicas")]
-        return {"replicaset": sets[0]["metadata"]["name"] if sets else None}
+        current = f"{meta['name']}-{template_hash(obj['spec'].get('template', {}))}"
+        sets = {
+            rs["metadata"]["name"]: (
+                rs["metadata"]["name"],
+                rs.get("status", {}).get("replicas", 0),
+                rs["spec"].get("replicas", 0),
+            )
+            for rs in cluster.owned_by(obj, "ReplicaSet")
+        }
+        return {
+            "new": sets.get(current),
+            "old": [v for k, v in sets.items() if k != current and v[2]],
+            "events": deployments.events(cluster, obj),
+        }
     if kind == "Service":
         ep = cluster.find("Endpoints", meta["namespace"], meta["name"]) or {}
         return {
@@ -472,7 +504,7 @@ def _apply(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path
     for _, obj in objects:
         kind = BY_KIND.get(obj["kind"])
         if kind is not None and kind.namespaced:
-            obj.setdefault("metadata", {}).setdefault("namespace", _namespace(inv))
+            obj.setdefault("metadata", {}).setdefault("namespace", namespace(inv))
         if inv.path == "create":
             cluster.create(obj)
             verb = "created"
@@ -487,7 +519,7 @@ def _create(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Pat
         return
     obj = generators.BUILDERS[inv.path](inv)
     if BY_KIND[obj["kind"]].namespaced:
-        obj["metadata"]["namespace"] = _namespace(inv)
+        obj["metadata"]["namespace"] = namespace(inv)
     obj["metadata"].pop("creationTimestamp", None)
     obj.pop("status", None)
     if inv.options["dry-run"] == "server":
@@ -499,24 +531,24 @@ def _create(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Pat
 
 
 def _delete(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
-    ns = _namespace(inv)
+    ns = namespace(inv)
     targets: list[tuple[Kind, str]] = []
     if inv.options["filename"]:
         for _, obj in _objects_from_files(inv, stdin, cwd):
-            targets.append((_kind(obj["kind"]), obj["metadata"]["name"]))
-    for kind, name in _split_resources(inv):
+            targets.append((kind_of(obj["kind"]), obj["metadata"]["name"]))
+    for kind, name in split_resources(inv.args):
         if name is not None:
             targets.append((kind, name))
         elif inv.options["all"] or inv.options["selector"]:
-            selector = _parse_selector(inv.options["selector"])
-            found = [(kind, o["metadata"]["name"]) for o in cluster.list(kind.kind, ns, selector)]
-            if kind.kind == "Service" and not selector:
+            chosen = selector(inv.options["selector"])
+            found = [(kind, o["metadata"]["name"]) for o in select(cluster, kind, ns, chosen)]
+            if kind.kind == "Service" and not chosen.requirements:
                 found = [t for t in found if t[1] != "kubernetes"]
             if not found:
                 out.stderr += "No resources found\n"
             targets += found
         else:
-            raise KubectlError("error: resource(s) were provided, but no name was specified")
+            raise KubectlError(NO_NAME)
     for kind, name in targets:
         try:
             cluster.delete(kind.kind, ns, name)
@@ -530,29 +562,39 @@ def _delete(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Pat
 
 
 def _scale(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
-    for kind, name in _split_resources(inv):
+    for kind, _ in split_resources(inv.args):
         if kind.kind not in {"Deployment", "ReplicaSet"}:
             raise KubectlError(
                 f'error: no scaler has been implemented for {{"{kind.group}" "{kind.kind}"}}'
             )
-        if name is None:
-            raise KubectlError("error: resource(s) were provided, but no name was specified")
-        cluster.scale(kind.kind, _namespace(inv), name, inv.options["replicas"])
-        out.stdout += f"{kind.qualified}/{name} scaled\n"
+    wanted, expected = inv.options["replicas"], inv.options["current-replicas"]
+    for obj in objects(inv, cluster, inv.args):
+        current = obj["spec"].get("replicas", 1)
+        if expected >= 0 and current != expected:
+            raise KubectlError(f"error: Expected replicas to be {expected}, was {current}")
+        label = printers.name_line(obj)
+        if inv.options["dry-run"] in {"client", "server", "unchanged"}:
+            out.stdout += f"{label} scaled (dry run)\n"
+            continue
+        obj["spec"]["replicas"] = wanted
+        if inv.options["record"]:
+            annotations = obj["metadata"].setdefault("annotations", {})
+            annotations[deployments.CHANGE_CAUSE] = rollout.change_cause(inv)
+        out.stdout += f"{label} scaled\n"
 
 
 def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:
-    ns = _namespace(inv)
+    ns = namespace(inv)
     if "/" in word:
         type_word, _, name = word.partition("/")
-        kind = _kind(type_word)
+        kind = kind_of(type_word)
         if kind.kind != "Pod":
             owner = cluster.get(kind.kind, ns, name)
             sets = [owner] if kind.kind == "ReplicaSet" else cluster.owned_by(owner, "ReplicaSet")
             pods = [p for rs in sets for p in cluster.owned_by(rs, "Pod")]
             if not pods:
                 raise ClusterError("error: timed out waiting for the condition")
-            return pods[0]
+            return min(pods, key=_most_active)
         word = name
     pod = cluster.find("Pod", ns, word)
     if pod is None:
@@ -560,14 +602,35 @@ def _pod_for(inv: Invocation, cluster: Cluster, word: str) -> dict[str, Any]:
     return pod
 
 
+def _most_active(pod: dict[str, Any]) -> tuple[Any, ...]:
+    """Kubectl's choice among a controller's pods (``ActivePods``, most active first).
+
+    Scheduled before unscheduled, Running before Pending, ready before not, ready the longest,
+    fewest restarts, oldest: during a rollout that stalls, a serving old pod.
+    """
+    status = pod.get("status", {})
+    phase = {"Running": 0, "Unknown": 1, "Pending": 2}.get(status.get("phase", ""), 3)
+    since = deployments.ready_since(pod)
+    restarts = sum(s.get("restartCount", 0) for s in status.get("containerStatuses", []))
+    return (
+        not pod["spec"].get("nodeName"),
+        phase,
+        since is None,
+        since or 0.0,
+        restarts,
+        pod["metadata"].get("creationTimestamp", ""),
+    )
+
+
 def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     if inv.args:
         pods = [_pod_for(inv, cluster, inv.args[0])]
     else:
-        selector = _parse_selector(inv.options["selector"])
-        pods = cluster.list("Pod", _namespace(inv), selector)[: inv.options["max-log-requests"]]
+        chosen = selector(inv.options["selector"])
+        pods = select(cluster, BY_KIND["Pod"], namespace(inv), chosen)
+        pods = pods[: inv.options["max-log-requests"]]
         if not pods:
-            out.stderr += f"No resources found in {_namespace(inv)} namespace.\n"
+            out.stderr += f"No resources found in {namespace(inv)} namespace.\n"
     tail = inv.options["tail"]
     if tail < 0 and not inv.args:
         tail = 10  # kubectl's default for -l
@@ -599,40 +662,18 @@ def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
         out.code = code
 
 
-def _rollout_status(
-    inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None
-) -> None:
-    for kind, name in _split_resources(inv):
-        if kind.kind != "Deployment":
-            raise KubectlError(f"error: no status viewer has been implemented for {kind.kind}")
-        if name is None:
-            raise KubectlError("error: resource(s) were provided, but no name was specified")
-        dep = cluster.get("Deployment", _namespace(inv), name)
-        want, st = dep["spec"].get("replicas", 1), dep.get("status", {})
-        if st.get("updatedReplicas", 0) >= want and st.get("availableReplicas", 0) >= want:
-            out.stdout += f'deployment "{name}" successfully rolled out\n'
-        else:
-            out.stdout += (
-                f'Waiting for deployment "{name}" rollout to finish: '
-                f"{st.get('availableReplicas', 0)} of "
-                f"{want} updated replicas are available...\n"
-            )
-            out.stderr += "error: timed out waiting for the condition\n"
-            out.code = 1
-
-
 def _rollout_restart(
     inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None
 ) -> None:
-    for kind, name in _split_resources(inv):
+    for kind, name in split_resources(inv.args):
         if kind.kind != "Deployment":
             raise KubectlError(
                 f'error: {kind.plural}{"." + kind.group if kind.group else ""} "{name}" '
                 "restarting is not supported"
             )
         if name is None:
-            raise KubectlError("error: resource(s) were provided, but no name was specified")
-        cluster.restart(_namespace(inv), name)
+            raise KubectlError(NO_NAME)
+        cluster.restart(namespace(inv), name)
         out.stdout += f"deployment.apps/{name} restarted\n"
 
 
@@ -645,11 +686,13 @@ def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
         container["env"] = [
             dict(zip(("name", "value"), e.split("=", 1), strict=False)) for e in inv.options["env"]
         ]
-    labels = _parse_selector(inv.options["labels"]) if inv.options["labels"] else {"run": name}
+    labels = {"run": name}
+    if inv.options["labels"]:
+        labels = selector(inv.options["labels"]).equalities()
     pod = {
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": {"name": name, "namespace": _namespace(inv), "labels": labels},
+        "metadata": {"name": name, "namespace": namespace(inv), "labels": labels},
         "spec": {"containers": [container]},
     }
     if inv.options["dry-run"] in {"client", "unchanged", "server"}:
@@ -660,10 +703,10 @@ def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
 
 
 def _expose(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
-    (kind, name), *_ = _split_resources(inv)
+    (kind, name), *_ = split_resources(inv.args)
     if name is None:
         raise KubectlError("error: resource(s) were provided, but no name was specified")
-    target = cluster.get(kind.kind, _namespace(inv), name)
+    target = cluster.get(kind.kind, namespace(inv), name)
     if kind.kind == "Pod":
         selector = target["metadata"].get("labels") or {}
     elif kind.kind == "Service":
@@ -687,7 +730,7 @@ def _expose(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Pat
         "kind": "Service",
         "metadata": {
             "name": svc_name,
-            "namespace": _namespace(inv),
+            "namespace": namespace(inv),
             "labels": target["metadata"].get("labels") or {},
         },
         "spec": {"selector": selector, "ports": [port], "type": inv.options["type"] or "ClusterIP"},
@@ -727,12 +770,27 @@ def _drain(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path
             ignored = ", ".join(f"kube-system/{p['metadata']['name']}" for p in proxies)
             out.stderr += f"Warning: ignoring DaemonSet-managed Pods: {ignored}\n"
         evicted = cluster.drain(name, force=inv.options["force"])
-        out.stdout += "".join(f"evicting pod {_namespace(inv)}/{p}\n" for p in evicted)
+        out.stdout += "".join(f"evicting pod {namespace(inv)}/{p}\n" for p in evicted)
         out.stdout += "".join(f"pod/{p} evicted\n" for p in evicted)
         out.stdout += f"node/{name} drained\n"
 
 
 HANDLERS = {
+    "label": metadata.label,
+    "annotate": metadata.annotate,
+    "set image": rollout.set_image,
+    "set env": setters.set_env,
+    "set resources": setters.set_resources,
+    "rollout history": rollout.history,
+    "rollout undo": rollout.undo,
+    "rollout pause": rollout.pause,
+    "rollout resume": rollout.resume,
+    "explain": explain.explain,
+    "api-resources": discovery.api_resources,
+    "cluster-info": discovery.cluster_info,
+    "cluster-info dump": discovery.cluster_info_dump,
+    "top pod": metrics.top_pod,
+    "top node": metrics.top_node,
     "get": _get,
     "describe": _describe,
     "apply": _apply,
@@ -741,7 +799,7 @@ HANDLERS = {
     "scale": _scale,
     "logs": _logs,
     "exec": _exec,
-    "rollout status": _rollout_status,
+    "rollout status": rollout.status,
     "rollout restart": _rollout_restart,
     "run": _run,
     "expose": _expose,

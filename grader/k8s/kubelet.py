@@ -254,6 +254,14 @@ def pull_state(image: str, since: float, now: float) -> Obj:
 # -- what the kubelet remembers ---------------------------------------------------------------
 
 
+def is_ready(pod: Obj) -> bool:
+    """True when the pod's Ready condition is True."""
+    return any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in pod.get("status", {}).get("conditions", [])
+    )
+
+
 def memory(cluster: Cluster, pod: Obj, container: str) -> Obj:
     """The kubelet's own record of one container (start time, restarts before, env)."""
     pods = cluster.state.setdefault("kubelet", {}).setdefault("pods", {})
@@ -280,3 +288,25 @@ def crash(cluster: Cluster, pod: Obj, code: int = 137) -> None:
             last=ended,
             instance=None,
         )
+
+
+def new_image(cluster: Cluster, pod: Obj, names_changed: set[str]) -> None:
+    """A running pod's container got a new image: the kubelet kills it and starts the new one.
+
+    Same pod, ``restartCount`` + 1, ``lastState`` the run that was killed (exit 0: it was
+    stopped, not crashed); the new image is pulled first, so a missing one shows
+    ``ErrImagePull``.
+    """
+    now = cluster.now()
+    for status in pod.get("status", {}).get("containerStatuses", []):
+        if status["name"] not in names_changed:
+            continue
+        record = memory(cluster, pod, status["name"])
+        last = record.get("last")
+        if "running" in status.get("state", {}):
+            started = names.parse_timestamp(status["state"]["running"]["startedAt"])
+            last = _terminated(Exit(0, "Completed", 0), started, now)
+        record.clear()
+        record.update(base=status.get("restartCount", 0) + 1, instance=None)
+        if last:
+            record["last"] = last

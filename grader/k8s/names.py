@@ -19,13 +19,14 @@ SERVICE_PREFIX = "10.96"
 """Service ClusterIPs come from 10.96.0.0/16 here (a slice of kubeadm's 10.96.0.0/12)."""
 
 
-def _digest(text: str) -> int:
+def digest(text: str) -> int:
+    """A stable 64-bit number derived from ``text`` (names, addresses, simulated figures)."""
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
 def suffix(seed: str, length: int = 5) -> str:
     """A Kubernetes-looking random suffix derived from ``seed``."""
-    value = _digest(seed)
+    value = digest(seed)
     chars = []
     for _ in range(length):
         value, index = divmod(value, len(ALPHABET))
@@ -40,7 +41,7 @@ def template_hash(template: dict[str, Any]) -> str:
 
 def cluster_ip(seed: str, taken: set[str]) -> str:
     """A free ClusterIP in 10.96.x.y, stable for a given Service name."""
-    value = _digest(seed)
+    value = digest(seed)
     for step in range(65025):
         slot = (value + step) % 65025
         address = f"{SERVICE_PREFIX}.{slot // 255}.{slot % 255 + 1}"
@@ -51,7 +52,7 @@ def cluster_ip(seed: str, taken: set[str]) -> str:
 
 def node_port(seed: str, taken: set[int]) -> int:
     """A free NodePort in 30000-32767, stable for a given Service port."""
-    value = _digest(seed)
+    value = digest(seed)
     for step in range(2768):
         port = 30000 + (value + step) % 2768
         if port not in taken:

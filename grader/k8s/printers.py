@@ -377,3 +377,34 @@ def to_json(obj: Obj) -> str:
 def as_list(objs: list[Obj]) -> Obj:
     """The ``v1 List`` kubectl prints when ``-o yaml|json`` shows several objects."""
     return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def tabwrite(text: str, padding: int = 2) -> str:
+    """Align tab-separated text as Go's ``text/tabwriter`` does (kubectl describe: padding 2).
+
+    A column is aligned over each run of consecutive lines that have a cell in it (a cell is
+    text ended by a tab); the text after a line's last tab is not padded.
+    """
+    rows = [line.split("\t") for line in text.split("\n")]
+    widths: list[list[int]] = [[0] * (len(row) - 1) for row in rows]
+
+    def block(start: int, end: int, column: int) -> None:
+        index = start
+        while index < end:
+            if len(rows[index]) - 1 <= column:
+                index += 1
+                continue
+            stop = index
+            while stop < end and len(rows[stop]) - 1 > column:
+                stop += 1
+            width = max(len(rows[i][column]) for i in range(index, stop)) + padding
+            for i in range(index, stop):
+                widths[i][column] = width
+            block(index, stop, column + 1)
+            index = stop
+
+    block(0, len(rows), 0)
+    return "\n".join(
+        "".join(cell.ljust(widths[i][c]) for c, cell in enumerate(row[:-1])) + row[-1]
+        for i, row in enumerate(rows)
+    )

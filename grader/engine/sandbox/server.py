@@ -27,7 +27,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 from urllib.parse import unquote, urlsplit
 
 from grader.engine.sandbox.fs import ContainerFS
@@ -87,10 +87,10 @@ class Site:
                 return key
         return ""
 
-    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
-        """(status, reason, headers, body, error-log text) for one request."""
-        fs, container = self._fs()
-        version = next(
+    def version(self) -> str:
+        """The nginx version the image says it runs (its ``NGINX_VERSION``)."""
+        _, container = self._fs()
+        return next(
             (
                 e.split("=", 1)[1]
                 for e in container["Config"].get("Env") or []
@@ -98,6 +98,11 @@ class Site:
             ),
             "1.27.5",
         )
+
+    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
+        """(status, reason, headers, body, error-log text) for one request."""
+        fs, _ = self._fs()
+        version = self.version()
         path = posixpath.normpath(unquote(urlsplit(target).path or "/"))
         wanted = ROOT + ("" if path == "/" else path)
         entry = fs.stat(wanted)
@@ -165,8 +170,28 @@ def _read_request(conn: socket.socket) -> bytes:
     return data
 
 
-def handle(site: Site, conn: socket.socket) -> None:
-    """Answer one HTTP connection (one request, then close)."""
+class WebRoot(Protocol):
+    """What nginx's answer needs from a server: its version, its files, its access log.
+
+    :class:`Site` is a sandbox container's web root; the Kubernetes simulator's port-forward
+    serves a pod's simulated page through the same answer.
+    """
+
+    def version(self) -> str:
+        """The nginx version in the ``Server`` header and error pages."""
+        ...
+
+    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
+        """(status, reason, headers, body, error-log text) for one request."""
+        ...
+
+    def log(self, stream: int, line: str) -> None:
+        """Record one access-log (1) or error-log (2) line."""
+        ...
+
+
+def handle(site: WebRoot, conn: socket.socket, peer: str = PEER) -> None:
+    """Answer one HTTP connection (one request, then close); ``peer`` is the client's address."""
     with conn:
         conn.settimeout(10)
         try:
@@ -176,12 +201,12 @@ def handle(site: Site, conn: socket.socket) -> None:
         if not raw:
             return
         try:
-            conn.sendall(answer(site, raw, PEER))
+            conn.sendall(answer(site, raw, peer))
         except (OSError, LookupError):
             pass
 
 
-def answer(site: Site, raw: bytes, peer: str) -> bytes:
+def answer(site: WebRoot, raw: bytes, peer: str) -> bytes:
     """The HTTP response nginx gives to the request ``raw`` from ``peer``, logged as nginx.
 
     Raises:
@@ -194,15 +219,7 @@ def answer(site: Site, raw: bytes, peer: str) -> bytes:
     for line in lines[1:]:
         key, _, value = line.partition(":")
         headers[key.strip().lower()] = value.strip()
-    container = site._fs()[1]
-    version = next(
-        (
-            e.split("=", 1)[1]
-            for e in container["Config"].get("Env") or []
-            if e.startswith("NGINX_VERSION=")
-        ),
-        "1.27.5",
-    )
+    version = site.version()
     method = parts[0] if parts else ""
     extra: dict[str, str]
     if len(parts) != 3 or not parts[2].startswith("HTTP/"):
