@@ -1,4 +1,4 @@
-"""Checks for the Kubernetes notebooks (06, 07): manifests, the simulated cluster, diagnoses.
+"""Checks for the Kubernetes notebooks (06, 07, 09): manifests, the simulated cluster, diagnoses.
 
 Reachable as ``check.<name>`` (see :mod:`grader.checks`). Manifest checks validate a file
 (YAML, the 1.32 schema, then the cross-object rules of :mod:`grader.k8s.validate`);
@@ -421,6 +421,30 @@ def k8s_template(
     said = [f"labelled {k}={v}" for k, v in (labels or {}).items()]
     said += [f"declare port {p}" for p in ports]
     passed(f"the pods of {deployment}: {', '.join(said)}")
+
+
+PROBES = {"readinessProbe": "readiness", "livenessProbe": "liveness", "startupProbe": "startup"}
+"""A container's probe fields and what each is called in prose."""
+
+
+def k8s_probe(
+    deployment: str, probe: str = "readinessProbe", *, namespace: str = "default"
+) -> None:
+    """Every container of the Deployment's pods has a ``probe`` (``readinessProbe`` ...)."""
+    dep = _deployment(deployment, namespace)
+    containers = ((dep["spec"].get("template") or {}).get("spec") or {}).get("containers") or []
+    missing = [c.get("name", "") for c in containers if not c.get(probe)]
+    word = PROBES.get(probe, probe)
+    if missing or not containers:
+        raise fail(
+            f"the container {', '.join(missing) or '(none)'} of {deployment} has no {word} probe",
+            hint=f"keep the probe and make it ask something the container answers: {probe} "
+            "under the container, with httpGet (a path it serves), tcpSocket or exec",
+        )
+    kinds = sorted(
+        {k for c in containers for k in ("httpGet", "tcpSocket", "exec", "grpc") if k in c[probe]}
+    )
+    passed(f"the pods of {deployment} have a {word} probe ({', '.join(kinds)})")
 
 
 def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:

@@ -54,6 +54,29 @@ def test_manifest_apply_and_reachability_pass(workdir, capsys):
         check.k8s_image("web", "nginx:1.72")
 
 
+def test_a_probe_is_required_and_only_ready_pods_count(workdir, capsys):
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    with pytest.raises(CheckFailed, match="has no readiness probe"):
+        check.k8s_probe("web")
+    manifest = (workdir / "web-deployment.yaml").read_text()
+    probe = (
+        "        readinessProbe:\n          httpGet:\n            path: /healthz\n"
+        "            port: 80\n"
+    )
+    broken = manifest.replace("        ports:\n", probe + "        ports:\n", 1)
+    assert broken != manifest
+    (workdir / "web-deployment.yaml").write_text(broken)
+    run_cell("kubectl delete deployment web\nkubectl apply -f web-deployment.yaml\n")
+    capsys.readouterr()
+    check.k8s_probe("web")
+    assert capsys.readouterr().out == "✔ the pods of web have a readiness probe (httpGet)\n"
+    with pytest.raises(CheckFailed, match="running and ready pod"):
+        check.k8s_pods_running("web", at_least=1)  # nginx answers /healthz with 404
+    (workdir / "web-deployment.yaml").write_text(broken.replace("/healthz", "/"))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    check.k8s_pods_running("web", at_least=2)
+
+
 def test_template_labels_and_ports(workdir):
     run_cell("kubectl apply -f web-deployment.yaml\n")
     check.k8s_template("web", labels={"app": "web"}, ports=(80,))
