@@ -13,6 +13,7 @@ from grader.checks.answers import answered, recall
 from grader.checks.build import (
     built,
     cache_reuse,
+    copied_before,
     image_files,
     pinned,
     serves,
@@ -21,6 +22,7 @@ from grader.checks.build import (
     under_size,
 )
 from grader.checks.containers import container, exit_code, ids, no_containers
+from grader.checks.execs import exec_shell
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
@@ -58,6 +60,8 @@ __all__ = [
     "command",
     "configure",
     "container",
+    "copied_before",
+    "exec_shell",
     "exit_code",
     "exit_code",
     "fail",
