@@ -11,6 +11,7 @@ kubectl's ``run``) leaks into ``check.``.
 
 from grader.checks.answers import answered, recall
 from grader.checks.build import (
+    based_on,
     built,
     cache_reuse,
     copied_before,
@@ -55,6 +56,7 @@ from grader.checks.web import http
 __all__ = [
     "CheckFailed",
     "answered",
+    "based_on",
     "built",
     "cache_reuse",
     "command",

@@ -6,6 +6,7 @@
 - :func:`serves`: a container of the image really answers HTTP;
 - :func:`cache_reuse`: the edit-and-rebuild experiment: after a source file changes, the
   dependency install step must come from the build cache;
+- :func:`based_on`: the Dockerfile's final stage starts FROM the image the task names;
 - :func:`copied_before`: the Dockerfile copies a path before the step that needs it;
 - :func:`pinned`: every FROM names a specific version, not a moving tag;
 - :func:`sizes`: sizes a student read off ``docker images`` match the engine's;
@@ -35,7 +36,7 @@ from grader.checks.progress import passed
 from grader.checks.refs import normalize_image
 from grader.checks.state import engine
 from grader.checks.web import fetch
-from grader.dockerfile.instructions import DockerfileError, base_images, parse
+from grader.dockerfile.instructions import DockerfileError, Instruction, base_images, parse
 from grader.engine.api import JSON
 from grader.engine.errors import EngineError, NotFound
 
@@ -356,6 +357,47 @@ def cache_reuse(
     return steps
 
 
+def _read_dockerfile(dockerfile: str | Path, hint: str) -> tuple[Path, list[Instruction]]:
+    file = Path(dockerfile)
+    if not file.is_file():
+        raise fail(f"there is no Dockerfile at {file}", hint=hint or "write it first")
+    try:
+        return file, parse(file.read_text(encoding="utf-8"))
+    except DockerfileError as error:
+        raise fail(f"{file} is not a valid Dockerfile", found=str(error)) from None
+
+
+def based_on(dockerfile: str | Path, ref: str, *, hint: str = "") -> str:
+    """Check that the Dockerfile's final stage starts FROM ``ref`` (as the task names it).
+
+    Two tags can name one image today (``nginx:latest`` and ``nginx:1.27``) and different
+    ones tomorrow, so the image's layers cannot tell which the student wrote: the parsed
+    FROM can. ``nginx:1.27`` equals ``docker.io/library/nginx:1.27``; a stage named with
+    ``AS`` is followed back to its own FROM.
+
+    Returns:
+        The reference the final stage starts from.
+    """
+    file, instructions = _read_dockerfile(dockerfile, hint)
+    stages: dict[str, str] = {}
+    final = ""
+    for instruction in instructions:
+        if instruction.keyword != "FROM":
+            continue
+        words = instruction.value.split()
+        final = stages.get(words[0].lower(), words[0])
+        if len(words) == 3 and words[1].lower() == "as":
+            stages[words[2].lower()] = final
+    if normalize_image(final) != normalize_image(ref):
+        raise fail(
+            f"{file} does not start from the image the exercise names",
+            found=f"FROM {final}",
+            hint=hint or "a tag names one release of an image: which one does the task ask for?",
+        )
+    passed(f"{file} starts from {ref}")
+    return final
+
+
 def _runs(instruction: str, command: str) -> bool:
     """Whether ``instruction`` (one Dockerfile line, as a build step shows it) runs ``command``.
 
@@ -396,13 +438,7 @@ def copied_before(
     For a local dependency (``"greet": "file:./greet"``) the install step needs the folder:
     a COPY or ADD of it (or of a wildcard or folder that holds it) must come first.
     """
-    file = Path(dockerfile)
-    if not file.is_file():
-        raise fail(f"there is no Dockerfile at {file}", hint=hint or "write it first")
-    try:
-        instructions = parse(file.read_text(encoding="utf-8"))
-    except DockerfileError as error:
-        raise fail(f"{file} is not a valid Dockerfile", found=str(error)) from None
+    file, instructions = _read_dockerfile(dockerfile, hint)
     copied = False
     for instruction in instructions:
         if instruction.keyword == "RUN" and _runs(instruction.original, step):
