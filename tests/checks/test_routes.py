@@ -90,7 +90,8 @@ def test_aliases_and_flag_forms_are_resolved(sandbox_dir, line, same):
 
 
 @pytest.mark.parametrize(
-    ("since", "same"), [("10m", True), ("600s", True), ("10m0s", True), ("10", False), ("1h", False)]
+    ("since", "same"),
+    [("10m", True), ("600s", True), ("10m0s", True), ("10", False), ("1h", False)],
 )
 def test_since_is_compared_as_a_duration(sandbox_dir, since, same):
     typed(f"logs --since {since} website")

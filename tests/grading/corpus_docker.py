@@ -146,6 +146,10 @@ NB02 = {
                 "docker run --volume ./site:/usr/share/nginx/html:ro --publish 8080:80 "
                 "--detach --name website nginx"
             ),
+            docker(
+                'docker run -d --name website -p 8080:80 -v "$(pwd)/site:/usr/share/nginx/html:ro" '
+                "nginx:latest"
+            ),
         ],
         [
             docker("docker run -d --name website -p 8080:80 -v ./site:/usr/share/nginx/html nginx"),
