@@ -13,8 +13,6 @@ import pytest
 from corpus import Graded, exercises, hand_in, source
 from corpus_docker import CORPUS, Answers
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("corpus-docker")]
-
 
 def hand_ins(answers: dict[str, Answers], kind: str) -> int:
     return max(len(getattr(item, kind)) for item in answers.values())
@@ -35,6 +33,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def graded() -> dict:
+    """(notebook, kind, k) -> its graded hand-in, shared by the module's tests."""
     return {}
 
 
@@ -54,6 +53,8 @@ def test_the_corpus_covers_every_graded_exercise() -> None:
             assert len(item.right) >= 2 and len(item.wrong) >= 1, (notebook, first)
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("corpus-docker")
 @pytest.mark.parametrize(("notebook", "kind", "k"), CASES)
 def test_right_answers_earn_everything_wrong_ones_nothing(graded, notebook, kind, k) -> None:
     result = grade_once(graded, notebook, kind, k)
