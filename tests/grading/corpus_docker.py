@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corpus import Entry
+from hand_ins import Entry
 
 
 def docker(*lines: str) -> str:

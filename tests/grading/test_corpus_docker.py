@@ -1,6 +1,6 @@
 """Fair grading of notebooks 01-05 (issue 11), through the trusted grader.
 
-Every right answer of the corpus (:mod:`corpus_docker`) earns all of its exercise's points,
+Every right answer of the corpus (:mod:`corpus_docker`, graded by :mod:`hand_ins`) earns all of its exercise's points,
 every wrong one none, and on every entry the visible test cell agrees with the hidden one: a
 student who sees every visible ✔ has the points. Hand-ins are batched: the k-th right hand-in
 answers every exercise of a notebook with its k-th right entry (cycling), and the same for
@@ -10,8 +10,8 @@ the wrong ones, so a notebook costs a few replays of a few seconds each.
 from __future__ import annotations
 
 import pytest
-from corpus import Graded, exercises, hand_in, source
 from corpus_docker import CORPUS, Answers
+from hand_ins import Graded, exercises, hand_in, source
 
 
 def hand_ins(answers: dict[str, Answers], kind: str) -> int:
