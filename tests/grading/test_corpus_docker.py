@@ -1,10 +1,11 @@
 """Fair grading of notebooks 01-05 (issue 11), through the trusted grader.
 
-Every right answer of the corpus (:mod:`corpus_docker`, graded by :mod:`hand_ins`) earns all of its exercise's points,
-every wrong one none, and on every entry the visible test cell agrees with the hidden one: a
-student who sees every visible ✔ has the points. Hand-ins are batched: the k-th right hand-in
-answers every exercise of a notebook with its k-th right entry (cycling), and the same for
-the wrong ones, so a notebook costs a few replays of a few seconds each.
+Every right answer of the corpus (:mod:`corpus_docker`, graded by :mod:`hand_ins`) earns all
+of its exercise's points, every wrong one none, and on every entry the visible test cell
+agrees with the hidden one: a student who sees every visible ✔ has the points. Hand-ins are
+batched: the k-th right hand-in answers every exercise of a notebook with its k-th right
+entry (cycling), and the same for the wrong ones, so a notebook costs a few replays of a few
+seconds each.
 """
 
 from __future__ import annotations
