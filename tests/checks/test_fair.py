@@ -161,3 +161,16 @@ def test_a_summary_counts_only_its_own_cells_ticks(sandbox_dir, capsys):
 
 def test_start_shows_nothing(sandbox_dir):
     assert check.start("quiet") is None
+
+
+def test_ids_without_names_are_every_container_as_ps_lists_them(sandbox_dir):
+    check.reset(
+        "ids",
+        setup="docker run -d --name aa nginx:latest\ndocker create --name bb nginx:latest",
+        pull=["nginx"],
+        quiet=True,
+    )
+    run_cell("", "docker ps --all --format '{{.ID}}'")
+    listed = check.ids()
+    assert listed == check.ids("bb", "aa")
+    check.output("container ls", exercise="ids", expected="\n".join(listed))
