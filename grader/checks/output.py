@@ -1,6 +1,6 @@
 """Checks for commands whose result is what they print: ``ps -aq``, ``inspect -f``, ``logs``.
 
-The student's latest successful command is run again next to a reference command (or
+The student's latest command (which must have worked) is run again next to a reference command (or
 compared with an expected text), so the verdict is about what their command prints, while
 the message shows what differs and never the reference command line.
 """
