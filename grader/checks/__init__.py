@@ -11,8 +11,10 @@ kubectl's ``run``) leaks into ``check.``.
 
 from grader.checks.answers import recall
 from grader.checks.build import (
+    based_on,
     built,
     cache_reuse,
+    copied_before,
     image_files,
     pinned,
     serves,
@@ -21,6 +23,7 @@ from grader.checks.build import (
     under_size,
 )
 from grader.checks.containers import container, exit_code, ids, no_containers
+from grader.checks.execs import exec_shell
 from grader.checks.exercises import start
 from grader.checks.failure import CheckFailed, fail
 from grader.checks.images import image
@@ -55,11 +58,14 @@ from grader.checks.web import http
 
 __all__ = [
     "CheckFailed",
+    "based_on",
     "built",
     "cache_reuse",
     "command",
     "configure",
     "container",
+    "copied_before",
+    "exec_shell",
     "exit_code",
     "exit_code",
     "fail",

@@ -6,6 +6,8 @@
 - :func:`serves`: a container of the image really answers HTTP;
 - :func:`cache_reuse`: the edit-and-rebuild experiment: after a source file changes, the
   dependency install step must come from the build cache;
+- :func:`based_on`: the Dockerfile's final stage starts FROM the image the task names;
+- :func:`copied_before`: the Dockerfile copies a path before the step that needs it;
 - :func:`pinned`: every FROM names a specific version, not a moving tag;
 - :func:`sizes`: sizes a student read off ``docker images`` match the engine's;
 - :func:`smallest_of`: the student named the smallest of some images;
@@ -14,8 +16,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
+import posixpath
 import re
+import shlex
 import shutil
 import socket
 import tarfile
@@ -28,9 +33,10 @@ from pathlib import Path
 from grader import LABEL
 from grader.checks.failure import engine_refusal, fail
 from grader.checks.progress import passed
+from grader.checks.refs import normalize_image
 from grader.checks.state import engine
 from grader.checks.web import fetch
-from grader.dockerfile.instructions import DockerfileError, base_images, parse
+from grader.dockerfile.instructions import DockerfileError, Instruction, base_images, parse
 from grader.engine.api import JSON
 from grader.engine.errors import EngineError, NotFound
 
@@ -305,7 +311,9 @@ def cache_reuse(
 
     Args:
         context: the app folder with its Dockerfile.
-        step: text of the dependency-install instruction.
+        step: the command the dependency-install RUN runs ("npm install"), judged on the
+            parsed instruction: shell form, exec form (``RUN ["npm", "install"]``) and
+            ``sh -c "npm install"`` all run it.
         edit: the source file the experiment changes.
         hint: replaces the default hint of the first failure.
 
@@ -320,7 +328,7 @@ def cache_reuse(
         hint=hint or "build it yourself with docker build and read the error",
     ):
         steps = rebuild_experiment(folder, edit=edit)
-    installs = [text for text in steps if step in text]
+    installs = [text for text in steps if _runs(text, step)]
     if not installs:
         raise fail(
             f"the Dockerfile in {folder} has no step that runs {step!r}",
@@ -347,6 +355,107 @@ def cache_reuse(
         )
     passed(f"editing {edit} keeps {step!r} in the build cache")
     return steps
+
+
+def _read_dockerfile(dockerfile: str | Path, hint: str) -> tuple[Path, list[Instruction]]:
+    file = Path(dockerfile)
+    if not file.is_file():
+        raise fail(f"there is no Dockerfile at {file}", hint=hint or "write it first")
+    try:
+        return file, parse(file.read_text(encoding="utf-8"))
+    except DockerfileError as error:
+        raise fail(f"{file} is not a valid Dockerfile", found=str(error)) from None
+
+
+def based_on(dockerfile: str | Path, ref: str, *, hint: str = "") -> str:
+    """Check that the Dockerfile's final stage starts FROM ``ref`` (as the task names it).
+
+    Two tags can name one image today (``nginx:latest`` and ``nginx:1.27``) and different
+    ones tomorrow, so the image's layers cannot tell which the student wrote: the parsed
+    FROM can. ``nginx:1.27`` equals ``docker.io/library/nginx:1.27``; a stage named with
+    ``AS`` is followed back to its own FROM.
+
+    Returns:
+        The reference the final stage starts from.
+    """
+    file, instructions = _read_dockerfile(dockerfile, hint)
+    stages: dict[str, str] = {}
+    final = ""
+    for instruction in instructions:
+        if instruction.keyword != "FROM":
+            continue
+        words = instruction.value.split()
+        final = stages.get(words[0].lower(), words[0])
+        if len(words) == 3 and words[1].lower() == "as":
+            stages[words[2].lower()] = final
+    if normalize_image(final) != normalize_image(ref):
+        raise fail(
+            f"{file} does not start from the image the exercise names",
+            found=f"FROM {final}",
+            hint=hint or "a tag names one release of an image: which one does the task ask for?",
+        )
+    passed(f"{file} starts from {ref}")
+    return final
+
+
+def _runs(instruction: str, command: str) -> bool:
+    """Whether ``instruction`` (one Dockerfile line, as a build step shows it) runs ``command``.
+
+    The instruction is parsed: a RUN in shell or exec form, or a shell's ``-c`` script, runs
+    ``npm install`` when those words follow one another in it (``npm install --omit=dev``,
+    ``npm ci && npm install`` too).
+    """
+    try:
+        parsed = parse(f"FROM scratch\n{instruction}")[1:]  # one line, in a build stage
+    except DockerfileError:
+        return False
+    if len(parsed) != 1 or parsed[0].keyword != "RUN":
+        return False
+    tokens: list[str] = []
+    for item in parsed[0].command():
+        try:
+            tokens += shlex.split(item)
+        except ValueError:
+            tokens += item.split()
+    words = command.split()
+    return any(tokens[i : i + len(words)] == words for i in range(len(tokens) - len(words) + 1))
+
+
+def _brings(instruction_sources: list[str], path: str) -> bool:
+    """Whether COPY/ADD sources (context paths, wildcards allowed) include ``path``."""
+    for source in instruction_sources:
+        folder = posixpath.normpath(source).strip("/")
+        if folder == "." or fnmatch.fnmatch(path, folder) or path.startswith(folder + "/"):
+            return True
+    return False
+
+
+def copied_before(
+    dockerfile: str | Path, path: str, *, step: str = "npm install", hint: str = ""
+) -> None:
+    """Check that the Dockerfile copies ``path`` (from the context) before it runs ``step``.
+
+    For a local dependency (``"greet": "file:./greet"``) the install step needs the folder:
+    a COPY or ADD of it (or of a wildcard or folder that holds it) must come first.
+    """
+    file, instructions = _read_dockerfile(dockerfile, hint)
+    copied = False
+    for instruction in instructions:
+        if instruction.keyword == "RUN" and _runs(instruction.original, step):
+            if not copied:
+                raise fail(
+                    f"{file} runs {step!r} before it copies {path}",
+                    found=f"line {instruction.line}: {instruction.original}",
+                    hint=hint or f"{step} needs every file it installs from: copy them first",
+                )
+            passed(f"{file} copies {path} before it runs {step!r}")
+            return
+        if instruction.keyword in {"COPY", "ADD"} and "from" not in instruction.flags:
+            copied = copied or _brings(instruction.arguments()[:-1], path)
+    raise fail(
+        f"{file} has no step that runs {step!r}",
+        hint=hint or "the dependencies are installed by a RUN instruction",
+    )
 
 
 def pinned(dockerfile: str | Path, *, hint: str = "") -> list[str]:
@@ -407,7 +516,7 @@ def smallest_of(refs: Iterable[str], *, answer: str | None, hint: str = "") -> s
     """
     measured = {ref: int(_inspect(ref, hint).get("Size") or 0) for ref in refs}
     smallest = min(measured, key=measured.__getitem__)
-    if answer != smallest:
+    if not isinstance(answer, str) or normalize_image(answer) != normalize_image(smallest):
         raise fail(
             f"{answer!r} is not the smallest of {', '.join(measured)}",
             hint=hint or "compare the SIZE column of docker images",
@@ -425,8 +534,12 @@ def under_size(
     """
     measured = {ref: int(_inspect(ref, hint).get("Size") or 0) / 1_000_000 for ref in refs}
     expected = sorted(ref for ref, size in measured.items() if size < limit_mb)
-    given = sorted(answer) if isinstance(answer, list | tuple | set | frozenset) else None
-    if given != expected:
+    given = (
+        sorted(normalize_image(str(ref)) for ref in answer)
+        if isinstance(answer, list | tuple | set | frozenset)
+        else None
+    )
+    if given != sorted(normalize_image(ref) for ref in expected):
         raise fail(
             f"the images under {limit_mb:g} MB are not {answer!r}",
             found=f"you named {answer!r}",

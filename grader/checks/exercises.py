@@ -27,8 +27,8 @@ def _load() -> dict[str, float]:
     return {str(key): float(value) for key, value in data.items()} if isinstance(data, dict) else {}
 
 
-def start(exercise: str) -> float:
-    """Stamp ``exercise`` as starting now; returns the time stamped."""
+def start(exercise: str) -> None:
+    """Stamp ``exercise`` as starting now (silent: a notebook cell shows nothing)."""
     markers = _load()
     now = time.time()
     markers[exercise] = now
@@ -37,7 +37,6 @@ def start(exercise: str) -> float:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(markers, indent=1))
     temporary.replace(path)
-    return now
 
 
 def started_at(exercise: str | None) -> float:

@@ -3,7 +3,8 @@
 A failed check tells the student what was expected, what was found and a hint towards the
 fix, never the answer itself. nbgrader shows a failing test cell's traceback, and IPython's
 default traceback quotes the cell's source (hidden tests included), so :class:`CheckFailed`
-renders its own one-block traceback through IPython's ``_render_traceback_`` hook.
+renders its own one-block traceback through IPython's ``_render_traceback_`` hook, a ``✘``
+line that pairs with the ``✔`` lines of the checks that passed.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class CheckFailed(AssertionError):
     def _render_traceback_(self) -> list[str]:
         """The lines IPython shows instead of a traceback (which would quote the test)."""
         first, *rest = str(self).splitlines()
-        return ["\x1b[0;31mCheck failed\x1b[0m: " + first, *rest]
+        return ["\x1b[0;31m✘ Check failed\x1b[0m: " + first, *rest]
 
 
 def fail(problem: str, *, expected: str = "", found: str = "", hint: str = "") -> CheckFailed:

@@ -1,6 +1,6 @@
 """Checks for commands whose result is what they print: ``ps -aq``, ``inspect -f``, ``logs``.
 
-The student's latest successful command is run again next to a reference command (or
+The student's latest command (which must have worked) is run again next to a reference command (or
 compared with an expected text), so the verdict is about what their command prints, while
 the message shows what differs and never the reference command line.
 """
@@ -46,6 +46,15 @@ def _difference(got: list[str], want: list[str]) -> str:
     return "the output differs"
 
 
+def _field_forms(field: str, target: str) -> list[list[str]]:
+    """What ``inspect`` prints for ``field`` of ``target``: plain, then as JSON."""
+    forms = []
+    for template in (f"{{{{.{field}}}}}", f"{{{{json .{field}}}}}"):
+        printed = run(shlex.join(["docker", "inspect", "-f", template, target]), source="check")
+        forms.append(_lines(printed.stdout))
+    return forms
+
+
 def output(
     name: str,
     *,
@@ -54,6 +63,8 @@ def output(
     expected: str | Callable[[EngineAPI], str] | None = None,
     contains: str | Sequence[str] | None = None,
     lines: int | None = None,
+    field: str | None = None,
+    of: str = "",
     hint: str = "",
 ) -> str:
     """Check what the student's latest ``name`` command prints now.
@@ -66,6 +77,10 @@ def output(
         expected: the expected text, or a function of the engine that computes it.
         contains: text (or texts) the output must contain.
         lines: how many lines the output must have (blank lines at the end aside).
+        field: an inspect field ("Config.Cmd") of the object ``of``: the output must be
+            that field and nothing else, as a template prints it plain or as JSON (both
+            ``{{.Config.Cmd}}`` and ``{{json .Config.Cmd}}`` are right).
+        of: the container or image whose ``field`` is meant.
         hint: replaces the default hint of the first failure.
 
     Returns:
@@ -81,6 +96,13 @@ def output(
         want = _lines(reference.stdout)
     elif expected is not None:
         want = _lines(expected(engine()) if callable(expected) else expected)
+    if field is not None and got not in _field_forms(field, of):
+        raise fail(
+            f"{shown} does not print only the {field} field of {of}",
+            expected=f"one value: {of}'s {field}, plain or as JSON",
+            found=_excerpt(got),
+            hint=hint or "a template (--format) picks one field; which path leads to it?",
+        )
     if want is not None and got != want:
         raise fail(
             f"{shown} does not print what the exercise asks for",

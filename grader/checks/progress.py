@@ -3,7 +3,9 @@
 Each passing check prints one ``✔`` line saying what it verified, so a student who runs a
 test cell sees progress at once (like otter-grader's ``grader.check``). :func:`summary`
 closes a visible test cell: it says the *public* checks passed and that more run when the
-notebook is graded; it never claims "all tests passed".
+notebook is graded; it never claims "all tests passed". In IPython the count starts afresh
+at each cell, so it always equals the ✔ lines above it (a cell that failed half-way and is
+run again does not add its earlier ✔ lines).
 """
 
 from __future__ import annotations
@@ -17,8 +19,24 @@ if TYPE_CHECKING:
 _passed: list[str] = []
 
 
+def _forget_at_each_cell() -> None:
+    """In IPython, count afresh at each cell, so a summary counts only its own cell's ✔."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and _on_cell not in shell.events.callbacks["pre_run_cell"]:
+        shell.events.register("pre_run_cell", _on_cell)
+
+
+def _on_cell(*_info: object) -> None:
+    _passed.clear()
+
+
 def passed(description: str) -> None:
     """Report one passing check: print it and remember it for :func:`summary`."""
+    _forget_at_each_cell()
     _passed.append(description)
     print(f"✔ {description}")
 
@@ -74,6 +92,9 @@ def summary(exercise: str = "") -> None:
         f"{label}{count} public {noun} passed. "
         "Hidden tests check more when your notebook is graded."
     )
+
+
+_forget_at_each_cell()
 
 
 class Evidence(dict):

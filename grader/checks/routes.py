@@ -78,54 +78,110 @@ def attempts(exercise: str | None = None) -> list[Attempt]:
     return result
 
 
-def _is(command: Command, name: str) -> bool:
+INSPECT = "inspect"
+"""``docker inspect`` reads any object; ``docker container inspect`` (``image inspect`` ...)
+is the same command narrowed to one kind, so each counts where the other is asked for."""
+
+
+def canonical(name: str) -> str:
+    """The grammar's canonical name for command words: ``ps`` -> "container ls"."""
+    from grader.commands.parser import SPECS
+
     wanted = " ".join(_words(name))
-    return wanted in {command.name, command.used_alias}
+    for spec in SPECS.values():
+        if wanted == spec.name or wanted in spec.aliases:
+            return spec.name
+    return wanted
+
+
+def _is(command: Command, name: str) -> bool:
+    wanted = canonical(name)
+    if wanted in {command.name, command.used_alias}:
+        return True
+    typed_inspect = command.name.endswith(" " + INSPECT)
+    return (wanted == INSPECT and typed_inspect) or (
+        command.name == INSPECT and wanted.endswith(" " + INSPECT)
+    )
 
 
 def _looks_like(attempt: Attempt, name: str) -> bool:
     if attempt.command is not None:
         return _is(attempt.command, name)
-    wanted = _words(name)[-1:]
-    return bool(wanted) and wanted[0] in attempt.entry.argv[1:4]
+    from grader.commands.parser import SPECS
+
+    wanted = canonical(name)
+    spec = SPECS.get(wanted)
+    names = {wanted, *(spec.aliases if spec else ())}
+    words = attempt.entry.argv[1:4]
+    return any(alias.split()[-1] in words for alias in names)
 
 
 def _shown(name: str) -> str:
     return "docker " + " ".join(_words(name))
 
 
-def command(name: str, *, exercise: str | None = None, hint: str = "") -> Command:
-    """The student's latest successful ``name`` command (e.g. "container run").
+Target = tuple[str | None, Sequence[str] | None]
+"""What a command is about: the ``--name`` it gives, the arguments it starts with."""
+
+
+def _aims_at(attempt: Attempt, target: Target) -> bool:
+    """Whether ``attempt`` is about ``target`` (a container name or leading arguments)."""
+    name, args = target
+    if attempt.command is None:
+        words = attempt.entry.argv[1:]
+        return all(word in words for word in ([name] if name else []) + list(args or []))
+    if name and attempt.command.options.get("name") != name:
+        return False
+    return args is None or list(attempt.command.args[: len(args)]) == list(args)
+
+
+def command(
+    name: str,
+    *,
+    exercise: str | None = None,
+    hint: str = "",
+    target: Target = (None, None),
+) -> Command:
+    """The student's latest ``name`` command (e.g. "container run"), which must have worked.
 
     ``name`` is the grammar's canonical command ("container run", "container ls",
     "image tag", "container logs", "container exec", ...) or the alias the student is
-    taught ("run", "ps"); both the canonical name and the alias typed are compared.
+    taught ("run", "ps"); both the canonical name and the alias typed are compared, and
+    ``inspect`` matches ``container inspect`` (and the other way round).
+
+    The *latest* attempt is graded: an earlier command that worked does not make up for a
+    later one that Docker refused or that failed. ``target`` narrows the attempts to those
+    about one object (``--name one``, or leading arguments such as ``["old"]``), so an
+    exercise that runs the same command for two containers grades each one's latest.
 
     Raises:
-        CheckFailed: no such command ran successfully since the exercise started; the
-            message explains a refused or failed attempt.
+        CheckFailed: no such command since the exercise started, or the latest one was
+            refused or failed (the message says which and shows Docker's error line).
     """
     tried = [item for item in attempts(exercise) if _looks_like(item, name)]
-    for item in reversed(tried):
-        if item.command is not None and item.entry.exit_code == 0:
-            return item.command
-    if tried:
-        latest = tried[-1]
-        if latest.error is not None:
-            raise fail(
-                f"Docker refused your {_shown(name)} command",
-                found=latest.error.first_line,
-                hint=hint or "fix the command line and run the cell again",
-            )
+    if not tried:
         raise fail(
-            f"your {_shown(name)} command failed (exit status {latest.entry.exit_code})",
-            found="the error is printed under the cell where you ran it",
-            hint=hint or "read Docker's error, fix the command and run the cell again",
+            f"no {_shown(name)} command found in your answer",
+            hint=hint or "write the command in the answer cell and run that cell",
         )
-    raise fail(
-        f"no {_shown(name)} command found in your answer",
-        hint=hint or "write the command in the answer cell and run that cell",
-    )
+    aimed = [item for item in tried if _aims_at(item, target)]
+    latest = (aimed or tried)[-1]
+    if latest.command is None:
+        raise fail(
+            f"Docker refused your latest {_shown(name)} command (the latest one is graded)",
+            found=latest.error.first_line if latest.error else shlex.join(latest.entry.argv),
+            hint=hint or "fix the command line and run the cell again",
+        )
+    if latest.entry.exit_code != 0:
+        raise fail(
+            f"your latest {_shown(name)} command failed (exit status "
+            f"{latest.entry.exit_code}; the latest one is graded)",
+            found="docker " + shlex.join(latest.entry.argv[1:]),
+            hint=hint
+            or "read the error printed under the cell where you ran it, fix the command "
+            "and run the cell again (after the exercise's reset cell if it changed the state)",
+        )
+    return latest.command
 
 
 def _same_volume(have: str, want: str) -> bool:
@@ -158,7 +214,29 @@ def _same_option(key: str, have: Any, want: Any) -> bool:
         return len(got) == len(expected) and all(
             any(_same_volume(item, wanted) for item in got) for wanted in expected
         )
+    if key == "volumes-from":  # the :ro/:rw mode is judged on the mounts themselves
+        return sorted(item.partition(":")[0] for item in got) == sorted(
+            item.partition(":")[0] for item in expected
+        )
+    if key in RELATIVE_TIMES:
+        return [_relative_seconds(item) for item in got] == [
+            _relative_seconds(item) for item in expected
+        ]
     return sorted(got) == sorted(expected)
+
+
+RELATIVE_TIMES = frozenset({"since", "until"})
+"""Options that take a time: ``10m`` and ``600s`` mean the same; ``10`` is a Unix time."""
+
+
+def _relative_seconds(value: str) -> float | str:
+    """A Go duration in seconds, or the text itself when it is a timestamp or a date."""
+    from grader.gotime import DurationError, parse_duration
+
+    try:
+        return parse_duration(value)
+    except DurationError:
+        return value
 
 
 def ran(
@@ -170,14 +248,23 @@ def ran(
     args: Sequence[str] | None = None,
     hint: str = "",
 ) -> Command:
-    """Check the student's latest successful ``name`` command and its options.
+    """Check the student's latest ``name`` command and its options.
+
+    Options are compared by meaning, never by spelling: the grammar has already resolved
+    aliases (``docker ps`` = ``docker container ls``), short, long and ``=`` forms and
+    combined short flags, and values are compared as Docker reads them (see ``flags``).
+    When ``flags`` names a container (``"name"``) or ``args`` is given, the latest command
+    about that container or those arguments is the one graded.
 
     Args:
         name: the command, as for :func:`command`.
         exercise: only commands typed since ``check.reset(exercise)`` count.
         flags: long option name -> expected value: ``True`` must be given, ``False`` must
             not be; a string or list is compared with what was given (``publish`` and
-            ``volume`` by meaning: ``8080:80`` equals ``0.0.0.0:8080:80/tcp``).
+            ``volume`` by meaning: ``8080:80`` equals ``0.0.0.0:8080:80/tcp``;
+            ``volumes-from`` by container, whatever its ``:ro``; ``since``/``until`` as
+            durations: ``10m`` equals ``600s``, and a Unix time such as ``10`` equals
+            neither).
         image: for run/create: the image argument ("nginx" equals "nginx:latest").
         args: the positional arguments the command must start with.
         hint: replaces the default hint of the first failure.
@@ -185,7 +272,9 @@ def ran(
     Returns:
         The parsed command, for further checks.
     """
-    found = command(name, exercise=exercise, hint=hint)
+    wanted_name = (flags or {}).get("name")
+    target = (wanted_name if isinstance(wanted_name, str) else None, args)
+    found = command(name, exercise=exercise, hint=hint, target=target)
     typed = "docker " + shlex.join(found.argv)
     for key, want in (flags or {}).items():
         have = found.options.get(key)

@@ -62,7 +62,13 @@ def describe(summary: JSON) -> str:
     return f"{container_name(summary)} ({summary.get('Image', '?')}, {summary.get('State', '?')})"
 
 
+SHOWN = 8
+"""At most this many containers are listed in a message (a machine may have hundreds)."""
+
+
 def describe_all(api: EngineAPI) -> str:
-    """The containers that exist, one per line, or "no containers at all"."""
+    """The containers that exist, one per line (the first :data:`SHOWN`), or "no containers"."""
     found = [describe(item) for item in list_containers(api)]
+    if len(found) > SHOWN:
+        found = [*found[:SHOWN], f"... ({len(found) - SHOWN} more)"]
     return "\n".join(found) if found else "no containers at all"

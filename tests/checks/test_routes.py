@@ -21,13 +21,13 @@ def test_refused_command_shows_dockers_own_error(sandbox_dir):
     with pytest.raises(CheckFailed) as failure:
         command("run")
     message = str(failure.value)
-    assert "Docker refused your docker run command" in message
+    assert "Docker refused your latest docker run command" in message
     assert "unknown flag: --port" in message
 
 
 def test_engine_failure_is_explained(sandbox_dir):
     typed("run -d --name website nginx", exit_code=125)
-    with pytest.raises(CheckFailed, match="failed \\(exit status 125\\)"):
+    with pytest.raises(CheckFailed, match="failed \\(exit status 125;"):
         command("container run")
 
 
@@ -36,6 +36,76 @@ def test_latest_success_wins_over_earlier_failures(sandbox_dir):
     typed("run -d --name website -p 8080:80 nginx")
     found = command("container run")
     assert found.options["publish"] == ["8080:80"]
+
+
+def test_a_later_failure_is_graded_not_an_earlier_success(sandbox_dir):
+    typed("logs --since 10m website")
+    typed("logs --since 10min website", exit_code=1)
+    with pytest.raises(CheckFailed, match="latest docker container logs command failed"):
+        command("container logs")
+
+
+def test_a_later_refusal_is_graded_not_an_earlier_success(sandbox_dir):
+    typed("inspect -f {{.Config.Cmd}} website")
+    typed("inspect --formatt {{.Config.Cmd}} website", exit_code=125)
+    with pytest.raises(CheckFailed, match="refused your latest docker inspect") as failure:
+        command("inspect")
+    assert "unknown flag: --formatt" in str(failure.value)
+
+
+def test_each_container_is_graded_on_its_own_latest_command(sandbox_dir):
+    typed("run --name one nginx:alpine")
+    typed("run -d --name two nginx:alpine")
+    ran("container run", flags={"name": "two", "detach": True})
+    with pytest.raises(CheckFailed, match="background"):
+        ran("container run", flags={"name": "one", "detach": True})
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["inspect -f {{.Config.Cmd}} website", "container inspect --format={{.Config.Cmd}} website"],
+)
+def test_inspect_and_container_inspect_are_one_command(sandbox_dir, line):
+    typed(line)
+    assert command("inspect").args == ["website"]
+    assert command("container inspect").args == ["website"]
+
+
+@pytest.mark.parametrize(
+    ("line", "same"),
+    [
+        ("ps -aq", True),
+        ("container ls --quiet --all", True),
+        ("container list -qa", True),
+        ("ps -q", False),
+    ],
+)
+def test_aliases_and_flag_forms_are_resolved(sandbox_dir, line, same):
+    typed(line)
+    if same:
+        ran("ps", flags={"all": True, "quiet": True})
+    else:
+        with pytest.raises(CheckFailed):
+            ran("container ls", flags={"all": True, "quiet": True})
+
+
+@pytest.mark.parametrize(
+    ("since", "same"),
+    [("10m", True), ("600s", True), ("10m0s", True), ("10", False), ("1h", False)],
+)
+def test_since_is_compared_as_a_duration(sandbox_dir, since, same):
+    typed(f"logs --since {since} website")
+    if same:
+        ran("container logs", flags={"since": "10m"})
+    else:
+        with pytest.raises(CheckFailed, match="another value"):
+            ran("container logs", flags={"since": "10m"})
+
+
+@pytest.mark.parametrize("given", ["website", "website:ro"])
+def test_volumes_from_compared_by_container(sandbox_dir, given):
+    typed(f"run -d --name copy --volumes-from {given} nginx")
+    ran("container run", flags={"volumes-from": ["website"]})
 
 
 def test_publish_compared_by_meaning(sandbox_dir, capsys):

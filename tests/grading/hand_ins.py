@@ -1,0 +1,112 @@
+"""Grade an answer corpus through the trusted grader: which exercise earned what.
+
+An exercise is one group of answer cells and the grade cells that follow them in the source
+notebook (its visible ``...-check`` cell and its hidden cell). A *hand-in* fills some
+exercises with an entry of the corpus (grade id -> cell text; answer cells an entry leaves
+out keep the source's solution) and is graded the way ``nbgrader autograde`` grades it:
+``grader.grading.submission.grade`` (the path ``TrustedExecute`` takes) in a forked child,
+then nbgrader's own ``determine_grade`` on the outputs written back into the hand-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.utils import determine_grade
+
+from grader.grading.isolation import namespaces_available
+from grader.grading.merge import write_outputs
+from grader.grading.submission import Job, grade
+
+REPO = Path(__file__).resolve().parents[2]
+Entry = Mapping[str, str]
+"""Answer cell grade id -> the text a student wrote there."""
+
+
+def meta(cell: nbformat.NotebookNode) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The answer cells of one exercise and the grade cells that judge them."""
+
+    answers: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+@dataclass
+class Graded:
+    """One graded hand-in: grade id -> (score, max score), and what each test cell printed."""
+
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)
+    printed: dict[str, str] = field(default_factory=dict)
+
+    def verdict(self, exercise: Exercise) -> str:
+        """What the exercise's cells say, for an assertion message."""
+        return "\n".join(
+            f"--- {test} {self.scores[test]}\n{self.printed[test]}" for test in exercise.tests
+        )
+
+
+def source(notebook: str) -> nbformat.NotebookNode:
+    return nbformat.read(REPO / "notebooks" / notebook / f"{notebook}.ipynb", as_version=4)
+
+
+def exercises(notebook: nbformat.NotebookNode) -> dict[str, Exercise]:
+    """First answer grade id -> its exercise, in notebook order."""
+    found: dict[str, Exercise] = {}
+    answers: list[str] = []
+    tests: list[str] = []
+    for cell in notebook.cells:
+        info = meta(cell)
+        if info.get("solution"):
+            if tests:
+                found[answers[0]] = Exercise(tuple(answers), tuple(tests))
+                answers, tests = [], []
+            answers.append(info["grade_id"])
+        elif info.get("grade") and answers:
+            tests.append(info["grade_id"])
+    if answers and tests:
+        found[answers[0]] = Exercise(tuple(answers), tuple(tests))
+    return found
+
+
+def _printed(cell: nbformat.NotebookNode) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            parts.append(output.get("text", ""))
+        elif output.get("output_type") == "error":
+            parts.append("\n".join(output.get("traceback", [])) or output.get("evalue", ""))
+    return "".join(parts)
+
+
+def hand_in(notebook: str, answers: Entry) -> Graded:
+    """Grade the source notebook with ``answers`` in its answer cells, as the grader does."""
+    original = source(notebook)
+    submission = nbformat.from_dict(original)
+    for cell in submission.cells:
+        grade_id = meta(cell).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    job = Job(
+        source=original,
+        submission=submission,
+        material=REPO / "notebooks" / notebook,
+        engine="sandbox",
+        cell_timeout=60,
+        isolate=namespaces_available(),
+    )
+    write_outputs(submission, original, grade(job))
+    graded = Graded()
+    for cell in submission.cells:
+        info = meta(cell)
+        if info.get("grade"):
+            score, maximum = determine_grade(cell)
+            graded.scores[info["grade_id"]] = (score or 0.0, maximum or 0.0)
+            graded.printed[info["grade_id"]] = _printed(cell)
+    return graded
