@@ -66,6 +66,8 @@ HANDLERS: dict[str, str] = {
     "network ls": "listing.networks",
     "network create": "objects.network_create",
     "network rm": "objects.network_rm",
+    "network connect": "objects.network_connect",
+    "network disconnect": "objects.network_disconnect",
     "network prune": "objects.network_prune",
     "version": "system.version",
     "system info": "system.info",

@@ -151,6 +151,11 @@ def container_config(
     }
     if "entrypoint" in cmd.options:
         kwargs["entrypoint"] = [cmd.option("entrypoint")]
+    if cmd.option("network-alias"):
+        network = cmd.option("network")[0].split(",")[0].removeprefix("name=")
+        kwargs["networking_config"] = {
+            "EndpointsConfig": {network: {"Aliases": list(cmd.option("network-alias"))}}
+        }
     return image, command, {k: v for k, v in kwargs.items() if v is not None}
 
 

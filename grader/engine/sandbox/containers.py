@@ -28,6 +28,7 @@ from grader.engine.sandbox.clock import (
 )
 from grader.engine.sandbox.filters import label_matches, normalise_filters
 from grader.engine.sandbox.names import random_name
+from grader.engine.sandbox.networks import ALIAS_REFUSED, PREDEFINED, empty_endpoint
 from grader.gotime import human_duration
 
 CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -45,25 +46,6 @@ def _split(command: list[str] | str | None) -> list[str] | None:
     if command is None:
         return None
     return shlex.split(command) if isinstance(command, str) else list(command)
-
-
-def _empty_endpoint(network_id: str = "") -> JSON:
-    return {
-        "IPAMConfig": None,
-        "Links": None,
-        "Aliases": None,
-        "MacAddress": "",
-        "DriverOpts": None,
-        "NetworkID": network_id,
-        "EndpointID": "",
-        "Gateway": "",
-        "IPAddress": "",
-        "IPPrefixLen": 0,
-        "IPv6Gateway": "",
-        "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0,
-        "DNSNames": None,
-    }
 
 
 def empty_network_settings(networks: dict[str, JSON]) -> JSON:
@@ -156,7 +138,17 @@ class ContainersMixin(SandboxBase):
         elif network not in ("host", "none"):
             net = self._network(network)
             network = net["Name"]
-        networks = {} if network == "container" else {network: _empty_endpoint()}
+        networks = {} if network == "container" else {network: empty_endpoint()}
+        for wanted, settings in (
+            (kwargs.get("networking_config") or {}).get("EndpointsConfig") or {}
+        ).items():
+            joined = (
+                network if wanted in (network, hc["NetworkMode"]) else self._network(wanted)["Name"]
+            )
+            if settings and settings.get("Aliases"):
+                if joined in PREDEFINED:
+                    raise InvalidArgument(ALIAS_REFUSED)
+                networks.setdefault(joined, empty_endpoint())["Aliases"] = list(settings["Aliases"])
         doc: JSON = {
             "Id": cid,
             "Created": rfc3339_ns(now_ns()),

@@ -273,33 +273,7 @@ class LifecycleMixin(SandboxBase):
         settings["SandboxID"] = new_id()
         settings["SandboxKey"] = f"/var/run/docker/netns/{settings['SandboxID'][:12]}"
         for name, endpoint in settings["Networks"].items():
-            net = self._network(name)
-            ip, gateway, mac = ("", "", "")
-            if name not in ("host", "none"):
-                ip, gateway, mac = self._assign_address(name)
-            endpoint.update(
-                {
-                    "NetworkID": net["Id"],
-                    "EndpointID": new_id(),
-                    "Gateway": gateway,
-                    "IPAddress": ip,
-                    "IPPrefixLen": _prefix_length(net) if ip else 0,
-                    "MacAddress": mac,
-                    "DNSNames": [doc["Name"].lstrip("/"), doc["Id"][:12]]
-                    if name not in ("bridge", "host", "none")
-                    else None,
-                }
-            )
-            if name == "bridge":
-                settings.update(
-                    {
-                        "EndpointID": endpoint["EndpointID"],
-                        "Gateway": gateway,
-                        "IPAddress": ip,
-                        "IPPrefixLen": 16,
-                        "MacAddress": mac,
-                    }
-                )
+            self._join_endpoint(doc, name, endpoint)
 
     def _clear_network(self, doc: JSON) -> None:
         settings = doc["NetworkSettings"]
@@ -465,9 +439,3 @@ class LifecycleMixin(SandboxBase):
     def shutdown_all(state_dir: Any) -> None:
         """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
         ports.shutdown_all(state_dir)
-
-
-def _prefix_length(network: JSON) -> int:
-    """The prefix length of a network's first subnet (16 for 172.18.0.0/16)."""
-    config = network["IPAM"]["Config"]
-    return int(config[0]["Subnet"].rsplit("/", 1)[1]) if config else 0
