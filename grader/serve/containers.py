@@ -51,6 +51,7 @@ def create_arguments(body: dict[str, Any], name: str | None) -> dict[str, Any]:
         "stop_timeout": body.get("StopTimeout"),
         "host_config": given_fields(body.get("HostConfig") or {}),
         "networking_config": body.get("NetworkingConfig") or None,
+        "healthcheck": body.get("Healthcheck") or None,
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.engine import safety
 from grader.engine.errors import Conflict, EngineError, ImageNotFound, InvalidArgument
-from grader.engine.sandbox import hostconfig, refs
+from grader.engine.sandbox import health, hostconfig, refs
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import (
     ZERO_TIME,
@@ -83,7 +83,7 @@ def status_text(doc: JSON, now: float | None = None) -> str:
         return f"Restarting ({state['ExitCode']}) {ago} ago"
     if state["Running"]:
         up = f"Up {human_duration(now - parse_rfc3339(state['StartedAt']))}"
-        return up + " (Paused)" if state["Paused"] else up
+        return up + " (Paused)" if state["Paused"] else up + health.suffix(doc)
     if state["Status"] == "dead":
         return "Dead"
     finished = parse_rfc3339(state["FinishedAt"])
@@ -270,6 +270,9 @@ class ContainersMixin(SandboxBase):
         }
         if config["ExposedPorts"] is None:
             del config["ExposedPorts"]
+        check = health.merge(base.get("Healthcheck"), kwargs.get("healthcheck"))
+        if check:
+            config["Healthcheck"] = check
         stop_signal = kwargs.get("stop_signal") or base.get("StopSignal")
         if stop_signal:
             config["StopSignal"] = stop_signal
