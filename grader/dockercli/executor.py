@@ -69,6 +69,7 @@ HANDLERS: dict[str, str] = {
     "network connect": "objects.network_connect",
     "network disconnect": "objects.network_disconnect",
     "network prune": "objects.network_prune",
+    "compose": "compose.compose",
     "version": "system.version",
     "system info": "system.info",
     "system prune": "system.system_prune",
