@@ -17,7 +17,7 @@ from typing import Any
 from grader.compose.loader import ComposeError
 from grader.compose.project import PROJECT, SERVICE, Project, Service
 from grader.engine.api import JSON, EngineAPI
-from grader.engine.errors import ImageNotFound, NotFound
+from grader.engine.errors import EngineError, ImageNotFound, NotFound
 
 HEALTH_WAIT = 300.0
 """Seconds ``up`` waits for a dependency to become healthy before giving up."""
@@ -83,13 +83,12 @@ def _create_kwargs(engine: EngineAPI, project: Project, service: Service) -> dic
     for host_ip, host_port, port, protocol in service.ports:
         bindings.setdefault(f"{port}/{protocol}", []).append((host_ip, host_port))
     host: dict[str, Any] = {
-        "port_bindings": bindings or None,
+        "port_bindings": bindings,
         "mounts": service.mounts or None,
         "network_mode": first,
     }
-    if service.restart and service.restart != "no":
-        name, _, count = service.restart.partition(":")
-        host["restart_policy"] = {"Name": name, "MaximumRetryCount": int(count or 0)}
+    name, _, count = (service.restart or "no").partition(":")
+    host["restart_policy"] = {"Name": name, "MaximumRetryCount": int(count or 0)}
     labels = {
         **service.labels,
         **project.labels(),
@@ -265,7 +264,11 @@ def down(
             engine.stop(container["Id"], timeout=10)
             report(Event(resource, "Stopped", True))
         report(Event(resource, "Removing", False))
-        engine.remove_container(container["Id"], force=True)
+        try:
+            engine.remove_container(container["Id"], force=True)
+        except EngineError as error:  # another client removed it meanwhile: the end is reached
+            if not isinstance(error, NotFound) and "already in progress" not in str(error):
+                raise
         report(Event(resource, "Removed", True))
     found = bool(containers)
     for net in engine.networks(filters={"label": [f"{PROJECT}={name}"]}):
