@@ -20,8 +20,40 @@ _VARIABLE = re.compile(
 )
 
 
+MAX_DEPTH = 100
+"""Nesting levels the course follows in a Compose file (real ones nest under ten)."""
+MAX_NODES = 100_000
+"""Values a Compose file may hold once its aliases are expanded (a real one: a few hundred)."""
+
+
 class ComposeError(Exception):
     """What Compose prints (and exit code 1) when it cannot read the project."""
+
+
+def _bounded(data: Any) -> None:
+    """Refuse alias bombs and deep nesting before anything walks the data expanded.
+
+    PyYAML shares an anchored value between its aliases, so a "billion laughs" file loads
+    at once; its expanded size is counted here once per distinct value.
+
+    Raises:
+        ComposeError: go-yaml's "document contains excessive aliasing", or too deep.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(value: Any, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise ComposeError(f"yaml: nested more than {MAX_DEPTH} levels deep")
+        if not isinstance(value, dict | list):
+            return 1
+        if id(value) not in sizes:
+            children = value.values() if isinstance(value, dict) else value
+            sizes[id(value)] = 1 + sum(size(child, depth + 1) for child in children)
+            if sizes[id(value)] > MAX_NODES:
+                raise ComposeError("yaml: document contains excessive aliasing")
+        return sizes[id(value)]
+
+    size(data, 0)
 
 
 @dataclass
@@ -148,6 +180,8 @@ def load(cwd: Path, files: list[str], name: str | None, environ: Mapping[str, st
     env = {**dotenv(path.parent), **environ}
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise ComposeError(f"yaml: nested more than {MAX_DEPTH} levels deep") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -157,5 +191,6 @@ def load(cwd: Path, files: list[str], name: str | None, environ: Mapping[str, st
         data = {}
     if not isinstance(data, dict):
         raise ComposeError(f"Top-level object must be a mapping (in {path})")
+    _bounded(data)
     data = interpolate(data, env)
     return Source(path, data, text, project_name(name, data, env, path.parent), path.parent, env)

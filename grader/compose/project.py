@@ -231,9 +231,28 @@ def _objects(
     return result
 
 
+SUPPORTED = (
+    "command container_name depends_on entrypoint environment healthcheck hostname image "
+    "labels networks ports restart user volumes working_dir"
+).split()
+"""The service keys the course's Compose applies; others are refused, never ignored."""
+
+
 def build(source: Source) -> Project:
-    """The project of a file that passed :func:`grader.compose.validate.problems`."""
+    """The project of a file that passed :func:`grader.compose.validate.problems`.
+
+    Raises:
+        ComposeError: a service key the course's Compose does not apply (``build``,
+            ``privileged``...): it says so rather than run something else.
+    """
     data, name = source.data, source.name
+    for key, spec in (data.get("services") or {}).items():
+        other = sorted(k for k in spec if k not in SUPPORTED and not k.startswith("x-"))
+        if other:
+            raise ComposeError(
+                f"services.{key}.{other[0]}: not supported by the course's Compose, which "
+                f"applies only {', '.join(SUPPORTED)}"
+            )
     declared_volumes = data.get("volumes") or {}
     volumes = _objects("volume", declared_volumes, name, set(declared_volumes))
     services_data = data.get("services") or {}

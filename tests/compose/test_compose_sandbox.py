@@ -186,3 +186,13 @@ def test_compose_errors_as_compose_prints_them(engine, tmp_path: Path) -> None:
     assert run(engine, tmp_path, "compose", "start")[1] == (
         'unknown docker command: "compose start"\n'
     )
+
+
+def test_keys_the_course_cannot_apply_are_refused_not_ignored(engine, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  x:\n    image: busybox\n    privileged: true\n"
+    )
+    _, err, code = run(engine, tmp_path, "compose", "up", "-d")
+    assert code == 1
+    assert err.startswith("services.x.privileged: not supported by the course's Compose")
+    assert engine.containers(all=True) == []

@@ -49,3 +49,20 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n image: nginx\n")
     with pytest.raises(ComposeError, match="^yaml: line 3: "):
         load(tmp_path, [], None, {})
+
+
+def test_alias_bombs_and_deep_nesting_are_refused(tmp_path: Path) -> None:
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 9):
+        previous = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]")
+    (tmp_path / "compose.yaml").write_text("\n".join(lines) + "\nservices: {}\n")
+    with pytest.raises(ComposeError, match="^yaml: document contains excessive aliasing$"):
+        load(tmp_path, [], None, {})
+    (tmp_path / "compose.yaml").write_text("x: " + "[" * 150 + "]" * 150 + "\n")
+    with pytest.raises(ComposeError, match="nested more than 100 levels deep"):
+        load(tmp_path, [], None, {})
+    (tmp_path / "compose.yaml").write_text("x: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ComposeError, match="nested more than 100 levels deep"):
+        load(tmp_path, [], None, {})
