@@ -10,6 +10,10 @@ Flag errors are worded as Compose's (cobra's) and exit 1.
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from grader.compose.operations import Event
 from grader.compose.project import SERVICE, Project, build
 from grader.dockercli.pulling import pull_image
 from grader.dockercli.session import CommandFailed, Session
+from grader.dockercli.stream import follow, stop_note
 from grader.render.contexts import ContainerContext
 from grader.render.tabwriter import align
 
@@ -197,33 +202,57 @@ def _project(found: Invocation, session: Session) -> Project:
     return build(source)
 
 
+def _colour(code: str, text: str) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m"
+
+
 class _Progress:
-    """Compose's progress on stderr: plain lines, or the terminal display's last frame."""
+    """Compose's progress on stderr: plain lines, or the terminal display's last frame.
+
+    On a terminal Compose redraws one line per resource; the frame left on screen is
+    ``[+] Running 5/5`` then `` ✔ Container demo-web-1  Started`` lines, statuses aligned
+    and each line's timer at the terminal's right edge, in Compose's colours.
+    """
 
     def __init__(self, session: Session, title: str) -> None:
         self.session = session
         self.title = title
         self.tty = bool(getattr(session.stderr, "isatty", lambda: False)())
         self.events: dict[str, Event] = {}
+        self.times: dict[str, list[float]] = {}
 
     def __call__(self, event: Event) -> None:
         if self.tty:
             self.events[event.resource] = event
+            now = time.monotonic()
+            self.times.setdefault(event.resource, [now, now])[1] = now
         else:
             self.session.err(f" {event.resource}  {event.status}\n")
 
     def finish(self) -> None:
         if not self.tty or not self.events:
             return
+        import shutil
+
+        width = shutil.get_terminal_size().columns
         done = sum(1 for event in self.events.values() if event.done)
-        lines = [f"[+] {self.title} {done}/{len(self.events)}\n"]
-        width = max(len(f"{e.resource} ") for e in self.events.values())
+        first = f"[+] {self.title} {done}/{len(self.events)}"
+        lines = [(_colour("34", first) if done == len(self.events) else first) + "\n"]
+        padding = max(len(resource) + 1 for resource in self.events)
         for event in self.events.values():
-            mark = "✔" if event.done else "⠿"
-            text = (
-                f" {mark} {event.resource} {' ' * (width - len(event.resource) - 1)} {event.status}"
+            failed = event.status == "Error"
+            mark = _colour("31;1", "✘") if failed else _colour("32", "✔") if event.done else "⠿"
+            status = (
+                _colour("31;1" if failed else "32", event.status) if event.done else event.status
             )
-            lines.append(f"{text:<70}0.1s \n")
+            gap = " " * (padding - len(event.resource) - 1)
+            left = f" {mark} {event.resource} {gap} {status}"
+            shown = len(f" x {event.resource} {gap} {event.status}")
+            start, end = self.times[event.resource]
+            timer = f"{end - start:.1f}s "
+            lines.append(
+                f"{left}{' ' * max(width - shown - len(timer), 0)}{_colour('34', timer)}\n"
+            )
         self.session.err("".join(lines))
 
 
@@ -304,34 +333,77 @@ def _ps(found: Invocation, session: Session) -> int:
 
 
 def _logs(found: Invocation, session: Session, project: Project | None = None) -> int:
-    source = None if project else _source(found, session)
-    name = project.name if project else source.name if source else ""
+    """``logs [-f] [-t] [--tail N] [SERVICE...]``, and the attached part of ``up``."""
+    name = project.name if project else _source(found, session).name
     containers = operations.project_containers(session.engine, name)
-    wanted = set(found.args) if found.command == "logs" else set()
+    attached = found.command == "up"
+    wanted = set(found.args)
     containers = [
         c for c in containers if not wanted or (c.get("Labels") or {}).get(SERVICE) in wanted
     ]
     prefixes = {c["Id"]: _log_prefix(c) for c in containers}
+    if attached:
+        session.out(f"Attaching to {', '.join(prefixes.values())}\n")
     width = max((len(p) for p in prefixes.values()), default=0)
     tail = found.options.get("tail")
-    for container in containers:
-        prefix = (
-            ""
-            if found.options.get("no-log-prefix")
-            else f"{prefixes[container['Id']]:<{width}}  | "
-        )
-        lines = session.engine.logs(
+    following = attached or bool(found.options.get("follow"))
+
+    def lines(container: dict[str, Any]) -> Any:
+        return session.engine.logs(
             container["Id"],
             stdout=True,
             stderr=True,
             timestamps=bool(found.options.get("timestamps")),
             tail="all" if tail in (None, "all") else int(tail),
+            follow=following,
         )
-        for stream, line in lines:
-            text = line.decode(errors="replace").rstrip("\n")
-            write = session.err if stream == "stderr" else session.out
-            write(f"{prefix}{text}\n")
+
+    def write(item: tuple[str, str, bytes]) -> None:
+        cid, stream, line = item
+        prefix = "" if found.options.get("no-log-prefix") else f"{prefixes[cid]:<{width + 1}} | "
+        text = line.decode(errors="replace").rstrip("\n")
+        (session.err if stream == "stderr" else session.out)(f"{prefix}{text}\n")
+
+    if not following:
+        for container in containers:
+            for stream, line in lines(container):
+                write((container["Id"], stream, line))
+        return 0
+    outcome = follow(_merged(containers, lines), write, session.timeout)
+    session.err(stop_note(outcome, session.timeout, "the containers keep running"))
     return 0
+
+
+def _merged(containers: list[dict[str, Any]], lines: Any) -> Iterator[tuple[str, str, bytes]]:
+    """The followed logs of several containers, as they come: (container id, stream, line)."""
+    pipe: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue()
+    stop = threading.Event()
+
+    def pump(container: dict[str, Any]) -> None:
+        iterator = iter(lines(container))
+        try:
+            for stream, line in iterator:
+                if stop.is_set():
+                    break
+                pipe.put((container["Id"], stream, line))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+            pipe.put(None)
+
+    for container in containers:
+        threading.Thread(target=pump, args=(container,), daemon=True).start()
+    try:
+        ended = 0
+        while ended < len(containers):
+            item = pipe.get()
+            if item is None:
+                ended += 1
+            else:
+                yield item
+    finally:
+        stop.set()
 
 
 def _log_prefix(container: dict[str, Any]) -> str:

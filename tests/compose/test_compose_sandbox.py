@@ -196,3 +196,39 @@ def test_keys_the_course_cannot_apply_are_refused_not_ignored(engine, tmp_path: 
     assert code == 1
     assert err.startswith("services.x.privileged: not supported by the course's Compose")
     assert engine.containers(all=True) == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_display_leaves_its_last_frame(
+    engine, project: Path, clock, monkeypatch
+) -> None:
+    import os
+
+    monkeypatch.setattr("shutil.get_terminal_size", lambda: os.terminal_size((60, 24)))
+    out, err = io.StringIO(), _Terminal()
+    code = execute(["compose", "up", "-d"], engine, stdout=out, stderr=err, cwd=str(project))
+    lines = err.getvalue().splitlines()
+    assert code == 0 and lines[0] == "\x1b[34m[+] Running 5/5\x1b[0m"
+    assert lines[1].startswith(" \x1b[32m✔\x1b[0m Network demo_default  \x1b[32mCreated\x1b[0m ")
+    assert lines[2].startswith(' \x1b[32m✔\x1b[0m Volume "demo_data"    \x1b[32mCreated\x1b[0m ')
+    assert lines[3].startswith(" \x1b[32m✔\x1b[0m Container demo-db-1   \x1b[32mHealthy\x1b[0m ")
+    plain = [
+        line.replace("\x1b[32m", "").replace("\x1b[34m", "").replace("\x1b[0m", "")
+        for line in lines
+    ]
+    assert {len(line) for line in plain[1:]} == {60}
+    assert all(line.endswith("s ") for line in plain[1:])
+
+
+def test_up_in_the_foreground_attaches_until_the_bound(engine, project: Path, clock) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = execute(["compose", "up"], engine, stdout=out, stderr=err, cwd=str(project), timeout=0.5)
+    lines = out.getvalue().splitlines()
+    assert code == 0 and lines[0] == "Attaching to api-1, db-1, web-1"
+    assert any(line.startswith("web-1  | ") for line in lines)
+    assert err.getvalue().endswith("(stopped following after 0.5s; the containers keep running)\n")
+    assert engine.inspect_container("demo-web-1")["State"]["Running"]
