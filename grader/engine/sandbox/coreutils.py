@@ -840,17 +840,19 @@ def _ping(argv: list[str], ctx: Context) -> Result:
         return 1, b"", f"ping: bad address '{host}'\n".encode()
     answered = peer.container is not None
     lines = [f"PING {host} ({peer.address}): 56 data bytes\n"]
-    times = [0.061 + 0.013 * (n % 5) for n in range(count or 4)]
-    if answered:
-        lines += [
-            f"64 bytes from {peer.address}: seq={n} ttl=64 time={t:.3f} ms\n"
-            for n, t in enumerate(times)
-        ]
-    ctx.elapsed += len(times)
-    if not count:
+    if not count:  # pings until stopped: one reply a second, as far as the simulation looks
+        ahead = ctx.horizon - ctx.elapsed
+        replies = 4 if ahead == float("inf") else max(0, min(int(ahead), 21600))
         if ctx.events is not None:
-            ctx.events.append((ctx.elapsed, 1, "".join(lines).encode()))
+            ctx.events.append((ctx.elapsed, 1, lines[0].encode()))
+            for n in range(replies if answered else 0):
+                ctx.events.append((ctx.elapsed + n + 1, 1, _reply(peer.address, n).encode()))
+        ctx.elapsed += replies
         raise BudgetExceeded(host)
+    times = [_round_trip(n) for n in range(count)]
+    if answered:
+        lines += [_reply(peer.address, n) for n in range(count)]
+    ctx.elapsed += len(times)
     received = count if answered else 0
     lines += [
         f"\n--- {host} ping statistics ---\n",
@@ -861,6 +863,15 @@ def _ping(argv: list[str], ctx: Context) -> Result:
         low, high = min(times), max(times)
         lines.append(f"round-trip min/avg/max = {low:.3f}/{sum(times) / count:.3f}/{high:.3f} ms\n")
     return (0 if answered else 1), "".join(lines).encode(), b""
+
+
+def _round_trip(n: int) -> float:
+    """Milliseconds the n-th echo takes on a bridge (a small, varying number)."""
+    return 0.061 + 0.013 * (n % 5)
+
+
+def _reply(address: str, n: int) -> str:
+    return f"64 bytes from {address}: seq={n} ttl=64 time={_round_trip(n):.3f} ms\n"
 
 
 def _nslookup(argv: list[str], ctx: Context) -> Result:

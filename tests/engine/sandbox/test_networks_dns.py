@@ -146,3 +146,22 @@ def test_aliases_on_the_default_bridge_are_refused(engine: SandboxEngine) -> Non
             "busybox",
             networking_config={"EndpointsConfig": {"bridge": {"Aliases": ["x"]}}},
         )
+
+
+def test_ping_without_a_count_keeps_replying(app: SandboxEngine, clock) -> None:
+    cid = app.create_container(
+        "busybox",
+        ["ping", "web"],
+        name="pinger",
+        host_config=app.create_host_config(network_mode="appnet"),
+    )["Id"]
+    app.start(cid)
+    clock.advance(3.5)
+    assert app.inspect_container(cid)["State"]["Running"]
+    lines = b"".join(line for _, line in app.logs(cid, stdout=True, stderr=False)).splitlines()
+    assert [line.split(b":")[0] for line in lines] == [b"PING web (172.18.0.2)"] + [
+        b"64 bytes from 172.18.0.2"
+    ] * 3
+    code, out, err = app.exec_run("client", ["ping", "web"])
+    assert code == 137 and out.count(b"64 bytes from") == 4
+    assert err.endswith(b"this command never ends by itself; it was stopped)\n")
