@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from grader.engine.safety import bind_problem, grading_mode
+
 FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 """The files Compose looks for, in its order, in the working folder and then its parents."""
 
@@ -172,10 +174,19 @@ def project_name(
 def load(cwd: Path, files: list[str], name: str | None, environ: Mapping[str, str]) -> Source:
     """Read the project's Compose file (YAML errors as Compose words them).
 
+    While grading, the file must lie in the assignment's folder (as bind mounts must).
+
     Raises:
-        ComposeError: no file, a YAML error, not a mapping, or a bad project name.
+        ComposeError: no file, a YAML error, not a mapping, a bad project name, or (while
+            grading) a file outside the assignment's folder.
     """
     path = find(cwd, files)
+    problem = bind_problem(str(path.parent)) if grading_mode() else None
+    if problem:
+        raise ComposeError(
+            f"reading {path} is refused while grading: the Compose file must be in the "
+            "assignment's folder"
+        )
     text = path.read_text(errors="replace")
     env = {**dotenv(path.parent), **environ}
     try:

@@ -66,3 +66,19 @@ def test_alias_bombs_and_deep_nesting_are_refused(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text("x: " + "[" * 5000 + "]" * 5000 + "\n")
     with pytest.raises(ComposeError, match="nested more than 100 levels deep"):
         load(tmp_path, [], None, {})
+
+
+def test_while_grading_the_file_must_be_in_the_assignment_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside, outside = tmp_path / "submission", tmp_path / "instructor"
+    for folder in (inside, outside):
+        folder.mkdir()
+        (folder / "compose.yaml").write_text("services: {}\n")
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    monkeypatch.setenv("COURSE_GRADING_FOLDER", str(inside))
+    assert load(inside, [], None, {}).path == inside / "compose.yaml"
+    with pytest.raises(ComposeError, match="is refused while grading"):
+        load(inside, [str(outside / "compose.yaml")], None, {})
+    with pytest.raises(ComposeError, match="is refused while grading"):
+        load(inside, ["/etc/hostname"], None, {})
