@@ -232,3 +232,30 @@ def test_up_in_the_foreground_attaches_until_the_bound(engine, project: Path, cl
     assert any(line.startswith("web-1  | ") for line in lines)
     assert err.getvalue().endswith("(stopped following after 0.5s; the containers keep running)\n")
     assert engine.inspect_container("demo-web-1")["State"]["Running"]
+
+
+def test_a_changed_service_is_recreated_and_a_one_shot_dependency_waited_for(
+    engine, tmp_path: Path, clock
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: busybox\n    command: sleep 60\n    depends_on:\n"
+        "      migrate:\n        condition: service_completed_successfully\n"
+        "  migrate:\n    image: busybox\n    command: echo migrated\n"
+    )
+    _, err, code = run(engine, tmp_path, "compose", "-p", "jobs", "up", "-d")
+    assert code == 0
+    assert " Container jobs-migrate-1  Exited" in err.splitlines()
+    out, _, _ = run(engine, tmp_path, "compose", "-p", "jobs", "logs", "migrate")
+    assert out == "migrate-1  | migrated\n"
+    assert "jobs-migrate-1" not in run(engine, tmp_path, "compose", "-p", "jobs", "ps")[0]
+    assert "Exited (0)" in run(engine, tmp_path, "compose", "-p", "jobs", "ps", "-a")[0]
+    (tmp_path / "compose.yaml").write_text(
+        (tmp_path / "compose.yaml").read_text().replace("sleep 60", "sleep 120")
+    )
+    _, err, code = run(engine, tmp_path, "compose", "-p", "jobs", "up", "-d", "app")
+    assert code == 0
+    assert err.splitlines()[:2] == [
+        " Container jobs-app-1  Recreate",
+        " Container jobs-app-1  Recreated",
+    ]
+    assert engine.inspect_container("jobs-app-1")["Args"] == ["120"]
