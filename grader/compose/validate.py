@@ -157,6 +157,20 @@ def _named(entries: Any) -> list[str]:
     return [entry for entry in entries or [] if isinstance(entry, str)]
 
 
+def _invalid(compose: str, hint: str, path: str, lines: dict[str, int]) -> Problem:
+    """A project Compose refuses as a whole ("...: invalid compose project")."""
+    return Problem(f"{compose}: invalid compose project", hint, path, lines.get(path))
+
+
+def _named_volume(mount: Any) -> str:
+    """The named volume a service's ``volumes`` entry uses ("" for a bind or anonymous one)."""
+    if isinstance(mount, dict):
+        source = mount.get("source", "") if mount.get("type", "volume") == "volume" else ""
+    else:
+        source = str(mount).split(":")[0] if ":" in str(mount) else ""
+    return "" if source.startswith((".", "/", "~")) else source
+
+
 def semantic_problems(data: dict[str, Any], text: str = "") -> list[Problem]:
     """What Compose refuses once the schema passes: undefined services, volumes, networks."""
     lines = field_lines(text)
@@ -168,56 +182,43 @@ def semantic_problems(data: dict[str, Any], text: str = "") -> list[Problem]:
         where = f"services.{name}"
         if not service.get("image") and not service.get("build"):
             problems.append(
-                Problem(
-                    f'service "{name}" has neither an image nor a build context specified: '
-                    "invalid compose project",
+                _invalid(
+                    f'service "{name}" has neither an image nor a build context specified',
                     f'give {where} an "image:" (for example image: nginx:latest)',
                     where,
-                    lines.get(where),
+                    lines,
                 )
             )
         for dependency in _named(service.get("depends_on")):
             if dependency not in services:
                 problems.append(
-                    Problem(
-                        f'service "{name}" depends on undefined service "{dependency}": '
-                        "invalid compose project",
+                    _invalid(
+                        f'service "{name}" depends on undefined service "{dependency}"',
                         f"depends_on names services of this file: {', '.join(sorted(services))}",
                         f"{where}.depends_on",
-                        lines.get(f"{where}.depends_on"),
+                        lines,
                     )
                 )
         for index, mount in enumerate(service.get("volumes") or []):
-            source = (
-                mount.get("source", "") if isinstance(mount, dict) else str(mount).split(":")[0]
-            )
-            kind = mount.get("type", "volume") if isinstance(mount, dict) else "volume"
-            named = ":" in str(mount) if not isinstance(mount, dict) else kind == "volume"
-            if (
-                named
-                and source
-                and not source.startswith((".", "/", "~"))
-                and source not in volumes
-            ):
+            source = _named_volume(mount)
+            if source and source not in volumes:
                 problems.append(
-                    Problem(
-                        f'service "{name}" refers to undefined volume {source}: '
-                        "invalid compose project",
+                    _invalid(
+                        f'service "{name}" refers to undefined volume {source}',
                         f'a named volume must be declared at the top level: add "volumes:" with '
                         f'"{source}:" under it (or use ./{source} for a folder of the project)',
                         f"{where}.volumes.{index}",
-                        lines.get(f"{where}.volumes.{index}"),
+                        lines,
                     )
                 )
         for network in _named(service.get("networks")):
             if network not in networks:
                 problems.append(
-                    Problem(
-                        f'service "{name}" refers to undefined network {network}: '
-                        "invalid compose project",
+                    _invalid(
+                        f'service "{name}" refers to undefined network {network}',
                         f'declare it at the top level: "networks:" with "{network}:" under it',
                         f"{where}.networks",
-                        lines.get(f"{where}.networks"),
+                        lines,
                     )
                 )
     return problems
