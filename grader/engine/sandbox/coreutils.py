@@ -762,6 +762,10 @@ def _curl(argv: list[str], ctx: Context) -> Result:
     return 0, shown, b""
 
 
+_WGET_VALUES = frozenset("oPTUYe")
+"""busybox wget's one-letter options that take a value (besides -O)."""
+
+
 def _wget(argv: list[str], ctx: Context) -> Result:
     quiet, output, urls = False, None, []
     args = iter(argv[1:])
@@ -775,6 +779,10 @@ def _wget(argv: list[str], ctx: Context) -> Result:
                 quiet = True
             elif letter == "O":
                 output = cluster[index + 1 :] or next(args, None)
+                break
+            elif letter in _WGET_VALUES:  # -T 5, -U agent ...: a value the simulation ignores
+                if not cluster[index + 1 :]:
+                    next(args, None)
                 break
     if not urls:
         return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"

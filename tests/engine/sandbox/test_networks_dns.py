@@ -165,3 +165,8 @@ def test_ping_without_a_count_keeps_replying(app: SandboxEngine, clock) -> None:
     code, out, err = app.exec_run("client", ["ping", "web"])
     assert code == 137 and out.count(b"64 bytes from") == 4
     assert err.endswith(b"this command never ends by itself; it was stopped)\n")
+
+
+def test_wget_options_with_values_are_not_taken_for_urls(app: SandboxEngine) -> None:
+    code, out, _ = app.exec_run("client", ["wget", "-q", "-T", "5", "-U", "x", "-O", "-", "web"])
+    assert code == 0 and b"Welcome to nginx!" in out
