@@ -38,16 +38,16 @@ def reset(
             found = api.inspect_network(name)
         except NotFound:
             continue
-        for cid in found.get("Containers") or {}:
+        attached = set(found.get("Containers") or {})
+        attached |= {c["Id"] for c in api.containers(all=True, filters={"network": [name]})}
+        for cid in attached:
             try:
                 api.remove_container(cid, force=True)
-            except NotFound:
-                continue
-        for item in api.containers(all=True, filters={"network": [name]}):
-            try:
-                api.remove_container(item["Id"], force=True)
-            except NotFound:
-                continue
+            except EngineError as error:  # gone, or going, already: that is what we want
+                if not isinstance(error, NotFound) and "in progress" not in error.explanation:
+                    raise fail(
+                        "the reset could not remove a container", found=error.explanation
+                    ) from None
         try:
             api.remove_network(found["Id"])
         except EngineError as error:
@@ -100,7 +100,7 @@ def reaches(client: str, server: str, *, contains: str = "Welcome to nginx") -> 
         raise fail(f"there is no container {client}") from None
     if not state["Running"]:
         raise fail(f"container {client} is not running", hint="it must keep running (-d)")
-    code, out, err = api.exec_run(client, ["wget", "-q", "-O", "-", "-T", "5", f"http://{server}"])
+    code, out, err = api.exec_run(client, ["wget", "-q", "-O", "-", f"http://{server}"])
     text = (out + err).decode(errors="replace")
     if "bad address" in text:
         raise fail(
