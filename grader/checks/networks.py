@@ -8,12 +8,14 @@ or in the long form, all pass alike.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
 from grader.checks.exercises import start as stamp
 from grader.checks.failure import fail
 from grader.checks.progress import forget, passed
+from grader.checks.refs import normalize_image
 from grader.checks.reset import reset as reset_containers
 from grader.checks.routes import attempts, command
 from grader.checks.state import engine
@@ -141,6 +143,10 @@ def compose_file(
     healthy_dependency: tuple[str, str] | None = None,
     publishes: tuple[str, int, int] | None = None,
     project: str | None = None,
+    images: dict[str, str] | None = None,
+    commands: dict[str, str] | None = None,
+    depends: tuple[str, str] | None = None,
+    healthcheck: tuple[str, str, float] | None = None,
 ) -> None:
     """The Compose file is valid and says what the exercise asks.
 
@@ -153,6 +159,11 @@ def compose_file(
             ``condition: service_healthy``, and the dependency has a health check.
         publishes: (service, host port, container port).
         project: the project name the file gives (``name:``).
+        images: service -> image (``busybox`` and ``busybox:latest`` alike).
+        commands: service -> command line (a string or a list in the file alike).
+        depends: (service, dependency) in any form of ``depends_on``.
+        healthcheck: (service, test command line, interval in seconds); the test may be
+            a string, ``CMD-SHELL`` or ``CMD`` form.
     """
     found = _project(path)
     passed(f"{path} is a valid Compose file")
@@ -166,6 +177,34 @@ def compose_file(
             raise fail(f"{path} has no service {name}", found=", ".join(found.services))
     if services:
         passed(f"services: {', '.join(services)}")
+    for service, image in (images or {}).items():
+        have = found.services[service].image
+        if normalize_image(have) != normalize_image(image):
+            raise fail(f"service {service} runs {have}, not {image}")
+        passed(f"{service} runs {image}")
+    for service, line in (commands or {}).items():
+        have_words = found.services[service].command
+        if have_words != shlex.split(line):
+            raise fail(
+                f"service {service} does not run {line}",
+                found=shlex.join(have_words) if have_words else "the image's own command",
+            )
+        passed(f"{service} runs {line}")
+    if depends:
+        service, dependency = depends
+        if dependency not in {d.service for d in found.services[service].depends_on}:
+            raise fail(f"{service} does not depend on {dependency}", hint="depends_on:")
+        passed(f"{service} depends on {dependency}")
+    if healthcheck:
+        service, test_line, interval = healthcheck
+        check_of = found.services[service].healthcheck or {}
+        test = check_of.get("Test") or ["NONE"]
+        words = shlex.split(" ".join(test[1:])) if test[0] == "CMD-SHELL" else test[1:]
+        if words != shlex.split(test_line):
+            raise fail(f"the health check of {service} does not run {test_line}")
+        if check_of.get("Interval") != round(interval * 1e9):
+            raise fail(f"the health check of {service} does not run every {interval:g}s")
+        passed(f"{service}'s health check runs {test_line} every {interval:g}s")
     if volume:
         service, key, target = volume
         if key not in found.volumes:
@@ -177,11 +216,11 @@ def compose_file(
         passed(f"{service} keeps {target} in the named volume {key}")
     if env:
         service, variable, value = env
-        have = found.services[service].environment.get(variable)
-        if have != value:
+        setting = found.services[service].environment.get(variable)
+        if setting != value:
             raise fail(
                 f"service {service} does not set {variable}={value}",
-                found=f"{variable}={have}" if have is not None else f"no {variable}",
+                found=f"{variable}={setting}" if setting is not None else f"no {variable}",
             )
         passed(f"{service} gets {variable}={value}")
     if healthy_dependency:
