@@ -24,6 +24,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
     },
     {"checks": ("grader.checks",), "widgets": ("grader.widgets",)},
     {"dockercli": ("grader.dockercli",), "k8s": ("grader.k8s",), "images": ("grader.images",)},
+    {"compose": ("grader.compose",)},
     {"engine": ("grader.engine",), "history": ("grader.history",), "render": ("grader.render",)},
     {"commands": ("grader.commands",), "dockerfile": ("grader.dockerfile",)},
     {

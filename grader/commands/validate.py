@@ -78,6 +78,18 @@ def _container_config(cmd: Command) -> None:
         raise _Refused("--health-retries cannot be negative")
     if cmd.option("rm") and policy not in {"", "no"}:
         raise _Refused("conflicting options: cannot specify both --restart and --rm")
+    if cmd.option("network-alias") and not _user_defined(cmd.option("network", [])):
+        raise _Refused("network-scoped aliases are only supported for user-defined networks")
+
+
+def _user_defined(networks: list[str]) -> bool:
+    """True when the first ``--network`` names a user-defined network (the CLI's check)."""
+    if not networks:
+        return False
+    target = networks[0].split(",")[0].removeprefix("name=")
+    return target not in {"", "default", "bridge", "host", "none"} and not target.startswith(
+        "container:"
+    )
 
 
 def _namespace_modes(cmd: Command) -> None:

@@ -1,4 +1,4 @@
-"""Volume and network commands: create, rm, prune (ls and inspect live elsewhere)."""
+"""Volume and network commands: create, rm, prune, connect (ls and inspect live elsewhere)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,22 @@ def network_create(cmd: Command, session: Session) -> int:
     for warning in [created.get("Warning")] if created.get("Warning") else []:
         session.err(f"WARNING: {warning}\n")
     session.out(f"{created.get('Id', '')}\n")
+    return 0
+
+
+def network_connect(cmd: Command, session: Session) -> int:
+    """``docker network connect [--alias NAME] NETWORK CONTAINER``: silent when it works."""
+    session.engine.connect_container_to_network(
+        cmd.args[1], cmd.args[0], aliases=cmd.option("alias") or None
+    )
+    return 0
+
+
+def network_disconnect(cmd: Command, session: Session) -> int:
+    """``docker network disconnect [-f] NETWORK CONTAINER``: silent when it works."""
+    session.engine.disconnect_container_from_network(
+        cmd.args[1], cmd.args[0], force=bool(cmd.option("force"))
+    )
     return 0
 
 

@@ -18,7 +18,7 @@ from grader.commands.envvars import EnvFileError, container_env
 from grader.commands.model import Command
 from grader.commands.platforms import PlatformError, parse_platform
 from grader.commands.sizes import ram_in_bytes
-from grader.commands.values import parse_cpus
+from grader.commands.values import parse_cpus, parse_duration
 from grader.commands.volumes import parse_volume
 from grader.dockercli.hostopts import host_fields, mount_options
 from grader.dockercli.pulling import pull_image
@@ -158,7 +158,35 @@ def container_config(
         kwargs["detach"] = True  # the CLI attaches no output stream: dockerd's detach
     if "entrypoint" in cmd.options:
         kwargs["entrypoint"] = [cmd.option("entrypoint")]
+    check = _healthcheck(cmd)
+    if check:
+        kwargs["healthcheck"] = check
+    if cmd.option("network-alias"):
+        network = cmd.option("network")[0].split(",")[0].removeprefix("name=")
+        kwargs["networking_config"] = {
+            "EndpointsConfig": {network: {"Aliases": list(cmd.option("network-alias"))}}
+        }
     return image, command, {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _healthcheck(cmd: Command) -> dict[str, Any] | None:
+    """The ``Healthcheck`` the ``--health-*`` flags ask for, as the CLI sends it (ns)."""
+    if cmd.option("no-healthcheck"):
+        return {"Test": ["NONE"]}
+    check: dict[str, Any] = {}
+    if cmd.option("health-cmd"):
+        check["Test"] = ["CMD-SHELL", cmd.option("health-cmd")]
+    for flag, key in (
+        ("health-interval", "Interval"),
+        ("health-timeout", "Timeout"),
+        ("health-start-period", "StartPeriod"),
+        ("health-start-interval", "StartInterval"),
+    ):
+        if cmd.option(flag):
+            check[key] = round(parse_duration(cmd.option(flag)) * 1e9)
+    if cmd.option("health-retries"):
+        check["Retries"] = cmd.option("health-retries")
+    return check or None
 
 
 def _mount(spec: str, cwd: str) -> dict[str, Any]:

@@ -80,7 +80,7 @@ class _Shell:
             history.record(["docker", *argv], 1, self.kind(), self.source)
             return 1
         code = None
-        if engine.kind == "docker" and self.use_cli is not False:
+        if engine.kind == "docker" and self.use_cli is not False and cmd.name != "compose":
             from grader.dockercli.passthrough import run_real_cli
             from grader.engine.errors import GradingRefused
 

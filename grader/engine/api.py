@@ -328,6 +328,16 @@ class EngineAPI(Protocol):
     def prune_networks(self, filters: dict[str, Any] | None = None) -> JSON:
         """``POST /networks/prune``: NetworksDeleted."""
 
+    def connect_container_to_network(
+        self, container: str, net_id: str, *, aliases: list[str] | None = None
+    ) -> None:
+        """``POST /networks/{id}/connect`` with the endpoint's aliases."""
+
+    def disconnect_container_from_network(
+        self, container: str, net_id: str, force: bool = False
+    ) -> None:
+        """``POST /networks/{id}/disconnect``."""
+
     # -- a registry's content (not docker-py: the Registry HTTP API v2, as the engine sees it)
     def registry_tags(self, repository: str, host: str = REGISTRY) -> list[str] | None:
         """``GET /v2/<repository>/tags/list`` at ``host``: the tags, None for an unknown name.

@@ -55,7 +55,19 @@ def create_arguments(
         "stop_signal": body.get("StopSignal") or None,
         "stop_timeout": body.get("StopTimeout"),
         "host_config": given_fields(body.get("HostConfig") or {}),
+        "networking_config": _aliases(body.get("NetworkingConfig") or {}),
+        "healthcheck": body.get("Healthcheck") or None,
     }
+
+
+def _aliases(networking: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``--network-alias`` part of ``NetworkingConfig`` (what the sandbox applies)."""
+    endpoints = {
+        name: {"Aliases": list(settings["Aliases"])}
+        for name, settings in (networking.get("EndpointsConfig") or {}).items()
+        if settings and settings.get("Aliases")
+    }
+    return {"EndpointsConfig": endpoints} if endpoints else None
 
 
 UNSET = {"MemorySwappiness": -1, "ConsoleSize": [0, 0]}

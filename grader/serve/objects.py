@@ -74,3 +74,22 @@ def network_remove(engine: EngineAPI, req: Request, reply: Reply) -> None:
 def network_prune(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``POST /networks/prune?filters=``."""
     reply.json(engine.prune_networks(filters=req.filters()))
+
+
+def network_connect(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /networks/{id}/connect`` with ``{Container, EndpointConfig: {Aliases}}``."""
+    body = req.json()
+    aliases = (body.get("EndpointConfig") or {}).get("Aliases") or None
+    engine.connect_container_to_network(
+        body.get("Container") or "", req.groups["id"], aliases=aliases
+    )
+    reply.empty(200)
+
+
+def network_disconnect(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /networks/{id}/disconnect`` with ``{Container, Force}``."""
+    body = req.json()
+    engine.disconnect_container_from_network(
+        body.get("Container") or "", req.groups["id"], bool(body.get("Force"))
+    )
+    reply.empty(200)

@@ -76,6 +76,8 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("POST", "/networks/prune", objects.network_prune),
     ("GET", f"/networks/{_ID}", objects.network_inspect),
     ("DELETE", f"/networks/{_ID}", objects.network_remove),
+    ("POST", f"/networks/{_ID}/connect", objects.network_connect),
+    ("POST", f"/networks/{_ID}/disconnect", objects.network_disconnect),
 ]
 
 _COMPILED = [(method, re.compile(f"^{pattern}$"), endpoint) for method, pattern, endpoint in ROUTES]

@@ -8,7 +8,8 @@ and only that:
 
 - object ids: a container's id becomes ``<c:NAME>``, an image's ``<i:TAG>`` (looked up
   on each side after every step), any other 12/64-hex id ``<id>``;
-- times (RFC 3339, ``2 minutes ago``, ``Up 3 seconds``), sizes (``1.99MB``), bridge IPs;
+- times (RFC 3339, ``2 minutes ago``, ``Up 3 seconds``), sizes (``1.99MB``), bridge IPs
+  (dockerd's default pools: 172.16-31.x and 192.168.x);
 - table padding (column widths follow the normalised values);
 - dockerd 20.10's wording, rewritten into Docker 28's by :mod:`wording` (one table).
 """
@@ -39,7 +40,8 @@ TIME_PATTERNS = [
     (re.compile(r"Up (\d+|About an?|Less than a) (second|minute|hour|day|week)s?"), "Up <dur>"),
 ]
 SIZE = re.compile(r"\b\d+(\.\d+)?\s?(B|kB|MB|GB|KiB|MiB|GiB)\b")
-BRIDGE_IP = re.compile(r"\b172\.(1[6-9]|2\d|3[01])\.\d+\.\d+\b")
+BRIDGE_IP = re.compile(r"\b(172\.(1[6-9]|2\d|3[01])|192\.168)\.\d+\.\d+\b")
+"""Addresses of dockerd's default pools (a busy daemon's new networks get 192.168.x/20s)."""
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
 HEX12 = re.compile(r"\b[0-9a-f]{12}\b")
 PADDING = re.compile(r" {2,}")

@@ -48,9 +48,11 @@ def _play(side: Side, case: dict, values: dict[str, str]) -> list[Outcome]:
 
 
 def _remove_by_prefix(engine, prefix: str) -> None:
-    """Remove the real daemon's containers, volumes and image tags named with ``prefix``."""
+    """Remove the real daemon's containers, volumes, networks and tags named with ``prefix``."""
     for container in engine.containers(all=True, filters={"name": prefix}):
         engine.remove_container(container["Id"], force=True, v=True)
+    for network in engine.networks(filters={"name": prefix}):
+        engine.remove_network(network["Id"])
     for volume in engine.volumes(filters={"name": prefix}).get("Volumes") or []:
         engine.remove_volume(volume["Name"], force=True)
     for image in engine.images():

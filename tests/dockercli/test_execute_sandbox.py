@@ -408,3 +408,42 @@ def test_usage_goes_where_docker_prints_it(engine, argv: list[str], stream: str)
     assert code == 0
     assert "Usage:" in (out if stream == "stdout" else err)
     assert "Usage:" not in (err if stream == "stdout" else out)
+
+
+def test_network_alias_connect_and_disconnect_on_the_command_line(engine) -> None:
+    assert run(engine, "network", "create", "appnet")[2] == 0
+    run(
+        engine,
+        "run",
+        "-d",
+        "--name",
+        "web",
+        "--network",
+        "appnet",
+        "--network-alias",
+        "site",
+        "nginx",
+    )
+    run(engine, "run", "-d", "--name", "box", "busybox", "sleep", "300")
+    assert run(engine, "exec", "box", "wget", "-qO-", "http://site") == (
+        "",
+        "wget: bad address 'site'\n",
+        1,
+    )
+    assert run(engine, "network", "connect", "appnet", "box") == ("", "", 0)
+    out, err, code = run(engine, "exec", "box", "wget", "-qO-", "http://site")
+    assert code == 0 and "Welcome to nginx!" in out
+    assert run(engine, "network", "connect", "appnet", "box") == (
+        "",
+        "Error response from daemon: endpoint with name box already exists in network appnet\n",
+        1,
+    )
+    assert run(engine, "network", "disconnect", "appnet", "box") == ("", "", 0)
+    out, err, code = run(engine, "network", "disconnect", "appnet", "box")
+    assert code == 1 and err.endswith("is not connected to network appnet\n")
+    assert run(engine, "run", "--rm", "--network-alias", "x", "busybox", "true") == (
+        "",
+        "docker: network-scoped aliases are only supported for user-defined networks\n\n"
+        "Run 'docker run --help' for more information\n",
+        125,
+    )

@@ -116,3 +116,27 @@ def _tar(files: dict[str, bytes]) -> bytes:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def test_network_aliases_connect_and_disconnect(client: docker.DockerClient) -> None:
+    net = client.networks.create("appnet")
+    config = client.api.create_networking_config(
+        {"appnet": client.api.create_endpoint_config(aliases=["site"])}
+    )
+    web = client.api.create_container(
+        "nginx",
+        name="web",
+        host_config=client.api.create_host_config(network_mode="appnet"),
+        networking_config=config,
+    )
+    client.api.start(web["Id"])
+    other = client.containers.run("busybox", ["sleep", "300"], detach=True, name="other")
+    assert other.exec_run(["wget", "-qO-", "http://site"]).exit_code == 1
+    net.connect(other, aliases=["helper"])
+    reached = other.exec_run(["wget", "-qO-", "http://site"])
+    assert reached.exit_code == 0 and b"Welcome to nginx!" in reached.output
+    net.reload()
+    assert sorted(c.name for c in net.containers) == ["other", "web"]
+    net.disconnect(other)
+    with pytest.raises(docker.errors.APIError, match="is not connected to network appnet"):
+        net.disconnect(other)

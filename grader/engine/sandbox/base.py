@@ -53,6 +53,8 @@ class SandboxBase:
 
         def _assign_address(self, network_name: str) -> tuple[str, str, str]: ...  # networks
 
+        def _join_endpoint(self, doc: JSON, name: str, endpoint: JSON) -> None: ...  # networks
+
         def _ensure_volume(  # volumes
             self,
             name: str | None,

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.engine.errors import EngineError, InvalidArgument
-from grader.engine.sandbox import refs
+from grader.engine.sandbox import health, refs
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.catalogue import FileEntry
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
@@ -334,7 +334,7 @@ class BuildMixin(SandboxBase):
         elif keyword == "ONBUILD":
             config["OnBuild"] = [*(config.get("OnBuild") or []), value]
         elif keyword == "HEALTHCHECK":
-            config["Healthcheck"] = {"Test": ["CMD-SHELL", value]}
+            config["Healthcheck"] = health.from_dockerfile(value)
         return f"{keyword} {value}"
 
     def _copy(

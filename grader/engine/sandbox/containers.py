@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.engine import safety
 from grader.engine.errors import Conflict, EngineError, ImageNotFound, InvalidArgument
-from grader.engine.sandbox import hostconfig, refs
+from grader.engine.sandbox import health, hostconfig, refs
 from grader.engine.sandbox.base import JSON, LABEL_KEY, LABEL_VALUE, SandboxBase
 from grader.engine.sandbox.clock import (
     ZERO_TIME,
@@ -28,6 +28,7 @@ from grader.engine.sandbox.clock import (
 )
 from grader.engine.sandbox.filters import label_matches, normalise_filters
 from grader.engine.sandbox.names import random_name
+from grader.engine.sandbox.networks import ALIAS_REFUSED, PREDEFINED, empty_endpoint
 from grader.gotime import human_duration
 
 CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -45,25 +46,6 @@ def _split(command: list[str] | str | None) -> list[str] | None:
     if command is None:
         return None
     return shlex.split(command) if isinstance(command, str) else list(command)
-
-
-def _empty_endpoint(network_id: str = "") -> JSON:
-    return {
-        "IPAMConfig": None,
-        "Links": None,
-        "Aliases": None,
-        "MacAddress": "",
-        "DriverOpts": None,
-        "NetworkID": network_id,
-        "EndpointID": "",
-        "Gateway": "",
-        "IPAddress": "",
-        "IPPrefixLen": 0,
-        "IPv6Gateway": "",
-        "GlobalIPv6Address": "",
-        "GlobalIPv6PrefixLen": 0,
-        "DNSNames": None,
-    }
 
 
 def empty_network_settings(networks: dict[str, JSON]) -> JSON:
@@ -101,7 +83,7 @@ def status_text(doc: JSON, now: float | None = None) -> str:
         return f"Restarting ({state['ExitCode']}) {ago} ago"
     if state["Running"]:
         up = f"Up {human_duration(now - parse_rfc3339(state['StartedAt']))}"
-        return up + " (Paused)" if state["Paused"] else up
+        return up + " (Paused)" if state["Paused"] else up + health.suffix(doc)
     if state["Status"] == "dead":
         return "Dead"
     finished = parse_rfc3339(state["FinishedAt"])
@@ -156,7 +138,17 @@ class ContainersMixin(SandboxBase):
         elif network not in ("host", "none"):
             net = self._network(network)
             network = net["Name"]
-        networks = {} if network == "container" else {network: _empty_endpoint()}
+        networks = {} if network == "container" else {network: empty_endpoint()}
+        for wanted, settings in (
+            (kwargs.get("networking_config") or {}).get("EndpointsConfig") or {}
+        ).items():
+            joined = (
+                network if wanted in (network, hc["NetworkMode"]) else self._network(wanted)["Name"]
+            )
+            if settings and settings.get("Aliases"):
+                if joined in PREDEFINED:
+                    raise InvalidArgument(ALIAS_REFUSED)
+                networks.setdefault(joined, empty_endpoint())["Aliases"] = list(settings["Aliases"])
         doc: JSON = {
             "Id": cid,
             "Created": rfc3339_ns(now_ns()),
@@ -278,6 +270,9 @@ class ContainersMixin(SandboxBase):
         }
         if config["ExposedPorts"] is None:
             del config["ExposedPorts"]
+        check = health.merge(base.get("Healthcheck"), kwargs.get("healthcheck"))
+        if check:
+            config["Healthcheck"] = check
         stop_signal = kwargs.get("stop_signal") or base.get("StopSignal")
         if stop_signal:
             config["StopSignal"] = stop_signal

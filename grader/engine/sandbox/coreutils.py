@@ -702,27 +702,43 @@ def _nginx(argv: list[str], ctx: Context) -> Result:
     )
 
 
-def _http_get(url: str, method: str, ctx: Context) -> tuple[int, bytes] | str:
-    """(status, raw response) from the container's own nginx, or curl's error text."""
+def _http_get(
+    url: str, method: str, ctx: Context, agent: str = "curl/7.88.1"
+) -> tuple[int, bytes] | str:
+    """(status, raw response) from the nginx that ``url`` names, or curl's error text.
+
+    The host is resolved as the container's network would (:mod:`.dns`): itself, or a
+    running container on a user-defined network it shares.
+    """
     from urllib.parse import urlsplit
 
+    from grader.engine.sandbox.dns import lookup
     from grader.engine.sandbox.processes import is_nginx
     from grader.engine.sandbox.server import Site, answer
 
     parts = urlsplit(url if "://" in url else f"http://{url}")
     host, port = parts.hostname or "", parts.port or 80
-    local = {"localhost", "127.0.0.1", "0.0.0.0", ctx.container["Config"]["Hostname"]}
-    if host not in local:
+    peer = lookup(ctx.fs.store, ctx.container, host)
+    if peer is None:
         return f"(6) Could not resolve host: {host}"
-    argv = [ctx.container["Path"], *ctx.container["Args"]]
-    if port != 80 or not is_nginx(argv):
+    target = peer.container
+    if port != 80 or target is None or not is_nginx([target["Path"], *target["Args"]]):
         return f"(7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    request = (
-        f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: curl/7.88.1\r\n\r\n"
-    )
-    raw = answer(Site(ctx.fs.store, ctx.container["Id"]), request.encode(), "127.0.0.1")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: {agent}\r\n\r\n"
+    client = "127.0.0.1" if target is ctx.container else _own_address(ctx, target)
+    raw = answer(Site(ctx.fs.store, target["Id"]), request.encode(), client)
     return int(raw.split(b" ", 2)[1]), raw
+
+
+def _own_address(ctx: Context, target: dict) -> str:
+    """The asking container's address on a network it shares with ``target``."""
+    shared = target["NetworkSettings"]["Networks"]
+    mine = ctx.container["NetworkSettings"]["Networks"]
+    return next(
+        (e["IPAddress"] for name, e in mine.items() if e.get("IPAddress") and name in shared),
+        "127.0.0.1",
+    )
 
 
 def _curl(argv: list[str], ctx: Context) -> Result:
@@ -757,6 +773,10 @@ def _curl(argv: list[str], ctx: Context) -> Result:
     return 0, shown, b""
 
 
+_WGET_VALUES = frozenset("oPTUYe")
+"""busybox wget's one-letter options that take a value (besides -O)."""
+
+
 def _wget(argv: list[str], ctx: Context) -> Result:
     quiet, output, urls = False, None, []
     args = iter(argv[1:])
@@ -771,29 +791,123 @@ def _wget(argv: list[str], ctx: Context) -> Result:
             elif letter == "O":
                 output = cluster[index + 1 :] or next(args, None)
                 break
+            elif letter in _WGET_VALUES:  # -T 5, -U agent ...: a value the simulation ignores
+                if not cluster[index + 1 :]:
+                    next(args, None)
+                break
     if not urls:
         return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
-    result = _http_get(urls[0], "GET", ctx)
-    host = urls[0].split("://")[-1].split("/")[0]
-    note = b"" if quiet else f"Connecting to {host} (127.0.0.1:80)\n".encode()
+    from grader.engine.sandbox.dns import lookup
+
+    result = _http_get(urls[0], "GET", ctx, agent="Wget")
+    netloc = urls[0].split("://")[-1].split("/")[0]
+    host, _, port = netloc.partition(":")
+    peer = lookup(ctx.fs.store, ctx.container, host)
+    if peer is None:
+        return 1, b"", f"wget: bad address '{host}'\n".encode()
+    address = f"{peer.address}:{port or 80}"
+    note = b"" if quiet else f"Connecting to {netloc} ({address})\n".encode()
     if isinstance(result, str):
-        if result.startswith("(6)"):
-            return 1, b"", f"wget: bad address '{host}'\n".encode()
-        return (
-            1,
-            b"",
-            note + b"wget: can't connect to remote host (127.0.0.1): Connection refused\n",
-        )
+        refused = f"wget: can't connect to remote host ({peer.address}): Connection refused\n"
+        return 1, b"", note + refused.encode()
     status, raw = result
     body = raw.partition(b"\r\n\r\n")[2]
     if status >= 400:
         reason = raw.split(b"\r\n", 1)[0].split(b" ", 1)[1].decode()
         return 1, b"", note + f"wget: server returned error: HTTP/1.1 {reason}\n".encode()
     if output == "-":
-        return 0, body, note + (b"" if quiet else b"writing to stdout\n")
+        shown = b"writing to stdout\n" + _progress("-", len(body)) + b"written to stdout\n"
+        return 0, body, note + (b"" if quiet else shown)
     name = output or posixpath.basename(urls[0].split("://")[-1].partition("/")[2]) or "index.html"
     ctx.fs.write(name, body, cwd=ctx.cwd)
-    return 0, b"", note + (b"" if quiet else f"saving to '{name}'\n".encode())
+    shown = (
+        f"saving to '{name}'\n".encode()
+        + _progress(posixpath.basename(name), len(body))
+        + f"'{name}' saved\n".encode()
+    )
+    return 0, b"", note + (b"" if quiet else shown)
+
+
+def _progress(name: str, size: int) -> bytes:
+    """The finished progress bar of busybox's wget (stderr not a terminal)."""
+    amount = str(size) if size < 100000 else f"{size // 1024}k"
+    return f"{name:<20.20}{100:4d}% |{'*' * 32}| {amount:>5}  0:00:00 ETA\n".encode()
+
+
+def _ping(argv: list[str], ctx: Context) -> Result:
+    """Busybox ping: replies from a container the name reaches (4 then a stop without -c)."""
+    from grader.engine.sandbox.dns import lookup
+    from grader.engine.sandbox.shell import BudgetExceeded
+
+    count, hosts = 0, []
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "-c":
+            value = next(args, "")
+            if not value.isdigit():
+                return 1, b"", f"ping: invalid number '{value}'\n".encode()
+            count = int(value)
+        elif arg.startswith("-c") and arg[2:].isdigit():
+            count = int(arg[2:])
+        elif not arg.startswith("-"):
+            hosts.append(arg)
+    if not hosts:
+        return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
+    host = hosts[0]
+    peer = lookup(ctx.fs.store, ctx.container, host)
+    if peer is None:
+        return 1, b"", f"ping: bad address '{host}'\n".encode()
+    answered = peer.container is not None
+    lines = [f"PING {host} ({peer.address}): 56 data bytes\n"]
+    if not count:  # pings until stopped: one reply a second, as far as the simulation looks
+        ahead = ctx.horizon - ctx.elapsed
+        replies = 4 if ahead == float("inf") else max(0, min(int(ahead), 21600))
+        if ctx.events is not None:
+            ctx.events.append((ctx.elapsed, 1, lines[0].encode()))
+            for n in range(replies if answered else 0):
+                ctx.events.append((ctx.elapsed + n + 1, 1, _reply(peer.address, n).encode()))
+        ctx.elapsed += replies
+        raise BudgetExceeded(host)
+    times = [_round_trip(n) for n in range(count)]
+    if answered:
+        lines += [_reply(peer.address, n) for n in range(count)]
+    ctx.elapsed += len(times)
+    received = count if answered else 0
+    lines += [
+        f"\n--- {host} ping statistics ---\n",
+        f"{count} packets transmitted, {received} packets received, "
+        f"{100 - 100 * received // count}% packet loss\n",
+    ]
+    if answered:
+        low, high = min(times), max(times)
+        lines.append(f"round-trip min/avg/max = {low:.3f}/{sum(times) / count:.3f}/{high:.3f} ms\n")
+    return (0 if answered else 1), "".join(lines).encode(), b""
+
+
+def _round_trip(n: int) -> float:
+    """Milliseconds the n-th echo takes on a bridge (a small, varying number)."""
+    return 0.061 + 0.013 * (n % 5)
+
+
+def _reply(address: str, n: int) -> str:
+    return f"64 bytes from {address}: seq={n} ttl=64 time={_round_trip(n):.3f} ms\n"
+
+
+def _nslookup(argv: list[str], ctx: Context) -> Result:
+    """Busybox nslookup: what the container's name server answers (A, then AAAA)."""
+    from grader.engine.sandbox.dns import lookup, resolver
+
+    names = [arg for arg in argv[1:] if not arg.startswith("-")]
+    if not names:
+        return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
+    host, server = names[0], resolver(ctx.container)
+    head = f"Server:\t\t{server}\nAddress:\t{server}:53\n\n"
+    peer = lookup(ctx.fs.store, ctx.container, host)
+    if peer is None or peer.address == host:
+        missing = f"** server can't find {host}: NXDOMAIN\n\n"
+        return 1, (head + missing * 2).encode(), b""
+    answer = f"Non-authoritative answer:\nName:\t{host}\nAddress: {peer.address}\n\n"
+    return 0, (head + answer + "Non-authoritative answer:\n\n").encode(), b""
 
 
 def _version_tool(
@@ -863,6 +977,8 @@ _PROGRAMS: dict[str, Callable[[list[str], Context], Result]] = {
     "nginx": _nginx,
     "curl": _curl,
     "wget": _wget,
+    "ping": _ping,
+    "nslookup": _nslookup,
     "node": _version_tool("NODE_VERSION", "20.19.2", "v"),
     "npm": packages.npm,
     "apt-get": packages.apt_get,

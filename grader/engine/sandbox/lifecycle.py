@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from grader.engine.errors import Conflict, EngineError, InvalidArgument, NotFound
-from grader.engine.sandbox import ports
+from grader.engine.sandbox import health, ports
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.fs import ContainerFS
@@ -78,6 +78,41 @@ class LifecycleMixin(SandboxBase):
                 self._auto_remove(cid)
             else:
                 self._drop_server_if_stopped(cid)
+        self._probe_health(now)
+
+    def _probe_health(self, now: float) -> None:
+        """Run the health probes that fell due (the latest of each container's, once)."""
+        rows = self.store.db.execute(
+            "SELECT id FROM containers WHERE json_extract(doc, '$.State.Health') IS NOT NULL "
+            "AND json_extract(doc, '$.State.Running') = 1"
+        ).fetchall()
+        for (cid,) in rows:
+            with self.store.write() as db:
+                row = db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()
+                doc = json.loads(row[0]) if row else None
+                probes = health.due(doc, now) if doc else 0
+                if not doc or not probes:
+                    continue
+                code, output = self._run_probe(db, doc)
+                health.record(doc, probes, code, output, now)
+                db.execute("UPDATE containers SET doc = ? WHERE id = ?", (json.dumps(doc), cid))
+
+    def _run_probe(self, db: Any, doc: JSON) -> tuple[int, str]:
+        """Run the health test in the container: (exit code, output as dockerd keeps it)."""
+        from grader.engine.sandbox import coreutils, programs
+        from grader.engine.sandbox.shell import BudgetExceeded, run_argv
+
+        image_doc = json.loads(
+            db.execute("SELECT doc FROM images WHERE id = ?", (doc["Image"],)).fetchone()[0]
+        )
+        ctx = programs.context(doc, ContainerFS(self.store, doc, image_doc))
+        try:
+            code, out, err = run_argv(health.argv(doc["Config"]["Healthcheck"]), ctx)
+        except BudgetExceeded:
+            return -1, "Health check exceeded timeout"
+        except coreutils.ExecutableNotFound as missing:
+            return -1, f'exec: "{missing.name}": executable file not found in $PATH'
+        return code, (out + err).decode(errors="replace")[:4096]
 
     def _exit(self, db: Any, doc: JSON, code: int, at: float, natural: bool) -> bool:
         """Record the main process's end; return True when the container must go (--rm)."""
@@ -258,6 +293,7 @@ class LifecycleMixin(SandboxBase):
                 "StartedAt": rfc3339_ns(start_ns),
             }
         )
+        health.started(doc)
         return outcome
 
     def _fail_start(self, db: Any, doc: JSON, message: str, code: int) -> None:
@@ -273,33 +309,7 @@ class LifecycleMixin(SandboxBase):
         settings["SandboxID"] = new_id()
         settings["SandboxKey"] = f"/var/run/docker/netns/{settings['SandboxID'][:12]}"
         for name, endpoint in settings["Networks"].items():
-            net = self._network(name)
-            ip, gateway, mac = ("", "", "")
-            if name not in ("host", "none"):
-                ip, gateway, mac = self._assign_address(name)
-            endpoint.update(
-                {
-                    "NetworkID": net["Id"],
-                    "EndpointID": new_id(),
-                    "Gateway": gateway,
-                    "IPAddress": ip,
-                    "IPPrefixLen": _prefix_length(net) if ip else 0,
-                    "MacAddress": mac,
-                    "DNSNames": [doc["Name"].lstrip("/"), doc["Id"][:12]]
-                    if name not in ("bridge", "host", "none")
-                    else None,
-                }
-            )
-            if name == "bridge":
-                settings.update(
-                    {
-                        "EndpointID": endpoint["EndpointID"],
-                        "Gateway": gateway,
-                        "IPAddress": ip,
-                        "IPPrefixLen": 16,
-                        "MacAddress": mac,
-                    }
-                )
+            self._join_endpoint(doc, name, endpoint)
 
     def _clear_network(self, doc: JSON) -> None:
         settings = doc["NetworkSettings"]
@@ -465,9 +475,3 @@ class LifecycleMixin(SandboxBase):
     def shutdown_all(state_dir: Any) -> None:
         """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
         ports.shutdown_all(state_dir)
-
-
-def _prefix_length(network: JSON) -> int:
-    """The prefix length of a network's first subnet (16 for 172.18.0.0/16)."""
-    config = network["IPAM"]["Config"]
-    return int(config[0]["Subnet"].rsplit("/", 1)[1]) if config else 0

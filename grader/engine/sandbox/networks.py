@@ -1,4 +1,11 @@
-"""Networks: the default ``bridge``/``host``/``none`` and user-defined bridge networks."""
+"""Networks: the default ``bridge``/``host``/``none`` and user-defined bridge networks.
+
+A container joins its networks when it starts (an address from the network's subnet) and
+can be connected to or disconnected from more while it exists (``docker network
+connect``). On a user-defined network each endpoint carries ``DNSNames`` (its name, its
+``--network-alias`` aliases, its short id): what Docker's embedded DNS server answers for
+(see :mod:`grader.engine.sandbox.dns`). The default bridge has no such names.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from grader.engine.sandbox.clock import new_id, now_ns, rfc3339_ns
 from grader.engine.sandbox.filters import label_matches, normalise_filters
 
 PREDEFINED = ("bridge", "host", "none")
+ALIAS_REFUSED = "network-scoped alias is supported only for containers in user defined networks"
+"""dockerd's answer to ``--network-alias`` (or ``connect --alias``) on a predefined network."""
 _BRIDGE_OPTIONS = {
     "com.docker.network.bridge.default_bridge": "true",
     "com.docker.network.bridge.enable_icc": "true",
@@ -231,6 +240,103 @@ class NetworksMixin(SandboxBase):
             deleted.append(doc["Name"])
         return {"NetworksDeleted": deleted or None}
 
+    def connect_container_to_network(
+        self, container: str, net_id: str, *, aliases: list[str] | None = None, **_: Any
+    ) -> None:
+        """``POST /networks/{id}/connect``: a running container joins at once.
+
+        Raises:
+            NotFound: no such network or container.
+            Forbidden: the container already has an endpoint there, or aliases on a
+                predefined network.
+        """
+        self._settle()
+        net = self._network(net_id)
+        cid, doc = self._container(container)
+        name = net["Name"]
+        if aliases and name in PREDEFINED:
+            raise EngineError(ALIAS_REFUSED, 400)
+        if name in doc["NetworkSettings"]["Networks"]:
+            raise EngineError(
+                f"endpoint with name {doc['Name'].lstrip('/')} already exists in network {name}",
+                403,
+            )
+        if doc["HostConfig"]["NetworkMode"] in ("host", "none") or name in ("host", "none"):
+            raise EngineError(
+                "container cannot be disconnected from host network or connected to host network"
+                if "host" in (name, doc["HostConfig"]["NetworkMode"])
+                else f"container {cid} is in none network mode: cannot connect to {name}",
+                403,
+            )
+        with self.store.write() as db:
+            row = db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()
+            doc = json.loads(row[0])
+            endpoint = empty_endpoint(net["Id"])
+            endpoint["Aliases"] = list(aliases) if aliases else None
+            doc["NetworkSettings"]["Networks"][name] = endpoint
+            if doc["State"]["Running"]:
+                self._join_endpoint(doc, name, endpoint)
+            db.execute("UPDATE containers SET doc = ? WHERE id = ?", (json.dumps(doc), cid))
+
+    def disconnect_container_from_network(
+        self, container: str, net_id: str, force: bool = False
+    ) -> None:
+        """``POST /networks/{id}/disconnect``.
+
+        Raises:
+            NotFound: no such network or container.
+            Forbidden: the container is not connected to that network.
+        """
+        self._settle()
+        net = self._network(net_id)
+        cid, doc = self._container(container)
+        name = net["Name"]
+        if name not in doc["NetworkSettings"]["Networks"]:
+            raise EngineError(f"container {cid} is not connected to network {name}", 403)
+        with self.store.write() as db:
+            row = db.execute("SELECT doc FROM containers WHERE id = ?", (cid,)).fetchone()
+            doc = json.loads(row[0])
+            doc["NetworkSettings"]["Networks"].pop(name, None)
+            if name == "bridge":
+                doc["NetworkSettings"].update(
+                    {
+                        "EndpointID": "",
+                        "Gateway": "",
+                        "IPAddress": "",
+                        "IPPrefixLen": 0,
+                        "MacAddress": "",
+                    }
+                )
+            db.execute("UPDATE containers SET doc = ? WHERE id = ?", (json.dumps(doc), cid))
+
+    def _join_endpoint(self, doc: JSON, name: str, endpoint: JSON) -> None:
+        """Give a starting (or running) container its address on one network."""
+        net = self._network(name)
+        ip, gateway, mac = ("", "", "")
+        if name not in ("host", "none"):
+            ip, gateway, mac = self._assign_address(name)
+        endpoint.update(
+            {
+                "NetworkID": net["Id"],
+                "EndpointID": new_id(),
+                "Gateway": gateway,
+                "IPAddress": ip,
+                "IPPrefixLen": _prefix_length(net) if ip else 0,
+                "MacAddress": mac,
+                "DNSNames": None if name in PREDEFINED else dns_names(doc, endpoint),
+            }
+        )
+        if name == "bridge":
+            doc["NetworkSettings"].update(
+                {
+                    "EndpointID": endpoint["EndpointID"],
+                    "Gateway": gateway,
+                    "IPAddress": ip,
+                    "IPPrefixLen": 16,
+                    "MacAddress": mac,
+                }
+            )
+
     def _assign_address(self, network_name: str) -> tuple[str, str, str]:
         """(IP address, gateway, MAC) for a container joining a network now."""
         net = self._network(network_name)
@@ -246,3 +352,39 @@ class NetworksMixin(SandboxBase):
                 mac = "02:42:" + ":".join(f"{o:02x}" for o in octets)
                 return ip, config[0]["Gateway"], mac
         raise InvalidArgument("no available IPv4 addresses on this network's address pools")
+
+
+def empty_endpoint(network_id: str = "") -> JSON:
+    """An endpoint of a container that has not joined its network yet."""
+    return {
+        "IPAMConfig": None,
+        "Links": None,
+        "Aliases": None,
+        "MacAddress": "",
+        "DriverOpts": None,
+        "NetworkID": network_id,
+        "EndpointID": "",
+        "Gateway": "",
+        "IPAddress": "",
+        "IPPrefixLen": 0,
+        "IPv6Gateway": "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "DNSNames": None,
+    }
+
+
+def dns_names(doc: JSON, endpoint: JSON) -> list[str]:
+    """The names a container answers to on one user-defined network, as Docker 28 lists them.
+
+    Its name, its aliases there, its short id and its hostname, without repeats.
+    """
+    names = [doc["Name"].lstrip("/"), *(endpoint.get("Aliases") or []), doc["Id"][:12]]
+    names.append(doc["Config"].get("Hostname") or doc["Id"][:12])
+    return [name for index, name in enumerate(names) if name and name not in names[:index]]
+
+
+def _prefix_length(network: JSON) -> int:
+    """The prefix length of a network's first subnet (16 for 172.18.0.0/16)."""
+    config = network["IPAM"]["Config"]
+    return int(config[0]["Subnet"].rsplit("/", 1)[1]) if config else 0
