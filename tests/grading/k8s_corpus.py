@@ -1,4 +1,4 @@
-"""The answer corpus of the Kubernetes notebooks (06, 07), graded through nbgrader.
+"""The answer corpus of the Kubernetes notebooks (06, 07, 09), graded through nbgrader.
 
 A corpus is a set of hand-ins built from the student release: each one starts from the
 source's answers and replaces some answer cells (by grade id) with an alternative a fair
