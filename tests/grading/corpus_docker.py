@@ -1,4 +1,4 @@
-"""The answer corpus of notebooks 01-05: answers a fair instructor accepts, and wrong ones.
+"""The answer corpus of notebooks 01-05 and 08: answers a fair instructor accepts, and wrong ones.
 
 ``CORPUS[notebook][first answer grade id]`` holds ``right`` and ``wrong`` entries for that
 exercise; an entry maps the exercise's answer cells to what a student wrote (cells it leaves
@@ -605,10 +605,163 @@ NB05 = {
     ),
 }
 
+COMPOSE = (
+    "name: shop",
+    "services:",
+    "  db:",
+    "    image: busybox:latest",
+    '    command: sh -c "echo ready > /data/status && sleep 3600"',
+    "    volumes:",
+    "      - data:/data",
+    "    healthcheck:",
+    "      test: test -f /data/status",
+    "      interval: 1s",
+    "  api:",
+    "    image: busybox:latest",
+    '    command: ["sleep", "3600"]',
+    "    environment:",
+    "      - DB_HOST=db",
+    "    depends_on:",
+    "      db:",
+    "        condition: service_healthy",
+    "  web:",
+    "    image: nginx:latest",
+    "    ports:",
+    "      - target: 80",
+    "        published: 8080",
+    "    depends_on: [api]",
+    "volumes:",
+    "  data: {}",
+)
+"""The Compose file in other correct forms: a string health-check test, a list command, a
+list environment, the long port form, a flow-style dependency list."""
+
+
+def compose(*replacements: tuple[str, str]) -> str:
+    lines = list(COMPOSE)
+    for old, new in replacements:
+        lines = [new if line == old else line for line in lines]
+    return writefile("compose.yaml", *[line for line in lines if line is not None])
+
+
+NB08 = {
+    "ex1-shop-net": one(
+        "ex1-shop-net",
+        [
+            docker(
+                "docker network create shop-net",
+                "docker run -d --name shop-web --network shop-net nginx:latest",
+                "docker run -d --name shop-client --network shop-net busybox:latest sleep 3600",
+                "docker exec shop-client wget -q -O - http://shop-web",
+            ),
+            docker(
+                "docker network create shop-net",
+                "docker container run --detach --network=shop-net --name=shop-web nginx",
+                "docker run -d --name shop-client busybox sleep 3600",
+                "docker network connect shop-net shop-client",
+                "docker exec shop-client wget -q -O - shop-web",
+            ),
+        ],
+        [
+            docker(
+                "docker run -d --name shop-web nginx:latest",
+                "docker run -d --name shop-client busybox:latest sleep 3600",
+                "docker exec shop-client wget -q -O - http://shop-web",
+            ),
+            docker(
+                "docker network create shop-net",
+                "docker run -d --name shop-web --network shop-net nginx:latest",
+                "docker run -d --name shop-client --network shop-net busybox:latest sleep 3600",
+                "echo docker exec shop-client wget -q -O - http://shop-web",
+            ),
+            docker(
+                "docker network create shop-net",
+                "docker run -d --name shop-web --network shop-net nginx:latest",
+                "docker run -d --name shop-client --network shop-net busybox:latest",
+                "docker exec shop-client wget -q -O - http://shop-web",
+            ),
+        ],
+    ),
+    "ex2-debug": one(
+        "ex2-debug",
+        [
+            docker(
+                "docker network create debug-net",
+                "docker network connect debug-net api",
+                "docker network connect debug-net client",
+                "docker exec client wget -q -O - http://api",
+            ),
+            docker(
+                "docker network create fix",
+                "docker rm -f api client",
+                "docker run -d --name api --network fix nginx:latest",
+                "docker run -d --name client --network fix busybox:latest sleep 3600",
+                "docker exec client wget -q -O - api",
+            ),
+        ],
+        [
+            docker("docker exec client wget -q -O - http://api"),
+            docker("docker rm -f client", "docker exec api curl -s http://api"),
+            docker(
+                "docker network create debug-net",
+                "docker network connect debug-net api",
+                "docker exec client wget -q -O - http://api",
+            ),
+        ],
+    ),
+    "ex3-compose-file": one(
+        "ex3-compose-file",
+        [
+            compose(),
+            compose(
+                (
+                    "      test: test -f /data/status",
+                    '      test: ["CMD", "test", "-f", "/data/status"]',
+                )
+            ),
+        ],
+        [
+            compose(("      - data:/data", "      - /data")),
+            compose(("        condition: service_healthy", "        condition: service_started")),
+            compose(("      - DB_HOST=db", "      - DB_HOST=database")),
+            compose(
+                ("      - target: 80", "      - target: 8080"),
+                ("        published: 8080", "        published: 80"),
+            ),
+        ],
+    ),
+    "ex4-compose-up": one(
+        "ex4-compose-up",
+        [
+            docker("docker compose up -d", "docker compose ps"),
+            docker("docker compose --file compose.yaml up --detach"),
+        ],
+        [
+            docker("docker compose config"),
+            docker("docker compose create"),
+            docker("docker-compose ps"),
+        ],
+    ),
+    "ex5-compose-down": one(
+        "ex5-compose-down",
+        [
+            docker("docker compose down -v"),
+            docker("docker compose down --volumes --remove-orphans"),
+        ],
+        [
+            docker("docker compose down"),
+            docker("docker compose stop"),
+            docker("docker rm -f shop-db-1 shop-api-1 shop-web-1", "docker volume rm shop_data"),
+        ],
+    ),
+}
+
+
 CORPUS: dict[str, dict[str, Answers]] = {
     "01-docker-intro": NB01,
     "02-docker-commands": NB02,
     "03-dockerfiles": NB03,
     "04-registries": NB04,
     "05-debugging": NB05,
+    "08-networks-compose": NB08,
 }

@@ -1,4 +1,4 @@
-"""Fair grading of notebooks 01-05 (issue 11), through the trusted grader.
+"""Fair grading of notebooks 01-05 and 08 (issues 11, 13), through the trusted grader.
 
 Every right answer of the corpus (:mod:`corpus_docker`, graded by :mod:`hand_ins`) earns all
 of its exercise's points, every wrong one none, and on every entry the visible test cell
