@@ -228,6 +228,27 @@ def events_of(
     return found
 
 
+def qos_class(pod: Obj) -> str:
+    """The pod's quality-of-service class, as the api-server sets ``status.qosClass``.
+
+    Guaranteed: every container has CPU and memory limits, and its requests (which default
+    to the limits) equal them. BestEffort: no container requests or limits anything.
+    Burstable: everything in between.
+    """
+    containers = pod["spec"].get("containers", [])
+    amounts = [(c.get("resources") or {}) for c in containers]
+    if not any(r.get("requests") or r.get("limits") for r in amounts):
+        return "BestEffort"
+    for resources in amounts:
+        limits = resources.get("limits") or {}
+        requests = {**limits, **(resources.get("requests") or {})}
+        if not {"cpu", "memory"} <= set(limits) or any(
+            str(requests[k]) != str(limits[k]) for k in ("cpu", "memory")
+        ):
+            return "Burstable"
+    return "Guaranteed"
+
+
 def describe_pod(
     pod: Obj, now: float, owner: str | None, failing: dict[str, list[tuple[str, str]]] | None = None
 ) -> str:
@@ -274,7 +295,7 @@ def describe_pod(
             ]
     lines.append("Volumes:" + ("" if volumes else "  <none>"))
     lines += volumes
-    lines += _block([("QoS Class:", "BestEffort"), ("Node-Selectors:", "<none>")])
+    lines += _block([("QoS Class:", qos_class(pod)), ("Node-Selectors:", "<none>")])
     lines.append("Events:")
     events = [
         ["Type", "Reason", "Age", "From", "Message"],

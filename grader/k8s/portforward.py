@@ -143,7 +143,13 @@ class Forwarder:
                     local = listener.getsockname()[1]
                     self.say(f"Handling connection for {local}\n")
                     remote = dict((s.getsockname()[1], r) for s, r in self.listeners)[local]
-                    if remote not in self.site.ports():
+                    try:
+                        listening = self.site.ports()
+                    except LookupError:  # the pod was deleted since the last look
+                        conn.close()
+                        self.say("error: lost connection to pod\n")
+                        return
+                    if remote not in listening:
                         conn.close()
                         self.say(_refused(local, remote, self.site))
                         continue

@@ -232,3 +232,19 @@ def test_etcdutl_restores_into_a_new_data_dir_and_etcdctl_restore_is_deprecated(
     old = etcdctl(["snapshot", "restore", "b.db", "--data-dir", "/var/lib/etcd-2"])
     assert old.stderr.startswith("Deprecated: Use `etcdutl snapshot restore` instead.")
     assert old.code == 0
+
+
+@pytest.mark.parametrize(
+    ("resources", "qos"),
+    [
+        ({}, "BestEffort"),
+        ({"requests": {"cpu": "8"}}, "Burstable"),
+        ({"limits": {"cpu": "1", "memory": "64Mi"}}, "Guaranteed"),
+        ({"limits": {"cpu": "1", "memory": "64Mi"}, "requests": {"cpu": "500m"}}, "Burstable"),
+    ],
+)
+def test_describe_names_the_qos_class_the_resources_give(resources: dict, qos: str) -> None:
+    from grader.k8s.describe import qos_class
+
+    spec = pod(resources=resources)
+    assert qos_class(spec) == qos
