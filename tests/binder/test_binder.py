@@ -23,6 +23,8 @@ import pytest
 from netns import ISOLATE, isolation_available
 from ports import unused_port
 
+from grader.serve.daemon import stop
+
 REPO = Path(__file__).resolve().parents[2]
 BINDER = REPO / "binder"
 
@@ -119,6 +121,15 @@ def test_a_fresh_binder_environment_runs_the_course(tmp_path: Path) -> None:
     post = subprocess.run(["binder/postBuild"], cwd=repo, env=env, capture_output=True, text=True)
     assert post.returncode == 0, post.stdout + post.stderr
 
+    try:
+        check_environment(repo, env, tmp_path)
+    finally:
+        stop(tmp_path / "sandbox")  # the sandbox daemon the terminal's docker started
+
+
+def check_environment(repo: Path, env: dict[str, str], tmp_path: Path) -> None:
+    """What a student's Binder session does: terminal commands, the lab, every notebook."""
+    venv = Path(env["VIRTUAL_ENV"])
     released = sorted(p.name for p in (repo / "release").iterdir())
     assert released == sorted(p.name for p in (repo / "notebooks").glob("*/") if p.is_dir())
     docker = subprocess.run(["docker", "ps"], env=env, capture_output=True, text=True)
