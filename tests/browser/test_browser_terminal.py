@@ -42,14 +42,18 @@ def test_the_terminal_runs_the_course_docker_in_the_release_folder(lab: str, pag
     page.goto(f"{lab}/lab?token={TOKEN}")
     page.wait_for_function(APP_READY, timeout=90_000)
     # Brought to the front: the session's one lab may still show an earlier test's notebook.
-    page.evaluate(
+    terminal_id = page.evaluate(
         """async () => {
           const terminal = await window.jupyterapp.commands.execute('terminal:create-new');
           window.jupyterapp.shell.activateById(terminal.id);
+          return terminal.id;
         }"""
     )
-    page.locator(".jp-Terminal .xterm-helper-textarea").first.wait_for(timeout=30_000)
-    page.locator(".jp-Terminal .xterm-helper-textarea").first.focus()
+    # This terminal's input, not the first in the page: the lab restores the terminals an
+    # earlier test opened, as hidden tabs.
+    typing = page.locator(f'[id="{terminal_id}"] .xterm-helper-textarea')
+    typing.wait_for(timeout=30_000)
+    typing.focus()
     page.keyboard.type(TYPED + "\n")
     page.wait_for_function(SAYS, arg="END-OF-CHECK", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "terminal.png"))
