@@ -271,14 +271,17 @@ def down(
                 raise
         report(Event(resource, "Removed", True))
     found = bool(containers)
-    for net in engine.networks(filters={"label": [f"{PROJECT}={name}"]}):
+    # By name: dockerd lists networks (and volumes) in Go's random map order.
+    networks = engine.networks(filters={"label": [f"{PROJECT}={name}"]})
+    for net in sorted(networks, key=lambda net: net["Name"]):
         resource = f"Network {net['Name']}"
         report(Event(resource, "Removing", False))
         engine.remove_network(net["Id"])
         report(Event(resource, "Removed", True))
         found = True
     if volumes:
-        for volume in engine.volumes(filters={"label": [f"{PROJECT}={name}"]}).get("Volumes") or []:
+        listed = engine.volumes(filters={"label": [f"{PROJECT}={name}"]}).get("Volumes") or []
+        for volume in sorted(listed, key=lambda volume: volume["Name"]):
             resource = f"Volume {volume['Name']}"
             report(Event(resource, "Removing", False))
             try:
