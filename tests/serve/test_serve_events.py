@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import time
 from pathlib import Path
+
+from fake_handler import FakeHandler
 
 from grader.engine.sandbox import SandboxEngine
 from grader.serve import system
 from grader.serve.http import Reply, Request
 
 
-class _Handler:
-    """The parts of an HTTP handler a :class:`Reply` writes to."""
-
-    command = "GET"
-
-    def __init__(self, connection: socket.socket) -> None:
-        self.connection = connection
-        self.wfile = io.BytesIO()
-
-    def send_response(self, status: int) -> None:
-        self.wfile.write(b"HTTP/1.1 %d\r\n" % status)
-
-    def send_header(self, key: str, value: str) -> None:
-        self.wfile.write(f"{key}: {value}\r\n".encode())
-
-    def end_headers(self) -> None:
-        self.wfile.write(b"\r\n")
-
-
 class _EagerClient(Reply):
     """A client that stops the container the moment the headers arrive, then reads one event."""
 
-    def __init__(self, handler: _Handler, engine: SandboxEngine, container: str) -> None:
+    def __init__(self, handler: FakeHandler, engine: SandboxEngine, container: str) -> None:
         super().__init__(handler)  # type: ignore[arg-type]
         self.engine, self.container = engine, container
         self.client_end: socket.socket | None = None
@@ -56,7 +38,7 @@ def test_a_stop_made_right_after_the_headers_is_reported(sandbox_dir: Path) -> N
     created = engine.create_container("nginx", name="web")
     engine.start(created["Id"])
     server_end, client_end = socket.socketpair()
-    reply = _EagerClient(_Handler(server_end), engine, created["Id"])
+    reply = _EagerClient(FakeHandler("GET", server_end), engine, created["Id"])
     reply.client_end = client_end
     # ``until`` bounds the stream so that a missed event fails the test instead of hanging it
     request = Request("GET", "/events", "1.47", {"until": [str(time.time() + 10)]}, {})

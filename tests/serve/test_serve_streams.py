@@ -8,40 +8,21 @@ written, in the serving thread, so the order is certain.
 
 from __future__ import annotations
 
-import io
 import json
-import socket
 from pathlib import Path
+
+from fake_handler import FakeHandler
 
 from grader.engine.sandbox import SandboxEngine
 from grader.serve import containers
 from grader.serve.http import Reply, Request
 
 
-class _Handler:
-    """The parts of an HTTP handler a :class:`Reply` writes to."""
-
-    command = "POST"
-
-    def __init__(self) -> None:
-        self.connection, self._peer = socket.socketpair()
-        self.wfile = io.BytesIO()
-
-    def send_response(self, status: int) -> None:
-        self.wfile.write(b"HTTP/1.1 %d\r\n" % status)
-
-    def send_header(self, key: str, value: str) -> None:
-        self.wfile.write(f"{key}: {value}\r\n".encode())
-
-    def end_headers(self) -> None:
-        self.wfile.write(b"\r\n")
-
-
 class _StartsOnHeaders(Reply):
     """A client that starts the container as soon as the headers arrive."""
 
     def __init__(self, engine: SandboxEngine, container: str) -> None:
-        super().__init__(_Handler())  # type: ignore[arg-type]
+        super().__init__(FakeHandler("POST"))  # type: ignore[arg-type]
         self.engine, self.container = engine, container
         self.documents: list[dict[str, object]] = []
 
