@@ -121,22 +121,8 @@ def summary(usage: JSON) -> list[_Row]:
             total - used,
             True,
         ),
-        _Row(
-            "Containers",
-            len(containers),
-            sum(active for _, active in sizes),
-            sum(size for size, _ in sizes if size != -1),
-            sum(size for size, active in sizes if not active and size != -1),
-            True,
-        ),
-        _Row(
-            "Local Volumes",
-            len(volumes),
-            sum(active for _, active in volume_sizes),
-            sum(size for size, _ in volume_sizes if size != -1),
-            sum(size for size, active in volume_sizes if not active and size != -1),
-            True,
-        ),
+        _measured_row("Containers", sizes),
+        _measured_row("Local Volumes", volume_sizes),
         _Row(
             "Build Cache",
             len(cache),
@@ -258,3 +244,15 @@ def system_df(cmd: Command, session: Session) -> int:
     fmt = DEFAULT_TABLE if fmt in ("", "table") else fmt
     session.out(render(fmt, summary(usage), HEADER))
     return 0
+
+
+def _measured_row(kind: str, sizes: list[tuple[int, bool]]) -> _Row:
+    """A row from (size, in use) pairs, one an object; a size of -1 is not known."""
+    return _Row(
+        kind,
+        len(sizes),
+        sum(active for _, active in sizes),
+        sum(size for size, _ in sizes if size != -1),
+        sum(size for size, active in sizes if not active and size != -1),
+        True,
+    )
