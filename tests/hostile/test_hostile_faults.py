@@ -148,7 +148,11 @@ def test_helpers_end_with_their_database(hostile, how) -> None:
     pids = _helper_pids(hostile.state)
     assert pids, "no helper serves the published port"
     if how == "folder":
-        shutil.rmtree(hostile.state)
+        # Moved away in one step, then deleted once the helpers are gone: a helper that looks
+        # at its database while ``rm -rf`` is half-way through reopens its WAL files there.
+        removed = hostile.state.rename(hostile.root / "removed")
+        assert _wait_gone(pids) == []
+        shutil.rmtree(removed)
     else:
         _damage(hostile.state, how)
     assert _wait_gone(pids) == []
