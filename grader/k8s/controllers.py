@@ -80,6 +80,10 @@ def default(cluster: Cluster, obj: Obj) -> None:
     elif kind == "Pod":
         spec.setdefault("restartPolicy", "Always")
         obj["status"].setdefault("phase", "Pending")
+        for container in spec.get("initContainers", []) + spec.get("containers", []):
+            resources = container.get("resources") or {}
+            if resources.get("limits"):  # a request left out is the limit (SetDefaults_Pod)
+                resources["requests"] = {**resources["limits"], **(resources.get("requests") or {})}
     elif kind == "Secret":
         obj.setdefault("type", "Opaque")
         for key, value in (obj.pop("stringData", None) or {}).items():
@@ -675,10 +679,24 @@ def node_object(cluster: Cluster, node: Obj) -> Obj:
             {"effect": effect, "key": "node.kubernetes.io/unreachable"}
             for effect in ("NoExecute", "NoSchedule")
         ] + spec.get("taints", [])
+    heartbeat = names.timestamp(cluster.now() if node["up"] else node["down_since"])
+    capacity = {
+        "cpu": str(node["cpu_m"] // 1000),
+        "ephemeral-storage": f"{NODE_DISK_KI}Ki",
+        "hugepages-1Gi": "0",
+        "hugepages-2Mi": "0",
+        "memory": f"{node['memory_mi'] * 1024}Ki",
+        "pods": str(MAX_PODS),
+    }
     return {
         "apiVersion": "v1",
         "kind": "Node",
         "metadata": {
+            "annotations": {
+                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
             "name": node["name"],
             "labels": labels,
             "creationTimestamp": cluster.state["created"],
@@ -689,23 +707,46 @@ def node_object(cluster: Cluster, node: Obj) -> Obj:
                 {"type": "InternalIP", "address": node["ip"]},
                 {"type": "Hostname", "address": node["name"]},
             ],
-            "capacity": {
-                "cpu": str(node["cpu_m"] // 1000),
-                "memory": f"{node['memory_mi'] * 1024}Ki",
-                "pods": str(MAX_PODS),
-            },
-            "conditions": [
-                {
-                    "type": "Ready",
-                    "status": "True" if ready else "Unknown",
-                    "reason": "KubeletReady" if ready else "NodeStatusUnknown",
-                }
-            ],
+            "allocatable": dict(capacity),  # kind reserves nothing for the system
+            "capacity": capacity,
+            "conditions": _node_conditions(ready, heartbeat, cluster.state["created"]),
             "nodeInfo": {
-                "kubeletVersion": "v1.32.4",
+                "architecture": "amd64",
+                "bootID": names.uuid(f"boot/{node['name']}"),
                 "containerRuntimeVersion": CONTAINER_RUNTIME,
-                "osImage": "Ubuntu 24.04.1 LTS",
                 "kernelVersion": "6.8.0-49-generic",
+                "kubeProxyVersion": "v1.32.4",
+                "kubeletVersion": "v1.32.4",
+                "machineID": names.uuid(f"machine/{node['name']}").replace("-", ""),
+                "operatingSystem": "linux",
+                "osImage": "Ubuntu 24.04.1 LTS",
+                "systemUUID": names.uuid(f"system/{node['name']}"),
             },
         },
     }
+
+
+NODE_DISK_KI = 61202244
+"""Each simulated node's disk (``ephemeral-storage``), about 58 GiB as on a small VM."""
+
+_CONDITIONS = (
+    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    ("Ready", "KubeletReady", "kubelet is posting ready status"),
+)
+
+
+def _node_conditions(ready: bool, heartbeat: str, created: str) -> list[Obj]:
+    """The kubelet's four conditions, or the node controller's ``Unknown`` once it is silent."""
+    return [
+        {
+            "type": kind,
+            "status": ("True" if kind == "Ready" else "False") if ready else "Unknown",
+            "lastHeartbeatTime": heartbeat,
+            "lastTransitionTime": created,
+            "reason": reason if ready else "NodeStatusUnknown",
+            "message": message if ready else "Kubelet stopped posting node status.",
+        }
+        for kind, reason, message in _CONDITIONS
+    ]

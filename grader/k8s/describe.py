@@ -9,10 +9,10 @@ Running. :func:`pod_events` also feeds ``kubectl get events``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from grader.k8s import names, probes
+from grader.k8s.describe_node import describe_node
 from grader.k8s.kubelet import pull_error
 from grader.k8s.printers import age, service_ports, table, tabwrite
 
@@ -42,8 +42,7 @@ def _start_time(pod: Obj) -> str:
     started = pod.get("status", {}).get("startTime")
     if not started:
         return "<none>"
-    moment = datetime.fromtimestamp(names.parse_timestamp(started), UTC)
-    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    return names.rfc1123z(started)
 
 
 def _env_text(item: Obj) -> str:
@@ -59,23 +58,18 @@ def _env_text(item: Obj) -> str:
     return str(item.get("value", ""))
 
 
-def _when(stamp: str) -> str:
-    moment = datetime.fromtimestamp(names.parse_timestamp(stamp), UTC)
-    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
-
-
 def _state_lines(title: str, state: Obj) -> list[Line]:
     """``State:`` or ``Last State:`` with its indented details, as kubectl prints them."""
     if "running" in state:
-        return [(title, "Running"), ("  Started:", _when(state["running"]["startedAt"]))]
+        return [(title, "Running"), ("  Started:", names.rfc1123z(state["running"]["startedAt"]))]
     if "terminated" in state:
         ended = state["terminated"]
         return [
             (title, "Terminated"),
             ("  Reason:", ended.get("reason", "")),
             ("  Exit Code:", str(ended.get("exitCode", 0))),
-            ("  Started:", _when(ended["startedAt"])),
-            ("  Finished:", _when(ended["finishedAt"])),
+            ("  Started:", names.rfc1123z(ended["startedAt"])),
+            ("  Finished:", names.rfc1123z(ended["finishedAt"])),
         ]
     if "waiting" in state:
         return [(title, "Waiting"), ("  Reason:", state["waiting"].get("reason", ""))]
@@ -311,8 +305,10 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
         return describe_pod(obj, now, related.get("owner"), related.get("failing"))
     if obj["kind"] == "Deployment":
         return describe_deployment(obj, now, related)
+    if obj["kind"] == "Node":
+        return describe_node(obj, related["pods"], now)
     meta = obj["metadata"]
-    kind, spec, status = obj["kind"], obj.get("spec", {}), obj.get("status", {})
+    kind, spec = obj["kind"], obj.get("spec", {})
     lines: list[Line] = [("Name:", meta["name"])]
     if "namespace" in meta:
         lines.append(("Namespace:", meta["namespace"]))
@@ -325,31 +321,6 @@ def describe(obj: Obj, now: float, related: dict[str, Any]) -> str:
             ("Port:", service_ports(obj)),
             ("Endpoints:", related.get("endpoints") or "<none>"),
         ]
-    elif kind == "Node":
-        roles = [k.split("/", 1)[1] for k in meta.get("labels", {}) if k.startswith("node-role")]
-        lines += [
-            ("Roles:", ",".join(roles) or "<none>"),
-            (
-                "Taints:",
-                "\n".join(f"{t['key']}:{t['effect']}" for t in spec.get("taints", [])) or "<none>",
-            ),
-            ("Unschedulable:", str(bool(spec.get("unschedulable"))).lower()),
-            (
-                "Ready:",
-                next(
-                    (
-                        f"{c['status']} ({c['reason']})"
-                        for c in status.get("conditions", [])
-                        if c["type"] == "Ready"
-                    ),
-                    "Unknown",
-                ),
-            ),
-            ("PodCIDR:", spec.get("podCIDR", "")),
-            ("Container Runtime Version:", status["nodeInfo"]["containerRuntimeVersion"]),
-            ("Non-terminated Pods:", f"({len(related.get('pods', []))} in total)"),
-        ]
-        lines += [(f"  {p}", "") for p in related.get("pods", [])]
     elif kind in {"ConfigMap", "Secret"}:
         if kind == "Secret":
             lines.append(("Type:", obj.get("type", "")))
@@ -418,11 +389,6 @@ def pod_template(template: Obj) -> str:
     return text
 
 
-def _stamp(text: str) -> str:
-    moment = datetime.fromtimestamp(names.parse_timestamp(text), UTC)
-    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
-
-
 def describe_deployment(dep: Obj, now: float, related: dict[str, Any]) -> str:
     """``kubectl describe deployment``: replicas, strategy, template, conditions, events.
 
@@ -437,7 +403,7 @@ def describe_deployment(dep: Obj, now: float, related: dict[str, Any]) -> str:
     want, total = spec.get("replicas", 1), status.get("replicas", 0)
     available = status.get("availableReplicas", 0)
     text = f"Name:\t{meta['name']}\nNamespace:\t{meta.get('namespace', 'default')}\n"
-    text += f"CreationTimestamp:\t{_stamp(meta['creationTimestamp'])}\n"
+    text += f"CreationTimestamp:\t{names.rfc1123z(meta['creationTimestamp'])}\n"
     text += _tabbed_labels("Labels", meta.get("labels"))
     pairs = [f"{k}: {v}" for k, v in sorted(annotations.items())] or ["<none>"]
     text += "Annotations:\t" + "\n\t".join(pairs) + "\n"

@@ -449,7 +449,7 @@ def _related(cluster: Cluster, obj: dict[str, Any]) -> dict[str, Any]:
         }
     if kind == "Node":
         pods = [p for p in cluster.list("Pod", None) if p["spec"].get("nodeName") == meta["name"]]
-        return {"pods": [f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in pods]}
+        return {"pods": pods}
     return {}
 
 

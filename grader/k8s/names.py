@@ -24,6 +24,12 @@ def digest(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
+def uuid(seed: str) -> str:
+    """A UUID-shaped identifier derived from ``seed`` (a node's machine, boot and system ids)."""
+    text = hashlib.sha256(seed.encode()).hexdigest()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
+
+
 def suffix(seed: str, length: int = 5) -> str:
     """A Kubernetes-looking random suffix derived from ``seed``."""
     value = digest(seed)
@@ -68,6 +74,12 @@ def timestamp(now: float) -> str:
 def parse_timestamp(text: str) -> float:
     """The Unix time of an RFC 3339 timestamp written by :func:`timestamp`."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+
+
+def rfc1123z(text: str) -> str:
+    """An API timestamp as kubectl describe prints it (Go's ``time.RFC1123Z``)."""
+    moment = datetime.fromtimestamp(parse_timestamp(text), UTC)
+    return moment.strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 def human_duration(seconds: float) -> str:
