@@ -1,4 +1,4 @@
-"""Checks for the Kubernetes notebooks (06, 07, 09, 10): manifests, the simulated cluster, diagnoses.
+"""Checks for the Kubernetes notebooks (06, 07, 09, 10): manifests, the cluster, diagnoses.
 
 Reachable as ``check.<name>`` (see :mod:`grader.checks`). Manifest checks validate a file
 (YAML, the 1.32 schema, then the cross-object rules of :mod:`grader.k8s.validate`);
