@@ -430,9 +430,17 @@ PROBES = {"readinessProbe": "readiness", "livenessProbe": "liveness", "startupPr
 
 
 def k8s_probe(
-    deployment: str, probe: str = "readinessProbe", *, namespace: str = "default"
+    deployment: str,
+    probe: str = "readinessProbe",
+    *,
+    passing: bool = False,
+    namespace: str = "default",
 ) -> None:
-    """Every container of the Deployment's pods has a ``probe`` (``readinessProbe`` ...)."""
+    """Every container of the Deployment's pods has a ``probe`` (``readinessProbe`` ...).
+
+    With ``passing``, the probe also passes in every running pod of the Deployment now, as
+    the kubelet asks it (a liveness probe that fails would restart the container forever).
+    """
     dep = _deployment(deployment, namespace)
     containers = ((dep["spec"].get("template") or {}).get("spec") or {}).get("containers") or []
     missing = [c.get("name", "") for c in containers if not c.get(probe)]
@@ -446,7 +454,28 @@ def k8s_probe(
     kinds = sorted(
         {k for c in containers for k in ("httpGet", "tcpSocket", "exec", "grpc") if k in c[probe]}
     )
-    passed(f"the pods of {deployment} have a {word} probe ({', '.join(kinds)})")
+    if passing:
+        _probe_passes(dep, probe, word)
+    said = " that passes" if passing else ""
+    passed(f"the pods of {deployment} have a {word} probe{said} ({', '.join(kinds)})")
+
+
+def _probe_passes(dep: dict[str, Any], probe: str, word: str) -> None:
+    """Ask ``probe`` of every container in the Deployment's running pods, as the kubelet does."""
+    from grader.k8s.probes import verdict
+
+    cluster = Cluster.load()
+    pods = [p for rs in cluster.owned_by(dep, "ReplicaSet") for p in cluster.owned_by(rs, "Pod")]
+    for pod in [p for p in pods if (p.get("status") or {}).get("podIP")]:
+        for container in pod["spec"].get("containers") or []:
+            answer = verdict(cluster, pod, container, container[probe])
+            if not answer.passed:
+                raise fail(
+                    f"the {word} probe of {dep['metadata']['name']} fails",
+                    found=f"pod {pod['metadata']['name']}: {answer.detail}",
+                    hint="ask something the container answers: a path it serves, a port it "
+                    "listens on (kubectl describe pod shows the probe's events)",
+                )
 
 
 def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:

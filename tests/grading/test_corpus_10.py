@@ -109,6 +109,7 @@ BOTH_PROBES = (
     "            port: 80\n        livenessProbe:\n          httpGet:\n            path: /\n"
     "            port: 80\n"
 )
+LIVE_ELSEWHERE = "        livenessProbe:\n          tcpSocket:\n            port: 8080\n"
 READY_ONLY = "        readinessProbe:\n          tcpSocket:\n            port: 80\n"
 RESOURCES = (
     "        resources:\n          requests:\n            cpu: 100m\n            memory: 32Mi\n"
@@ -430,6 +431,10 @@ WRONG: dict[str, tuple[set[str], dict[str, str]]] = {
     "wrong-j": (
         {"7"},
         {"ex7-app": app(replicas=1)},
+    ),
+    "wrong-k": (
+        {"7"},
+        {"ex7-app": app(probes=READY_ONLY + LIVE_ELSEWHERE)},
     ),
 }
 

@@ -201,6 +201,25 @@ def test_zero_downtime_judges_the_strategy_by_its_meaning(workdir, strategy, rep
         check.k8s_zero_downtime("web")
 
 
+def test_a_passing_probe_is_asked_as_the_kubelet_asks_it(workdir, capsys):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    live = "        livenessProbe:\n          tcpSocket:\n            port: {port}\n"
+    (workdir / "web-deployment.yaml").write_text(manifest + live.format(port=8080))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    capsys.readouterr()
+    check.k8s_probe("web", "livenessProbe")  # it has one ...
+    with pytest.raises(CheckFailed, match="the liveness probe of web fails") as failed:
+        check.k8s_probe("web", "livenessProbe", passing=True)  # ... which nothing answers
+    assert "8080: connect: connection refused" in str(failed.value)
+    (workdir / "web-deployment.yaml").write_text(manifest + live.format(port=80))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    capsys.readouterr()
+    check.k8s_probe("web", "livenessProbe", passing=True)
+    assert capsys.readouterr().out == (
+        "✔ the pods of web have a liveness probe that passes (tcpSocket)\n"
+    )
+
+
 def test_zero_downtime_needs_a_readiness_probe(workdir):
     run_cell("kubectl apply -f web-deployment.yaml\n")
     with pytest.raises(CheckFailed, match="has no readiness probe"):
