@@ -43,10 +43,12 @@ from grader.checks.k8s import (
     k8s_ran,
     k8s_reachable,
     k8s_replicas,
+    k8s_resources,
     k8s_routes,
     k8s_secret_keys,
     k8s_service_type,
     k8s_template,
+    k8s_zero_downtime,
 )
 from grader.checks.mounts import mount
 from grader.checks.output import output
@@ -88,10 +90,12 @@ __all__ = [
     "k8s_ran",
     "k8s_reachable",
     "k8s_replicas",
+    "k8s_resources",
     "k8s_routes",
     "k8s_secret_keys",
     "k8s_service_type",
     "k8s_template",
+    "k8s_zero_downtime",
     "mount",
     "no_containers",
     "output",

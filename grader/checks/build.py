@@ -191,15 +191,17 @@ def serves(
     port: int | None = None,
     container_port: int = 80,
     contains: str = "",
+    path: str = "/",
     hint: str = "",
 ) -> str:
-    """Run a container of ``ref`` publishing ``port``; check its page; remove it.
+    """Run a container of ``ref`` publishing ``port``; check its page ``path``; remove it.
 
     Args:
         ref: the image.
         port: the host port to publish (default: a free one).
         container_port: the port the image's server listens on.
         contains: text the page must contain.
+        path: the page to ask for (``/api/version.json``).
         hint: replaces the default hint of the first failure.
 
     Returns:
@@ -225,12 +227,12 @@ def serves(
             hint=hint or "is another container already using that host port?",
         ):
             api.start(created["Id"])
-            body = _wait_for_page(port)
+            body = _wait_for_page(port, path)
     finally:
         api.remove_container(created["Id"], force=True)
     if body is None:
         raise fail(
-            f"a container of {ref} does not answer HTTP on its port {container_port}",
+            f"a container of {ref} does not answer {path} on its port {container_port}",
             hint=hint or "does the image's default command start a web server?",
         )
     if contains and contains not in body:
@@ -239,15 +241,15 @@ def serves(
             found=body[:200],
             hint=hint or "which file does the server send for /, and is yours copied there?",
         )
-    passed(f"a container of {ref} serves the page")
+    passed(f"a container of {ref} serves {'the page' if path == '/' else path}")
     return body
 
 
-def _wait_for_page(port: int, wait: float = 8.0) -> str | None:
+def _wait_for_page(port: int, path: str = "/", wait: float = 8.0) -> str | None:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
-            status, body = fetch(port)
+            status, body = fetch(port, path)
             if status == 200:
                 return body
         except OSError:

@@ -1,4 +1,4 @@
-"""Checks for the Kubernetes notebooks (06, 07, 09): manifests, the simulated cluster, diagnoses.
+"""Checks for the Kubernetes notebooks (06, 07, 09, 10): manifests, the cluster, diagnoses.
 
 Reachable as ``check.<name>`` (see :mod:`grader.checks`). Manifest checks validate a file
 (YAML, the 1.32 schema, then the cross-object rules of :mod:`grader.k8s.validate`);
@@ -229,19 +229,21 @@ def k8s_ran(verb: str, *, exercise: str | None = None) -> None:
     """A ``kubectl VERB ...`` command ran successfully (since ``check.start(exercise)``).
 
     The command is judged as kubectl parses it, so flags may come before the verb's
-    arguments and ``deploy/web`` is ``deployment web``.
+    arguments and ``deploy/web`` is ``deployment web``. ``verb`` may name a subcommand too
+    (``"rollout status"``).
     """
     from grader.checks.exercises import started_at
     from grader.history import entries
     from grader.k8s.grammar import KubectlError, parse
 
+    words = verb.split()
     ran = [e for e in entries(started_at(exercise)) if e.argv[:1] == ["kubectl"]]
     for entry in ran:
         try:
             path = parse(entry.argv[1:]).path
         except KubectlError:
             continue
-        if path.split()[0] == verb and entry.exit_code == 0:
+        if path.split()[: len(words)] == words and entry.exit_code == 0:
             passed(f"you ran kubectl {verb}")
             return
     found = "; ".join(" ".join(e.argv) for e in ran[-3:]) or "no kubectl command"
@@ -428,9 +430,17 @@ PROBES = {"readinessProbe": "readiness", "livenessProbe": "liveness", "startupPr
 
 
 def k8s_probe(
-    deployment: str, probe: str = "readinessProbe", *, namespace: str = "default"
+    deployment: str,
+    probe: str = "readinessProbe",
+    *,
+    passing: bool = False,
+    namespace: str = "default",
 ) -> None:
-    """Every container of the Deployment's pods has a ``probe`` (``readinessProbe`` ...)."""
+    """Every container of the Deployment's pods has a ``probe`` (``readinessProbe`` ...).
+
+    With ``passing``, the probe also passes in every running pod of the Deployment now, as
+    the kubelet asks it (a liveness probe that fails would restart the container forever).
+    """
     dep = _deployment(deployment, namespace)
     containers = ((dep["spec"].get("template") or {}).get("spec") or {}).get("containers") or []
     missing = [c.get("name", "") for c in containers if not c.get(probe)]
@@ -444,7 +454,28 @@ def k8s_probe(
     kinds = sorted(
         {k for c in containers for k in ("httpGet", "tcpSocket", "exec", "grpc") if k in c[probe]}
     )
-    passed(f"the pods of {deployment} have a {word} probe ({', '.join(kinds)})")
+    if passing:
+        _probe_passes(dep, probe, word)
+    said = " that passes" if passing else ""
+    passed(f"the pods of {deployment} have a {word} probe{said} ({', '.join(kinds)})")
+
+
+def _probe_passes(dep: dict[str, Any], probe: str, word: str) -> None:
+    """Ask ``probe`` of every container in the Deployment's running pods, as the kubelet does."""
+    from grader.k8s.probes import verdict
+
+    cluster = Cluster.load()
+    pods = [p for rs in cluster.owned_by(dep, "ReplicaSet") for p in cluster.owned_by(rs, "Pod")]
+    for pod in [p for p in pods if (p.get("status") or {}).get("podIP")]:
+        for container in pod["spec"].get("containers") or []:
+            answer = verdict(cluster, pod, container, container[probe])
+            if not answer.passed:
+                raise fail(
+                    f"the {word} probe of {dep['metadata']['name']} fails",
+                    found=f"pod {pod['metadata']['name']}: {answer.detail}",
+                    hint="ask something the container answers: a path it serves, a port it "
+                    "listens on (kubectl describe pod shows the probe's events)",
+                )
 
 
 def k8s_service_type(service: str, kind: str, *, namespace: str = "default") -> None:
@@ -608,3 +639,93 @@ def k8s_endpoints(service: str, answer: Any, *, namespace: str = "default") -> N
 
 def _normal(text: Any) -> str:
     return str(text).strip().casefold()
+
+
+QUANTITIES = {"cpu": "parse_cpu", "memory": "parse_memory"}
+"""The resources a container may request or be limited to, and how each quantity reads."""
+
+
+def k8s_resources(
+    deployment: str,
+    *,
+    requests: tuple[str, ...] = ("cpu", "memory"),
+    limits: tuple[str, ...] = ("cpu", "memory"),
+    namespace: str = "default",
+) -> None:
+    """Every container of the Deployment requests ``requests`` and is limited in ``limits``.
+
+    The values are the student's; where a resource has both, the limit may not be below the
+    request (the API server refuses such a pod: "must be less than or equal to ... limit").
+    """
+    from grader.k8s import controllers
+
+    dep = _deployment(deployment, namespace)
+    containers = ((dep["spec"].get("template") or {}).get("spec") or {}).get("containers") or []
+    for container in containers:
+        name = container.get("name", "")
+        given = container.get("resources") or {}
+        for field, wanted in (("requests", requests), ("limits", limits)):
+            have = given.get(field) or {}
+            missing = [r for r in wanted if r not in have]
+            if missing:
+                raise fail(
+                    f"the container {name} of {deployment} has no {field}."
+                    f"{' and no '.join(missing)}",
+                    expected=f"resources.{field} with {', '.join(wanted)}",
+                    found=", ".join(f"{k}: {v}" for k, v in have.items()) or f"no {field}",
+                    hint="requests are what the scheduler reserves on a node, limits the most "
+                    "the container may use; the values are yours to choose",
+                )
+        for resource, parser in QUANTITIES.items():
+            request = (given.get("requests") or {}).get(resource)
+            limit = (given.get("limits") or {}).get(resource)
+            read = getattr(controllers, parser)
+            if request is not None and limit is not None and read(limit) < read(request):
+                raise fail(
+                    f"the container {name} of {deployment} requests more {resource} than its "
+                    "limit allows",
+                    found=f"requests.{resource}: {request}, limits.{resource}: {limit}",
+                    hint="a request must be less than or equal to the limit",
+                )
+    if not containers:
+        raise fail(f"Deployment {deployment} has no container")
+    said = [f"request {', '.join(requests)}"] if requests else []
+    said += [f"are limited in {', '.join(limits)}"] if limits else []
+    passed(f"the containers of {deployment} {' and '.join(said)}")
+
+
+def k8s_zero_downtime(deployment: str, *, namespace: str = "default") -> None:
+    """A rollout of the Deployment never takes a ready pod away before its replacement is ready.
+
+    That takes a ``RollingUpdate`` strategy whose ``maxUnavailable`` comes to 0 pods for the
+    Deployment's replicas (``0``, ``0%``, or a percentage that rounds down to 0), and a
+    readiness probe on every container: without one a new pod counts as ready as soon as it
+    starts, whether it answers or not.
+    """
+    from grader.k8s.deployments import limits
+
+    dep = _deployment(deployment, namespace)
+    strategy = dep["spec"].get("strategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        raise fail(
+            f"Deployment {deployment} stops every old pod before it starts a new one",
+            found=f"strategy.type: {strategy.get('type')}",
+            hint="Recreate leaves no pod serving during a rollout; RollingUpdate replaces them "
+            "a few at a time",
+        )
+    surge, unavailable = limits(dep)
+    if unavailable:
+        replicas = dep["spec"].get("replicas", 1)
+        raise fail(
+            f"a rollout of {deployment} may take {unavailable} of its {replicas} pod(s) out of "
+            "service before their replacements are ready",
+            found="maxUnavailable: "
+            + str((strategy.get("rollingUpdate") or {}).get("maxUnavailable", "25% (default)")),
+            hint="maxUnavailable says how many pods below replicas a rollout may go; maxSurge "
+            "how many extra pods it may start first",
+        )
+    k8s_probe(deployment, "readinessProbe", namespace=namespace)
+    passed(
+        f"a rollout of {deployment} starts up to {surge} new pod(s) first and stops an old one "
+        "only once a new one is ready"
+    )

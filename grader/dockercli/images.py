@@ -52,10 +52,10 @@ def tag(cmd: Command, session: Session) -> int:
 
 
 def push(cmd: Command, session: Session) -> int:
-    """``docker push NAME[:TAG]``."""
+    """``docker push NAME[:TAG]``, or every local tag of NAME with ``--all-tags``."""
     repository, version = _split(cmd.args[0])
     quiet = bool(cmd.option("quiet"))
-    for item in session.engine.push(repository, tag=version):
+    for item in session.engine.push(repository, tag=None if cmd.option("all-tags") else version):
         if not quiet:
             display(item, session.stdout)
         elif item.get("error"):

@@ -132,6 +132,100 @@ def test_replicas_and_ran(workdir):
     check.k8s_ran("scale", exercise="scale")
 
 
+def test_ran_names_a_subcommand(workdir):
+    run_cell("kubectl apply -f web.yaml\n")
+    check.start("rollout")
+    run_cell("kubectl rollout history deployment/web\n")
+    check.k8s_ran("rollout history", exercise="rollout")
+    with pytest.raises(CheckFailed, match="no successful kubectl rollout status"):
+        check.k8s_ran("rollout status", exercise="rollout")
+    run_cell("kubectl rollout status deploy/web --timeout=30s\n")
+    check.k8s_ran("rollout status", exercise="rollout")
+
+
+RESOURCES = (
+    "        resources:\n          requests:\n            cpu: {cpu}\n            memory: 32Mi\n"
+    "          limits:\n            cpu: 200m\n{memory}"
+)
+
+
+def _apply_resources(workdir, resources: str) -> None:
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    (workdir / "web-deployment.yaml").write_text(manifest + resources)
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+
+
+def test_resources_want_every_request_and_limit_and_no_limit_below_its_request(workdir, capsys):
+    _apply_resources(workdir, RESOURCES.format(cpu="100m", memory=""))
+    with pytest.raises(CheckFailed, match="has no limits.memory") as failed:
+        check.k8s_resources("web")
+    assert "cpu: 200m" in str(failed.value)  # what the container does set
+    _apply_resources(workdir, RESOURCES.format(cpu="0.5", memory="            memory: 64Mi\n"))
+    with pytest.raises(CheckFailed, match="requests more cpu than its limit allows"):
+        check.k8s_resources("web")  # 0.5 CPU = 500m, over the 200m limit
+    _apply_resources(workdir, RESOURCES.format(cpu="0.1", memory="            memory: 64Mi\n"))
+    capsys.readouterr()
+    check.k8s_resources("web")
+    check.k8s_resources("web", requests=("memory",), limits=())
+    assert capsys.readouterr().out.splitlines() == [
+        "✔ the containers of web request cpu, memory and are limited in cpu, memory",
+        "✔ the containers of web request memory",
+    ]
+
+
+PROBE = "        readinessProbe:\n          tcpSocket:\n            port: 80\n"
+
+
+@pytest.mark.parametrize(
+    ("strategy", "replicas", "problem"),
+    [
+        ("", 2, ""),  # the default 25 % of 2 pods rounds down to 0
+        ("", 4, "may take 1 of its 4 pod"),  # ... and 25 % of 4 is one pod
+        ("    rollingUpdate:\n      maxUnavailable: 0\n", 4, ""),
+        ("    rollingUpdate:\n      maxUnavailable: 0%\n      maxSurge: 50%\n", 4, ""),
+        ("    rollingUpdate:\n      maxUnavailable: 1\n", 2, "may take 1 of its 2 pod"),
+        ("    type: Recreate\n", 2, "stops every old pod before"),
+    ],
+)
+def test_zero_downtime_judges_the_strategy_by_its_meaning(workdir, strategy, replicas, problem):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    manifest = manifest.replace("  replicas: 2\n", f"  replicas: {replicas}\n")
+    if strategy:
+        manifest = manifest.replace("  selector:", "  strategy:\n" + strategy + "  selector:")
+    (workdir / "web-deployment.yaml").write_text(manifest + PROBE)
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    if problem:
+        with pytest.raises(CheckFailed, match=problem):
+            check.k8s_zero_downtime("web")
+    else:
+        check.k8s_zero_downtime("web")
+
+
+def test_a_passing_probe_is_asked_as_the_kubelet_asks_it(workdir, capsys):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    live = "        livenessProbe:\n          tcpSocket:\n            port: {port}\n"
+    (workdir / "web-deployment.yaml").write_text(manifest + live.format(port=8080))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    capsys.readouterr()
+    check.k8s_probe("web", "livenessProbe")  # it has one ...
+    with pytest.raises(CheckFailed, match="the liveness probe of web fails") as failed:
+        check.k8s_probe("web", "livenessProbe", passing=True)  # ... which nothing answers
+    assert "8080: connect: connection refused" in str(failed.value)
+    (workdir / "web-deployment.yaml").write_text(manifest + live.format(port=80))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    capsys.readouterr()
+    check.k8s_probe("web", "livenessProbe", passing=True)
+    assert capsys.readouterr().out == (
+        "✔ the pods of web have a liveness probe that passes (tcpSocket)\n"
+    )
+
+
+def test_zero_downtime_needs_a_readiness_probe(workdir):
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    with pytest.raises(CheckFailed, match="has no readiness probe"):
+        check.k8s_zero_downtime("web")
+
+
 def test_pods_deleted_wants_every_old_pod_gone(workdir):
     run_cell("kubectl create deployment web --image=nginx:1.27 --replicas=3\n")
     run_cell("kubectl run lonely --image=nginx:1.27\n")

@@ -45,6 +45,15 @@ def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def hand_marked(notebook: nbformat.NotebookNode) -> set[str]:
+    """Grade ids of the answers an instructor marks by hand (a write-up): graded answer cells."""
+    return {
+        nbgrader_meta(c)["grade_id"]
+        for c in notebook.cells
+        if nbgrader_meta(c).get("solution") and nbgrader_meta(c).get("grade")
+    }
+
+
 def answer_ids(notebook: nbformat.NotebookNode) -> list[str]:
     """Grade ids of the answer cells (nbgrader ``solution``), in notebook order."""
     return [
@@ -174,6 +183,21 @@ class GradedCourse:
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", "docker-k8s") as gradebook:
             notebook = gradebook.find_submission_notebook(self.assignment, self.assignment, student)
             return {g.name: (g.score, g.max_score) for g in notebook.grades}
+
+    def mark_by_hand(self, student: str, grade_ids: set[str]) -> dict[str, bool]:
+        """Give the hand-marked answers ``grade_ids`` full marks, as the instructor does for
+        the answer key; return whether autograding had left each one to mark by hand."""
+        from nbgrader.api import Gradebook
+
+        waiting = {}
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", "docker-k8s") as gradebook:
+            notebook = gradebook.find_submission_notebook(self.assignment, self.assignment, student)
+            for grade in notebook.grades:
+                if grade.name in grade_ids:
+                    waiting[grade.name] = bool(grade.needs_manual_grade)
+                    grade.manual_score = grade.max_score
+            gradebook.db.commit()
+        return waiting
 
 
 def build_graded_course(folder: Path, engine: str, workdir: Path) -> GradedCourse:

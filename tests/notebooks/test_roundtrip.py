@@ -1,12 +1,16 @@
 """Grade round trip per assignment: solutions score full marks, the blank release zero,
-half the answers something in between with exactly the expected cells failing."""
+half the answers something in between with exactly the expected cells failing.
+
+Answers marked by hand (the capstone's write-up) are left to the instructor by autograding
+when written, and scored 0 when left blank; the test then marks the answer key in full, as
+the instructor would, before it compares the solutions' score with the maximum."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from notebook_harness import ASSIGNMENTS, GradedCourse, nbgrader_meta
+from notebook_harness import ASSIGNMENTS, GradedCourse, hand_marked, nbgrader_meta
 
 ENGINES = [
     pytest.param("sandbox", marks=pytest.mark.slow, id="sandbox"),
@@ -43,6 +47,10 @@ def first_failing(course: GradedCourse) -> str | None:
 def test_grade_round_trip(folder: Path, engine: str, graded) -> None:
     course = graded(folder, engine)
     assert "graded" in course.grade_log and "failed" not in course.grade_log, course.grade_log
+    manual = hand_marked(course.source)
+    for student in ("source", "solved"):
+        waiting = course.mark_by_hand(student, manual)
+        assert waiting == dict.fromkeys(manual, True), f"{student}: left to mark by hand {waiting}"
     score, maximum = course.score("source")
     assert maximum > 0
     assert score == maximum, course.cell_scores("source")

@@ -102,6 +102,8 @@ def cache_and_files(tmp_path: Path, names: str) -> None:
     check.pinned(site / "Dockerfile")
     body = check.serves(f"{names}-site:1", port=unused_port(), contains="Hello from my own image!")
     assert "<h1>" in body
+    page = check.serves(f"{names}-site:1", port=unused_port(), path="/50x.html", contains="Error")
+    assert "<h1>Hello" not in page
     size = get_engine().inspect_image("nginx:1.27")["Size"] / 1e6
     check.sizes({"nginx:1.27": round(size, 1)})
     with pytest.raises(check.CheckFailed, match="does not match"):

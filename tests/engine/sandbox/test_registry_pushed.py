@@ -49,6 +49,12 @@ def test_push_all_tags_counts_for_every_tag(pushed_before: Path) -> None:
     check.registry_tag("127.0.0.1:5000/website", pushed_in="push")
 
 
+def test_push_all_tags_pushes_a_repository_without_latest(pushed_before: Path) -> None:
+    assert main(["tag", "website:1", "127.0.0.1:5000/only:2"]) == 0
+    assert main(["push", "--all-tags", "127.0.0.1:5000/only"]) == 0
+    assert check.registry_tag("127.0.0.1:5000/only:2", pushed_in="push") == ["2"]
+
+
 def test_a_failed_or_other_push_does_not_count(pushed_before: Path) -> None:
     assert main(["tag", "website:1", "127.0.0.1:5000/other:1"]) == 0
     assert main(["push", "127.0.0.1:5000/other:1"]) == 0
