@@ -1,13 +1,14 @@
 """A Deployment's rolling update pod by pod, drawn from (and stepped on) the simulated cluster.
 
 One row per revision (its ReplicaSet and image) with a square per pod: available (ready for
-``minReadySeconds``), ready but not yet available, still starting, or failing (an image that
-cannot be pulled, a crash loop). The bounds the update keeps are beside it: at most
-``replicas + maxSurge`` pods, at least ``replicas - maxUnavailable`` available. Every refresh
-that finds the pods changed adds a step to the timeline, so the widget shows the update as
-it went; **Next step** moves the cluster's clock to the moment the rollout can next change
-(as ``kubectl rollout status`` does) and :meth:`RolloutProgress.play` steps to the end. The
-controller's ``Scaled up/down replica set`` events list the steps taken inside one cell.
+``minReadySeconds``), ready but not yet available, not ready yet (starting, or its readiness
+probe failing), or failing (an image that cannot be pulled, a crash loop). The bounds the
+update keeps are beside it: at most ``replicas + maxSurge`` pods, at least
+``replicas - maxUnavailable`` available. Every refresh that finds the pods changed adds a
+step to the timeline, so the widget shows the update as it went; **Next step** moves the
+cluster's clock to the moment the rollout can next change (as ``kubectl rollout status``
+does) and :meth:`RolloutProgress.play` steps to the end. The controller's ``Scaled up/down
+replica set`` events list the steps taken inside one cell.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ WATCH_STEP = 30.0
 """How far a step moves the clock when no pod is about to become available (a stall)."""
 
 WAITING = ("Pending", "ContainerCreating", "Running", "Terminating")
-"""Pod statuses of a pod on its way (anything else not ready is failing)."""
+"""Statuses of a pod not ready yet but not failing (anything else not ready is failing)."""
 
 
 def _pod(pod: dict[str, Any], min_ready: int, now: float) -> dict[str, str]:
@@ -87,7 +88,8 @@ def read_rollout(cluster: Cluster, namespace: str, name: str) -> dict[str, Any] 
             )
     replicas = int(dep["spec"].get("replicas", 1))
     surge, unavailable = deployments.limits(dep)
-    first = min((when for when, _ in deployments.events(cluster, dep)), default=now)
+    shown = deployments.events(cluster, dep)[-8:]
+    first = shown[0][0] if shown else now
     return {
         "deployment": name,
         "replicas": replicas,
@@ -98,9 +100,7 @@ def read_rollout(cluster: Cluster, namespace: str, name: str) -> dict[str, Any] 
         "min_ready_seconds": min_ready,
         "revisions": revisions,
         "phase": phase(cluster, dep, revisions),
-        "events": [
-            f"+{when - first:.0f} s {text}" for when, text in deployments.events(cluster, dep)[-8:]
-        ],
+        "events": [f"+{when - first:.0f} s {text}" for when, text in shown],
     }
 
 

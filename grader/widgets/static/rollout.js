@@ -1,6 +1,6 @@
 // A rolling update pod by pod: each revision's pods now, the bounds, the steps seen so far.
 const LEGEND = [["available", "available"], ["ready", "ready, not yet available"],
-  ["waiting", "starting"], ["failing", "failing"]];
+  ["waiting", "not ready yet"], ["failing", "failing"]];
 
 export default {
   render({ model, el: root }) {
