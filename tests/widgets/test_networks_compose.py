@@ -48,6 +48,10 @@ def test_network_diagram_shows_names_addresses_and_reach(box):
         pairs = {(p["a"], p["b"]): p["how"] for p in widget.picture["reach"]}
         assert pairs[(loner, server)] == "no"
         assert f"{loner} and {server} share no network: no way through." in widget.description
+        api.stop(client, timeout=0)
+        widget.refresh()
+        assert not any(client in (p["a"], p["b"]) for p in widget.picture["reach"])
+        assert f"{client} (" in widget.description and ", stopped" in widget.description
     finally:
         box.cleanup()
         api.remove_network(created["Id"])

@@ -95,6 +95,11 @@ def test_a_stalled_rollout_and_its_undo(web):
     assert "Rollout stalled" in web.description and "failing: " in web.description
     web.handle({"type": "step"})
     assert web.current["phase"] == "stalled", "a stall does not end by waiting"
+    for _ in range(20):  # 30 simulated seconds a step: past progressDeadlineSeconds (600)
+        web.step()
+    assert web.current["phase"] == "deadline exceeded"
+    assert "Rollout deadline exceeded" in web.description
+    assert len(web.current["revisions"]) == 2, "nothing rolls back by itself"
     kubectl("kubectl rollout undo deployment/web")
     web.play()
     [back] = web.current["revisions"]
