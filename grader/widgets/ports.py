@@ -38,6 +38,16 @@ def read_mappings(api: Any) -> list[dict[str, Any]]:
     return sorted(mappings, key=lambda item: (item["host_port"], item["container"]))
 
 
+def published(info: dict[str, Any]) -> list[str]:
+    """``host HOST -> PORT/proto`` for every published port of an inspected container."""
+    bound = (info.get("HostConfig") or {}).get("PortBindings") or {}
+    return [
+        f"host {host_port(host) or 'random'} -> {container_port}"
+        for container_port, hosts in sorted(bound.items())
+        for host in hosts or [{}]
+    ]
+
+
 def describe(mappings: list[dict[str, Any]]) -> str:
     """The mappings in words."""
     if not mappings:

@@ -39,6 +39,31 @@ RESETS_PATH = "PATH=/usr/local/bin:/usr/bin:/bin\nexport PATH\n"
 """A start-up file line that hides a virtualenv's bin, as Debian's /etc/profile does."""
 
 
+CELL_OUTPUT = """(index) => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  return cell.node.querySelector('.jp-OutputArea')?.innerText ?? '';
+}"""
+KERNEL_IDLE = """() => {
+  const session = window.jupyterapp?.shell.currentWidget?.sessionContext?.session;
+  return session?.kernel?.status === 'idle';
+}"""
+RAN_SINCE = """([index, count]) => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  const prompt = cell.node.querySelector('.jp-InputPrompt').innerText;
+  return cell.model.executionCount > count && !prompt.includes('*');
+}"""
+EXECUTION_COUNT = """(index) =>
+  window.jupyterapp.shell.currentWidget.content.widgets[index].model.executionCount ?? 0"""
+
+
+def run_cell(page, index: int) -> None:
+    """Select cell ``index``, run it with Shift+Enter like a student, wait for it to finish."""
+    before = page.evaluate(EXECUTION_COUNT, index)
+    page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputPrompt").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(RAN_SINCE, arg=[index, before], timeout=60_000)
+
+
 def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
     """Poll ``url`` until it answers 200; fail when ``process`` exits or time runs out."""
     deadline = time.monotonic() + timeout

@@ -12,27 +12,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from labkit import ARTIFACTS, TOKEN
+from labkit import ARTIFACTS, CELL_OUTPUT, KERNEL_IDLE, TOKEN, run_cell
 from ports import unused_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-CELL_OUTPUT = """(index) => {
-  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
-  return cell.node.querySelector('.jp-OutputArea')?.innerText ?? '';
-}"""
-KERNEL_IDLE = """() => {
-  const session = window.jupyterapp?.shell.currentWidget?.sessionContext?.session;
-  return session?.kernel?.status === 'idle';
-}"""
-RAN_SINCE = """([index, count]) => {
-  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
-  const prompt = cell.node.querySelector('.jp-InputPrompt').innerText;
-  return cell.model.executionCount > count && !prompt.includes('*');
-}"""
-EXECUTION_COUNT = """(index) =>
-  window.jupyterapp.shell.currentWidget.content.widgets[index].model.executionCount ?? 0"""
 CAPTION_SAYS_60_S = """() => {
   const caption = document.querySelector('.course-widget .cw-caption');
   return caption !== null && caption.innerText.includes('60 s');
@@ -42,14 +27,6 @@ CAPTION_SAYS_60_S = """() => {
 ANSWER = "docker run -d --name ps1-web -p {port}:80 nginx:latest"
 SETUP_CELLS, DOCKER_CELL, CHECK_CELL = (1, 2, 4), 5, 6
 """Code cells of ps1: set-up, diagram, exercise start; the answer; the visible test."""
-
-
-def run_cell(page, index: int) -> None:
-    """Select cell ``index``, run it with Shift+Enter like a student, wait for it to finish."""
-    before = page.evaluate(EXECUTION_COUNT, index)
-    page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputPrompt").click()
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_function(RAN_SINCE, arg=[index, before], timeout=60_000)
 
 
 def test_a_student_runs_the_fixture_notebook(lab: str, page) -> None:

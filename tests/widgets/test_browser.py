@@ -15,7 +15,15 @@ import json
 import pytest
 
 from grader.k8s.kubectl import run
-from grader.widgets import EngineMap, LifecycleWidget, PortMap, StackWidget
+from grader.widgets import (
+    ComposeGraph,
+    EngineMap,
+    LifecycleWidget,
+    NetworkDiagram,
+    PortMap,
+    RolloutProgress,
+    StackWidget,
+)
 from grader.widgets.k8s_cluster import ClusterDiagram, RequestFlow
 from grader.widgets.layers import LayerStack
 from grader.widgets.registry import RegistryFlow
@@ -126,6 +134,15 @@ LIVE_WIDGETS = {
     "registry": (
         RegistryFlow,
         ["host", "local", "remote", "moved", "arrived", "description", "error"],
+    ),
+    "networks": (NetworkDiagram, ["picture", "description", "error"]),
+    "compose": (
+        lambda: ComposeGraph(project="shop"),
+        ["project", "services", "description", "error"],
+    ),
+    "rollout": (
+        lambda: RolloutProgress(deployment="web"),
+        ["deployment", "current", "steps", "description"],
     ),
 }
 
