@@ -91,8 +91,3 @@ def find(method: str, path: str) -> tuple[Endpoint, dict[str, str]] | None:
             if match:
                 return endpoint, match.groupdict()
     return None
-
-
-def allowed(path: str) -> bool:
-    """Whether some method serves ``path`` (405 rather than 404 when one does)."""
-    return any(pattern.match(path) for _, pattern, _ in _COMPILED)
