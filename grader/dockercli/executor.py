@@ -69,6 +69,7 @@ HANDLERS: dict[str, str] = {
     "volume ls": "listing.volumes",
     "volume create": "objects.volume_create",
     "volume rm": "objects.volume_rm",
+    "volume update": "objects.volume_update",
     "volume prune": "objects.volume_prune",
     "network ls": "listing.networks",
     "network create": "objects.network_create",

@@ -469,3 +469,10 @@ MISSING = "Error response from daemon: No such container: nosuch\n"
 )
 def test_empty_names_are_refused_as_the_cli_refuses_them(engine, argv, err: str) -> None:
     assert run(engine, *argv) == ("", err, 1)
+
+
+def test_volume_update_looks_the_volume_up_then_refuses_a_local_one(engine) -> None:
+    assert run(engine, "volume", "create", "data") == ("data\n", "", 0)
+    assert run(engine, "volume", "update", "data") == ("", "can only update cluster volumes\n", 1)
+    _, err, code = run(engine, "volume", "update", "nosuch")
+    assert (err, code) == ("Error response from daemon: get nosuch: no such volume\n", 1)
