@@ -257,6 +257,8 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
         # plugin, so it asked for the legacy builder; the course builds with BuildKit
         # (``version=2``), as Docker 28 with buildx does.
         values.pop("version", None)
+    if isinstance(values.get("data"), bytes):  # an archive's bytes (import, load)
+        values["data"] = "<archive>"
     return name, _clean(values)
 
 
