@@ -39,7 +39,8 @@ Files = dict[str, tuple[str, int, bytes, float]]
 """A flattened filesystem: absolute path -> (kind "f"/"d"/"l", mode, data, mtime)."""
 
 ARCHIVES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS saved_configs(digest TEXT PRIMARY KEY, image_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS saved_configs(
+    digest TEXT PRIMARY KEY, image_id TEXT NOT NULL, doc TEXT NOT NULL);
 """
 
 EMPTY_LAYER = b"\0" * 1024
@@ -145,8 +146,8 @@ class ArchivesMixin(SandboxBase):
                 blobs[_digest(data)] = data
             with self.store.write() as db:
                 db.execute(
-                    "INSERT OR REPLACE INTO saved_configs(digest, image_id) VALUES (?, ?)",
-                    (_digest(config), image_id),
+                    "INSERT OR REPLACE INTO saved_configs(digest, image_id, doc) VALUES (?, ?, ?)",
+                    (_digest(config), image_id, json.dumps(loaded_doc(doc))),
                 )
             oci = json.dumps(
                 {
@@ -195,7 +196,8 @@ class ArchivesMixin(SandboxBase):
 
     def _save_targets(self, name: str) -> list[tuple[str, str | None]]:
         """(image id, tag or None) pairs ``name`` stands for in a save."""
-        if refs.looks_like_reference(name) and "@" not in name:
+        by_id = name.startswith("sha256:") or "@" in name
+        if refs.looks_like_reference(name) and not by_id:
             parsed = refs.parse(name, default_tag="")
             if not parsed.tag:  # a repository: all its tags
                 rows = self.store.db.execute(
@@ -251,10 +253,14 @@ class ArchivesMixin(SandboxBase):
                 apply_layer(files, _member(members, name))
                 sizes.append(max(_size(files) - before, 0))
             saved = self.store.db.execute(
-                "SELECT image_id FROM saved_configs WHERE digest = ?", (_digest(config),)
+                "SELECT image_id, doc FROM saved_configs WHERE digest = ?", (_digest(config),)
             ).fetchone()
-            image_id = saved[0] if saved else _digest(config)
-            self._store_image(image_id, image_doc(json.loads(config), _size(files), sizes), files)
+            if saved:  # written by this sandbox: its ID, and its sizes and history
+                image_id, doc = saved[0], json.loads(saved[1])
+            else:
+                image_id = _digest(config)
+                doc = image_doc(json.loads(config), _size(files), sizes)
+            self._store_image(image_id, doc, files)
             for tag in entry.get("RepoTags") or []:
                 items.extend(self._move_tag(refs.parse(tag).name, image_id))
                 items.append({"stream": f"Loaded image: {tag}\n"})
@@ -377,6 +383,13 @@ def image_config(doc: JSON, diff_ids: list[str]) -> JSON:
         config["docker_version"] = doc["DockerVersion"]
         config["container_config"] = doc.get("ContainerConfig") or {}
     return config
+
+
+def loaded_doc(doc: JSON) -> JSON:
+    """A stored image as a load gives it back: no parent image, its steps' IDs unknown."""
+    history = [{k: v for k, v in step.items() if k != "id"} for step in doc.get("_history", [])]
+    kept = {k: v for k, v in doc.items() if k != "_child_only"}
+    return {**kept, "Parent": "", "_fs": None, "_history": history}  # its files: all loaded
 
 
 def image_doc(config: JSON, size: int, layer_sizes: list[int]) -> JSON:
