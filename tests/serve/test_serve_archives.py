@@ -106,6 +106,22 @@ def test_save_and_load_refusals(engine, tmp_path: Path) -> None:
     )
 
 
+def test_a_bad_archive_fails_in_the_load_stream_as_on_dockerd(engine, tmp_path: Path) -> None:
+    (tmp_path / "junk.tar").write_bytes(b"not an archive\n")
+    assert run(engine, tmp_path, "load", "-i", "junk.tar") == (
+        "",
+        "Error processing tar file(exit status 1): unexpected EOF\n",
+        1,
+    )
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        archive.addfile(tarfile.TarInfo("notes.txt"))
+    (tmp_path / "plain.tar").write_bytes(buffer.getvalue())
+    _, err, code = run(engine, tmp_path, "load", "-i", "plain.tar")
+    assert code == 1 and err.startswith("open /var/lib/docker/tmp/docker-import-")
+    assert err.endswith("/repositories: no such file or directory\n")
+
+
 def test_import_makes_a_one_layer_image_with_its_changes(engine, tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
