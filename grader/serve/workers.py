@@ -287,7 +287,6 @@ def _worker(
         answer.exit(code)
         with contextlib.suppress(OSError):
             os.utime(lock)
-            os.nice(19)  # leaving is not urgent: the client and the next command go first
         os._exit(code & 0xFF)
 
 
