@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import posixpath
 import tarfile
 import uuid
 from pathlib import Path
@@ -139,6 +140,22 @@ def test_import_makes_a_one_layer_image_with_its_changes(engine, tmp_path: Path)
     assert len(image["RootFS"]["Layers"]) == 1
     [step] = engine.history("flat:1")
     assert (step["Comment"], step["Size"]) == ("Imported from -", 3)
+
+
+def test_an_archive_cannot_place_files_outside_the_images_root(engine) -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name in ("../../outside.txt", "//twice.txt", "a/../../up.txt"):
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            archive.addfile(info, io.BytesIO(b"x"))
+    engine.import_archive(buffer.getvalue(), repository="flat:1")
+    out = io.StringIO()
+    assert execute(["create", "--name", "box", "flat:1", "x"], engine, stdout=out, stderr=out) == 0
+    data, _ = engine.get_archive("box", "/")
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        files = {posixpath.normpath("/" + m.name) for m in archive if m.isfile()}
+    assert files == {"/outside.txt", "/twice.txt", "/up.txt"}
 
 
 def test_docker_py_saves_and_loads_through_the_socket(daemon: str) -> None:

@@ -91,7 +91,7 @@ def apply_layer(files: Files, data: bytes) -> None:
         raise InvalidArgument(f"failed to read a layer: {error}") from None
     with archive:
         for member in archive:
-            path = "/" + member.name.strip("/").removeprefix("./")
+            path = posixpath.normpath("/" + member.name.lstrip("/"))  # "../x" stays in /
             head, tail = posixpath.split(path)
             if tail == ".wh..wh..opq":
                 prefix = head.rstrip("/") + "/"
