@@ -110,7 +110,7 @@ def build(engine: EngineAPI, req: Request, reply: Reply) -> None:
         raise InvalidArgument("BuildKit sessions are not available in the course's sandbox")
     with tempfile.TemporaryDirectory(prefix="course-build-") as folder:
         try:
-            with tarfile.open(fileobj=io.BytesIO(req.body)) as archive:
+            with tarfile.open(fileobj=io.BytesIO(complete_tar(req.body))) as archive:
                 archive.extractall(folder, filter="data")
         except tarfile.TarError as error:
             raise InvalidArgument(f"failed to read the build context: {error}") from None
@@ -123,6 +123,16 @@ def build(engine: EngineAPI, req: Request, reply: Reply) -> None:
             labels=_json_map(req.arg("labels")),
         )
         reply.json_stream(_first_then(items))
+
+
+def complete_tar(data: bytes) -> bytes:
+    """A tar as Go's reader takes it, padded and ended.
+
+    The Docker CLI's context for ``build -f -`` ends right after its last member's bytes
+    (the ``.dockerignore`` it adds): no padding to 512 bytes, no end-of-archive blocks.
+    dockerd reads it; Python's ``tarfile`` needs both.
+    """
+    return data + b"\0" * (-len(data) % 512) + b"\0" * 1024
 
 
 def _json_map(text: str | None) -> dict[str, str] | None:

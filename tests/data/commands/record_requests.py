@@ -71,8 +71,9 @@ def decode_body(data: bytes, content_type: str) -> object:
         return None
     if "json" in content_type:
         return json.loads(data)
+    ended = data + b"\0" * (-len(data) % 512) + b"\0" * 1024  # build -f -: no end blocks
     try:
-        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        with tarfile.open(fileobj=io.BytesIO(ended)) as archive:
             return {"tar": sorted(member.name for member in archive.getmembers())}
     except tarfile.TarError:
         return {"bytes": len(data)}
