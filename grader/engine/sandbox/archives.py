@@ -29,7 +29,7 @@ import tarfile
 import time
 from collections.abc import Iterator
 
-from grader.engine.errors import InvalidArgument
+from grader.engine.errors import ImageNotFound, InvalidArgument, NotFound
 from grader.engine.sandbox import refs
 from grader.engine.sandbox.base import JSON, SandboxBase
 from grader.engine.sandbox.clock import now_ns, rfc3339_ns
@@ -196,21 +196,28 @@ class ArchivesMixin(SandboxBase):
         return _archive(files)
 
     def _save_targets(self, name: str) -> list[tuple[str, str | None]]:
-        """(image id, tag or None) pairs ``name`` stands for in a save."""
+        """(image id, tag or None) pairs ``name`` stands for in a save, as dockerd reads it.
+
+        A tag that names nothing is "reference does not exist"; a name with no tag is
+        looked up as an image ID prefix when no tag of it exists ("No such image: NAME").
+        """
         by_id = name.startswith("sha256:") or "@" in name
         if refs.looks_like_reference(name) and not by_id:
             parsed = refs.parse(name, default_tag="")
-            if not parsed.tag:  # a repository: all its tags
-                rows = self.store.db.execute(
-                    "SELECT ref, image_id FROM tags WHERE repo = ? ORDER BY ref", (parsed.repo,)
-                ).fetchall()
-                if rows:
-                    return [(image_id, ref) for ref, image_id in rows]
-            else:
-                image_id, _ = self._image(name)
+            if parsed.tag:
+                image_id = self._tag_target(name)
+                if image_id is None:
+                    raise NotFound("reference does not exist")
                 return [(image_id, parsed.name)]
-        image_id, _ = self._image(name)
-        return [(image_id, None)]
+            rows = self.store.db.execute(
+                "SELECT ref, image_id FROM tags WHERE repo = ? ORDER BY ref", (parsed.repo,)
+            ).fetchall()
+            if rows:  # a repository: all its tags
+                return [(image_id, ref) for ref, image_id in rows]
+        found = self._find_image(name)
+        if found is None:
+            raise ImageNotFound(f"No such image: {name}")
+        return [(found[0], None)]
 
     def _layer_tars(self, image_id: str, doc: JSON) -> list[bytes]:
         """The image's layers, oldest first: the base's files, then each step's own."""
