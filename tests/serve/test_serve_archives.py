@@ -207,3 +207,47 @@ def test_a_real_daemons_archive_loads_in_the_sandbox(engine, real_docker_host: s
     out = io.StringIO()
     assert execute(["run", "--rm", tag], engine, stdout=out, stderr=out) == 0
     assert out.getvalue() == "hi\n"
+
+
+@pytest.mark.real_engine
+def test_import_and_save_agree_on_both_engines(engine, real_engine, tmp_path: Path) -> None:
+    """The course's import and save, on the sandbox and through the real backend."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("hello.txt")
+        info.size = 3
+        archive.addfile(info, io.BytesIO(b"hi\n"))
+    (tmp_path / "fs.tar").write_bytes(buffer.getvalue())
+    tag = f"course-import-{uuid.uuid4().hex[:8]}:1"
+    seen = {}
+    for name, on in (("sandbox", engine), ("real", real_engine)):
+        line = ["import", "-m", "hand made", "-c", 'CMD ["cat", "/hello.txt"]', "fs.tar", tag]
+        out, err, code = run(on, tmp_path, *line)
+        try:
+            assert (err, code) == ("", 0)
+            image = on.inspect_image(tag)
+            assert out == image["Id"] + "\n"
+            assert run(on, tmp_path, "save", "-o", f"{name}.tar", tag)[2] == 0
+            [entry] = json.loads(members((tmp_path / f"{name}.tar").read_bytes())["manifest.json"])
+            [step] = on.history(tag)
+            seen[name] = (
+                image["Config"]["Cmd"],
+                image["Comment"],
+                len(image["RootFS"]["Layers"]),
+                (step["Comment"], step["Size"]),
+                entry["RepoTags"],
+            )
+        finally:
+            if name == "real":
+                real_engine.remove_image(tag)
+    assert (
+        seen["sandbox"]
+        == seen["real"]
+        == (
+            ["cat", "/hello.txt"],
+            "hand made",
+            1,
+            ("hand made", 3),
+            [tag],
+        )
+    )
