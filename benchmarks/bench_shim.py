@@ -2,13 +2,14 @@
 
 One run measures, each as the median of REPEAT runs, wall-clock and CPU (user + system)
 time, since a busy shared machine inflates wall-clock time but hardly CPU time. The runs
-of the commands alternate, so a change in the machine's load hits them all alike:
+of the commands alternate, so a change in the machine's load hits them all alike, and
+each starts SETTLE seconds after the one before, as a typed command does: what a command
+leaves running in the background (the daemon forking the worker that replaces the one it
+used, dockerd's own work) would otherwise land on whichever measurement comes next:
 
 1. ``docker ps`` through the installed shim on a fresh sandbox with two containers: the
    thin client hands it to the sandbox daemon (started by the warm-up run), whose CPU time
-   is not the client's, so only wall-clock time compares the two paths fairly; after a
-   command the daemon forks a fresh worker, which runs during the next measurement (the
-   bare interpreter's, not the real CLI's);
+   is not the client's, so only wall-clock time compares the two paths fairly;
 2. a bare ``python -I -S -c pass`` (the interpreter's floor);
 3. the real Docker CLI: ``docker ps`` against a daemon when one answers at ``DOCKER_HOST``
    (else ``docker --version``, the CLI's start-up floor);
@@ -31,6 +32,8 @@ import time
 from pathlib import Path
 
 REPEAT = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+SETTLE = 0.1
+"""Seconds between two measured runs (a fast typist's pause is longer)."""
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -50,6 +53,7 @@ def measure(commands: dict[str, list[str]], env: dict[str, str]) -> dict[str, tu
     runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
     for _ in range(REPEAT):
         for label, command in commands.items():
+            time.sleep(SETTLE)
             runs[label].append(timed(command, env))
     return {
         label: (
@@ -78,7 +82,6 @@ def main() -> None:
             execute(argv, engine, stdout=quiet, stderr=quiet)
         timed([str(shim), "ps"], env)  # starts the daemon, warms the file cache
         commands = {"shim `docker ps` on the sandbox": [str(shim), "ps"]}
-        # next, while the daemon forks the worker that replaces the one the shim used:
         commands["bare `python -I -S -c pass`"] = [sys.executable, "-I", "-S", "-c", "pass"]
         cli = shutil.which("docker", path="/usr/local/bin:/usr/bin:/bin")
         if cli and daemon_answers(docker_host()):

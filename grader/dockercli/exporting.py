@@ -38,10 +38,19 @@ def export_archive(engine: EngineAPI, container: str) -> bytes:
 def export(cmd: Command, session: Session) -> int:
     """``docker export [-o FILE] CONTAINER``."""
     output = cmd.option("output")
+    refuse_terminal(session, output)
+    return write_archive(session, output, export_archive(session.engine, cmd.args[0]))
+
+
+def refuse_terminal(session: Session, output: object) -> None:
+    """The CLI's refusal to write an archive to a terminal when no ``-o`` names a file."""
     isatty = getattr(session.stdout, "isatty", None)
     if not output and isatty is not None and isatty():
         raise CommandFailed(TERMINAL)
-    data = export_archive(session.engine, cmd.args[0])
+
+
+def write_archive(session: Session, output: object, data: bytes) -> int:
+    """Write an archive to ``-o FILE`` (relative to the session's folder) or to stdout."""
     if output:
         with open(os.path.join(session.cwd, str(output)), "wb") as handle:
             handle.write(data)

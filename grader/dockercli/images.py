@@ -8,7 +8,7 @@ from grader import reference
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
 from grader.dockercli.pulling import display
-from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.dockercli.session import CommandFailed, Session, daemon_text, image_path_name
 from grader.engine.errors import EngineError
 from grader.engine.safety import refuse_unsafe_build
 from grader.render import units
@@ -20,7 +20,9 @@ def rmi(cmd: Command, session: Session) -> int:
     for image in cmd.args:
         try:
             result = session.engine.remove_image(
-                image, force=bool(cmd.option("force")), noprune=bool(cmd.option("no-prune"))
+                image_path_name(image),
+                force=bool(cmd.option("force")),
+                noprune=bool(cmd.option("no-prune")),
             )
         except EngineError as error:
             failures.append(daemon_text(error))

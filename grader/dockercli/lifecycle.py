@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from grader.commands.model import Command
 from grader.dockercli.listing import natural_key
-from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.dockercli.session import CommandFailed, Session, client_id, daemon_text
 from grader.engine.errors import EngineError, NotFound
 from grader.render import units
 from grader.render.tabwriter import align
@@ -24,6 +24,9 @@ def _each(cmd: Command, session: Session, action: Callable[[str], object]) -> in
     for name in cmd.args:
         try:
             action(name)
+        except CommandFailed as failure:  # refused by the client, before any request
+            failures.append(failure.message)
+            continue
         except EngineError as error:
             if cmd.name == "container rm" and cmd.option("force") and isinstance(error, NotFound):
                 session.err(daemon_text(error) + "\n")
@@ -41,10 +44,10 @@ def rm(cmd: Command, session: Session) -> int:
     engine = session.engine
 
     def remove(name: str) -> None:
-        if not name.strip("/"):
-            raise EngineError("container name cannot be empty")
+        if not name.strip("/"):  # the CLI's own check (rm.go), before the client's
+            raise CommandFailed("container name cannot be empty")
         engine.remove_container(
-            name.strip("/"),
+            client_id(name.strip("/")),
             v=bool(cmd.option("volumes")),
             link=bool(cmd.option("link")),
             force=bool(cmd.option("force")),
@@ -56,29 +59,31 @@ def rm(cmd: Command, session: Session) -> int:
 def stop(cmd: Command, session: Session) -> int:
     """``docker stop [-t N] CONTAINER...``."""
     timeout = cmd.option("timeout", cmd.option("time"))
-    return _each(cmd, session, lambda name: session.engine.stop(name, timeout=timeout))
+    return _each(cmd, session, lambda name: session.engine.stop(client_id(name), timeout=timeout))
 
 
 def restart(cmd: Command, session: Session) -> int:
     """``docker restart [-t N] CONTAINER...``."""
     timeout = cmd.option("timeout", cmd.option("time"))
-    return _each(cmd, session, lambda name: session.engine.restart(name, timeout=timeout))
+    return _each(
+        cmd, session, lambda name: session.engine.restart(client_id(name), timeout=timeout)
+    )
 
 
 def kill(cmd: Command, session: Session) -> int:
     """``docker kill [-s SIGNAL] CONTAINER...``."""
     signal = cmd.option("signal") or None
-    return _each(cmd, session, lambda name: session.engine.kill(name, signal=signal))
+    return _each(cmd, session, lambda name: session.engine.kill(client_id(name), signal=signal))
 
 
 def pause(cmd: Command, session: Session) -> int:
     """``docker pause CONTAINER...``."""
-    return _each(cmd, session, session.engine.pause)
+    return _each(cmd, session, lambda name: session.engine.pause(client_id(name)))
 
 
 def unpause(cmd: Command, session: Session) -> int:
     """``docker unpause CONTAINER...``."""
-    return _each(cmd, session, session.engine.unpause)
+    return _each(cmd, session, lambda name: session.engine.unpause(client_id(name)))
 
 
 def start(cmd: Command, session: Session) -> int:
@@ -94,7 +99,11 @@ def start(cmd: Command, session: Session) -> int:
     failed = []
     for name in cmd.args:
         try:
-            session.engine.start(name)
+            session.engine.start(client_id(name))
+        except CommandFailed as failure:
+            session.err(failure.message + "\n")
+            failed.append(name)
+            continue
         except EngineError as error:
             session.err(daemon_text(error) + "\n")
             failed.append(name)
@@ -123,7 +132,10 @@ def wait(cmd: Command, session: Session) -> int:
     failures = []
     for name in cmd.args:
         try:
-            result = session.engine.wait(name)
+            result = session.engine.wait(client_id(name))
+        except CommandFailed as failure:
+            failures.append(failure.message)
+            continue
         except EngineError as error:
             failures.append(daemon_text(error))
             continue
@@ -248,15 +260,24 @@ def stats(cmd: Command, session: Session) -> int:
         for c in session.engine.containers(all=True)
         if everything or c["State"] == "running"
     ]
-    rows = []
-    for name in names:
-        sample = session.engine.stats(name)
-        info = session.engine.inspect_container(name)
+    rows, failures = [], []
+    for name in dict.fromkeys(names):  # the CLI collects each container once, all at once
+        try:
+            sample = session.engine.stats(client_id(name))
+            info = session.engine.inspect_container(client_id(name))
+        except CommandFailed as failure:
+            failures.append(failure.message)
+            continue
+        except EngineError as error:
+            failures.append(daemon_text(error))
+            continue
         rows.append(
             _StatsRow(
                 info, sample if info["State"].get("Running") else {}, not cmd.option("no-trunc")
             )
         )
+    if failures:  # any container's error: the errors, and no table
+        raise CommandFailed("\n".join(failures))
     fmt = cmd.option("format", "") or _StatsRow.DEFAULT_TABLE
     session.out(render(fmt, rows, _StatsRow.HEADER))
     return 0

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from grader.commands.model import Command
-from grader.dockercli.session import CommandFailed, Session
+from grader.dockercli.session import CommandFailed, Session, image_path_name
 from grader.render.contexts import (
     ContainerContext,
     HistoryContext,
@@ -125,7 +125,7 @@ def networks(cmd: Command, session: Session) -> int:
 def history(cmd: Command, session: Session) -> int:
     """``docker history IMAGE``."""
     human = cmd.option("human", True)
-    layers = session.engine.history(cmd.args[0])
+    layers = session.engine.history(image_path_name(cmd.args[0]))
     rows = [HistoryContext(h, not cmd.option("no-trunc"), human) for h in layers]
     fmt = HistoryContext.format_for(
         cmd.option("format", "") or "table", bool(cmd.option("quiet")), human

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
-from grader.dockercli.session import CommandFailed, Session, daemon_text
+from grader.dockercli.session import CommandFailed, Session, client_id, daemon_text
 from grader.engine.errors import EngineError, NotFound
 from grader.render import units
 
@@ -47,6 +47,18 @@ def volume_rm(cmd: Command, session: Session) -> int:
     if failures:
         raise CommandFailed("\n".join(failures))
     return 0
+
+
+def volume_update(cmd: Command, session: Session) -> int:
+    """``docker volume update VOLUME``: refused for a local volume, as by the CLI.
+
+    The CLI looks the volume up, then updates only a Swarm cluster volume (docker/cli
+    ``cli/command/volume/update.go``).
+    """
+    volume = session.engine.inspect_volume(client_id(cmd.args[0], "volume"))
+    if volume.get("ClusterVolume"):  # Swarm's: neither of the course's engines updates one
+        raise CommandFailed("docker volume update: cluster volumes are not available here")
+    raise CommandFailed("can only update cluster volumes")
 
 
 def volume_prune(cmd: Command, session: Session) -> int:

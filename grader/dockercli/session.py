@@ -24,6 +24,35 @@ class CommandFailed(Exception):
         self.code = code
 
 
+EMPTY_ID = "invalid {kind} name or ID: value is empty"
+"""The Docker client's refusal of an empty object name, made before any request."""
+
+
+def client_id(name: str, kind: str = "container") -> str:
+    """The name the Docker 28 client puts in the request path for ``name``.
+
+    Its ``trimID`` (moby ``client/utils.go``) trims spaces and refuses what is left empty
+    with :data:`EMPTY_ID`, without a request; the course does the same (a
+    :class:`CommandFailed`, printed as is).
+    """
+    trimmed = name.strip()
+    if not trimmed:
+        raise CommandFailed(EMPTY_ID.format(kind=kind))
+    return trimmed
+
+
+def image_path_name(name: str) -> str:
+    """The image name as the Docker 28 client puts it in a path (unchanged).
+
+    An empty one leaves ``DELETE /images`` or ``GET /images/history``, paths dockerd does
+    not route: it answers 404 "page not found" (checked on the real engine), and so does
+    the course, without an engine call.
+    """
+    if not name:
+        raise EngineError("page not found", 404)
+    return name
+
+
 @dataclass
 class Session:
     """One invocation's surroundings."""

@@ -92,6 +92,22 @@ class EngineAPI(Protocol):
     def history(self, image: str) -> list[JSON]:
         """``GET /images/{name}/history``: Id, Created, CreatedBy, Size, Comment, Tags."""
 
+    def save_images(self, names: list[str]) -> bytes:
+        """``GET /images/get?names=``: the ``docker save`` tar of the named images."""
+
+    def load_image(self, data: bytes, quiet: bool = False) -> Iterator[JSON]:
+        """``POST /images/load``: {"stream": "Loaded image: ..."} items."""
+
+    def import_archive(
+        self,
+        data: bytes,
+        repository: str | None = None,
+        tag: str | None = None,
+        message: str | None = None,
+        changes: list[str] | None = None,
+    ) -> JSON:
+        """``POST /images/create?fromSrc=-`` with a filesystem tar: {"status": image id}."""
+
     def build(
         self,
         path: str,

@@ -72,9 +72,8 @@ class Handler(BaseHTTPRequestHandler):
         req = parse_request(self.command, self.path, self.headers, read_body(self))
         reply = Reply(self)
         found = routes.find(req.method, req.path)
-        if found is None:
-            status = 405 if routes.allowed(req.path) else 404
-            reply.error(status, "page not found")
+        if found is None:  # dockerd: 404 for an unknown path and for a wrong method alike
+            reply.error(404, "page not found")
             return
         endpoint, groups = found
         req.groups = groups

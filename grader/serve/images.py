@@ -1,5 +1,8 @@
 """``/images`` and ``/build`` endpoints over the sandbox's image calls.
 
+``docker save`` (``GET /images/get``), ``load`` (``POST /images/load``) and ``import``
+(``POST /images/create?fromSrc=-``) carry whole archives in one body each way.
+
 A build's context arrives as a tar (``POST /build``); it is unpacked into a temporary folder
 and built there by the sandbox's builder, whose messages (``{"stream": ...}``,
 ``{"aux": {"ID": ...}}``, ``{"error": ...}``) stream back as the classic builder's do.
@@ -35,15 +38,40 @@ def history(engine: EngineAPI, req: Request, reply: Reply) -> None:
 
 
 def pull(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /images/create?fromImage=&tag=&platform=``: pull progress as a stream."""
-    if req.arg("fromSrc") is not None:
-        raise EngineError("importing an image is not available in the course's sandbox", 501)
+    """``POST /images/create?fromImage=&tag=&platform=``: pull progress as a stream.
+
+    With ``fromSrc=-`` it imports the body's filesystem tar instead (``docker import``).
+    """
+    source = req.arg("fromSrc")
+    if source is not None:
+        if source != "-":
+            raise EngineError("importing from a URL is not available in the course's sandbox")
+        result = engine.import_archive(
+            req.body,
+            repository=req.arg("repo") or None,
+            tag=req.arg("tag") or None,
+            message=req.arg("message") or None,
+            changes=req.query.get("changes") or None,
+        )
+        reply.json_stream(iter([result]))
+        return
     items = engine.pull(
         req.arg("fromImage") or "",
         tag=req.arg("tag") or None,
         platform=req.arg("platform") or None,
     )
     reply.json_stream(_first_then(items))
+
+
+def save(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``GET /images/get?names=`` and ``GET /images/{name}/get``: the images' archive."""
+    names = [req.groups["name"]] if req.groups.get("name") else req.query.get("names") or []
+    reply.data(200, engine.save_images(list(names)), "application/x-tar")
+
+
+def load(engine: EngineAPI, req: Request, reply: Reply) -> None:
+    """``POST /images/load?quiet=``: the daemon's "Loaded image: ..." messages."""
+    reply.json_stream(_first_then(engine.load_image(req.body, quiet=req.flag("quiet"))))
 
 
 def push(engine: EngineAPI, req: Request, reply: Reply) -> None:
@@ -82,7 +110,7 @@ def build(engine: EngineAPI, req: Request, reply: Reply) -> None:
         raise InvalidArgument("BuildKit sessions are not available in the course's sandbox")
     with tempfile.TemporaryDirectory(prefix="course-build-") as folder:
         try:
-            with tarfile.open(fileobj=io.BytesIO(req.body)) as archive:
+            with tarfile.open(fileobj=io.BytesIO(complete_tar(req.body))) as archive:
                 archive.extractall(folder, filter="data")
         except tarfile.TarError as error:
             raise InvalidArgument(f"failed to read the build context: {error}") from None
@@ -95,6 +123,16 @@ def build(engine: EngineAPI, req: Request, reply: Reply) -> None:
             labels=_json_map(req.arg("labels")),
         )
         reply.json_stream(_first_then(items))
+
+
+def complete_tar(data: bytes) -> bytes:
+    """A tar as Go's reader takes it, padded and ended.
+
+    The Docker CLI's context for ``build -f -`` ends right after its last member's bytes
+    (the ``.dockerignore`` it adds): no padding to 512 bytes, no end-of-archive blocks.
+    dockerd reads it; Python's ``tarfile`` needs both.
+    """
+    return data + b"\0" * (-len(data) % 512) + b"\0" * 1024
 
 
 def _json_map(text: str | None) -> dict[str, str] | None:

@@ -58,11 +58,14 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("GET", "/images/json", images.listing),
     ("POST", "/images/create", images.pull),
     ("POST", "/images/prune", images.prune),
+    ("GET", "/images/get", images.save),
+    ("POST", "/images/load", images.load),
     ("GET", "/images/search", offline.search),
     ("POST", "/build", images.build),
     ("POST", "/build/prune", images.build_prune),
     ("GET", f"/images/{_NAME}/json", images.inspect),
     ("GET", f"/images/{_NAME}/history", images.history),
+    ("GET", f"/images/{_NAME}/get", images.save),
     ("POST", f"/images/{_NAME}/push", images.push),
     ("POST", f"/images/{_NAME}/tag", images.tag),
     ("DELETE", f"/images/{_NAME}", images.remove),
@@ -91,8 +94,3 @@ def find(method: str, path: str) -> tuple[Endpoint, dict[str, str]] | None:
             if match:
                 return endpoint, match.groupdict()
     return None
-
-
-def allowed(path: str) -> bool:
-    """Whether some method serves ``path`` (405 rather than 404 when one does)."""
-    return any(pattern.match(path) for _, pattern, _ in _COMPILED)

@@ -447,3 +447,32 @@ def test_network_alias_connect_and_disconnect_on_the_command_line(engine) -> Non
         "Run 'docker run --help' for more information\n",
         125,
     )
+
+
+EMPTY = "invalid container name or ID: value is empty\n"
+MISSING = "Error response from daemon: No such container: nosuch\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "err"),
+    [
+        # What the Docker 28.2 CLI printed against the real engine (the empty name refused
+        # by its client before any request; an empty image name leaves a path dockerd does
+        # not route). Errors come in the order typed.
+        (["stop", "", "nosuch"], EMPTY + MISSING),
+        (["stop", "nosuch", ""], MISSING + EMPTY),
+        (["stats", "--no-stream", "", "nosuch"], EMPTY + MISSING),
+        (["rm", "", "nosuch"], "container name cannot be empty\n" + MISSING),
+        (["rmi", ""], "Error response from daemon: page not found\n"),
+        (["history", ""], "Error response from daemon: page not found\n"),
+    ],
+)
+def test_empty_names_are_refused_as_the_cli_refuses_them(engine, argv, err: str) -> None:
+    assert run(engine, *argv) == ("", err, 1)
+
+
+def test_volume_update_looks_the_volume_up_then_refuses_a_local_one(engine) -> None:
+    assert run(engine, "volume", "create", "data") == ("data\n", "", 0)
+    assert run(engine, "volume", "update", "data") == ("", "can only update cluster volumes\n", 1)
+    _, err, code = run(engine, "volume", "update", "nosuch")
+    assert (err, code) == ("Error response from daemon: get nosuch: no such volume\n", 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
 from pathlib import Path
 
 import docker
@@ -140,3 +142,31 @@ def test_network_aliases_connect_and_disconnect(client: docker.DockerClient) -> 
     net.disconnect(other)
     with pytest.raises(docker.errors.APIError, match="is not connected to network appnet"):
         net.disconnect(other)
+
+
+def test_build_from_a_context_without_end_blocks(client: docker.DockerClient) -> None:
+    """The Docker CLI's context for ``build -f -`` (Dockerfile from stdin) ends right after
+    its last member's bytes, as recorded from the Docker 28.2 CLI; dockerd builds it."""
+    members = [
+        ("Dockerfile", b"FROM busybox\n"),
+        (".dockerfile.0123456789abcdef0123", b'FROM busybox\nCMD ["echo", "from stdin"]\n'),
+        (".dockerignore", b".dockerignore\n.dockerfile.0123456789abcdef0123\n"),
+    ]
+    body = b""
+    for name, data in members:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        body += info.tobuf(tarfile.GNU_FORMAT) + data
+        if name != ".dockerignore":
+            body += b"\0" * (-len(data) % 512)
+    items = list(
+        client.api.build(
+            fileobj=io.BytesIO(body),
+            custom_context=True,
+            dockerfile=".dockerfile.0123456789abcdef0123",
+            tag="stdin:1",
+            decode=True,
+        )
+    )
+    assert not [item for item in items if "error" in item]
+    assert client.containers.run("stdin:1", remove=True) == b"from stdin\n"

@@ -218,3 +218,15 @@ def test_exec_it_in_a_terminal_through_the_thin_client(sandbox_dir: Path, tmp_pa
         screen += chunk
     os.close(primary)
     assert b"# typed-in-the-terminal\r\n# " in screen  # the prompt, the echo's output
+
+
+def test_a_command_sees_its_own_terminals_environment(sandbox_dir: Path, tmp_path: Path) -> None:
+    """The worker takes the client's variables: one the daemon had is gone, one changed."""
+    shim = install_shim(tmp_path / "bin")
+    env = _shim_env(sandbox_dir)
+    subprocess.run([str(shim), "ps"], env={**env, "GREETING": "daemon"}, check=True)
+    line = ["run", "--rm", "-e", "GREETING", "busybox", "sh", "-c", "echo ${GREETING-unset}"]
+    for value, shown in ((None, "unset"), ("changed", "changed")):
+        extra = {"GREETING": value} if value else {}
+        done = subprocess.run([str(shim), *line], env={**env, **extra}, capture_output=True)
+        assert done.stdout.decode() == f"{shown}\n"

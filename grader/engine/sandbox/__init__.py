@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from grader.engine.sandbox.archives import ArchivesMixin
 from grader.engine.sandbox.build import BuildMixin
 from grader.engine.sandbox.containers import ContainersMixin
 from grader.engine.sandbox.exec import ExecMixin
@@ -26,6 +27,7 @@ from grader.engine.sandbox.volumes import VolumesMixin
 
 
 class SandboxEngine(
+    ArchivesMixin,
     RegistryMixin,
     BuildMixin,
     SystemMixin,

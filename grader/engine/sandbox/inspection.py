@@ -132,18 +132,7 @@ class InspectionMixin(SandboxBase):
         digest = hashlib.sha256(json.dumps([doc["Id"], time.time_ns()]).encode()).hexdigest()
         image_id = "sha256:" + digest
         created = rfc3339_ns(now_ns())
-        config = {**doc["Config"], "Hostname": "", "Image": doc["Image"]}
-        for change in changes or []:
-            word, _, value = change.partition(" ")
-            if word.upper() == "CMD":
-                config["Cmd"] = (
-                    json.loads(value) if value.startswith("[") else ["/bin/sh", "-c", value]
-                )
-            elif word.upper() == "ENV":
-                config["Env"] = [
-                    *config.get("Env", []),
-                    value.replace(" ", "=", 1) if "=" not in value else value,
-                ]
+        config = apply_changes({**doc["Config"], "Hostname": "", "Image": doc["Image"]}, changes)
         size = sum(len(r[3] or b"") for r in layer)
         history = [
             *parent.get("_history", []),
@@ -265,3 +254,18 @@ class InspectionMixin(SandboxBase):
         except tarfile.TarError as error:
             raise EngineError(str(error), 400) from None
         return True
+
+
+def apply_changes(config: JSON, changes: list[str] | None) -> JSON:
+    """``config`` after ``--change`` instructions (``CMD``, ``ENV``) of commit and import."""
+    config = dict(config)
+    for change in changes or []:
+        word, _, value = change.partition(" ")
+        if word.upper() == "CMD":
+            config["Cmd"] = json.loads(value) if value.startswith("[") else ["/bin/sh", "-c", value]
+        elif word.upper() == "ENV":
+            config["Env"] = [
+                *(config.get("Env") or []),
+                value.replace(" ", "=", 1) if "=" not in value else value,
+            ]
+    return config

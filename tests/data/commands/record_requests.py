@@ -14,7 +14,8 @@ a working folder holding a Dockerfile. Run::
 
 It rewrites ``requests.jsonl`` next to this script: one JSON object per line with ``line``,
 ``argv`` and ``requests``, a list of ``{method, path, query, body}`` in the order the
-daemon received them (sorted when the CLI sends them concurrently, e.g. ``rm a b``).
+daemon received them (an order of chance where the CLI sends them concurrently, as for
+``rm a b``: ``tests/serve/test_serve_requests.py`` compares those as a set).
 ``path`` keeps the ``/v1.50`` prefix; ``query`` maps each key to its list of values;
 ``body`` is the decoded JSON, ``{"tar": [member names]}`` for a tar archive, or null.
 """
@@ -70,8 +71,9 @@ def decode_body(data: bytes, content_type: str) -> object:
         return None
     if "json" in content_type:
         return json.loads(data)
+    ended = data + b"\0" * (-len(data) % 512) + b"\0" * 1024  # build -f -: no end blocks
     try:
-        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        with tarfile.open(fileobj=io.BytesIO(ended)) as archive:
             return {"tar": sorted(member.name for member in archive.getmembers())}
     except tarfile.TarError:
         return {"bytes": len(data)}
@@ -188,13 +190,6 @@ def run_cli(argv: list[str], socket_path: str, workdir: str) -> None:
         os.close(secondary)
 
 
-def in_order(requests: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Requests as received, sorted when the CLI sent several of one kind concurrently."""
-    if len({(r["method"], str(r["path"]).rsplit("/", 1)[-1]) for r in requests}) == 1:
-        return sorted(requests, key=lambda r: json.dumps(r, sort_keys=True))
-    return requests
-
-
 def main() -> int:
     """Record every accepted corpus line and write ``requests.jsonl``."""
     records = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
@@ -212,7 +207,7 @@ def main() -> int:
         try:
             for record in accepted:
                 run_cli(record["argv"], socket_path, workdir)
-                requests = in_order(server.take())
+                requests = server.take()
                 out.append({"line": record["line"], "argv": record["argv"], "requests": requests})
         finally:
             server.shutdown()
