@@ -24,6 +24,7 @@ from typing import NoReturn
 
 import pytest
 from ports import unused_port
+from releases import Releases, run_folder
 
 from grader.engine import daemon_answers, docker_host
 
@@ -226,3 +227,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     monkeypatch.setattr(time, "time_ns", fake.time_ns)
     monkeypatch.setattr(time, "sleep", fake.sleep)
     return fake
+
+
+@pytest.fixture(scope="session")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+    """Released assignments built once per test run, shared by the xdist workers."""
+    return Releases(run_folder(tmp_path_factory) / "releases")
