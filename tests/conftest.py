@@ -25,6 +25,7 @@ from typing import NoReturn
 import pytest
 from ports import unused_port
 from releases import Releases, run_folder
+from worker_times import WorkerTimes
 
 from grader.engine import daemon_answers, docker_host
 
@@ -73,6 +74,12 @@ def shared_resource(item: pytest.Item) -> str | None:
     if "edition" in item.fixturenames:
         return "security-edition"
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the process that runs or steers the tests (not an xdist worker): time per worker."""
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(WorkerTimes(), "worker-times")
 
 
 @pytest.hookimpl(tryfirst=True)
