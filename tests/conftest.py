@@ -24,6 +24,8 @@ from typing import NoReturn
 
 import pytest
 from ports import unused_port
+from releases import Releases, run_folder
+from worker_times import WorkerTimes
 
 from grader.engine import daemon_answers, docker_host
 
@@ -72,6 +74,12 @@ def shared_resource(item: pytest.Item) -> str | None:
     if "edition" in item.fixturenames:
         return "security-edition"
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the process that runs or steers the tests (not an xdist worker): time per worker."""
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(WorkerTimes(), "worker-times")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -226,3 +234,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     monkeypatch.setattr(time, "time_ns", fake.time_ns)
     monkeypatch.setattr(time, "sleep", fake.sleep)
     return fake
+
+
+@pytest.fixture(scope="session")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Releases:
+    """Released assignments built once per test run, shared by the xdist workers."""
+    return Releases(run_folder(tmp_path_factory) / "releases")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from releases import Releases
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = str(Path(sys.executable).parent)
@@ -116,18 +117,17 @@ def hand_in(
     return notebook
 
 
-def grade_corpus(folder: Path, students: dict[str, dict[str, str]], workdir: Path) -> GradedCorpus:
-    """Release ``folder``, hand in one notebook per student (answer overrides), autograde."""
+def grade_corpus(
+    folder: Path, students: dict[str, dict[str, str]], workdir: Path, releases: Releases
+) -> GradedCorpus:
+    """Copy ``folder``'s release, hand in one notebook per student (answer overrides), grade."""
     name = folder.name
     root = workdir / "course"
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "nbgrader_config.py", root)
-    shutil.copytree(folder, root / "notebooks" / name)
+    releases.course(folder, root)
     env = {**os.environ, "PATH": os.pathsep.join([BIN, os.environ.get("PATH", "")])}
     env["COURSE_ENGINE"] = "sandbox"
     env["COURSE_SANDBOX_DIR"] = str(workdir / "unused-state")
     course = [sys.executable, "-m", "grader.course.cli", "--root", str(root)]
-    subprocess.run([*course, "release", name], env=env, check=True, capture_output=True)
     source = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     release = nbformat.read(root / "release" / name / f"{name}.ipynb", as_version=4)
     for student, answers in students.items():

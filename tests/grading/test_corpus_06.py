@@ -14,6 +14,7 @@ import ast
 import pytest
 from k8s_corpus import REPO, GradedCorpus, grade_corpus, meta
 from k8s_feedback import assert_fair_feedback
+from releases import Releases
 
 from grader.checks.answers import digest
 
@@ -78,8 +79,8 @@ WRONG = {
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> GradedCorpus:
-    return grade_corpus(FOLDER, {**RIGHT, **WRONG}, tmp_path_factory.mktemp("corpus-06"))
+def corpus(tmp_path_factory: pytest.TempPathFactory, releases: Releases) -> GradedCorpus:
+    return grade_corpus(FOLDER, {**RIGHT, **WRONG}, tmp_path_factory.mktemp("corpus-06"), releases)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from k8s_corpus import REPO, GradedCorpus, grade_corpus, meta
 from k8s_feedback import assert_fair_feedback
+from releases import Releases
 
 pytestmark = pytest.mark.xdist_group("corpus-07")
 """The graded corpus is built once: its tests share one xdist worker."""
@@ -199,8 +200,8 @@ TARGETED = {
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> GradedCorpus:
-    return grade_corpus(FOLDER, {**RIGHT, **WRONG}, tmp_path_factory.mktemp("corpus-07"))
+def corpus(tmp_path_factory: pytest.TempPathFactory, releases: Releases) -> GradedCorpus:
+    return grade_corpus(FOLDER, {**RIGHT, **WRONG}, tmp_path_factory.mktemp("corpus-07"), releases)
 
 
 @pytest.mark.slow

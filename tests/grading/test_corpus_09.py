@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from k8s_corpus import REPO, GradedCorpus, grade_corpus, meta
 from k8s_feedback import assert_fair_feedback
+from releases import Releases
 
 pytestmark = pytest.mark.xdist_group("corpus-09")
 """The graded corpus is built once: its tests share one xdist worker."""
@@ -130,8 +131,8 @@ WRONG = {
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> GradedCorpus:
-    return grade_corpus(FOLDER, {**RIGHT, **WRONG}, tmp_path_factory.mktemp("corpus-09"))
+def corpus(tmp_path_factory: pytest.TempPathFactory, releases: Releases) -> GradedCorpus:
+    return grade_corpus(FOLDER, {**RIGHT, **WRONG}, tmp_path_factory.mktemp("corpus-09"), releases)
 
 
 @pytest.mark.slow

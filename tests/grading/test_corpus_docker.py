@@ -5,7 +5,7 @@ of its exercise's points, every wrong one none, and on every entry the visible t
 agrees with the hidden one: a student who sees every visible ✔ has the points. Hand-ins are
 batched: the k-th right hand-in answers every exercise of a notebook with its k-th right
 entry (cycling), and the same for the wrong ones, so a notebook costs a few replays of a few
-seconds each.
+seconds each. Each test grades a hand-in of its own, so the tests spread over the xdist workers.
 """
 
 from __future__ import annotations
@@ -32,19 +32,12 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graded() -> dict:
-    """(notebook, kind, k) -> its graded hand-in, shared by the module's tests."""
-    return {}
-
-
-def grade_once(graded: dict, notebook: str, kind: str, k: int) -> Graded:
-    if (notebook, kind, k) not in graded:
-        filled: dict[str, str] = {}
-        for item in CORPUS[notebook].values():
-            filled.update(entry_of(item, kind, k))
-        graded[notebook, kind, k] = hand_in(notebook, filled)
-    return graded[notebook, kind, k]
+def grade(notebook: str, kind: str, k: int) -> Graded:
+    """The k-th hand-in of ``kind`` (every exercise answered with its k-th entry), graded."""
+    filled: dict[str, str] = {}
+    for item in CORPUS[notebook].values():
+        filled.update(entry_of(item, kind, k))
+    return hand_in(notebook, filled)
 
 
 def test_the_corpus_covers_every_graded_exercise() -> None:
@@ -55,10 +48,9 @@ def test_the_corpus_covers_every_graded_exercise() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("corpus-docker")
 @pytest.mark.parametrize(("notebook", "kind", "k"), CASES)
-def test_right_answers_earn_everything_wrong_ones_nothing(graded, notebook, kind, k) -> None:
-    result = grade_once(graded, notebook, kind, k)
+def test_right_answers_earn_everything_wrong_ones_nothing(notebook, kind, k) -> None:
+    result = grade(notebook, kind, k)
     problems = []
     for first, exercise in exercises(source(notebook)).items():
         entry = entry_of(CORPUS[notebook][first], kind, k)

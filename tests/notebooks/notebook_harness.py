@@ -1,8 +1,9 @@
 """The content harness: every assignment in notebooks/ plus the fixtures that prove it.
 
 An assignment is a folder of the nbgrader source tree holding one notebook of the same name.
-``graded`` builds a throwaway course per (assignment, engine), releases it, hands in four
-students and autogrades them once per test session:
+``graded`` builds a throwaway course per (assignment, engine) from the assignment's release
+(built once per test run for both engines, :mod:`releases`), hands in four students and
+autogrades them once per test session:
 
 - ``source``: the instructor's notebook as is (must score full marks),
 - ``solved``: the release with every answer cell taken from the source (full marks),
@@ -22,6 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from netns import ISOLATE, isolation_available
+from releases import Releases
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "data" / "course" / "notebooks"
@@ -200,16 +202,15 @@ class GradedCourse:
         return waiting
 
 
-def build_graded_course(folder: Path, engine: str, workdir: Path) -> GradedCourse:
-    """Release ``folder`` in a new course under ``workdir``, hand in four students, grade."""
+def build_graded_course(
+    folder: Path, engine: str, workdir: Path, releases: Releases
+) -> GradedCourse:
+    """Copy ``folder``'s release into a course under ``workdir``, hand in four students, grade."""
     name = folder.name
     root = workdir / "course"
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "nbgrader_config.py", root)
-    shutil.copytree(folder, root / "notebooks" / name)
+    releases.course(folder, root)
     env = engine_env(engine, workdir / "unused-state")
     course = [sys.executable, "-m", "grader.course.cli", "--root", str(root)]
-    subprocess.run([*course, "release", name], env=env, check=True, capture_output=True)
     source = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     release = nbformat.read(root / "release" / name / f"{name}.ipynb", as_version=4)
     answers = answer_ids(source)
