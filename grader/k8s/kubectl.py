@@ -654,7 +654,7 @@ def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
         )
     if inv.options["tty"]:
         out.stderr += "Unable to use a TTY - input is not a terminal or the right kind of file\n"
-    stdout, stderr, code = exec_in_pod(cluster, pod, command)
+    stdout, stderr, code = exec_in_pod(cluster, pod, command, stdin if inv.options["stdin"] else "")
     out.stdout += stdout
     out.stderr += stderr
     if code:
@@ -680,6 +680,8 @@ def _rollout_restart(
 def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     name = inv.args[0]
     container: dict[str, Any] = {"name": name, "image": inv.options["image"]}
+    if inv.command:  # the words after --: the image's arguments, or with --command its command
+        container["command" if inv.options["command"] else "args"] = list(inv.command)
     if inv.options["port"]:
         container["ports"] = [{"containerPort": int(inv.options["port"])}]
     if inv.options["env"]:
@@ -693,8 +695,11 @@ def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": name, "namespace": namespace(inv), "labels": labels},
-        "spec": {"containers": [container]},
+        "spec": {"containers": [container], "restartPolicy": inv.options["restart"]},
     }
+    for flag in ("stdin", "tty"):
+        if inv.options[flag]:
+            container[flag] = True
     if inv.options["dry-run"] in {"client", "unchanged", "server"}:
         out.stdout += _print_created(pod, inv.options["output"], "created (dry run)")
         return

@@ -16,8 +16,6 @@ container started, the environment it was started with) lives in the cluster sta
 
 from __future__ import annotations
 
-import re
-import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +36,6 @@ IMAGE_MEMORY_MI = {"nginx": 6, "website": 6, "httpd": 8, "node": 40, "python": 1
 """Memory each image's main process needs; below it, a memory limit means OOMKilled."""
 PRELOADED = ("website:1", "website:latest")
 """The course's own image, loaded on every simulated node (as ``kind load`` would do)."""
-SHELLS = {"sh", "ash", "bash"}
-LONG_RUNNING = re.compile(r"\b(sleep|while|tail -f|nginx|httpd|node|python)\b")
 
 
 @dataclass(frozen=True)
@@ -73,16 +69,6 @@ def repository(image: str) -> str:
     return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
 
 
-def _image_argv(image: str) -> list[str]:
-    from grader.engine.sandbox import catalogue
-
-    found = catalogue.find(normalise(image))
-    if found is None:
-        return []
-    config = found[1].get("Config") or {}
-    return list(config.get("Entrypoint") or []) + list(config.get("Cmd") or [])
-
-
 def _memory_limit(container: Obj) -> int | None:
     from grader.k8s.controllers import parse_memory
 
@@ -90,46 +76,27 @@ def _memory_limit(container: Obj) -> int | None:
     return None if limit is None else parse_memory(limit)
 
 
-def outcome(container: Obj) -> Exit | None:
-    """How the container's process ends, or ``None`` when it keeps running."""
+def outcome(cluster: Cluster, pod: Obj, container: Obj) -> Exit | None:
+    """How the container's process ends, or ``None`` when it keeps running.
+
+    Its command runs as a sandbox container's would (:func:`execsim.run_main`): the same
+    shell and programs, its output becomes the run's log. A program the image does not have
+    fails the start (``StartError``, exit code 128, as containerd reports it).
+    """
+    from grader.k8s.execsim import run_main
+
     image = str(container.get("image", ""))
     limit = _memory_limit(container)
     if limit is not None and limit < IMAGE_MEMORY_MI.get(repository(image), 2):
         return Exit(137, "OOMKilled", 2 * RUN_SECONDS)
-    argv = [str(a) for a in (container.get("command") or [])] + [
-        str(a) for a in (container.get("args") or [])
-    ]
-    if not container.get("command"):
-        argv = (_image_argv(image)[:1] if container.get("args") else _image_argv(image)) + argv
-    if not argv:
+    ran = run_main(cluster, pod, container)
+    if ran is None or ran.exit_code is None:
         return None
-    program = argv[0].rsplit("/", 1)[-1]
-    if program in SHELLS:
-        if "-c" not in argv[1:-1]:
-            return Exit(0, "Completed", RUN_SECONDS)  # no script, no terminal: sh exits
-        return _script(argv[argv.index("-c") + 1])
-    if program == "false":
-        return Exit(1, "Error", RUN_SECONDS)
-    if program in {"true", "echo", "date", "hello", "env", "printenv"}:
-        return Exit(0, "Completed", RUN_SECONDS, (" ".join(argv[1:]),) if program == "echo" else ())
-    return None
-
-
-def _script(script: str) -> Exit | None:
-    logs = []
-    for part in re.split(r"[;&|\n]+", script):
-        try:
-            words = shlex.split(part)
-        except ValueError:
-            words = part.split()
-        if words[:1] == ["echo"]:
-            logs.append(" ".join(words[1:]))
-        if words[:1] == ["exit"]:
-            code = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
-            return Exit(code, "Error" if code else "Completed", RUN_SECONDS, tuple(logs))
-    if LONG_RUNNING.search(script):
-        return None
-    return Exit(0, "Completed", RUN_SECONDS, tuple(logs))
+    if ran.error:
+        return Exit(128, "StartError", 0.0)
+    logs = tuple(line.decode(errors="replace").rstrip("\n") for _, _, line in ran.lines)
+    reason = "Error" if ran.exit_code else "Completed"
+    return Exit(ran.exit_code, reason, max(RUN_SECONDS, ran.runtime or 0.0), logs)
 
 
 # -- images ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import pytest
 from grader.engine.sandbox.catalogue import filesystem
 from grader.engine.sandbox.fs import ScratchFS
 from grader.engine.sandbox.programs import context
+from grader.engine.sandbox.reach import Offline
 from grader.engine.sandbox.shell import run_argv
 
 RECORDED = json.loads((Path(__file__).parents[2] / "data" / "shell" / "recorded.json").read_text())
@@ -31,7 +32,7 @@ KNOWN = {
 
 def sandbox(shell: str, script: str) -> list:
     fs = ScratchFS(filesystem(IMAGES[shell]))
-    ctx = context({"Config": {"Hostname": "box", "WorkingDir": "/tmp"}}, fs)
+    ctx = context({"Config": {"Hostname": "box", "WorkingDir": "/tmp"}}, fs, Offline())
     code, out, err = run_argv(["sh", "-c", script], ctx)
     return [out.decode(), err.decode(), code]
 
