@@ -18,24 +18,19 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from grader.engine.sandbox import catalogue, coreutils
+from grader.engine.sandbox import coreutils
 from grader.engine.sandbox.exec import exec_not_found, run_exec
 from grader.engine.sandbox.fs import ScratchFS
 from grader.engine.sandbox.programs import Outcome, context, start
 from grader.engine.sandbox.shell import Context
 from grader.k8s import kubelet
+from grader.k8s.podimage import image
 from grader.k8s.podnet import PodNetwork
 
 if TYPE_CHECKING:
     from grader.k8s.cluster import Cluster
 
 Obj = dict[str, Any]
-IMAGE_BASES = {"website": "nginx:1.27"}
-"""The course's own images (preloaded on the nodes) by the catalogue image they are built
-``FROM`` (notebook 03's website)."""
-UNKNOWN_IMAGE_FILES = "debian-12"
-"""The files of an image the catalogue does not describe (one a student pushed to the course
-registry): a Debian system, the base most images start from."""
 
 
 def _decode(value: str) -> str:
@@ -128,22 +123,12 @@ def files(cluster: Cluster, pod: Obj, container: Obj | None = None) -> dict[str,
     return found
 
 
-def _image(image: str) -> tuple[Obj, dict[str, catalogue.FileEntry]]:
-    """(config, files) of ``image``: its ``Entrypoint``, ``Cmd``, ``Env``, ``WorkingDir``."""
-    found = catalogue.find(kubelet.normalise(image)) or catalogue.find(
-        IMAGE_BASES.get(kubelet.repository(image), "")
-    )
-    if found is None:
-        return {}, catalogue.filesystem(UNKNOWN_IMAGE_FILES)
-    return found[1].get("Config") or {}, catalogue.filesystem(found[1]["fs"])
-
-
 def main_argv(container: Obj) -> list[str]:
     """The container's command line; empty when neither the pod nor a known image names one.
 
     ``command`` replaces the image's ``Entrypoint`` and ``args`` its ``Cmd``.
     """
-    config, _ = _image(str(container.get("image", "")))
+    config, _ = image(str(container.get("image", "")))
     args = [str(a) for a in container.get("args") or []]
     if container.get("command"):
         return [str(a) for a in container["command"]] + args
@@ -152,7 +137,7 @@ def main_argv(container: Obj) -> list[str]:
 
 def _container(cluster: Cluster, pod: Obj, container: Obj, env: dict[str, str]) -> Context:
     """A sandbox shell context for ``container`` of ``pod`` with the environment ``env``."""
-    config, image_files = _image(str(container.get("image", "")))
+    config, image_files = image(str(container.get("image", "")))
     listing = dict(image_files)
     for path, text in files(cluster, pod, container).items():
         listing[path] = ("f", 0o644, text.encode())

@@ -47,7 +47,7 @@ def deployment(inv: Invocation) -> Obj:
         raise klog_error('required flag(s) \\"image\\" not set')
     name = _name(inv)
     labels = {"app": name}
-    containers = []
+    containers: list[Obj] = []
     for image in inv.options["image"]:
         container: Obj = {"name": container_name(image), "image": image}
         if inv.command and not containers:

@@ -81,22 +81,33 @@ def outcome(cluster: Cluster, pod: Obj, container: Obj) -> Exit | None:
 
     Its command runs as a sandbox container's would (:func:`execsim.run_main`): the same
     shell and programs, its output becomes the run's log. A program the image does not have
-    fails the start (``StartError``, exit code 128, as containerd reports it).
+    fails the start (``StartError``, exit code 128, as containerd reports it). The command
+    runs once for the container (what it asks of the cluster, a request to a Service, is
+    asked once); every later run ends the same way.
     """
-    from grader.k8s.execsim import run_main
-
     image = str(container.get("image", ""))
     limit = _memory_limit(container)
     if limit is not None and limit < IMAGE_MEMORY_MI.get(repository(image), 2):
         return Exit(137, "OOMKilled", 2 * RUN_SECONDS)
+    record = memory(cluster, pod, container.get("name", ""))
+    if "ends" not in record:
+        record["ends"] = _first_run(cluster, pod, container)
+    ends = record["ends"]
+    return None if ends is None else Exit(ends[0], ends[1], ends[2], tuple(ends[3]))
+
+
+def _first_run(cluster: Cluster, pod: Obj, container: Obj) -> list[Any] | None:
+    """[code, reason, seconds, log lines] of the container's command, None if it keeps running."""
+    from grader.k8s.execsim import run_main
+
     ran = run_main(cluster, pod, container)
     if ran is None or ran.exit_code is None:
         return None
     if ran.error:
-        return Exit(128, "StartError", 0.0)
-    logs = tuple(line.decode(errors="replace").rstrip("\n") for _, _, line in ran.lines)
+        return [128, "StartError", 0.0, []]
+    logs = [line.decode(errors="replace").rstrip("\n") for _, _, line in ran.lines]
     reason = "Error" if ran.exit_code else "Completed"
-    return Exit(ran.exit_code, reason, max(RUN_SECONDS, ran.runtime or 0.0), logs)
+    return [ran.exit_code, reason, max(RUN_SECONDS, ran.runtime or 0.0), logs]
 
 
 # -- images ------------------------------------------------------------------------------

@@ -12,19 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from grader.k8s.podimage import image
+
 Obj = dict[str, Any]
-NGINX_PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-</body>
-</html>
-"""
 NGINX_VERSIONS = {"1.27": "1.27.5", "1.26": "1.26.3", "1.25": "1.25.5"}
 """The nginx release each image tag the course uses holds."""
 
@@ -35,9 +25,9 @@ def image_of(pod: Obj) -> str:
 
 
 def page(pod: Obj) -> str:
-    """The page the pod's web server answers ``/`` with."""
+    """The page the pod's web server answers ``/`` with (an nginx image's own index.html)."""
     if "nginx" in image_of(pod):
-        return NGINX_PAGE
+        return image(image_of(pod))[1]["/usr/share/nginx/html/index.html"][2].decode()
     return f"<h1>Hello from {pod['metadata']['name']}</h1>\n"
 
 
