@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import shlex
-from pathlib import Path
 
 import pytest
+from shell_corpus import cases
 
 from grader.k8s import controllers
 from grader.k8s.cluster import Cluster, new_state
@@ -18,12 +18,8 @@ from grader.k8s.execsim import exec_in_pod
 from grader.k8s.kubectl import run
 
 NOW = 1_800_000_000.0
-RECORDED = json.loads((Path(__file__).parents[1] / "data" / "shell" / "recorded.json").read_text())
 IMAGES = {"dash": "python:3.12-slim", "busybox": "alpine:3.20"}
 """Images whose shell is the recorded one: Debian's dash, Alpine 3.20's busybox ash."""
-KNOWN = {
-    ("busybox", "cd /nope; echo $?"): "recorded with busybox 1.35 (see test_shell_corpus.py)",
-}
 
 
 def pod(name: str, image: str, **container) -> dict:
@@ -46,22 +42,7 @@ def shells() -> Cluster:
     return cluster
 
 
-@pytest.mark.parametrize(
-    ("shell", "script", "expected"),
-    [
-        pytest.param(
-            shell,
-            case["script"],
-            case[shell],
-            id=f"{shell}: {case['script']}",
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN[shell, case["script"]])]
-            if (shell, case["script"]) in KNOWN
-            else [],
-        )
-        for case in RECORDED["cases"]
-        for shell in IMAGES
-    ],
-)
+@pytest.mark.parametrize(("shell", "script", "expected"), cases(IMAGES))
 def test_exec_in_a_pod_answers_as_the_real_shell(shells, shell, script, expected):
     target = shells.get("Pod", "default", shell)
     assert list(exec_in_pod(shells, target, ["sh", "-c", script])) == expected
