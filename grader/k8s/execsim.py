@@ -46,14 +46,14 @@ def _data(cluster: Cluster, ns: str, kind: str, name: str) -> dict[str, str]:
     return {k: _decode(v) for k, v in data.items()} if kind == "Secret" else dict(data)
 
 
-def environment(cluster: Cluster, pod: Obj) -> dict[str, str]:
-    """The first container's environment as its process sees it.
+def environment(cluster: Cluster, pod: Obj, container: Obj | None = None) -> dict[str, str]:
+    """A container's environment (the first's by default) as its process sees it.
 
     That is the environment the kubelet built when it started the container: a ConfigMap or
     Secret changed since then reaches the process only when the container starts again (a
     restart, or a new pod).
     """
-    container = pod["spec"]["containers"][0]
+    container = container or pod["spec"]["containers"][0]
     record = kubelet.memory(cluster, pod, container.get("name", ""))
     return dict(record.get("env") or resolve_environment(cluster, pod, container))
 
@@ -164,13 +164,17 @@ def _container(cluster: Cluster, pod: Obj, container: Obj, env: dict[str, str]) 
 
 
 def exec_in_pod(
-    cluster: Cluster, pod: Obj, command: list[str], stdin: str = ""
+    cluster: Cluster, pod: Obj, command: list[str], stdin: str = "", container: str = ""
 ) -> tuple[str, str, int]:
-    """Run ``command`` in the pod's first container: (stdout, stderr, exit code).
+    """Run ``command`` in a container of the pod (the first by default): (stdout, stderr, code).
 
     A program the container does not have gives the runtime's message and exit code 126.
     """
-    ctx = _container(cluster, pod, pod["spec"]["containers"][0], environment(cluster, pod))
+    spec = next(
+        (c for c in pod["spec"]["containers"] if c["name"] == container),
+        pod["spec"]["containers"][0],
+    )
+    ctx = _container(cluster, pod, spec, environment(cluster, pod, spec))
     ctx.stdin = stdin.encode()
     try:
         code, out, err = run_exec(command, ctx)

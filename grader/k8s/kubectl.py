@@ -646,15 +646,22 @@ def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
 def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     pod = _pod_for(inv, cluster, inv.args[0])
     command = inv.command or inv.args[1:]
-    first = (pod["status"].get("containerStatuses") or [{}])[0]
-    if "running" not in first.get("state", {}):
+    names = [c["name"] for c in pod["spec"]["containers"]]
+    name = inv.options["container"] or names[0]
+    if name not in names:
         raise ClusterError(
-            f"error: unable to upgrade connection: container not found "
-            f'("{pod["spec"]["containers"][0]["name"]}")'
+            f"Error from server (BadRequest): container {name} is not valid for pod "
+            f"{pod['metadata']['name']}"
         )
+    if not inv.options["container"] and len(names) > 1:
+        out.stderr += f'Defaulted container "{name}" out of: {", ".join(names)}\n'
+    statuses = {s.get("name"): s for s in pod["status"].get("containerStatuses") or []}
+    if "running" not in statuses.get(name, {}).get("state", {}):
+        raise ClusterError(f'error: unable to upgrade connection: container not found ("{name}")')
     if inv.options["tty"]:
         out.stderr += "Unable to use a TTY - input is not a terminal or the right kind of file\n"
-    stdout, stderr, code = exec_in_pod(cluster, pod, command, stdin if inv.options["stdin"] else "")
+    typed = stdin if inv.options["stdin"] else ""
+    stdout, stderr, code = exec_in_pod(cluster, pod, command, typed, name)
     out.stdout += stdout
     out.stderr += stderr
     if code:

@@ -131,3 +131,19 @@ def test_the_cluster_network_as_busybox_tools_see_it(kubectl):
     assert refused.code == 1 and "can't connect to remote host" in refused.stderr
     unknown = kubectl("exec box -- nslookup nowhere")
     assert unknown.code == 1 and "can't find nowhere: NXDOMAIN" in unknown.stdout
+
+
+def test_exec_picks_a_container_as_kubectl_does(kubectl):
+    manifest = pod("two", "busybox:1.37")
+    manifest["spec"]["containers"].append(
+        {"name": "side", "image": "alpine:3.20", "command": ["sleep", "infinity"]}
+    )
+    kubectl("apply -f -", stdin=json.dumps(manifest))
+    first = kubectl("exec two -- cat /etc/alpine-release")
+    assert first.code == 1
+    assert first.stderr.startswith('Defaulted container "main" out of: main, side\n')
+    assert kubectl("exec two -c side -- cat /etc/alpine-release").stdout.startswith("3.20")
+    wrong = kubectl("exec two -c nope -- true")
+    assert (
+        wrong.stderr == "Error from server (BadRequest): container nope is not valid for pod two\n"
+    )
