@@ -23,7 +23,7 @@ from grader.engine.sandbox.exec import exec_not_found, run_exec
 from grader.engine.sandbox.fs import ScratchFS
 from grader.engine.sandbox.programs import Outcome, context, start
 from grader.engine.sandbox.shell import Context
-from grader.k8s import kubelet
+from grader.k8s import kubelet, names
 from grader.k8s.podimage import image
 from grader.k8s.podnet import PodNetwork
 
@@ -194,23 +194,20 @@ def run_main(cluster: Cluster, pod: Obj, container: Obj) -> Outcome | None:
     return start(ctx.container, ctx.fs, ctx.network, 0)
 
 
-def _nginx_start(stamp: str) -> list[str]:
-    return [
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to "
-        "perform configuration",
-        "/docker-entrypoint.sh: Configuration complete; ready for start up",
-        f"{stamp} [notice] 1#1: start worker processes",
-    ]
-
-
 def _run_logs(cluster: Cluster, pod: Obj, container: Obj, state: Obj) -> list[str]:
-    """What one run of the container printed (``state``: its running or terminated state)."""
-    run = state.get("running") or state.get("terminated") or {}
-    lines = _nginx_start(run.get("startedAt", "")) if "nginx" in str(container.get("image")) else []
+    """What one run of the container printed (``state``: its running or terminated state).
+
+    A running process has printed the lines of its first seconds so far; one the kernel
+    killed for its memory got through its first two lines.
+    """
+    lines = kubelet.first_run(cluster, pod, container)["lines"]
     ended = kubelet.outcome(cluster, pod, container)
-    if ended is not None:
-        lines = lines[:2] if ended.reason == "OOMKilled" else list(ended.logs)
-    return lines
+    if ended is not None and ended.reason == "OOMKilled":
+        return [text for _, text in lines[:2]]
+    if "running" in state:
+        since = cluster.now() - names.parse_timestamp(state["running"]["startedAt"])
+        return [text for at, text in lines if at <= since]
+    return [text for _, text in lines]
 
 
 def pod_logs(

@@ -35,6 +35,8 @@ BACKOFF_CAP = 300
 IMAGE_MEMORY_MI = {"nginx": 6, "website": 6, "httpd": 8, "node": 40, "python": 12}
 """Memory each image's main process needs; below it, a memory limit means OOMKilled."""
 PRELOADED = ("website:1", "website:latest")
+KEPT_LINES = 1000
+"""Log lines of a process that keeps running the simulator keeps (it writes hours ahead)."""
 """The course's own image, loaded on every simulated node (as ``kind load`` would do)."""
 
 
@@ -79,35 +81,49 @@ def _memory_limit(container: Obj) -> int | None:
 def outcome(cluster: Cluster, pod: Obj, container: Obj) -> Exit | None:
     """How the container's process ends, or ``None`` when it keeps running.
 
-    Its command runs as a sandbox container's would (:func:`execsim.run_main`): the same
-    shell and programs, its output becomes the run's log. A program the image does not have
-    fails the start (``StartError``, exit code 128, as containerd reports it). The command
-    runs once for the container (what it asks of the cluster, a request to a Service, is
-    asked once); every later run ends the same way.
+    Its command (:func:`first_run`) decides, unless a memory limit below the image's need
+    has the kernel kill it first (``OOMKilled``).
     """
     image = str(container.get("image", ""))
     limit = _memory_limit(container)
     if limit is not None and limit < IMAGE_MEMORY_MI.get(repository(image), 2):
         return Exit(137, "OOMKilled", 2 * RUN_SECONDS)
+    run = first_run(cluster, pod, container)
+    if run["ends"] is None:
+        return None
+    code, reason, seconds = run["ends"]
+    return Exit(code, reason, seconds, tuple(text for _, text in run["lines"]))
+
+
+def first_run(cluster: Cluster, pod: Obj, container: Obj) -> Obj:
+    """What the container's command does: ``ends`` and ``lines``.
+
+    ``ends`` is [exit code, reason, seconds it runs], or None when it keeps running;
+    ``lines`` its log, [seconds after the start, line] (at most :data:`KEPT_LINES`). The
+    command runs as a sandbox container's would (:func:`execsim.run_main`): the same shell
+    and programs. A program the image does not have fails the start (``StartError``, exit
+    code 128, as containerd reports it). It runs once for the container (what it asks of
+    the cluster, a request to a Service, is asked once); every later run does the same.
+    """
     record = memory(cluster, pod, container.get("name", ""))
-    if "ends" not in record:
-        record["ends"] = _first_run(cluster, pod, container)
-    ends = record["ends"]
-    return None if ends is None else Exit(ends[0], ends[1], ends[2], tuple(ends[3]))
+    if "run" not in record:
+        record["run"] = _run(cluster, pod, container)
+    return record["run"]
 
 
-def _first_run(cluster: Cluster, pod: Obj, container: Obj) -> list[Any] | None:
-    """[code, reason, seconds, log lines] of the container's command, None if it keeps running."""
+def _run(cluster: Cluster, pod: Obj, container: Obj) -> Obj:
     from grader.k8s.execsim import run_main
 
     ran = run_main(cluster, pod, container)
-    if ran is None or ran.exit_code is None:
-        return None
+    if ran is None:
+        return {"ends": None, "lines": []}
+    lines = [[at, line.decode(errors="replace").rstrip("\n")] for at, _, line in ran.lines]
     if ran.error:
-        return [128, "StartError", 0.0, []]
-    logs = [line.decode(errors="replace").rstrip("\n") for _, _, line in ran.lines]
+        return {"ends": [128, "StartError", 0.0], "lines": []}
+    if ran.exit_code is None:
+        return {"ends": None, "lines": lines[:KEPT_LINES]}
     reason = "Error" if ran.exit_code else "Completed"
-    return [ran.exit_code, reason, max(RUN_SECONDS, ran.runtime or 0.0), logs]
+    return {"ends": [ran.exit_code, reason, max(RUN_SECONDS, ran.runtime or 0.0)], "lines": lines}
 
 
 # -- images ------------------------------------------------------------------------------

@@ -147,3 +147,13 @@ def test_exec_picks_a_container_as_kubectl_does(kubectl):
     assert (
         wrong.stderr == "Error from server (BadRequest): container nope is not valid for pod two\n"
     )
+
+
+def test_a_running_commands_log_grows_with_the_clock(kubectl, clock):
+    kubectl("run ticker --image=busybox:1.37 -- sh -c 'while true; do echo tick; sleep 10; done'")
+    kubectl("get pods")  # the kubelet starts it
+    assert len(kubectl("logs ticker").stdout.splitlines()) == 1
+    clock.advance(25)
+    assert len(kubectl("logs ticker").stdout.splitlines()) == 3
+    status = json.loads(kubectl("get pod ticker -o json").stdout)["status"]
+    assert "running" in status["containerStatuses"][0]["state"]
