@@ -242,6 +242,11 @@ def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
             )
         if not opts["image"]:
             raise klog_error('required flag(s) \\"image\\" not set')
+        if opts["restart"] not in ("Always", "OnFailure", "Never"):
+            raise KubectlError(
+                f"error: invalid restart policy: {opts['restart']}\n"
+                "See 'kubectl run -h' for help and examples"
+            )
     if path.startswith("create ") and path in generators.BUILDERS:
         obj = generators.BUILDERS[path](inv)
         if opts["output"] not in {"", "yaml", "json", "name"}:

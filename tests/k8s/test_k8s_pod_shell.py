@@ -101,6 +101,9 @@ def test_a_containers_command_runs_in_the_shell_and_its_output_is_the_log(kubect
     state = json.loads(kubectl("get pod job -o json").stdout)["status"]["containerStatuses"][0]
     assert state["state"]["terminated"]["exitCode"] == 3
     assert state["state"]["terminated"]["reason"] == "Error"
+    assert kubectl("run odd --image=busybox --restart=Sometimes").stderr == (
+        "error: invalid restart policy: Sometimes\nSee 'kubectl run -h' for help and examples\n"
+    )
     typo = json.loads(kubectl("get pod typo -o json").stdout)["status"]["containerStatuses"][0]
     assert (typo["state"]["terminated"]["exitCode"], typo["state"]["terminated"]["reason"]) == (
         128,
