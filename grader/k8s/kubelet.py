@@ -10,8 +10,9 @@ and then ``ImagePullBackOff``, with the same back-off between attempts.
 
 Everything here is computed from when the container was first started and the cluster's
 clock, so the state moves on as (simulated) time passes. What only the kubelet knows (when a
-container started, the environment it was started with) lives in the cluster state's
-``kubelet`` section, never in the API objects (an etcd snapshot does not hold it).
+container started, the environment it was started with, what its command did) lives in the
+cluster state's ``kubelet`` section, never in the API objects (an etcd snapshot does not hold
+it). A container's command runs, once, in the Docker sandbox's shell and programs.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ BACKOFF_CAP = 300
 IMAGE_MEMORY_MI = {"nginx": 6, "website": 6, "httpd": 8, "node": 40, "python": 12}
 """Memory each image's main process needs; below it, a memory limit means OOMKilled."""
 PRELOADED = ("website:1", "website:latest")
+"""The course's own image, loaded on every simulated node (as ``kind load`` would do)."""
 KEPT_LINES = 1000
 """Log lines of a process that keeps running the simulator keeps (it writes hours ahead)."""
-"""The course's own image, loaded on every simulated node (as ``kind load`` would do)."""
 
 
 @dataclass(frozen=True)
