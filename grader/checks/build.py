@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from grader import LABEL
-from grader.checks.failure import engine_refusal, fail
+from grader.checks.failure import engine_refusal, fail, missing
 from grader.checks.progress import passed
 from grader.checks.refs import normalize_image
 from grader.checks.state import engine
@@ -48,13 +48,11 @@ MOVING_TAGS = frozenset({"", "latest", "alpine", "slim", "lts", "current", "stab
 
 
 def _inspect(ref: str, hint: str) -> JSON:
-    try:
+    with missing(
+        f"there is no image {ref}",
+        hint=hint or "docker build -t NAME:TAG FOLDER builds and names an image",
+    ):
         return engine().inspect_image(ref)
-    except NotFound:
-        raise fail(
-            f"there is no image {ref}",
-            hint=hint or "docker build -t NAME:TAG FOLDER builds and names an image",
-        ) from None
 
 
 def built(

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from grader.engine.errors import EngineError
+from grader.engine.errors import EngineError, NotFound
 
 
 @dataclass
@@ -76,3 +76,20 @@ def engine_refusal(problem: str, *, hint: str = "") -> Iterator[None]:
         yield
     except EngineError as error:
         raise fail(problem, found=error.explanation, hint=hint) from None
+
+
+@contextmanager
+def missing(problem: str, *, hint: str = "") -> Iterator[None]:
+    """Turn the engine's "not found" inside the block into a failed check.
+
+    Args:
+        problem: the failure's first sentence ("there is no network web").
+        hint: its hint ("" for none).
+
+    Raises:
+        CheckFailed: when the engine has no such object.
+    """
+    try:
+        yield
+    except NotFound:
+        raise fail(problem, hint=hint) from None

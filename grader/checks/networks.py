@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader.checks.exercises import start as stamp
-from grader.checks.failure import fail
+from grader.checks.failure import fail, missing
 from grader.checks.progress import forget, passed
 from grader.checks.refs import normalize_image
 from grader.checks.reset import reset as reset_containers
@@ -68,20 +68,15 @@ def start(exercise: str) -> None:
 def network(name: str, *, containers: Iterable[str] = ()) -> None:
     """Network ``name`` exists and is user-defined, and each of ``containers`` is on it."""
     api = engine()
-    try:
+    with missing(
+        f"there is no network {name}", hint=f"create it with docker network create {name}"
+    ):
         found = api.inspect_network(name)
-    except NotFound:
-        raise fail(
-            f"there is no network {name}",
-            hint=f"create it with docker network create {name}",
-        ) from None
     if found["Name"] in ("bridge", "host", "none"):
         raise fail(f"{name} is one of Docker's own networks", hint="create a network of your own")
     for container in containers:
-        try:
+        with missing(f"there is no container {container}"):
             attached = api.inspect_container(container)["NetworkSettings"]["Networks"]
-        except NotFound:
-            raise fail(f"there is no container {container}") from None
         if name not in attached:
             raise fail(
                 f"container {container} is not on network {name}",
@@ -96,10 +91,8 @@ def network(name: str, *, containers: Iterable[str] = ()) -> None:
 def reaches(client: str, server: str, *, contains: str = "Welcome to nginx") -> None:
     """From inside ``client``, ``wget http://SERVER`` gets the page (name resolution works)."""
     api = engine()
-    try:
+    with missing(f"there is no container {client}"):
         state = api.inspect_container(client)["State"]
-    except NotFound:
-        raise fail(f"there is no container {client}") from None
     if not state["Running"]:
         raise fail(f"container {client} is not running", hint="it must keep running (-d)")
     code, out, err = api.exec_run(client, ["wget", "-q", "-O", "-", f"http://{server}"])

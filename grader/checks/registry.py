@@ -16,7 +16,7 @@ own the port when a real registry runs on the same machine).
 
 from __future__ import annotations
 
-from grader.checks.failure import engine_refusal, fail
+from grader.checks.failure import engine_refusal, fail, missing
 from grader.checks.progress import passed
 from grader.checks.refs import normalize_image
 from grader.checks.routes import attempts
@@ -130,13 +130,10 @@ def registry_tag(
 def _pushed_from(ref: str, host: str, name: str, local: str, hint: str) -> None:
     """The local image ``local`` carries the digest of ``host/name`` (Docker adds it on push)."""
     api = engine()
-    try:
+    with missing(
+        f"there is no local image {local} to compare with", hint=hint or "build or tag it first"
+    ):
         info = api.inspect_image(local)
-    except NotFound:
-        raise fail(
-            f"there is no local image {local} to compare with",
-            hint=hint or "build or tag it first",
-        ) from None
     digests = [d for d in info.get("RepoDigests") or [] if d.startswith(f"{host}/{name}@")]
     try:
         pushed = api.inspect_image(ref)
@@ -167,13 +164,11 @@ def round_trip(ref: str, *, pushed_in: str | None = None, hint: str = "") -> str
         The image id.
     """
     api = engine()
-    try:
+    with missing(
+        f"there is no local image {ref}",
+        hint=hint or "the round trip starts from an image tagged with the registry's name",
+    ):
         before = api.inspect_image(ref)["Id"]
-    except NotFound:
-        raise fail(
-            f"there is no local image {ref}",
-            hint=hint or "the round trip starts from an image tagged with the registry's name",
-        ) from None
     registry_tag(ref, pushed_in=pushed_in, hint=hint)
     with engine_refusal(
         f"removing and pulling {ref} back failed",

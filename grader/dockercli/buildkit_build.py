@@ -110,10 +110,9 @@ def build_with_buildkit(
         return _show(cmd, session, report, (target.name, text), started)
     facts = _facts(session, context, target, _bases(instructions))
     try:
-        # The sandbox follows BuildKit's rules where they differ from the classic builder's
-        # (the Engine API's version=2); a real daemon builds as it is configured to.
-        rules: dict[str, Any] = {"version": "2"} if session.engine.kind == "sandbox" else {}
-        stream = list(session.engine.build(context, **options, **rules))
+        # Docker 28's CLI asks for BuildKit (the Engine API's version=2); an engine that
+        # can only build classically does so.
+        stream = list(session.engine.build(context, **options, version="2"))
     except EngineError as error:
         report = buildkit.refused(facts, error.explanation)
         return _show(cmd, session, report, (target.name, text), started)

@@ -77,15 +77,16 @@ def _capability(name: str) -> str:
 def _auto_remove(cmd: Command, session: Session) -> bool:
     """Whether the engine itself removes the container once it exits (``--rm``).
 
-    The sandbox does it for every ``--rm``, as dockerd does for Docker's CLI, so a foreground
-    run left running at the session's time bound is still removed when it later stops (it
-    keeps the exit code for ``wait``). A real daemon refuses the logs of a container already
-    removed, and this executor follows logs rather than attaching before the start as the
-    CLI does, so there a foreground ``--rm`` removes the container itself after ``wait``.
+    An engine that keeps a removed container's logs readable for a moment (the sandbox) does
+    it for every ``--rm``, as dockerd does for Docker's CLI, so a foreground run left running
+    at the session's time bound is still removed when it later stops (it keeps the exit code
+    for ``wait``). A real daemon refuses the logs of a container already removed, and this
+    executor follows logs rather than attaching before the start as the CLI does, so there a
+    foreground ``--rm`` removes the container itself after ``wait``.
     """
     if not cmd.option("rm"):
         return False
-    return bool(cmd.option("detach")) or session.engine.kind == "sandbox"
+    return bool(cmd.option("detach")) or session.engine.autoremove_keeps_logs
 
 
 def container_config(
@@ -278,16 +279,17 @@ def run(cmd: Command, session: Session) -> int:
     if cmd.option("detach"):
         session.out(container + "\n")
         return 0
-    if cmd.option("tty") and cmd.option("interactive") and session.engine.kind == "sandbox":
-        return _sandbox_terminal(cmd, session, container)
+    if cmd.option("tty") and cmd.option("interactive") and not session.engine.attaches_terminal:
+        return _line_terminal(cmd, session, container)
     return attach_and_wait(session, container, remove=bool(cmd.option("rm")))
 
 
-def _sandbox_terminal(cmd: Command, session: Session, container: str) -> int:
-    """``docker run -it IMAGE SHELL`` in a terminal on the sandbox: a line-by-line shell.
+def _line_terminal(cmd: Command, session: Session, container: str) -> int:
+    """``docker run -it IMAGE SHELL`` on an engine that attaches no terminal: a line shell.
 
-    The sandbox cannot attach a terminal to the container's own process, so each line runs
-    in the container through exec; leaving the shell stops the container, as it would.
+    The engine (the sandbox) cannot attach a terminal to the container's own process, so
+    each line runs in the container through exec; leaving the shell stops the container, as
+    it would.
     """
     from grader.dockercli.execing import is_shell, shell_session
 

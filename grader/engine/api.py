@@ -44,6 +44,17 @@ class EngineAPI(Protocol):
     ``check.configure`` names. False for the sandbox, which holds only the course's objects.
     Code above the engine asks this, not :attr:`kind`, to choose that behaviour."""
 
+    attaches_terminal: bool
+    """True when ``run -it`` can attach a terminal to the container's own process (a real
+    daemon). The sandbox runs no process to attach to: its interactive shells are
+    line-by-line shells whose lines run through ``exec``."""
+
+    autoremove_keeps_logs: bool
+    """True when an auto-removed (``--rm``) container's logs stay readable for a moment after
+    it exits (the sandbox keeps it briefly), so a client that follows the logs after the
+    start still reads them all. A real daemon may remove it first: its Docker CLI attaches
+    before the start instead."""
+
     # -- system ---------------------------------------------------------------
     def ping(self) -> bool:
         """True when the engine answers."""
@@ -116,11 +127,13 @@ class EngineAPI(Protocol):
         nocache: bool = False,
         buildargs: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
+        version: str = "1",
     ) -> Iterator[JSON]:
-        """``POST /build`` (classic builder).
+        """``POST /build``: {"stream": ...} items, {"aux": {"ID": ...}} and {"error": ...}.
 
-        {"stream": "Step 1/4 : FROM ..."} items,
-        {"aux": {"ID": ...}} and {"error": ...}.
+        ``version`` is the Engine API's builder: "1" the classic builder, "2" BuildKit's
+        rules where they differ (what Docker 28's CLI asks for). An engine whose client
+        speaks only the classic protocol builds classically.
         """
 
     def prune_builds(

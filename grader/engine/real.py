@@ -142,6 +142,8 @@ class RealEngine(docker.APIClient):
 
     kind = "docker"
     shared = True
+    attaches_terminal = True
+    autoremove_keeps_logs = False
 
     def __init__(self, base_url: str, timeout: int = 120) -> None:
         super().__init__(base_url=base_url, version=API_VERSION, timeout=timeout)
@@ -202,10 +204,13 @@ class RealEngine(docker.APIClient):
         nocache: bool = False,
         buildargs: dict[str, str] | None = None,
         labels: dict[str, str] | None = None,
+        version: str = "1",
     ) -> Iterator[JSON]:
         """Classic-builder ``POST /build`` of a folder, labelled; yields decoded items.
 
-        Extra tags (when ``tag`` is a list) are applied after a successful build.
+        Extra tags (when ``tag`` is a list) are applied after a successful build. docker-py
+        speaks only the classic builder's protocol (BuildKit needs a session it cannot
+        open), so a ``version`` "2" request is built classically, as the daemon is set up.
         """
         refuse_unsafe_build(path)
         tags = [tag] if isinstance(tag, str) else list(tag or [])

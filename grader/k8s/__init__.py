@@ -11,7 +11,9 @@
   produce its output; :mod:`~grader.k8s.rollout`, :mod:`~grader.k8s.setters`,
   :mod:`~grader.k8s.metadata`, :mod:`~grader.k8s.explain`, :mod:`~grader.k8s.discovery`,
   :mod:`~grader.k8s.metrics`, :mod:`~grader.k8s.edit`, :mod:`~grader.k8s.portforward` carry
-  out the workload commands);
+  out the workload commands); what runs inside a pod's container runs in the Docker
+  sandbox's shell (:mod:`~grader.k8s.execsim`, over :mod:`~grader.k8s.podimage`'s files and
+  :mod:`~grader.k8s.podnet`'s network, answered by :mod:`~grader.k8s.podweb`);
 - :mod:`grader.k8s.validate`: schema (kubernetes-validate, 1.32) and semantic checks;
 - :mod:`grader.k8s.shim`: the terminal's ``kubectl`` shim (the ``%%kubectl`` cell magic is
   :mod:`grader.kubectl_magic`, in the notebook layer, next to :mod:`grader.magics`).

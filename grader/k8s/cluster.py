@@ -616,10 +616,17 @@ class Cluster:
                 "connection refused"
             )
             return hops
-        self.state["requests"] = (self.state["requests"] + [{"pod": pod_name, "ns": namespace}])[
-            -50:
-        ]
+        hops["request"] = self.log_request(pod_name)
         return hops
+
+    def log_request(self, pod: str) -> Obj:
+        """Record one request a pod's server answered; the record, for its access-log line.
+
+        The server puts the line in the record's ``line``; ``kubectl logs`` of the pod shows it.
+        """
+        record = {"pod": pod}
+        self.state["requests"] = (self.state["requests"] + [record])[-50:]
+        return record
 
 
 def reset_shared(control_planes: int = 1, workers: int = 2, folder: Path | None = None) -> None:

@@ -476,7 +476,7 @@ def _container_state(
         record["since"] = now
     if now < record["since"]:
         return record.get("last") or {"waiting": {"reason": "ContainerCreating"}}, None
-    ends = probes.with_liveness(cluster, pod, container, kubelet.outcome(container))
+    ends = probes.with_liveness(cluster, pod, container, kubelet.outcome(cluster, pod, container))
     runs, state, last = kubelet.run_state(
         ends, policy, record["since"], now, ref, container.get("name", "")
     )

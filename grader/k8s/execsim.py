@@ -1,11 +1,16 @@
-"""What ``kubectl exec`` and ``kubectl logs`` show inside a simulated pod.
+"""What runs inside a simulated pod's container, and what ``kubectl logs`` shows of it.
 
-A pod's container has an environment (its ``env``/``envFrom``, with ConfigMap and Secret
-values resolved and Secrets decoded, plus what the kubelet adds) and files (ConfigMaps and
-Secrets mounted as volumes). ``exec`` understands the handful of commands the course uses
-to look at them and at the virtual network: ``env``, ``printenv``, ``cat``, ``ls``,
-``hostname``, ``curl``/``wget`` (through Services, by DNS name or ClusterIP) and
-``nslookup``.
+``kubectl exec``, exec probes and the container's own command run here.
+
+A pod's container is a sandbox container the kubelet keeps in memory only: its filesystem is
+its image's (the sandbox's image catalogue; the course's own ``website`` image is nginx's)
+with the pod's ConfigMap and Secret volumes mounted as files; its environment is the image's
+``ENV`` plus the pod's ``env``/``envFrom`` (ConfigMap and Secret values resolved, Secrets
+decoded) and what the kubelet adds; its hostname is the pod's name; its network is the
+cluster's (:mod:`grader.k8s.podnet`). Commands run in the same shell and simulated programs
+as a Docker sandbox container's (:mod:`grader.engine.sandbox.shell`,
+:mod:`~grader.engine.sandbox.coreutils`), so they print what dash or busybox print and end
+with the same exit codes. What a command writes lasts for that command only.
 """
 
 from __future__ import annotations
@@ -13,26 +18,19 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from grader.k8s import kubelet
-from grader.k8s.controllers import listening_ports
+from grader.engine.sandbox import coreutils
+from grader.engine.sandbox.exec import exec_not_found, run_exec
+from grader.engine.sandbox.fs import ScratchFS
+from grader.engine.sandbox.programs import Outcome, context, start
+from grader.engine.sandbox.shell import Context
+from grader.k8s import kubelet, names
+from grader.k8s.podimage import image
+from grader.k8s.podnet import PodNetwork
 
 if TYPE_CHECKING:
     from grader.k8s.cluster import Cluster
 
 Obj = dict[str, Any]
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-NGINX_PAGE = """<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-</body>
-</html>
-"""
 
 
 def _decode(value: str) -> str:
@@ -48,22 +46,25 @@ def _data(cluster: Cluster, ns: str, kind: str, name: str) -> dict[str, str]:
     return {k: _decode(v) for k, v in data.items()} if kind == "Secret" else dict(data)
 
 
-def environment(cluster: Cluster, pod: Obj) -> dict[str, str]:
-    """The first container's environment as its process sees it.
+def environment(cluster: Cluster, pod: Obj, container: Obj | None = None) -> dict[str, str]:
+    """A container's environment (the first's by default) as its process sees it.
 
     That is the environment the kubelet built when it started the container: a ConfigMap or
     Secret changed since then reaches the process only when the container starts again (a
     restart, or a new pod).
     """
-    container = pod["spec"]["containers"][0]
+    container = container or pod["spec"]["containers"][0]
     record = kubelet.memory(cluster, pod, container.get("name", ""))
     return dict(record.get("env") or resolve_environment(cluster, pod, container))
 
 
 def resolve_environment(cluster: Cluster, pod: Obj, container: Obj) -> dict[str, str]:
-    """The environment the kubelet gives ``container`` if it starts it now."""
+    """The environment the kubelet gives ``container`` if it starts it now.
+
+    Its image's own ``ENV`` comes first; these variables are added to it or replace it.
+    """
     ns = pod["metadata"]["namespace"]
-    env = {"PATH": PATH, "HOSTNAME": pod["metadata"]["name"]}
+    env = {"HOSTNAME": pod["metadata"]["name"]}
     for item in container.get("envFrom", []) or []:
         if "configMapRef" in item:
             env.update(_data(cluster, ns, "ConfigMap", item["configMapRef"].get("name", "")))
@@ -94,12 +95,16 @@ def resolve_environment(cluster: Cluster, pod: Obj, container: Obj) -> dict[str,
     return env
 
 
-def files(cluster: Cluster, pod: Obj) -> dict[str, str]:
-    """Files mounted from ConfigMaps and Secrets: absolute path -> content."""
+def files(cluster: Cluster, pod: Obj, container: Obj | None = None) -> dict[str, str]:
+    """Files the kubelet puts in ``container`` (the first by default): path -> content.
+
+    That is ``/etc/hostname`` and the files of the ConfigMaps and Secrets it mounts.
+    """
     ns = pod["metadata"]["namespace"]
     volumes = {v.get("name"): v for v in pod["spec"].get("volumes", []) or []}
     found: dict[str, str] = {"/etc/hostname": pod["metadata"]["name"] + "\n"}
-    for mount in pod["spec"]["containers"][0].get("volumeMounts", []) or []:
+    container = container or pod["spec"]["containers"][0]
+    for mount in container.get("volumeMounts", []) or []:
         volume = volumes.get(mount.get("name"), {})
         if "configMap" in volume:
             data = _data(cluster, ns, "ConfigMap", volume["configMap"].get("name", ""))
@@ -118,134 +123,91 @@ def files(cluster: Cluster, pod: Obj) -> dict[str, str]:
     return found
 
 
-def _service_for(cluster: Cluster, ns: str, host: str) -> tuple[str, str] | None:
-    parts = host.split(".")
-    if len(parts) >= 2 and parts[1] != "svc" and not parts[0].isdigit():
-        ns = parts[1]
-    for svc in cluster.list("Service", None):
-        meta = svc["metadata"]
-        if svc["spec"].get("clusterIP") == host or (
-            meta["name"] == parts[0] and meta["namespace"] == ns
-        ):
-            return meta["namespace"], meta["name"]
-    return None
+def main_argv(container: Obj) -> list[str]:
+    """The container's command line; empty when neither the pod nor a known image names one.
+
+    ``command`` replaces the image's ``Entrypoint`` and ``args`` its ``Cmd``.
+    """
+    config, _ = image(str(container.get("image", "")))
+    args = [str(a) for a in container.get("args") or []]
+    if container.get("command"):
+        return [str(a) for a in container["command"]] + args
+    return [str(a) for a in config.get("Entrypoint") or []] + (args or config.get("Cmd") or [])
 
 
-def _http_get(cluster: Cluster, pod: Obj, url: str) -> tuple[str, str, int]:
-    rest = url.split("://", 1)[-1]
-    hostport, _, _ = rest.partition("/")
-    host, _, port_text = hostport.partition(":")
-    port = int(port_text) if port_text.isdigit() else 80
-    target = _service_for(cluster, pod["metadata"]["namespace"], host)
-    if target is not None:
-        hops = cluster.service_request(target[0], target[1], port)
-        if hops["error"]:
-            return "", f"curl: (7) Failed to connect to {host} port {port}: {hops['error']}\n", 7
-        server = cluster.get("Pod", target[0], hops["pod"])
-        return page(server), "", 0
-    for other in cluster.list("Pod", None):
-        if other["status"].get("podIP") == host:
-            if port in listening_ports(other).values():
-                return page(other), "", 0
-            return "", f"curl: (7) Failed to connect to {host} port {port}: Connection refused\n", 7
-    return "", f"curl: (6) Could not resolve host: {host}\n", 6
+def _container(cluster: Cluster, pod: Obj, container: Obj, env: dict[str, str]) -> Context:
+    """A sandbox shell context for ``container`` of ``pod`` with the environment ``env``."""
+    config, image_files = image(str(container.get("image", "")))
+    listing = dict(image_files)
+    for path, text in files(cluster, pod, container).items():
+        listing[path] = ("f", 0o644, text.encode())
+        folder = path.rsplit("/", 1)[0]
+        while folder and listing.get(folder, ("",))[0] != "d":
+            listing[folder] = ("d", 0o755, b"")
+            folder = folder.rsplit("/", 1)[0]
+    fs = ScratchFS(listing)
+    argv = main_argv(container) or ["sh"]
+    user = (container.get("securityContext") or {}).get("runAsUser")
+    doc = {
+        "Path": argv[0],
+        "Args": argv[1:],
+        "Config": {
+            "Hostname": pod["metadata"]["name"],
+            "Env": [*(config.get("Env") or []), *(f"{k}={v}" for k, v in env.items())],
+            "WorkingDir": container.get("workingDir") or config.get("WorkingDir") or "",
+            "User": str(user) if user is not None else config.get("User") or "",
+            "OpenStdin": bool(container.get("stdin")),
+            "Tty": bool(container.get("tty")),
+        },
+    }
+    return context(doc, fs, PodNetwork(cluster, pod))
 
 
-def image_of(pod: Obj) -> str:
-    """The first container's image reference."""
-    return str(pod["spec"]["containers"][0].get("image", ""))
+def exec_in_pod(
+    cluster: Cluster, pod: Obj, command: list[str], stdin: str = "", container: str = ""
+) -> tuple[str, str, int]:
+    """Run ``command`` in a container of the pod (the first by default): (stdout, stderr, code).
 
-
-def page(pod: Obj) -> str:
-    """The page the pod's web server answers ``/`` with."""
-    if "nginx" in image_of(pod):
-        return NGINX_PAGE
-    return f"<h1>Hello from {pod['metadata']['name']}</h1>\n"
-
-
-def exec_in_pod(cluster: Cluster, pod: Obj, command: list[str]) -> tuple[str, str, int]:
-    """Run ``command`` in the pod's first container: (stdout, stderr, exit code)."""
-    if command[:2] in (["sh", "-c"], ["/bin/sh", "-c"], ["bash", "-c"]) and len(command) > 2:
-        command = command[2].split()
-    if not command:
-        return "", "", 0
-    name, args = command[0].rsplit("/", 1)[-1], command[1:]
-    env = environment(cluster, pod)
-    mounted = files(cluster, pod)
-    if name in {"sh", "ash", "bash"} and not args:
-        small = any(word in image_of(pod) for word in ("alpine", "busybox"))
-        if not (name == "bash" and small):
-            return "", "", 0  # an interactive shell whose input is already closed
-    if name == "env":
-        return "".join(f"{k}={v}\n" for k, v in env.items()), "", 0
-    if name == "printenv":
-        if not args:
-            return "".join(f"{k}={v}\n" for k, v in env.items()), "", 0
-        found = [env[a] for a in args if a in env]
-        return "".join(v + "\n" for v in found), "", 0 if len(found) == len(args) else 1
-    if name == "hostname":
-        return pod["metadata"]["name"] + "\n", "", 0
-    if name == "cat":
-        out, err, code = "", "", 0
-        for path in args:
-            if path in mounted:
-                out += mounted[path]
-            else:
-                err += f"cat: {path}: No such file or directory\n"
-                code = 1
-        return out, err, code
-    if name == "ls":
-        folder = (args[-1] if args and not args[-1].startswith("-") else "/").rstrip("/")
-        entries = sorted(
-            {p[len(folder) + 1 :].split("/")[0] for p in mounted if p.startswith(folder + "/")}
-        )
-        if not entries:
-            return "", f"ls: {folder}: No such file or directory\n", 1
-        return "".join(e + "\n" for e in entries), "", 0
-    if name in {"curl", "wget"}:
-        urls = [a for a in args if not a.startswith("-")]
-        if not urls:
-            return "", f"{name}: no URL specified\n", 2
-        return _http_get(cluster, pod, urls[-1])
-    if name == "nslookup" and args:
-        target = _service_for(cluster, pod["metadata"]["namespace"], args[0])
-        if target is None:
-            return "", f"** server can't find {args[0]}: NXDOMAIN\n", 1
-        svc = cluster.get("Service", *target)
-        fqdn = f"{target[1]}.{target[0]}.svc.cluster.local"
-        return (
-            f"Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\t{fqdn}\nAddress: "
-            f"{svc['spec']['clusterIP']}\n",
-            "",
-            0,
-        )
-    return (
-        "",
-        (
-            "OCI runtime exec failed: exec failed: unable to start container process: exec: "
-            f'"{command[0]}": executable file not found in $PATH: unknown\n'
-        ),
-        126,
+    A program the container does not have gives the runtime's message and exit code 126.
+    """
+    spec = next(
+        (c for c in pod["spec"]["containers"] if c["name"] == container),
+        pod["spec"]["containers"][0],
     )
+    ctx = _container(cluster, pod, spec, environment(cluster, pod, spec))
+    ctx.stdin = stdin.encode()
+    try:
+        code, out, err = run_exec(command, ctx)
+    except coreutils.ExecutableNotFound as missing:
+        return "", exec_not_found(missing.name) + "\n", 126
+    return out.decode(errors="replace"), err.decode(errors="replace"), code
 
 
-def _nginx_start(stamp: str) -> list[str]:
-    return [
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to "
-        "perform configuration",
-        "/docker-entrypoint.sh: Configuration complete; ready for start up",
-        f"{stamp} [notice] 1#1: start worker processes",
-    ]
+def run_main(cluster: Cluster, pod: Obj, container: Obj) -> Outcome | None:
+    """How the container's own command runs, as a sandbox container's would.
+
+    None when there is no command to run: an unknown image's own server, running until stopped.
+    """
+    if not main_argv(container):
+        return None
+    ctx = _container(cluster, pod, container, resolve_environment(cluster, pod, container))
+    return start(ctx.container, ctx.fs, ctx.network, 0)
 
 
-def _run_logs(pod: Obj, container: Obj, state: Obj) -> list[str]:
-    """What one run of the container printed (``state``: its running or terminated state)."""
-    run = state.get("running") or state.get("terminated") or {}
-    lines = _nginx_start(run.get("startedAt", "")) if "nginx" in str(container.get("image")) else []
-    ended = kubelet.outcome(container)
-    if ended is not None:
-        lines = lines[:2] if ended.reason == "OOMKilled" else list(ended.logs)
-    return lines
+def _run_logs(cluster: Cluster, pod: Obj, container: Obj, state: Obj) -> list[str]:
+    """What one run of the container printed (``state``: its running or terminated state).
+
+    A running process has printed the lines of its first seconds so far; one the kernel
+    killed for its memory got through its first two lines.
+    """
+    lines = kubelet.first_run(cluster, pod, container)["lines"]
+    ended = kubelet.outcome(cluster, pod, container)
+    if ended is not None and ended.reason == "OOMKilled":
+        return [text for _, text in lines[:2]]
+    if "running" in state:
+        since = cluster.now() - names.parse_timestamp(state["running"]["startedAt"])
+        return [text for at, text in lines if at <= since]
+    return [text for _, text in lines]
 
 
 def pod_logs(
@@ -278,7 +240,7 @@ def pod_logs(
                 f'Error from server (BadRequest): previous terminated container "{name}" in pod '
                 f'"{pod["metadata"]["name"]}" not found'
             )
-        return _run_logs(pod, container, last)
+        return _run_logs(cluster, pod, container, last)
     waiting = state.get("waiting") if state else {"reason": "ContainerCreating"}
     if waiting and not last:
         reason = waiting.get("reason", "ContainerCreating")
@@ -288,7 +250,7 @@ def pod_logs(
             f'Error from server (BadRequest): container "{name}" in pod '
             f'"{pod["metadata"]["name"]}" is waiting to start: {reason}'
         )
-    lines = _run_logs(pod, container, last if waiting else state)
+    lines = _run_logs(cluster, pod, container, last if waiting else state)
     if "running" in state:
         for request in cluster.state.get("requests", []):
             if request["pod"] == pod["metadata"]["name"]:

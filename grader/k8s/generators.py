@@ -39,14 +39,19 @@ def container_name(image: str) -> str:
 
 
 def deployment(inv: Invocation) -> Obj:
-    """``kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P]``."""
+    """``kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P] [-- COMMAND]``.
+
+    A command after ``--`` is the first container's ``command``.
+    """
     if not inv.options["image"]:
         raise klog_error('required flag(s) \\"image\\" not set')
     name = _name(inv)
     labels = {"app": name}
-    containers = []
+    containers: list[Obj] = []
     for image in inv.options["image"]:
         container: Obj = {"name": container_name(image), "image": image}
+        if inv.command and not containers:
+            container["command"] = list(inv.command)
         if inv.options["port"] >= 0:
             container["ports"] = [{"containerPort": inv.options["port"]}]
         container["resources"] = {}

@@ -242,6 +242,11 @@ def _check_client_side(inv: Invocation, cwd: Path | None) -> None:
             )
         if not opts["image"]:
             raise klog_error('required flag(s) \\"image\\" not set')
+        if opts["restart"] not in ("Always", "OnFailure", "Never"):
+            raise KubectlError(
+                f"error: invalid restart policy: {opts['restart']}\n"
+                "See 'kubectl run -h' for help and examples"
+            )
     if path.startswith("create ") and path in generators.BUILDERS:
         obj = generators.BUILDERS[path](inv)
         if opts["output"] not in {"", "yaml", "json", "name"}:
@@ -646,15 +651,22 @@ def _logs(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path 
 def _exec(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     pod = _pod_for(inv, cluster, inv.args[0])
     command = inv.command or inv.args[1:]
-    first = (pod["status"].get("containerStatuses") or [{}])[0]
-    if "running" not in first.get("state", {}):
+    names = [c["name"] for c in pod["spec"]["containers"]]
+    name = inv.options["container"] or names[0]
+    if name not in names:
         raise ClusterError(
-            f"error: unable to upgrade connection: container not found "
-            f'("{pod["spec"]["containers"][0]["name"]}")'
+            f"Error from server (BadRequest): container {name} is not valid for pod "
+            f"{pod['metadata']['name']}"
         )
+    if not inv.options["container"] and len(names) > 1:
+        out.stderr += f'Defaulted container "{name}" out of: {", ".join(names)}\n'
+    statuses = {s.get("name"): s for s in pod["status"].get("containerStatuses") or []}
+    if "running" not in statuses.get(name, {}).get("state", {}):
+        raise ClusterError(f'error: unable to upgrade connection: container not found ("{name}")')
     if inv.options["tty"]:
         out.stderr += "Unable to use a TTY - input is not a terminal or the right kind of file\n"
-    stdout, stderr, code = exec_in_pod(cluster, pod, command)
+    typed = stdin if inv.options["stdin"] else ""
+    stdout, stderr, code = exec_in_pod(cluster, pod, command, typed, name)
     out.stdout += stdout
     out.stderr += stderr
     if code:
@@ -680,6 +692,8 @@ def _rollout_restart(
 def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path | None) -> None:
     name = inv.args[0]
     container: dict[str, Any] = {"name": name, "image": inv.options["image"]}
+    if inv.command:  # the words after --: the image's arguments, or with --command its command
+        container["command" if inv.options["command"] else "args"] = list(inv.command)
     if inv.options["port"]:
         container["ports"] = [{"containerPort": int(inv.options["port"])}]
     if inv.options["env"]:
@@ -693,8 +707,11 @@ def _run(inv: Invocation, cluster: Cluster, out: Result, stdin: str, cwd: Path |
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": name, "namespace": namespace(inv), "labels": labels},
-        "spec": {"containers": [container]},
+        "spec": {"containers": [container], "restartPolicy": inv.options["restart"]},
     }
+    for flag in ("stdin", "tty"):
+        if inv.options[flag]:
+            container[flag] = True
     if inv.options["dry-run"] in {"client", "unchanged", "server"}:
         out.stdout += _print_created(pod, inv.options["output"], "created (dry run)")
         return

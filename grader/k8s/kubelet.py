@@ -10,14 +10,13 @@ and then ``ImagePullBackOff``, with the same back-off between attempts.
 
 Everything here is computed from when the container was first started and the cluster's
 clock, so the state moves on as (simulated) time passes. What only the kubelet knows (when a
-container started, the environment it was started with) lives in the cluster state's
-``kubelet`` section, never in the API objects (an etcd snapshot does not hold it).
+container started, the environment it was started with, what its command did) lives in the
+cluster state's ``kubelet`` section, never in the API objects (an etcd snapshot does not hold
+it). A container's command runs, once, in the Docker sandbox's shell and programs.
 """
 
 from __future__ import annotations
 
-import re
-import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +37,8 @@ IMAGE_MEMORY_MI = {"nginx": 6, "website": 6, "httpd": 8, "node": 40, "python": 1
 """Memory each image's main process needs; below it, a memory limit means OOMKilled."""
 PRELOADED = ("website:1", "website:latest")
 """The course's own image, loaded on every simulated node (as ``kind load`` would do)."""
-SHELLS = {"sh", "ash", "bash"}
-LONG_RUNNING = re.compile(r"\b(sleep|while|tail -f|nginx|httpd|node|python)\b")
+KEPT_LINES = 1000
+"""Log lines of a process that keeps running the simulator keeps (it writes hours ahead)."""
 
 
 @dataclass(frozen=True)
@@ -73,16 +72,6 @@ def repository(image: str) -> str:
     return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0]
 
 
-def _image_argv(image: str) -> list[str]:
-    from grader.engine.sandbox import catalogue
-
-    found = catalogue.find(normalise(image))
-    if found is None:
-        return []
-    config = found[1].get("Config") or {}
-    return list(config.get("Entrypoint") or []) + list(config.get("Cmd") or [])
-
-
 def _memory_limit(container: Obj) -> int | None:
     from grader.k8s.controllers import parse_memory
 
@@ -90,46 +79,52 @@ def _memory_limit(container: Obj) -> int | None:
     return None if limit is None else parse_memory(limit)
 
 
-def outcome(container: Obj) -> Exit | None:
-    """How the container's process ends, or ``None`` when it keeps running."""
+def outcome(cluster: Cluster, pod: Obj, container: Obj) -> Exit | None:
+    """How the container's process ends, or ``None`` when it keeps running.
+
+    Its command (:func:`first_run`) decides, unless a memory limit below the image's need
+    has the kernel kill it first (``OOMKilled``).
+    """
     image = str(container.get("image", ""))
     limit = _memory_limit(container)
     if limit is not None and limit < IMAGE_MEMORY_MI.get(repository(image), 2):
         return Exit(137, "OOMKilled", 2 * RUN_SECONDS)
-    argv = [str(a) for a in (container.get("command") or [])] + [
-        str(a) for a in (container.get("args") or [])
-    ]
-    if not container.get("command"):
-        argv = (_image_argv(image)[:1] if container.get("args") else _image_argv(image)) + argv
-    if not argv:
+    run = first_run(cluster, pod, container)
+    if run["ends"] is None:
         return None
-    program = argv[0].rsplit("/", 1)[-1]
-    if program in SHELLS:
-        if "-c" not in argv[1:-1]:
-            return Exit(0, "Completed", RUN_SECONDS)  # no script, no terminal: sh exits
-        return _script(argv[argv.index("-c") + 1])
-    if program == "false":
-        return Exit(1, "Error", RUN_SECONDS)
-    if program in {"true", "echo", "date", "hello", "env", "printenv"}:
-        return Exit(0, "Completed", RUN_SECONDS, (" ".join(argv[1:]),) if program == "echo" else ())
-    return None
+    code, reason, seconds = run["ends"]
+    return Exit(code, reason, seconds, tuple(text for _, text in run["lines"]))
 
 
-def _script(script: str) -> Exit | None:
-    logs = []
-    for part in re.split(r"[;&|\n]+", script):
-        try:
-            words = shlex.split(part)
-        except ValueError:
-            words = part.split()
-        if words[:1] == ["echo"]:
-            logs.append(" ".join(words[1:]))
-        if words[:1] == ["exit"]:
-            code = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
-            return Exit(code, "Error" if code else "Completed", RUN_SECONDS, tuple(logs))
-    if LONG_RUNNING.search(script):
-        return None
-    return Exit(0, "Completed", RUN_SECONDS, tuple(logs))
+def first_run(cluster: Cluster, pod: Obj, container: Obj) -> Obj:
+    """What the container's command does: ``ends`` and ``lines``.
+
+    ``ends`` is [exit code, reason, seconds it runs], or None when it keeps running;
+    ``lines`` its log, [seconds after the start, line] (at most :data:`KEPT_LINES`). The
+    command runs as a sandbox container's would (:func:`execsim.run_main`): the same shell
+    and programs. A program the image does not have fails the start (``StartError``, exit
+    code 128, as containerd reports it). It runs once for the container (what it asks of
+    the cluster, a request to a Service, is asked once); every later run does the same.
+    """
+    record = memory(cluster, pod, container.get("name", ""))
+    if "run" not in record:
+        record["run"] = _run(cluster, pod, container)
+    return record["run"]
+
+
+def _run(cluster: Cluster, pod: Obj, container: Obj) -> Obj:
+    from grader.k8s.execsim import run_main
+
+    ran = run_main(cluster, pod, container)
+    if ran is None:
+        return {"ends": None, "lines": []}
+    lines = [[at, line.decode(errors="replace").rstrip("\n")] for at, _, line in ran.lines]
+    if ran.error:
+        return {"ends": [128, "StartError", 0.0], "lines": []}
+    if ran.exit_code is None:
+        return {"ends": None, "lines": lines[:KEPT_LINES]}
+    reason = "Error" if ran.exit_code else "Completed"
+    return {"ends": [ran.exit_code, reason, max(RUN_SECONDS, ran.runtime or 0.0)], "lines": lines}
 
 
 # -- images ------------------------------------------------------------------------------

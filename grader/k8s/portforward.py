@@ -29,8 +29,8 @@ from typing import Any, cast
 from grader.engine.sandbox.server import handle
 from grader.k8s.cluster import Cluster, ClusterError
 from grader.k8s.controllers import listening_ports
-from grader.k8s.execsim import image_of, page
 from grader.k8s.grammar import Invocation, KubectlError
+from grader.k8s.podweb import nginx_version, respond
 from grader.k8s.result import Result
 from grader.k8s.targets import kind_of, namespace
 
@@ -86,33 +86,19 @@ class PodSite:
         return pod
 
     def version(self) -> str:
-        """The nginx version of the pod's image tag (``nginx:1.27`` -> 1.27.5)."""
-        tag = image_of(self._pod()).rpartition(":")[2]
-        return {"1.27": "1.27.5", "1.26": "1.26.3", "1.25": "1.25.5"}.get(tag, "1.27.5")
+        """The nginx version of the pod's image tag."""
+        return nginx_version(self._pod())
 
     def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
         """The pod's page for ``/``, nginx's 404 for anything else."""
-        pod = self._pod()
-        path = target.split("?", 1)[0]
-        if path in {"/", "/index.html"}:
-            return 200, "OK", {"Content-Type": "text/html"}, page(pod).encode(), ""
-        html = "/usr/share/nginx/html" + path
-        reason = f'open() "{html}" failed (2: No such file or directory)'
-        body = (
-            "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center>"
-            f"<h1>404 Not Found</h1></center>\r\n<hr><center>nginx/{self.version()}"
-            "</center>\r\n</body>\r\n</html>\r\n"
-        )
-        return 404, "Not Found", {}, body.encode(), reason
+        return respond(self._pod(), target)
 
     def log(self, stream: int, line: str) -> None:
         """An access-log line: the request shows in ``kubectl logs`` of the pod."""
         if stream != 1:
             return
         with Cluster.session(self.folder) as cluster:
-            cluster.state["requests"] = (
-                cluster.state.get("requests", []) + [{"pod": self.pod, "line": line}]
-            )[-50:]
+            cluster.log_request(self.pod)["line"] = line
 
 
 @dataclass

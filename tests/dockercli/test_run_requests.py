@@ -51,7 +51,8 @@ KNOWN_DIFFERENCES = {
 class _HostConfigs:
     """The part of an engine ``container_config`` uses: docker-py's create_host_config."""
 
-    kind = "sandbox"
+    autoremove_keeps_logs = True
+    """As the sandbox: ``--rm`` is the engine's AutoRemove, as Docker's CLI sends it."""
 
     def create_host_config(self, **kwargs: Any) -> dict[str, Any]:
         return hostconfig.create_host_config(**kwargs)

@@ -36,6 +36,11 @@ def edit(grade_id: str, *changes: tuple[str, str]) -> str:
     return text
 
 
+def edits(changes: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Hand-in entries: each grade id's source answer with its ``(old, new)`` replaced once."""
+    return {grade_id: edit(grade_id, change) for grade_id, change in changes.items()}
+
+
 def kubectl(*lines: str) -> str:
     return "\n".join(["%%kubectl", *lines])
 
@@ -119,37 +124,46 @@ RIGHT = {
 }
 WRONG = {
     "wrong-a": {
-        "ex1-website": edit("ex1-website", ("replicas: 2", "replicas: 3")),
-        "ex2-ingress": edit("ex2-ingress", ("pathType: Prefix", "pathType: Exact")),
-        # the values written in the Deployment: nothing read from the ConfigMap or the Secret
-        "ex3-config": edit(
-            "ex3-config",
-            (
-                ENV_VALUE_FROM,
-                "        env:\n        - name: DATABASE_URL\n          value: postgres://db:5432/shop\n"
-                "        - name: DB_PASSWORD\n          value: s3cr3t-pa55\n",
-            ),
+        **edits(
+            {
+                "ex1-website": ("replicas: 2", "replicas: 3"),
+                "ex2-ingress": ("pathType: Prefix", "pathType: Exact"),
+                # the values written in the Deployment: nothing read from the ConfigMap or the
+                # Secret
+                "ex3-config": (
+                    ENV_VALUE_FROM,
+                    "        env:\n        - name: DATABASE_URL\n"
+                    "          value: postgres://db:5432/shop\n"
+                    "        - name: DB_PASSWORD\n          value: s3cr3t-pa55\n",
+                ),
+                "ex4-shop-manifest": ("nginx:1.27", "nginx:1.27.99"),
+                "ex5-api-manifest": ("key: DB_URL", "key: DATABASE_URL"),
+                "ex6-front-manifest": ("targetPort: 80", "targetPort: 8080"),
+                "ex7-report-manifest": ("memory: 64Mi", "memory: 32Mi"),
+            }
         ),
         "ex4-shop-status": 'shop_status = "CrashLoopBackOff"',
-        "ex4-shop-manifest": edit("ex4-shop-manifest", ("nginx:1.27", "nginx:1.27.99")),
         "ex5-api-status": 'api_status = "CrashLoopBackOff"',
-        "ex5-api-manifest": edit("ex5-api-manifest", ("key: DB_URL", "key: DATABASE_URL")),
         "ex6-front-endpoints": "front_endpoints = 2",
-        "ex6-front-manifest": edit("ex6-front-manifest", ("targetPort: 80", "targetPort: 8080")),
         "ex7-report-state": 'report_last_state = "CrashLoopBackOff"',
-        "ex7-report-manifest": edit("ex7-report-manifest", ("memory: 64Mi", "memory: 32Mi")),
     },
     "wrong-b": {
-        "ex1-website": edit("ex1-website", ("image: website:1", "image: nginx:1.27")),
-        "ex2-ingress": edit("ex2-ingress", ("host: my-app.com", "host: www.my-app.com")),
-        # envFrom reads both, but an env value written in the manifest wins for DB_PASSWORD
-        "ex3-config": edit(
-            "ex3-config",
-            (
-                ENV_VALUE_FROM,
-                ENV_FROM
-                + "\n        env:\n        - name: DB_PASSWORD\n          value: n0t-in-env\n",
-            ),
+        **edits(
+            {
+                "ex1-website": ("image: website:1", "image: nginx:1.27"),
+                "ex2-ingress": ("host: my-app.com", "host: www.my-app.com"),
+                # envFrom reads both, but an env value written in the manifest wins for
+                # DB_PASSWORD
+                "ex3-config": (
+                    ENV_VALUE_FROM,
+                    ENV_FROM
+                    + "\n        env:\n        - name: DB_PASSWORD\n          value: n0t-in-env\n",
+                ),
+                "ex7-report-manifest": (
+                    "        resources:\n          limits:\n            memory: 64Mi\n",
+                    "",
+                ),
+            }
         ),
         "ex4-shop-status": 'shop_status = "not ImagePullBackOff"',
         "ex4-shop-apply": kubectl("kubectl get pods -l app=shop"),
@@ -158,23 +172,23 @@ WRONG = {
         "ex6-front-endpoints": 'front_endpoints = "none"',
         "ex6-front-apply": kubectl("kubectl get endpoints front"),
         "ex7-report-state": 'report_last_state = "OOM"',
-        "ex7-report-manifest": edit(
-            "ex7-report-manifest",
-            ("        resources:\n          limits:\n            memory: 64Mi\n", ""),
-        ),
     },
     "wrong-c": {
+        **edits(
+            {
+                "ex3-config": ("postgres://db:5432/shop", "postgres://db:5433/shop"),
+                "ex4-shop-manifest": ("replicas: 2", "replicas: 1"),
+                "ex5-api-manifest": ("image: nginx:1.27", "image: nginx:1.72"),
+                "ex6-front-manifest": ("app: front", "app: frontend"),
+                "ex7-report-manifest": ("nginx:1.27", "nginx:9.99"),
+            }
+        ),
         "ex1-website-apply": kubectl("kubectl get pods"),
         "ex2-ingress-apply": kubectl("kubectl get ingress"),
-        "ex3-config": edit("ex3-config", ("postgres://db:5432/shop", "postgres://db:5433/shop")),
         "ex4-shop-status": "shop_status = 1",
-        "ex4-shop-manifest": edit("ex4-shop-manifest", ("replicas: 2", "replicas: 1")),
         "ex5-api-status": 'api_status = ""',
-        "ex5-api-manifest": edit("ex5-api-manifest", ("image: nginx:1.27", "image: nginx:1.72")),
         "ex6-front-endpoints": "front_endpoints = -1",
-        "ex6-front-manifest": edit("ex6-front-manifest", ("app: front", "app: frontend")),
         "ex7-report-state": 'report_last_state = ""',
-        "ex7-report-manifest": edit("ex7-report-manifest", ("nginx:1.27", "nginx:9.99")),
     },
 }
 WRONG["wrong-d"] = {

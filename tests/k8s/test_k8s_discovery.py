@@ -147,7 +147,7 @@ def test_top_waits_for_metrics_then_shows_usage_within_limits(kubectl, clock, tm
         "    resources: {limits: {cpu: 1m, memory: 7Mi}, requests: {cpu: 1m, memory: 7Mi}}\n"
     )
     kubectl(f"apply -f {tmp_path / 'pod.yaml'}")
-    kubectl("run node-app --image=node:20 --labels=app=node")
+    kubectl("run node-app --image=node:20 --labels=app=node -- node server.js")
     early = kubectl("top pods")
     assert (early.stderr, early.code) == ("error: metrics not available yet\n", 1)
     clock.advance(20)
@@ -184,7 +184,7 @@ def test_top_nodes_adds_up_pods_and_the_system(kubectl, clock):
     idle = kubectl("top nodes").stdout.splitlines()
     assert idle[0].split() == ["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]
     before = {row.split()[0]: int(row.split()[3][:-2]) for row in idle[1:]}
-    kubectl("create deployment heavy --image=node:20 --replicas=2")
+    kubectl("create deployment heavy --image=node:20 --replicas=2 -- node server.js")
     clock.advance(20)
     after = {
         row.split()[0]: int(row.split()[3][:-2])

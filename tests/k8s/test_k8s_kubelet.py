@@ -120,7 +120,9 @@ def test_a_killed_container_restarts_in_place_and_logs_previous(cluster, clock):
     p = at(cluster, clock, 3)
     assert (pod_status(p), container(p)["restartCount"]) == ("Running", 1)
     assert container(p)["lastState"]["terminated"]["exitCode"] == 137
-    assert pod_logs(cluster, p, previous=True)[1].endswith("ready for start up")
+    previous = pod_logs(cluster, p, previous=True)
+    assert previous[0].startswith("/docker-entrypoint.sh: ")  # nginx's start, run before
+    assert "/docker-entrypoint.sh: Configuration complete; ready for start up" in previous
 
 
 def test_missing_image_gives_errimagepull_then_imagepullbackoff(cluster, clock):

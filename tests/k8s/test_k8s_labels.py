@@ -155,7 +155,8 @@ def test_selectors_on_get(kubectl, selector, names):
 
 
 def test_selectors_on_delete_logs_describe_and_all_namespaces(kubectl):
-    assert kubectl("logs -l 'app in (web)'").stdout == kubectl("logs web").stdout
+    # with a selector, kubectl shows each pod's last 10 lines
+    assert kubectl("logs -l 'app in (web)'").stdout == kubectl("logs web --tail=10").stdout
     described = kubectl("describe pods -l tier=backend").stdout
     assert (
         described.startswith("Name:             api\n") and "Name:             web" not in described

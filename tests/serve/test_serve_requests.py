@@ -97,6 +97,8 @@ class RecordingEngine:
     """Records the first Engine API call and stops (``create_host_config`` is real)."""
 
     kind = "sandbox"
+    attaches_terminal = False
+    autoremove_keeps_logs = True
 
     def __init__(self, lookups: frozenset[str] = frozenset(), refuse: bool = False) -> None:
         self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []

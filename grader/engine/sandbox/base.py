@@ -32,6 +32,8 @@ class SandboxBase:
 
     kind = "sandbox"
     shared = False
+    attaches_terminal = False
+    autoremove_keeps_logs = True
 
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = Path(state_dir)

@@ -17,6 +17,7 @@ from grader.engine.sandbox import coreutils
 from grader.engine.sandbox.catalogue import FileEntry
 from grader.engine.sandbox.fs import ScratchFS
 from grader.engine.sandbox.programs import context
+from grader.engine.sandbox.reach import Offline
 from grader.engine.sandbox.shell import BudgetExceeded, run_argv
 
 STEP_HORIZON = 600.0
@@ -56,7 +57,7 @@ def run_step(
     """
     fs = ScratchFS(files)
     container = {"Config": {**config, "Hostname": "buildkitsandbox"}}
-    ctx = context(container, fs, [f"{k}={v}" for k, v in build_env.items()])
+    ctx = context(container, fs, Offline(), [f"{k}={v}" for k, v in build_env.items()])
     ctx.events = []
     ctx.horizon = STEP_HORIZON
     result = RunResult()

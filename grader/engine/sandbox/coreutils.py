@@ -297,6 +297,7 @@ def _sh(argv: list[str], ctx: Context) -> Result:
         env=dict(ctx.env),
         cwd=ctx.cwd,
         container=ctx.container,
+        network=ctx.network,
         shell="bash" if name == "bash" else "sh",
         name=argv[0],
         stdin=ctx.stdin,
@@ -614,6 +615,14 @@ def _env(argv: list[str], ctx: Context) -> Result:
     return 0, "".join(f"{k}={v}\n" for k, v in env.items()).encode(), b""
 
 
+def _printenv(argv: list[str], ctx: Context) -> Result:
+    """Every variable, or the values of those named (exit code 1 when one is not set)."""
+    if len(argv) == 1:
+        return 0, "".join(f"{k}={v}\n" for k, v in ctx.env.items()).encode(), b""
+    found = [ctx.env[name] for name in argv[1:] if name in ctx.env]
+    return (0 if len(found) == len(argv) - 1 else 1), "".join(v + "\n" for v in found).encode(), b""
+
+
 def _date(argv: list[str], ctx: Context) -> Result:
     return 0, (datetime.now(UTC).strftime("%a %b %e %H:%M:%S UTC %Y") + "\n").encode(), b""
 
@@ -705,40 +714,24 @@ def _nginx(argv: list[str], ctx: Context) -> Result:
 def _http_get(
     url: str, method: str, ctx: Context, agent: str = "curl/7.88.1"
 ) -> tuple[int, bytes] | str:
-    """(status, raw response) from the nginx that ``url`` names, or curl's error text.
+    """(status, raw response) from the server that ``url`` names, or curl's error text.
 
-    The host is resolved as the container's network would (:mod:`.dns`): itself, or a
-    running container on a user-defined network it shares.
+    The host is resolved, and the request answered, by the container's network
+    (:class:`~.reach.Network`).
     """
     from urllib.parse import urlsplit
 
-    from grader.engine.sandbox.dns import lookup
-    from grader.engine.sandbox.processes import is_nginx
-    from grader.engine.sandbox.server import Site, answer
-
     parts = urlsplit(url if "://" in url else f"http://{url}")
     host, port = parts.hostname or "", parts.port or 80
-    peer = lookup(ctx.fs.store, ctx.container, host)
+    peer = ctx.network.lookup(host)
     if peer is None:
         return f"(6) Could not resolve host: {host}"
-    target = peer.container
-    if port != 80 or target is None or not is_nginx([target["Path"], *target["Args"]]):
-        return f"(7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     request = f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: {agent}\r\n\r\n"
-    client = "127.0.0.1" if target is ctx.container else _own_address(ctx, target)
-    raw = answer(Site(ctx.fs.store, target["Id"]), request.encode(), client)
+    raw = ctx.network.fetch(peer, port, request.encode())
+    if raw is None:
+        return f"(7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
     return int(raw.split(b" ", 2)[1]), raw
-
-
-def _own_address(ctx: Context, target: dict) -> str:
-    """The asking container's address on a network it shares with ``target``."""
-    shared = target["NetworkSettings"]["Networks"]
-    mine = ctx.container["NetworkSettings"]["Networks"]
-    return next(
-        (e["IPAddress"] for name, e in mine.items() if e.get("IPAddress") and name in shared),
-        "127.0.0.1",
-    )
 
 
 def _curl(argv: list[str], ctx: Context) -> Result:
@@ -797,12 +790,10 @@ def _wget(argv: list[str], ctx: Context) -> Result:
                 break
     if not urls:
         return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
-    from grader.engine.sandbox.dns import lookup
-
     result = _http_get(urls[0], "GET", ctx, agent="Wget")
     netloc = urls[0].split("://")[-1].split("/")[0]
     host, _, port = netloc.partition(":")
-    peer = lookup(ctx.fs.store, ctx.container, host)
+    peer = ctx.network.lookup(host)
     if peer is None:
         return 1, b"", f"wget: bad address '{host}'\n".encode()
     address = f"{peer.address}:{port or 80}"
@@ -836,7 +827,6 @@ def _progress(name: str, size: int) -> bytes:
 
 def _ping(argv: list[str], ctx: Context) -> Result:
     """Busybox ping: replies from a container the name reaches (4 then a stop without -c)."""
-    from grader.engine.sandbox.dns import lookup
     from grader.engine.sandbox.shell import BudgetExceeded
 
     count, hosts = 0, []
@@ -854,7 +844,7 @@ def _ping(argv: list[str], ctx: Context) -> Result:
     if not hosts:
         return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
     host = hosts[0]
-    peer = lookup(ctx.fs.store, ctx.container, host)
+    peer = ctx.network.lookup(host)
     if peer is None:
         return 1, b"", f"ping: bad address '{host}'\n".encode()
     answered = peer.container is not None
@@ -894,19 +884,24 @@ def _reply(address: str, n: int) -> str:
 
 
 def _nslookup(argv: list[str], ctx: Context) -> Result:
-    """Busybox nslookup: what the container's name server answers (A, then AAAA)."""
-    from grader.engine.sandbox.dns import lookup, resolver
+    """Busybox nslookup: what the container's name server answers (A, then AAAA).
 
+    A server that answers for the name's zone itself (a cluster's DNS for its Services)
+    names the record it found; another one's answers are "Non-authoritative".
+    """
     names = [arg for arg in argv[1:] if not arg.startswith("-")]
     if not names:
         return 1, b"", b"BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n"
-    host, server = names[0], resolver(ctx.container)
+    host, server = names[0], ctx.network.resolver()
     head = f"Server:\t\t{server}\nAddress:\t{server}:53\n\n"
-    peer = lookup(ctx.fs.store, ctx.container, host)
+    peer = ctx.network.lookup(host)
     if peer is None or peer.address == host:
         missing = f"** server can't find {host}: NXDOMAIN\n\n"
         return 1, (head + missing * 2).encode(), b""
-    answer = f"Non-authoritative answer:\nName:\t{host}\nAddress: {peer.address}\n\n"
+    record = f"Name:\t{peer.name or host}\nAddress: {peer.address}\n\n"
+    if peer.authoritative:
+        return 0, (head + record).encode(), b""
+    answer = "Non-authoritative answer:\n" + record
     return 0, (head + answer + "Non-authoritative answer:\n\n").encode(), b""
 
 
@@ -970,6 +965,7 @@ _PROGRAMS: dict[str, Callable[[list[str], Context], Result]] = {
     "whoami": _whoami,
     "id": _id,
     "env": _env,
+    "printenv": _printenv,
     "date": _date,
     "uname": _uname,
     "which": _which,

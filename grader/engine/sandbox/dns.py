@@ -31,6 +31,10 @@ class Peer:
 
     address: str
     container: dict[str, Any] | None
+    name: str = ""
+    """The name the server answered for, when it completed the one asked (a search domain)."""
+    authoritative: bool = False
+    """Whether the server answers for the name's zone itself (a cluster's DNS does)."""
 
 
 def resolver(container: dict[str, Any]) -> str:

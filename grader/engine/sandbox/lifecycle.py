@@ -105,7 +105,10 @@ class LifecycleMixin(SandboxBase):
         image_doc = json.loads(
             db.execute("SELECT doc FROM images WHERE id = ?", (doc["Image"],)).fetchone()[0]
         )
-        ctx = programs.context(doc, ContainerFS(self.store, doc, image_doc))
+        from grader.engine.sandbox.reach import DockerNetwork
+
+        fs = ContainerFS(self.store, doc, image_doc)
+        ctx = programs.context(doc, fs, DockerNetwork(self.store, doc))
         try:
             code, out, err = run_argv(health.argv(doc["Config"]["Healthcheck"]), ctx)
         except BudgetExceeded:
@@ -259,9 +262,10 @@ class LifecycleMixin(SandboxBase):
             db.execute("SELECT doc FROM images WHERE id = ?", (doc["Image"],)).fetchone()[0]
         )
         from grader.engine.sandbox import programs
+        from grader.engine.sandbox.reach import DockerNetwork
 
         fs = ContainerFS(self.store, doc, image_doc)
-        outcome = programs.start(doc, fs, doc.get("_starts", 0))
+        outcome = programs.start(doc, fs, DockerNetwork(self.store, doc), doc.get("_starts", 0))
         if outcome.error:
             return outcome
         doc["_starts"] = doc.get("_starts", 0) + 1

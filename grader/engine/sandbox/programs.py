@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from grader.engine.sandbox import catalogue, coreutils
 from grader.engine.sandbox.fs import ContainerFS, FsError
 from grader.engine.sandbox.processes import is_nginx
+from grader.engine.sandbox.reach import Network
 from grader.engine.sandbox.shell import BudgetExceeded, Context, run_argv
 
 FOREVER = None
@@ -52,8 +53,12 @@ def main_argv(container: dict) -> list[str]:
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-def context(container: dict, fs: ContainerFS, extra_env: list[str] | None = None) -> Context:
+def context(
+    container: dict, fs: ContainerFS, network: Network, extra_env: list[str] | None = None
+) -> Context:
     """A shell context for the container's main process or an exec.
+
+    ``network`` is what its network programs (curl, wget, ping, nslookup) reach.
 
     The environment is built as dockerd does: PATH, HOSTNAME (and TERM with a TTY), then
     the container's Env and the exec's own variables (replacing or appending), then HOME
@@ -67,7 +72,7 @@ def context(container: dict, fs: ContainerFS, extra_env: list[str] | None = None
         env[key] = value
     env.setdefault("HOME", _home(container, fs))
     cwd = container["Config"].get("WorkingDir") or "/"
-    return Context(fs=fs, env=env, cwd=cwd, shell="sh", container=container)
+    return Context(fs=fs, env=env, cwd=cwd, shell="sh", container=container, network=network)
 
 
 def _home(container: dict, fs: ContainerFS) -> str:
@@ -96,16 +101,17 @@ def not_found_error(name: str) -> str:
     )
 
 
-def start(container: dict, fs: ContainerFS, starts: int) -> Outcome:
+def start(container: dict, fs: ContainerFS, network: Network, starts: int) -> Outcome:
     """Run the main process's start.
 
     Args:
         container: The container document.
         fs: Its filesystem.
+        network: What its network programs reach.
         starts: How many times it started before (nginx words its second start differently).
     """
     argv = main_argv(container)
-    ctx = context(container, fs)
+    ctx = context(container, fs, network)
     if coreutils.lookup(argv[0], ctx) is None:
         return Outcome(exit_code=127, error=not_found_error(argv[0]))
     if is_nginx(argv) and _nginx_g_unterminated(argv):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from grader.engine.sandbox.fs import ContainerFS, FsError
+from grader.engine.sandbox.reach import Network, Offline
 
 
 class ShellSyntaxError(Exception):
@@ -446,6 +447,8 @@ class Context:
     """``$0``: how the shell was invoked ("/bin/sh" in a RUN step); its messages start with it."""
     params: list[str] = field(default_factory=list)
     """The positional parameters ``$1``, ``$2`` ... (``sh -c SCRIPT NAME ARG...``)."""
+    network: Network = field(default_factory=Offline)
+    """What the network programs reach (a build step's container: nothing)."""
 
     @property
     def prefix(self) -> str:
@@ -513,6 +516,7 @@ def _subst(text: str, ctx: Context) -> str:
                 name=ctx.name,
                 params=ctx.params,
                 container=ctx.container,
+                network=ctx.network,
                 elapsed=ctx.elapsed,
                 horizon=ctx.horizon,
                 steps=ctx.steps,

@@ -118,3 +118,9 @@ def test_output_keeps_the_order_of_stdout_and_stderr() -> None:
         "three\n",
     ]
     assert result.exit_code == 0
+
+
+def test_a_step_reaches_no_server_the_sandbox_has_none_to_offer() -> None:
+    """The sandbox has no internet: a download in a RUN step fails as busybox's wget does."""
+    result = run_step(sh("wget -q http://example.com/app.tgz"), ALPINE, {}, {})
+    assert (result.exit_code, result.output) == (1, ["wget: bad address 'example.com'\n"])
