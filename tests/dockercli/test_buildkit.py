@@ -159,6 +159,27 @@ def test_terminal_screen_with_progress_tty(engine, app: Path, monkeypatch) -> No
     assert len(lines[0]) == 79 and {len(line) for line in lines[1:]} == {80}
 
 
+class TerminalStream(io.StringIO):
+    """Output that says it is a terminal, as a lab terminal's stderr does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_the_screen_and_a_cell_the_plain_lines(engine, app: Path, monkeypatch):
+    """``--progress=auto`` (the default) picks the screen only when stderr is a terminal."""
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    out, err = io.StringIO(), TerminalStream()
+    assert execute(["build", "-t", "app:1", str(app)], engine, stdout=out, stderr=err) == 0
+    screen = err.getvalue()
+    assert re.match(r"\[\+\] Building \d+\.\ds \(10/10\) FINISHED", screen)
+    assert "#1 [internal] load build definition" not in screen
+    assert " => [internal] load build definition from Dockerfile" in screen
+    _, plain, _ = build(engine, app, "-t", "app:1")
+    assert plain.startswith('#0 building with "default" instance using docker driver\n')
+    assert "[+] Building" not in plain
+
+
 def test_quiet_prints_only_the_image_id(engine, app: Path, monkeypatch) -> None:
     monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
     out, err, code = build(engine, app, "-q", "-t", "app:1")

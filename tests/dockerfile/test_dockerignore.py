@@ -167,3 +167,22 @@ def test_context_files_without_dockerignore_sends_everything(tmp_path: Path) -> 
     (tmp_path / "sub" / "f").write_text("x")
     (tmp_path / ".env").write_text("SECRET=1")
     assert context_files(tmp_path) == [".env", "sub/", "sub/f"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sent"),
+    [
+        ("node_modules", ["web/node_modules/", "web/node_modules/x/", "web/node_modules/x/i.js"]),
+        ("**/node_modules", []),
+    ],
+)
+def test_a_bare_name_matches_only_at_the_context_root(
+    tmp_path: Path, pattern: str, sent: list[str]
+) -> None:
+    """Notebook 03: unlike .gitignore, a bare ``node_modules`` leaves nested copies in."""
+    for name in ["index.js", "node_modules/x/i.js", "web/node_modules/x/i.js"]:
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(name)
+    (tmp_path / ".dockerignore").write_text(pattern + "\n")
+    assert context_files(tmp_path) == [".dockerignore", "index.js", "web/", *sent]
