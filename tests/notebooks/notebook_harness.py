@@ -40,7 +40,23 @@ def assignment_folders() -> list[Path]:
     ]
 
 
+def drives_docker(folder: Path) -> bool:
+    """True when a code cell of the assignment mentions Docker (a ``%%docker`` cell, a check).
+
+    Only these touch the engine: an assignment without one (the Kubernetes notebooks, plain
+    Python) runs the same on the real engine as on the sandbox, so its real-engine runs would
+    repeat its sandbox runs.
+    """
+    notebook = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
+    return any(
+        "docker" in cell.source.lower() for cell in notebook.cells if cell.cell_type == "code"
+    )
+
+
 ASSIGNMENTS = [pytest.param(folder, id=folder.name) for folder in assignment_folders()]
+DOCKER_ASSIGNMENTS = [
+    pytest.param(folder, id=folder.name) for folder in assignment_folders() if drives_docker(folder)
+]
 
 
 def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:

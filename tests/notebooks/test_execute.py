@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from netns import ISOLATE, isolation_available
-from notebook_harness import ASSIGNMENTS, clean_engine, engine_env
+from notebook_harness import ASSIGNMENTS, DOCKER_ASSIGNMENTS, clean_engine, engine_env
 
 NBVAL = [
     sys.executable,
@@ -61,6 +61,6 @@ def test_runs_clean_on_the_sandbox(folder: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.real_engine
-@pytest.mark.parametrize("folder", ASSIGNMENTS)
+@pytest.mark.parametrize("folder", DOCKER_ASSIGNMENTS)
 def test_runs_clean_on_the_real_engine(folder: Path, tmp_path: Path) -> None:
     assert run_copy(folder, "docker", tmp_path) == []

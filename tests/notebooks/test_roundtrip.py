@@ -10,11 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from notebook_harness import ASSIGNMENTS, GradedCourse, hand_marked, nbgrader_meta
+from notebook_harness import (
+    GradedCourse,
+    assignment_folders,
+    drives_docker,
+    hand_marked,
+    nbgrader_meta,
+)
 
-ENGINES = [
-    pytest.param("sandbox", marks=pytest.mark.slow, id="sandbox"),
-    pytest.param("docker", marks=[pytest.mark.slow, pytest.mark.real_engine], id="docker"),
+CASES = [
+    pytest.param(folder, "sandbox", marks=pytest.mark.slow, id=f"{folder.name}-sandbox")
+    for folder in assignment_folders()
+] + [
+    pytest.param(
+        folder,
+        "docker",
+        marks=[pytest.mark.slow, pytest.mark.real_engine],
+        id=f"{folder.name}-docker",
+    )
+    for folder in assignment_folders()
+    if drives_docker(folder)
 ]
 
 
@@ -42,8 +57,7 @@ def first_failing(course: GradedCourse) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("folder", ASSIGNMENTS)
+@pytest.mark.parametrize(("folder", "engine"), CASES)
 def test_grade_round_trip(folder: Path, engine: str, graded) -> None:
     course = graded(folder, engine)
     assert "graded" in course.grade_log and "failed" not in course.grade_log, course.grade_log
