@@ -523,6 +523,26 @@ def k8s_secret_keys(name: str, keys: tuple[str, ...], *, namespace: str = "defau
     passed(f"Secret {name} holds {', '.join(keys)}")
 
 
+def k8s_rolled_out(deployment: str, *, namespace: str = "default") -> None:
+    """Let the cluster's time run, as ``kubectl rollout status`` waits, until the rollout is done.
+
+    The checks after it then see the Deployment as it settles, whatever its probes' delays
+    (``initialDelaySeconds``, ``minReadySeconds``): when a notebook is graded its cells run
+    back to back, with less time between them than the student's own run had.
+    """
+    from grader.k8s.kubectl import run
+
+    _deployment(deployment, namespace)
+    result = run(["rollout", "status", f"deployment/{deployment}", "--namespace", namespace])
+    if result.code != 0:
+        raise fail(
+            f"the rollout of Deployment {deployment} does not complete",
+            found=(result.stdout.strip().splitlines() or [""])[-1] + " " + result.stderr.strip(),
+            hint="kubectl describe pod NAME tells why a pod does not start or get ready",
+        )
+    passed(f"the rollout of Deployment {deployment} is complete")
+
+
 def k8s_replicas(deployment: str, count: int, *, namespace: str = "default") -> None:
     """The Deployment asks for ``count`` replicas and has them running."""
     dep = _deployment(deployment, namespace)

@@ -220,6 +220,31 @@ def test_a_passing_probe_is_asked_as_the_kubelet_asks_it(workdir, capsys):
     )
 
 
+def test_rolled_out_lets_the_probes_delay_pass_without_recording_a_command(workdir, capsys):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    delayed = PROBE + "          initialDelaySeconds: 30\n"
+    (workdir / "web-deployment.yaml").write_text(manifest + delayed)
+    check.start("delay")
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    with pytest.raises(CheckFailed, match="0 running and ready"):
+        check.k8s_pods_running("web", at_least=2)  # a graded notebook checks at once
+    capsys.readouterr()
+    check.k8s_rolled_out("web")
+    assert capsys.readouterr().out == "✔ the rollout of Deployment web is complete\n"
+    check.k8s_pods_running("web", at_least=2)
+    with pytest.raises(CheckFailed, match="rollout status"):
+        check.k8s_ran("rollout status", exercise="delay")  # the student's own is still asked
+
+
+def test_rolled_out_fails_when_the_pods_never_get_ready(workdir):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    (workdir / "web-deployment.yaml").write_text(manifest + PROBE.replace("80", "8080"))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    with pytest.raises(CheckFailed, match="does not complete") as failed:
+        check.k8s_rolled_out("web")
+    assert "exceeded its progress deadline" in str(failed.value)
+
+
 def test_zero_downtime_needs_a_readiness_probe(workdir):
     run_cell("kubectl apply -f web-deployment.yaml\n")
     with pytest.raises(CheckFailed, match="has no readiness probe"):
