@@ -143,6 +143,18 @@ def test_ran_names_a_subcommand(workdir):
     check.k8s_ran("rollout status", exercise="rollout")
 
 
+def test_ran_judges_the_options_as_kubectl_parsed_them(workdir):
+    run_cell("kubectl apply -f web.yaml\n")
+    check.start("follow")
+    run_cell("kubectl rollout status deployment/web --watch=false\n")
+    with pytest.raises(CheckFailed, match="ran with --watch=false") as failed:
+        check.k8s_ran("rollout status", exercise="follow", options={"watch": True})
+    assert "expected: --watch=true" in str(failed.value)
+    check.k8s_ran("rollout status", exercise="follow")  # without options, any form counts
+    run_cell("kubectl rollout status -w deploy/web\n")
+    check.k8s_ran("rollout status", exercise="follow", options={"watch": True})
+
+
 RESOURCES = (
     "        resources:\n          requests:\n            cpu: {cpu}\n            memory: 32Mi\n"
     "          limits:\n            cpu: 200m\n{memory}"
