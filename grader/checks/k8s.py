@@ -559,9 +559,10 @@ def k8s_rolled_out(deployment: str, *, namespace: str = "default") -> None:
     _deployment(deployment, namespace)
     result = run(["rollout", "status", f"deployment/{deployment}", "--namespace", namespace])
     if result.code != 0:
+        said = [*result.stdout.strip().splitlines()[-1:], result.stderr.strip()]
         raise fail(
             f"the rollout of Deployment {deployment} does not complete",
-            found=(result.stdout.strip().splitlines() or [""])[-1] + " " + result.stderr.strip(),
+            found=" ".join(line for line in said if line),
             hint="kubectl describe pod NAME tells why a pod does not start or get ready",
         )
     passed(f"the rollout of Deployment {deployment} is complete")

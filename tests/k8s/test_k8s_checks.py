@@ -255,6 +255,9 @@ def test_rolled_out_fails_when_the_pods_never_get_ready(workdir):
     with pytest.raises(CheckFailed, match="does not complete") as failed:
         check.k8s_rolled_out("web")
     assert "exceeded its progress deadline" in str(failed.value)
+    with pytest.raises(CheckFailed) as again:  # the last status line was printed already
+        check.k8s_rolled_out("web")
+    assert 'found:    error: deployment "web" exceeded its progress deadline' in str(again.value)
 
 
 def test_zero_downtime_needs_a_readiness_probe(workdir):
