@@ -12,6 +12,7 @@ show the answer.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -225,32 +226,55 @@ def k8s_routes(host: str, path: str, service: str) -> None:
     )
 
 
-def k8s_ran(verb: str, *, exercise: str | None = None) -> None:
+def k8s_ran(
+    verb: str, *, exercise: str | None = None, options: Mapping[str, Any] | None = None
+) -> None:
     """A ``kubectl VERB ...`` command ran successfully (since ``check.start(exercise)``).
 
     The command is judged as kubectl parses it, so flags may come before the verb's
     arguments and ``deploy/web`` is ``deployment web``. ``verb`` may name a subcommand too
-    (``"rollout status"``).
+    (``"rollout status"``). ``options`` maps long option names to the values the command
+    must have had, as kubectl parsed them (``{"watch": True}``: ``-w``, ``--watch`` and
+    leaving the default all pass, ``--watch=false`` does not).
     """
     from grader.checks.exercises import started_at
     from grader.history import entries
     from grader.k8s.grammar import KubectlError, parse
 
     words = verb.split()
+    wanted = dict(options or {})
     ran = [e for e in entries(started_at(exercise)) if e.argv[:1] == ["kubectl"]]
+    other: dict[str, Any] = {}
     for entry in ran:
         try:
-            path = parse(entry.argv[1:]).path
+            invocation = parse(entry.argv[1:])
         except KubectlError:
             continue
-        if path.split()[: len(words)] == words and entry.exit_code == 0:
+        if invocation.path.split()[: len(words)] != words or entry.exit_code != 0:
+            continue
+        other = {k: invocation.options.get(k) for k, v in wanted.items()}
+        if other == wanted:
             passed(f"you ran kubectl {verb}")
             return
+    if other:
+        raise fail(
+            f"your kubectl {verb} ran with {_options_text(other, wanted)}",
+            expected=_options_text(wanted, other),
+            hint=f"kubectl {verb} --help says what each option does",
+        )
     found = "; ".join(" ".join(e.argv) for e in ran[-3:]) or "no kubectl command"
     raise fail(
         f"no successful kubectl {verb} command was run for this exercise",
         found=found,
         hint=f"the exercise asks for kubectl {verb}, in a %%kubectl cell (or the terminal)",
+    )
+
+
+def _options_text(options: Mapping[str, Any], against: Mapping[str, Any]) -> str:
+    """``--name=value`` for each option whose value differs from ``against``'s."""
+    shown = {k: v for k, v in options.items() if against.get(k) != v}
+    return ", ".join(
+        f"--{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in shown.items()
     )
 
 
@@ -521,6 +545,27 @@ def k8s_secret_keys(name: str, keys: tuple[str, ...], *, namespace: str = "defau
             hint="stringData: takes the value in clear, data: its base64 form",
         )
     passed(f"Secret {name} holds {', '.join(keys)}")
+
+
+def k8s_rolled_out(deployment: str, *, namespace: str = "default") -> None:
+    """Let the cluster's time run, as ``kubectl rollout status`` waits, until the rollout is done.
+
+    The checks after it then see the Deployment as it settles, whatever its probes' delays
+    (``initialDelaySeconds``, ``minReadySeconds``): when a notebook is graded its cells run
+    back to back, with less time between them than the student's own run had.
+    """
+    from grader.k8s.kubectl import run
+
+    _deployment(deployment, namespace)
+    result = run(["rollout", "status", f"deployment/{deployment}", "--namespace", namespace])
+    if result.code != 0:
+        said = [*result.stdout.strip().splitlines()[-1:], result.stderr.strip()]
+        raise fail(
+            f"the rollout of Deployment {deployment} does not complete",
+            found=" ".join(line for line in said if line),
+            hint="kubectl describe pod NAME tells why a pod does not start or get ready",
+        )
+    passed(f"the rollout of Deployment {deployment} is complete")
 
 
 def k8s_replicas(deployment: str, count: int, *, namespace: str = "default") -> None:

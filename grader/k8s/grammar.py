@@ -614,6 +614,11 @@ def _levenshtein(a: str, b: str) -> int:
 
 
 def _unknown_command(word: str) -> KubectlError:
+    if word in ALL_COMMANDS:  # kubectl has it, the simulator does not: "did you mean patch?"
+        return KubectlError(
+            f'error: "kubectl {word}" is a kubectl 1.32 command that the course\'s simulated '
+            "cluster does not run\n"
+        )
     near = [c for c in ALL_COMMANDS if _levenshtein(word, c) <= 2 or c.startswith(word)]
     text = f'Error: unknown command "{word}" for "kubectl"'
     if near:

@@ -143,6 +143,18 @@ def test_ran_names_a_subcommand(workdir):
     check.k8s_ran("rollout status", exercise="rollout")
 
 
+def test_ran_judges_the_options_as_kubectl_parsed_them(workdir):
+    run_cell("kubectl apply -f web.yaml\n")
+    check.start("follow")
+    run_cell("kubectl rollout status deployment/web --watch=false\n")
+    with pytest.raises(CheckFailed, match="ran with --watch=false") as failed:
+        check.k8s_ran("rollout status", exercise="follow", options={"watch": True})
+    assert "expected: --watch=true" in str(failed.value)
+    check.k8s_ran("rollout status", exercise="follow")  # without options, any form counts
+    run_cell("kubectl rollout status -w deploy/web\n")
+    check.k8s_ran("rollout status", exercise="follow", options={"watch": True})
+
+
 RESOURCES = (
     "        resources:\n          requests:\n            cpu: {cpu}\n            memory: 32Mi\n"
     "          limits:\n            cpu: 200m\n{memory}"
@@ -218,6 +230,34 @@ def test_a_passing_probe_is_asked_as_the_kubelet_asks_it(workdir, capsys):
     assert capsys.readouterr().out == (
         "✔ the pods of web have a liveness probe that passes (tcpSocket)\n"
     )
+
+
+def test_rolled_out_lets_the_probes_delay_pass_without_recording_a_command(workdir, capsys):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    delayed = PROBE + "          initialDelaySeconds: 30\n"
+    (workdir / "web-deployment.yaml").write_text(manifest + delayed)
+    check.start("delay")
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    with pytest.raises(CheckFailed, match="0 running and ready"):
+        check.k8s_pods_running("web", at_least=2)  # a graded notebook checks at once
+    capsys.readouterr()
+    check.k8s_rolled_out("web")
+    assert capsys.readouterr().out == "✔ the rollout of Deployment web is complete\n"
+    check.k8s_pods_running("web", at_least=2)
+    with pytest.raises(CheckFailed, match="rollout status"):
+        check.k8s_ran("rollout status", exercise="delay")  # the student's own is still asked
+
+
+def test_rolled_out_fails_when_the_pods_never_get_ready(workdir):
+    manifest = (FILES / "web-deployment.yaml").read_text()
+    (workdir / "web-deployment.yaml").write_text(manifest + PROBE.replace("80", "8080"))
+    run_cell("kubectl apply -f web-deployment.yaml\n")
+    with pytest.raises(CheckFailed, match="does not complete") as failed:
+        check.k8s_rolled_out("web")
+    assert "exceeded its progress deadline" in str(failed.value)
+    with pytest.raises(CheckFailed) as again:  # the last status line was printed already
+        check.k8s_rolled_out("web")
+    assert 'found:    error: deployment "web" exceeded its progress deadline' in str(again.value)
 
 
 def test_zero_downtime_needs_a_readiness_probe(workdir):

@@ -114,6 +114,16 @@ def test_not_found_and_unknown_resource(web):
     assert result.stderr == 'error: the server doesn\'t have a resource type "widgets"\n'
 
 
+def test_a_kubectl_command_the_simulator_lacks_is_not_called_unknown(kubectl):
+    result = kubectl("patch deployment web -p {}")
+    assert (result.code, result.stderr) == (
+        1,
+        'error: "kubectl patch" is a kubectl 1.32 command that the course\'s simulated cluster '
+        "does not run\n",
+    )
+    assert "Did you mean this?\n\tpatch" in kubectl("pach deployment web").stderr
+
+
 def test_apply_again_is_unchanged_then_configured(web):
     assert web("apply -f web-deployment.yaml").stdout == "deployment.apps/web unchanged\n"
     text = (FILES / "web-deployment.yaml").read_text().replace("replicas: 2", "replicas: 3")
