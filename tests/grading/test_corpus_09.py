@@ -77,7 +77,9 @@ RIGHT = {
             "kubectl rollout status deploy/web"
         ),
         "ex3-stalled-status": 'stalled_status = "ImagePullBackOff"',
-        "ex3-undo": "%%kubectl\nkubectl rollout undo deployment/web --to-revision=3",
+        # nginx:1.27.5's revision: 1 nginx:1.27, 2 the update, 3 the demo back to nginx:1.27
+        # (its old ReplicaSet takes the next number), 4 nginx:1.27.5, 5 the stalled tag
+        "ex3-undo": "%%kubectl\nkubectl rollout undo deployment/web --to-revision=4",
         "ex4-api-endpoints": "api_endpoints = 0",
         "ex4-api-manifest": api(HTTP.format(path="/index.html")),
         "ex4-api-apply": (
@@ -113,7 +115,7 @@ WRONG = {
         "ex1-scale": "%%kubectl\nkubectl get deployment web",
         "ex2-update": "%%kubectl\nkubectl rollout status deployment/web",
         "ex3-stalled-status": 'stalled_status = "CrashLoopBackOff"',
-        "ex3-undo": "%%kubectl\nkubectl rollout undo deployment/web --to-revision=1",
+        "ex3-undo": "%%kubectl\nkubectl rollout undo deployment/web --to-revision=3",
         "ex4-api-endpoints": 'api_endpoints = "0"',
         "ex4-api-manifest": api(HTTP.format(path="/healthz"), replicas=3),
         "ex4-api-apply": "%%kubectl\nkubectl apply -f api.yaml",
