@@ -724,7 +724,6 @@ def test_the_corpus_covers_every_exercise() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("corpus-10")
 @pytest.mark.parametrize(
     "name",
     [
