@@ -1,0 +1,42 @@
+"""The sandbox engine: one mixin per resource module, composed into :class:`SandboxEngine`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.engine.sandbox.build import BuildMixin
+from grader.engine.sandbox.containers import ContainersMixin
+from grader.engine.sandbox.exec import ExecMixin
+from grader.engine.sandbox.images import ImagesMixin
+from grader.engine.sandbox.inspection import InspectionMixin
+from grader.engine.sandbox.lifecycle import LifecycleMixin
+from grader.engine.sandbox.logs import LogsMixin
+from grader.engine.sandbox.networks import NetworksMixin
+from grader.engine.sandbox.ports import shutdown_all
+from grader.engine.sandbox.registry import RegistryMixin
+from grader.engine.sandbox.system import SystemMixin
+from grader.engine.sandbox.update import UpdateMixin
+from grader.engine.sandbox.volumes import VolumesMixin
+
+
+class SandboxEngine(
+    RegistryMixin,
+    BuildMixin,
+    SystemMixin,
+    ImagesMixin,
+    ContainersMixin,
+    LifecycleMixin,
+    LogsMixin,
+    ExecMixin,
+    InspectionMixin,
+    VolumesMixin,
+    NetworksMixin,
+    UpdateMixin,
+):
+    """The sandbox engine over the state folder ``state_dir``."""
+
+    def __init__(self, state_dir: Path | str) -> None:
+        super().__init__(Path(state_dir))
+        self._seed_images()
+
+    shutdown_all = staticmethod(shutdown_all)
