@@ -6,7 +6,8 @@
    kernel ``Execute`` on the same notebooks whose test cells are replaced by ``assert True``.
    The ratio is the cost of the course's checks and grading harness.
 2. N simulated students (a third full marks, a third blank, a third half-answered) for the
-   whole course, graded by ``course autograde --workers 2``: measured, not extrapolated.
+   whole course, graded by ``course autograde`` (two grading processes per core unless
+   ``--workers`` says otherwise): measured, not extrapolated.
    It prints students graded per minute and the CPU seconds per notebook (the grading
    processes, their submissions' children and the sandbox helpers those started).
 
@@ -15,7 +16,7 @@ result) and the rest (reading, writing, the gradebook); the CPU seconds grading 
 the machine's load average, sampled during the run (the machine is shared: a high load
 inflates every wall-clock figure). ``--class-only`` skips phase 1.
 
-Usage: .venv/bin/python benchmarks/bench_autograde.py [--students 50] [--workers 2]
+Usage: .venv/bin/python benchmarks/bench_autograde.py [--students 50] [--workers 4]
        [--class-only] [--assignments 01-docker-intro ...] [--json artifacts/bench_autograde.json]
 """
 
@@ -40,6 +41,7 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from grader.course.autograde import WORKERS_PER_CORE  # noqa: E402
 from grader.course.autograde import main as autograde  # noqa: E402
 from grader.course.release import main as release  # noqa: E402
 from grader.course.settings import ensure_tools_on_path  # noqa: E402
@@ -241,7 +243,7 @@ def one_student(work: Path, names: list[str]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="default: course autograde's (two per core)")
     parser.add_argument("--class-only", action="store_true", help="skip the one-student phase")
     parser.add_argument("--assignments", nargs="*")
     parser.add_argument("--json", type=Path, default=REPO / "artifacts" / "bench_autograde.json")
@@ -251,26 +253,28 @@ def main() -> int:
     if not names:
         print("no assignment in notebooks/", file=sys.stderr)
         return 1
+    workers = options.workers or WORKERS_PER_CORE * (os.cpu_count() or 1)
     result: dict = {"assignments": names, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="bench-autograde-") as scratch:
         work = Path(scratch)
         if not options.class_only:
             result.update(one_student(work, names))
-        klass, outcomes = time_class(work, names, options.students, options.workers)
+        klass, outcomes = time_class(work, names, options.students, workers)
     table = breakdown(outcomes)
-    print_breakdown(f"class of {options.students}, {options.workers} workers", table)
+    print_breakdown(f"class of {options.students}, {workers} workers", table)
     submissions = options.students * len(names)
     per_minute = options.students / (klass.wall / 60)
     cpu_per_notebook = klass.cpu / submissions
     print(
-        f"class of {options.students} x {len(names)} notebooks: {klass.wall:.1f} s wall, "
+        f"class of {options.students} x {len(names)} notebooks, {workers} workers: "
+        f"{klass.wall:.1f} s wall, "
         f"{per_minute:.1f} students/min, {klass.cpu:.1f} CPU-s = {cpu_per_notebook:.3f} CPU-s "
         f"per notebook, load {load_range(klass)}"
     )
     result.update(
         {
             "students": options.students,
-            "workers": options.workers,
+            "workers": workers,
             "class_s": round(klass.wall, 1),
             "class_cpu_s": round(klass.cpu, 1),
             "students_per_minute": round(per_minute, 1),
