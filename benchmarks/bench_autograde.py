@@ -6,7 +6,7 @@
    kernel ``Execute`` on the same notebooks whose test cells are replaced by ``assert True``.
    The ratio is the cost of the course's checks and grading harness.
 2. N simulated students (a third full marks, a third blank, a third half-answered) for the
-   whole course, graded by ``course autograde`` (two grading processes per core unless
+   whole course, graded by ``course autograde`` (three grading processes per core unless
    ``--workers`` says otherwise): measured, not extrapolated.
    It prints students graded per minute and the CPU seconds per notebook (the grading
    processes, their submissions' children and the sandbox helpers those started).
@@ -16,7 +16,7 @@ result) and the rest (reading, writing, the gradebook); the CPU seconds grading 
 the machine's load average, sampled during the run (the machine is shared: a high load
 inflates every wall-clock figure). ``--class-only`` skips phase 1.
 
-Usage: .venv/bin/python benchmarks/bench_autograde.py [--students 50] [--workers 4]
+Usage: .venv/bin/python benchmarks/bench_autograde.py [--students 50] [--workers 6]
        [--class-only] [--assignments 01-docker-intro ...] [--json artifacts/bench_autograde.json]
 """
 
@@ -243,7 +243,7 @@ def one_student(work: Path, names: list[str]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=50)
-    parser.add_argument("--workers", type=int, help="default: course autograde's (two per core)")
+    parser.add_argument("--workers", type=int, help="default: course autograde's (three per core)")
     parser.add_argument("--class-only", action="store_true", help="skip the one-student phase")
     parser.add_argument("--assignments", nargs="*")
     parser.add_argument("--json", type=Path, default=REPO / "artifacts" / "bench_autograde.json")
