@@ -107,7 +107,8 @@ class Writer:
         try:
             self._grade(assignment, student, dest)
         except Exception as error:  # noqa: BLE001 - one submission's failure is recorded
-            self.gradebook.db.rollback()
+            if self._gradebook is not None:
+                self._gradebook.db.rollback()
             self.log.error("There was an error processing assignment: %s", dest)
             self.log.error(traceback.format_exc())
             if dest.exists():
