@@ -15,6 +15,11 @@ files, the release material over them, the graded notebook) and the gradebook's
 submission, grade and comment rows, so manual grading, ``course feedback``, ``export``
 and the formgrader read it unchanged. Plain ``nbgrader autograde`` keeps nbgrader's
 converter (and the same ``TrustedExecute``).
+
+What it leaves to its caller or does not do: the students and the released assignment must
+be in the gradebook already (``course autograde`` adds them before grading starts), and
+nbgrader's ``pre_convert_hook``/``post_convert_hook`` and group-shared folder permissions
+(settings the course does not use) are not applied.
 """
 
 from __future__ import annotations
