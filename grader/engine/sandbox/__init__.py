@@ -4,26 +4,48 @@
 as the Docker Engine API and Docker 28's daemon-side behaviour and messages. It is one
 mixin per resource module, composed here; state lives in ``<state_dir>/state.db`` (see
 :mod:`.store` for the schema), shared safely by every process using the same folder.
-
-The engine is imported on first use of :class:`SandboxEngine` (:mod:`.engine`), not with
-the package: the port helper (:mod:`.server`) needs only :mod:`.store` and :mod:`.fs`,
-and starts once per published container.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
 
-if TYPE_CHECKING:
-    from grader.engine.sandbox.engine import SandboxEngine, shutdown_all
+from grader.engine.sandbox.build import BuildMixin
+from grader.engine.sandbox.containers import ContainersMixin
+from grader.engine.sandbox.exec import ExecMixin
+from grader.engine.sandbox.images import ImagesMixin
+from grader.engine.sandbox.inspection import InspectionMixin
+from grader.engine.sandbox.lifecycle import LifecycleMixin
+from grader.engine.sandbox.logs import LogsMixin
+from grader.engine.sandbox.networks import NetworksMixin
+from grader.engine.sandbox.ports import shutdown_all
+from grader.engine.sandbox.registry import RegistryMixin
+from grader.engine.sandbox.system import SystemMixin
+from grader.engine.sandbox.update import UpdateMixin
+from grader.engine.sandbox.volumes import VolumesMixin
+
+
+class SandboxEngine(
+    RegistryMixin,
+    BuildMixin,
+    SystemMixin,
+    ImagesMixin,
+    ContainersMixin,
+    LifecycleMixin,
+    LogsMixin,
+    ExecMixin,
+    InspectionMixin,
+    VolumesMixin,
+    NetworksMixin,
+    UpdateMixin,
+):
+    """The sandbox engine over the state folder ``state_dir``."""
+
+    def __init__(self, state_dir: Path | str) -> None:
+        super().__init__(Path(state_dir))
+        self._seed_images()
+
+    shutdown_all = staticmethod(shutdown_all)
+
 
 __all__ = ["SandboxEngine", "shutdown_all"]
-
-
-def __getattr__(name: str) -> Any:
-    """``SandboxEngine`` and ``shutdown_all``, imported from :mod:`.engine` when asked for."""
-    if name in __all__:
-        from grader.engine.sandbox import engine
-
-        return getattr(engine, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
