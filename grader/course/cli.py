@@ -61,7 +61,9 @@ def collect(root: str | None, assignment: str, folder: Path) -> None:
 @cli.command()
 @click.argument("assignment", required=False)
 @click.option("--student", help="Grade (or regrade) only this student.")
-@click.option("--workers", type=click.IntRange(min=1), help="Parallel graders (default: cores).")
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Parallel graders (default: three per core)."
+)
 @click.option("--engine", type=click.Choice(["sandbox", "docker"]), help="Grading engine.")
 @click.option(
     "--isolate/--no-isolate",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,6 +47,22 @@ PRELOADED = (
 )
 """Modules imported once by the grading process, so each forked submission starts warm."""
 
+PRELOADED_PACKAGES = (
+    "grader.checks",
+    "grader.commands",
+    "grader.compose",
+    "grader.dockercli",
+    "grader.dockerfile",
+    "grader.engine",
+    "grader.k8s",
+    "grader.render",
+    "grader.widgets",
+)
+"""Packages whose every module the grading process imports: what a replay may run.
+
+A module first imported in a submission's child is imported again in the next one (and
+its bytecode compiled again where no cache may be written)."""
+
 
 REPLAY_SECONDS: list[float] = []
 """Wall-clock seconds of each replay this process ran (fork, child, result), in order.
@@ -60,16 +77,35 @@ WARMED_KINDS = (("v1", "Pod"), ("v1", "Service"), ("v1", "ConfigMap"), ("apps/v1
 
 @functools.cache
 def preload() -> None:
-    """Import :data:`PRELOADED` (those installed) and parse the common manifest schemas."""
+    """Import :data:`PRELOADED` and :data:`PRELOADED_PACKAGES`, parse common schemas."""
     for name in PRELOADED:
         try:
             importlib.import_module(name)
         except ImportError:
             continue
+    for name in PRELOADED_PACKAGES:
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, f"{name}."):
+            importlib.import_module(module.name)
     from grader.k8s.validate import schema_problems
 
     for api_version, kind in WARMED_KINDS:
         schema_problems({"apiVersion": api_version, "kind": kind, "metadata": {"name": "warm"}})
+
+
+def read_source(path: Path) -> NotebookNode:
+    """The instructor's notebook at ``path``, read once per version of the file.
+
+    A grading process grades many submissions of one assignment; the source is only ever
+    read (the replay walks it, restored cells are copies).
+    """
+    stat = path.stat()
+    return _read_source(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_source(path: Path, mtime_ns: int, size: int) -> NotebookNode:
+    return nbformat.read(path, as_version=4)
 
 
 class TrustedExecute(Execute):
@@ -100,7 +136,7 @@ class TrustedExecute(Execute):
             raise RuntimeError("TrustedExecute.isolate is 'always' but namespaces are refused")
         preload()
         job = Job(
-            source=nbformat.read(source_notebook, as_version=4),
+            source=read_source(source_notebook),
             submission=nb,
             material=Path(resources.get("metadata", {}).get("path") or "."),
             engine=settings.grading_engine,

@@ -16,6 +16,7 @@ from typing import Any
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
+from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
@@ -68,6 +69,39 @@ class GraderShell(InteractiveShell):
         self.current: CellOutputs | None = None
         self._stdout = StreamWriter("stdout")
         self._stderr = StreamWriter("stderr")
+
+    def showtraceback(  # noqa: D102
+        self,
+        exc_tuple=None,
+        filename=None,
+        tb_offset=None,
+        exception_only=False,
+        running_compiled_code=False,
+    ):
+        # The cell's error output is `Name: message` (:mod:`grader.grading.outputs`), so
+        # IPython's formatted traceback (pygments, stack_data: tens of milliseconds a
+        # failed cell) is never built, here or for the history below.
+        try:
+            etype, evalue, _ = self._get_exc_info(exc_tuple)
+        except ValueError:
+            print("No traceback available to show.", file=sys.stderr)
+            return
+        if etype is UsageError:
+            self.show_usage_error(evalue)
+            return
+        if filename and issubclass(etype, SyntaxError):
+            evalue.filename = filename
+        self._record_exception(etype, evalue)
+
+    def showsyntaxerror(self, filename=None, running_compiled_code=False):  # noqa: D102
+        self.showtraceback(filename=filename)
+
+    def _format_exception_for_storage(  # noqa: D102
+        self, exception, filename=None, running_compiled_code=False
+    ):
+        # What IPython keeps of a failed cell for ``%tb`` and the history: the same one line.
+        name = type(exception).__name__
+        return {"ename": name, "evalue": str(exception), "traceback": [f"{name}: {exception}"]}
 
     def _showtraceback(self, etype, evalue, stb):  # noqa: D102
         self._record_exception(etype, evalue)

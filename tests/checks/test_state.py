@@ -123,6 +123,23 @@ def test_http_with_nothing_published(lab):
         check.http(lab.free_port(), wait=0.3)
 
 
+def test_while_grading_http_waits_only_for_a_port_something_publishes(lab, monkeypatch):
+    """Nothing outside the replay starts a container while grading: no published port, no wait."""
+    from grader.checks import web
+
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    naps: list[float] = []
+    sleep = web.time.sleep
+    monkeypatch.setattr(web.time, "sleep", lambda seconds: (naps.append(seconds), sleep(seconds)))
+    with pytest.raises(CheckFailed, match="no running container publishes"):
+        check.http(lab.free_port(), wait=60)
+    assert naps == []
+    port = lab.free_port()
+    lab.run("web", ports={80: port}, web=True)
+    expected = "Welcome to nginx" if lab.kind == "sandbox" else "Hello from chk"
+    assert expected in check.http(port, contains=expected)
+
+
 def test_show_prints_the_page_or_why_not(lab, capsys):
     from grader.checks.web import show
 

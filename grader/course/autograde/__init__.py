@@ -3,9 +3,9 @@
 Submissions live in ``submitted/<student>/<assignment>/``. Before grading starts, the
 assignment is released into the gradebook if it is not there yet and every student is
 added, so the grading processes only write their own rows. A pool of grading processes
-(one per core by default) is forked from this one; each runs nbgrader's ``Autograde``
-converter in-process for many submissions (:mod:`grader.course.autograde.worker`), and
-its execute step is the trusted grader (:mod:`grader.grading`): no kernel, no student
+(three per core by default) is forked from this one; each grades many submissions in-process
+with nbgrader's preprocessors in one pass (:mod:`grader.course.autograde.writer`), and
+their execute step is the trusted grader (:mod:`grader.grading`): no kernel, no student
 code, one forked child per submission on a private engine (the sandbox by default), with
 per-cell timeouts from ``nbgrader_config.py`` and a per-submission one from
 ``CourseSettings``.
@@ -23,6 +23,13 @@ from grader.course.errors import CourseError
 from grader.course.progress import Progress
 from grader.course.settings import course_settings, coursedir, ensure_tools_on_path
 from grader.grading.isolation import namespaces_available
+
+WORKERS_PER_CORE = 3
+"""Grading processes per core by default: a submission spends part of its time waiting
+(a server starting, a demo cell's pause, a health check's interval), and more processes
+than cores keep the cores busy meanwhile (measured on 2 cores, 50 students x 9 notebooks:
+4 workers graded 18.7 students a minute, 6 workers 22.2; 6 students: 2 workers 9.7, 4
+workers 16.7)."""
 
 
 def submissions(root: Path, assignment: str | None, student: str | None) -> list[tuple[str, str]]:
@@ -97,8 +104,9 @@ def main(
         root: the course root.
         assignment: only this assignment (default: every submitted assignment).
         student: only this student (regrade one student).
-        workers: grading processes (default: the number of cores). On the real engine
-            grading is serial: containers of two students would share one daemon.
+        workers: grading processes (default: :data:`WORKERS_PER_CORE` per core, at most
+            one per submission). On the real engine grading is serial: containers of two
+            students would share one daemon.
         engine: ``sandbox`` or ``docker`` (default: ``CourseSettings.grading_engine``).
         isolate: give each sandbox submission a user and network namespace of its own
             (default: when the machine allows it). Never on the real engine, whose
@@ -118,7 +126,10 @@ def main(
         where = coursedir(root).submitted_directory
         raise CourseError(f"no submission in {where}/<student>/<assignment>/ matches")
     prepare_gradebook(root, pairs)
-    workers = 1 if engine == "docker" else max(1, workers or os.cpu_count() or 1)
+    if engine == "docker":
+        workers = 1
+    elif workers is None:
+        workers = max(1, min(len(pairs), WORKERS_PER_CORE * (os.cpu_count() or 1)))
     if engine == "docker":
         isolate = False
     elif isolate is None:

@@ -1,10 +1,12 @@
-"""Grade one submission in this process with nbgrader's ``Autograde`` converter.
+"""Grade one submission in this process with the lean writer, built once per process.
 
-No ``nbgrader`` subprocess and no kernel: the converter runs here (its sanitising steps,
-then :class:`grader.grading.nbgrader.TrustedExecute`, then ``SaveAutoGrades``), and the
+No ``nbgrader`` subprocess and no kernel: :class:`grader.course.autograde.writer.Writer`
+runs nbgrader's preprocessors here (the sanitising ones, then
+:class:`grader.grading.nbgrader.TrustedExecute`, then ``SaveAutoGrades``...), and the
 execute step forks one child per submission. The grading processes of ``course
-autograde`` each call :func:`grade_one` for many submissions, so nbgrader, IPython and the
-course's package are imported once per process, not once per submission.
+autograde`` each call :func:`grade_one` for many submissions, so nbgrader, IPython, the
+course's package, the configuration and the released assignments' gradebook rows are read
+once per process, not once per submission.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.course.settings import ensure_tools_on_path, load_config
 
-TIMEOUT_MARK = "GradingTimeout"
-"""Appears in nbgrader's log when the execute step stopped a submission for its time."""
+if TYPE_CHECKING:
+    from grader.course.autograde.writer import Writer
 
 
 @dataclass(frozen=True)
@@ -27,13 +30,17 @@ class Outcome:
     assignment: str
     student: str
     ok: bool
-    """nbgrader finished (the score is in the gradebook)."""
+    """The submission was graded (the score is in the gradebook)."""
     seconds: float
     log: str
-    """nbgrader's log, kept for the instructor when something went wrong."""
+    """The grading log, kept for the instructor when something went wrong."""
     timed_out: bool = False
     replay_seconds: float = 0.0
-    """Of ``seconds``, the trusted replay's (the rest is nbgrader's converter and gradebook)."""
+    """Of ``seconds``, the trusted replay's (the rest is reading, writing, the gradebook)."""
+
+
+_WRITERS: dict[tuple[Path, str, bool], Writer] = {}
+"""This process's writers, by course root, engine and isolation."""
 
 
 def preload() -> None:
@@ -42,11 +49,23 @@ def preload() -> None:
     # nbgrader's gradebook trips this SQLAlchemy warning on every autograde (its own
     # session handling; nothing is lost): keep it out of the instructor's console.
     warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
-    import nbgrader.converters  # noqa: F401 - imported for the forks' sake
-
+    import grader.course.autograde.writer  # noqa: F401 - imported for the forks' sake
     from grader.grading.nbgrader import preload as preload_grading
 
     preload_grading()
+
+
+def writer_for(root: Path, engine: str, isolate: bool) -> Writer:
+    """This process's :class:`Writer` for the course at ``root`` (built on first use)."""
+    from grader.course.autograde.writer import Writer
+
+    key = (root, engine, isolate)
+    if key not in _WRITERS:
+        config = load_config(root)
+        config.CourseSettings.grading_engine = engine
+        config.TrustedExecute.isolate = "always" if isolate else "never"
+        _WRITERS[key] = Writer(config)
+    return _WRITERS[key]
 
 
 def grade_one(
@@ -66,35 +85,16 @@ def grade_one(
         engine: ``sandbox`` or ``docker``.
         isolate: give the submission a network namespace of its own.
     """
-    from nbgrader.converters import Autograde
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.utils import capture_log
-
-    from grader.grading.nbgrader import REPLAY_SECONDS, trusted_preprocessors
+    from grader.grading.nbgrader import REPLAY_SECONDS
 
     started = time.monotonic()
-    config = load_config(root)
-    config.CourseSettings.grading_engine = engine
-    config.TrustedExecute.isolate = "always" if isolate else "never"
-    configured = config.Autograde.get("autograde_preprocessors")
-    config.Autograde.autograde_preprocessors = trusted_preprocessors(
-        configured or Autograde.autograde_preprocessors.default_value
-    )
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id = assignment
-    coursedir.student_id = student
-    converter = Autograde(coursedir=coursedir, config=config)
-    converter.force = True
-    REPLAY_SECONDS.clear()
-    result = capture_log(converter)
-    log = result.get("log", "") + result.get("error", "")
-    seconds = time.monotonic() - started
+    written = writer_for(root, engine, isolate).grade(assignment, student)
     return Outcome(
         assignment,
         student,
-        result["success"],
-        seconds,
-        log,
-        TIMEOUT_MARK in log,
+        written.ok,
+        time.monotonic() - started,
+        written.log,
+        written.timed_out,
         sum(REPLAY_SECONDS),
     )
