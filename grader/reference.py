@@ -63,8 +63,13 @@ class ImageReference(NamedTuple):
 
     @property
     def name(self) -> str:
-        """Fully qualified repository: ``docker.io/library/nginx``."""
-        return f"{self.domain}/{self.path}"
+        """Fully qualified repository: ``docker.io/library/nginx``.
+
+        Just the path when the text had no valid domain (``my_registry.example.com/app``: an
+        underscore is not allowed in a host name, so that part is a path component), as Go's
+        ``repository.Name()`` has it.
+        """
+        return f"{self.domain}/{self.path}" if self.domain else self.path
 
     @property
     def familiar_name(self) -> str:
