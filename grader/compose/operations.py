@@ -86,6 +86,7 @@ def _create_kwargs(engine: EngineAPI, project: Project, service: Service) -> dic
         "port_bindings": bindings,
         "mounts": service.mounts or None,
         "network_mode": first,
+        "init": service.init or None,
     }
     name, _, count = (service.restart or "no").partition(":")
     host["restart_policy"] = {"Name": name, "MaximumRetryCount": int(count or 0)}
@@ -118,6 +119,7 @@ def _create_kwargs(engine: EngineAPI, project: Project, service: Service) -> dic
         "user": service.user,
         "hostname": service.hostname,
         "entrypoint": service.entrypoint,
+        "stop_timeout": service.stop_grace_period,
         "detach": True,
     }
     return {key: value for key, value in kwargs.items() if value is not None}
@@ -242,6 +244,15 @@ def _with_dependencies(project: Project, names: list[str]) -> set[str]:
     return wanted
 
 
+def _grace(project: Project | None, container: JSON) -> int:
+    """Seconds a stop waits for the container: its service's ``stop_grace_period``, or 10."""
+    service = (
+        project.services.get((container.get("Labels") or {}).get(SERVICE, "")) if project else None
+    )
+    grace = service.stop_grace_period if service else None
+    return 10 if grace is None else grace
+
+
 def down(
     engine: EngineAPI,
     name: str,
@@ -261,7 +272,7 @@ def down(
         resource = _container_resource(container["Names"][0].lstrip("/"))
         if container["State"] in ("running", "restarting", "paused"):
             report(Event(resource, "Stopping", False))
-            engine.stop(container["Id"], timeout=10)
+            engine.stop(container["Id"], timeout=_grace(project, container))
             report(Event(resource, "Stopped", True))
         report(Event(resource, "Removing", False))
         try:

@@ -56,6 +56,10 @@ class Service:
     working_dir: str | None = None
     user: str | None = None
     hostname: str | None = None
+    init: bool = False
+    """Run an init process as PID 1 (it forwards signals, so a stop is answered at once)."""
+    stop_grace_period: int | None = None
+    """Seconds a stop waits after SIGTERM before SIGKILL (the engine's default: 10)."""
 
     def config_hash(self) -> str:
         """A digest of what the container is made from (Compose's ``config-hash`` label)."""
@@ -232,8 +236,8 @@ def _objects(
 
 
 SUPPORTED = (
-    "command container_name depends_on entrypoint environment healthcheck hostname image "
-    "labels networks ports restart user volumes working_dir"
+    "command container_name depends_on entrypoint environment healthcheck hostname image init "
+    "labels networks ports restart stop_grace_period user volumes working_dir"
 ).split()
 """The service keys the course's Compose applies; others are refused, never ignored."""
 
@@ -290,5 +294,11 @@ def build(source: Source) -> Project:
             working_dir=spec.get("working_dir"),
             user=None if spec.get("user") is None else str(spec.get("user")),
             hostname=spec.get("hostname"),
+            init=bool(spec.get("init")),
+            stop_grace_period=(
+                None
+                if spec.get("stop_grace_period") is None
+                else int(parse_duration(str(spec["stop_grace_period"])))
+            ),
         )
     return Project(name, source.folder, source.path, services, networks, volumes)

@@ -198,6 +198,32 @@ def test_keys_the_course_cannot_apply_are_refused_not_ignored(engine, tmp_path: 
     assert engine.containers(all=True) == []
 
 
+def test_init_and_the_grace_period_reach_the_container_and_down(
+    engine, tmp_path: Path, monkeypatch
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  quick:\n    image: busybox\n    command: sleep 3600\n    init: true\n"
+        "    stop_grace_period: 1m30s\n"
+        "  plain:\n    image: busybox\n    command: sleep 3600\n"
+    )
+    assert run(engine, tmp_path, "compose", "up", "-d")[2] == 0
+    quick = engine.inspect_container(f"{tmp_path.name}-quick-1")
+    plain = engine.inspect_container(f"{tmp_path.name}-plain-1")
+    assert (quick["HostConfig"]["Init"], quick["Config"]["StopTimeout"]) == (True, 90)
+    assert not plain["HostConfig"].get("Init") and "StopTimeout" not in plain["Config"]
+    waited: dict[str, int | None] = {}
+    stop = engine.stop
+
+    def recording_stop(container: str, timeout: int | None = None) -> None:
+        waited[engine.inspect_container(container)["Name"].lstrip("/")] = timeout
+        stop(container, timeout=timeout)
+
+    monkeypatch.setattr(engine, "stop", recording_stop)
+    assert run(engine, tmp_path, "compose", "down")[2] == 0
+    assert waited == {f"{tmp_path.name}-quick-1": 90, f"{tmp_path.name}-plain-1": 10}
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
