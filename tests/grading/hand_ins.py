@@ -10,6 +10,9 @@ then nbgrader's own ``determine_grade`` on the outputs written back into the han
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +89,31 @@ def _printed(cell: nbformat.NotebookNode) -> str:
 
 
 def hand_in(notebook: str, answers: Entry) -> Graded:
-    """Grade the source notebook with ``answers`` in its answer cells, as the grader does."""
+    """Grade the source notebook with ``answers`` in its answer cells, as the grader does.
+
+    In a fresh interpreter, as ``course autograde``'s grading processes are: the grader forks
+    a child per submission, and a pytest-xdist worker has threads of its own (execnet's, and
+    any an earlier test left running); a child forked while one of them held a lock (a
+    stream's, SQLite's) waited on it until the notebook timeout (seen once in CI).
+    """
+    completed = subprocess.run(
+        [sys.executable, __file__],
+        input=json.dumps({"notebook": notebook, "answers": dict(answers)}),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=Job.notebook_timeout + 120,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"grading {notebook} failed:\n{completed.stderr[-4000:]}")
+    result = json.loads(completed.stdout)
+    return Graded(
+        scores={key: (score, maximum) for key, (score, maximum) in result["scores"].items()},
+        printed=result["printed"],
+    )
+
+
+def _grade_here(notebook: str, answers: Entry) -> Graded:
     original = source(notebook)
     submission = nbformat.from_dict(original)
     for cell in submission.cells:
@@ -110,3 +137,9 @@ def hand_in(notebook: str, answers: Entry) -> Graded:
             graded.scores[info["grade_id"]] = (score or 0.0, maximum or 0.0)
             graded.printed[info["grade_id"]] = _printed(cell)
     return graded
+
+
+if __name__ == "__main__":
+    request = json.load(sys.stdin)
+    done = _grade_here(request["notebook"], request["answers"])
+    json.dump({"scores": done.scores, "printed": done.printed}, sys.stdout)
