@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from labkit import ARTIFACTS, TOKEN
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,7 +53,11 @@ def test_the_terminal_runs_the_course_docker_in_the_release_folder(lab: str, pag
     # This terminal's input, not the first in the page: the lab restores the terminals an
     # earlier test opened, as hidden tabs.
     typing = page.locator(f'[id="{terminal_id}"] .xterm-helper-textarea')
-    typing.wait_for(timeout=30_000)
+    try:
+        typing.wait_for(timeout=30_000)
+    except PlaywrightTimeoutError:  # once in CI: the new tab was not brought to the front
+        page.evaluate(f"() => window.jupyterapp.shell.activateById({terminal_id!r})")
+        typing.wait_for(timeout=60_000)
     typing.focus()
     page.keyboard.type(TYPED + "\n")
     page.wait_for_function(SAYS, arg="END-OF-CHECK", timeout=60_000)
