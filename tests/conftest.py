@@ -25,9 +25,11 @@ from typing import NoReturn
 import pytest
 from ports import unused_port
 from releases import Releases, run_folder
-from worker_times import WorkerTimes
+from worker_times import CpuClock, WorkerTimes
 
 from grader.engine import daemon_answers, docker_host
+
+pytest_plugins = ["pytester"]
 
 os.environ["COURSE_RAISE_UNEXPECTED"] = "1"
 """A bug of the course's own code fails the test that meets it, in this process and in every
@@ -77,7 +79,8 @@ def shared_resource(item: pytest.Item) -> str | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """In the process that runs or steers the tests (not an xdist worker): time per worker."""
+    """Each process running tests times their CPU; the one steering workers sums per worker."""
+    config.pluginmanager.register(CpuClock(), "cpu-clock")
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(WorkerTimes(), "worker-times")
 
