@@ -6,14 +6,21 @@ exercises with an entry of the corpus (grade id -> cell text; answer cells an en
 out keep the source's solution) and is graded the way ``nbgrader autograde`` grades it:
 ``grader.grading.submission.grade`` (the path ``TrustedExecute`` takes) in a forked child,
 then nbgrader's own ``determine_grade`` on the outputs written back into the hand-in.
+
+As in ``course autograde``, the forks come from a grading process of their own: one per test
+process, started fresh (``spawn``) on the first hand-in with the grader's modules imported
+once (:func:`grader.grading.nbgrader.preload`), kept for the hand-ins that follow. Not from
+the test process itself: a pytest-xdist worker has threads of its own (execnet's, and any an
+earlier test left running), and a child forked while one of them held a lock (a stream's,
+SQLite's) waited on it until the notebook timeout (seen once in CI). Not a fresh interpreter
+per hand-in either: importing the grader costs ~2.4 s of CPU each time.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import multiprocessing
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +29,7 @@ from nbgrader.utils import determine_grade
 
 from grader.grading.isolation import namespaces_available
 from grader.grading.merge import write_outputs
+from grader.grading.nbgrader import preload
 from grader.grading.submission import Job, grade
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,29 +96,24 @@ def _printed(cell: nbformat.NotebookNode) -> str:
     return "".join(parts)
 
 
-def hand_in(notebook: str, answers: Entry) -> Graded:
-    """Grade the source notebook with ``answers`` in its answer cells, as the grader does.
+_GRADING: list[ProcessPoolExecutor] = []
+"""This test process's grading process, once started."""
 
-    In a fresh interpreter, as ``course autograde``'s grading processes are: the grader forks
-    a child per submission, and a pytest-xdist worker has threads of its own (execnet's, and
-    any an earlier test left running); a child forked while one of them held a lock (a
-    stream's, SQLite's) waited on it until the notebook timeout (seen once in CI).
-    """
-    completed = subprocess.run(
-        [sys.executable, __file__],
-        input=json.dumps({"notebook": notebook, "answers": dict(answers)}),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=Job.notebook_timeout + 120,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"grading {notebook} failed:\n{completed.stderr[-4000:]}")
-    result = json.loads(completed.stdout)
-    return Graded(
-        scores={key: (score, maximum) for key, (score, maximum) in result["scores"].items()},
-        printed=result["printed"],
-    )
+
+def _grading_process() -> ProcessPoolExecutor:
+    if not _GRADING:
+        _GRADING.append(
+            ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=preload
+            )
+        )
+    return _GRADING[0]
+
+
+def hand_in(notebook: str, answers: Entry) -> Graded:
+    """Grade the source notebook with ``answers`` in its answer cells, as the grader does."""
+    done = _grading_process().submit(_grade_here, notebook, dict(answers))
+    return done.result(timeout=Job.notebook_timeout + 120)
 
 
 def _grade_here(notebook: str, answers: Entry) -> Graded:
@@ -137,9 +140,3 @@ def _grade_here(notebook: str, answers: Entry) -> Graded:
             graded.scores[info["grade_id"]] = (score or 0.0, maximum or 0.0)
             graded.printed[info["grade_id"]] = _printed(cell)
     return graded
-
-
-if __name__ == "__main__":
-    request = json.load(sys.stdin)
-    done = _grade_here(request["notebook"], request["answers"])
-    json.dump({"scores": done.scores, "printed": done.printed}, sys.stdout)
