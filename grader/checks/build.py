@@ -244,14 +244,21 @@ def serves(
 
 
 def _wait_for_page(port: int, path: str = "/", wait: float = 8.0) -> str | None:
+    """The page's text once the server answers 200; None when nothing does within ``wait``.
+
+    A 4xx answer is final (the image's server is up and has no such page: waiting would
+    only spend the grading time); a 5xx may be a proxy whose upstream is still starting.
+    """
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             status, body = fetch(port, path)
-            if status == 200:
-                return body
         except OSError:
-            pass
+            status, body = 0, ""
+        if status == 200:
+            return body
+        if 400 <= status < 500:
+            return None
         time.sleep(0.2)
     return None
 

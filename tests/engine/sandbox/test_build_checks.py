@@ -9,11 +9,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from ports import unused_port
 
 from grader import checks as check
+from grader.checks.web import fetch
 from grader.engine import get_engine
 from grader.engine.errors import EngineError
 
@@ -104,6 +106,17 @@ def cache_and_files(tmp_path: Path, names: str) -> None:
     assert "<h1>" in body
     page = check.serves(f"{names}-site:1", port=unused_port(), path="/50x.html", contains="Error")
     assert "<h1>Hello" not in page
+    answers = []
+
+    def answered(*args, **kwargs):
+        found = fetch(*args, **kwargs)
+        answers.append(found[0])
+        return found
+
+    with mock.patch("grader.checks.build.fetch", answered):
+        with pytest.raises(check.CheckFailed, match="does not answer /api/version.json"):
+            check.serves(f"{names}-site:1", port=unused_port(), path="/api/version.json")
+    assert answers == [404], "a 404 from a running server is final: no waiting for the page"
     size = get_engine().inspect_image("nginx:1.27")["Size"] / 1e6
     check.sizes({"nginx:1.27": round(size, 1)})
     with pytest.raises(check.CheckFailed, match="does not match"):
