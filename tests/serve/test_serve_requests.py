@@ -163,8 +163,9 @@ def course_calls(argv: list[str], cwd: Path, refuse: bool = False) -> list[tuple
     """
     engine = RecordingEngine(LOOKUPS, refuse)
     out = io.StringIO()
+    host = {"DOCKER_HOST": f"unix://{cwd}/docker.sock"}  # the recording's (record_requests.py)
     try:  # the recorder stops the command at its first engine call
-        with mock.patch("sys.stdin", _Terminal("y\n")):
+        with mock.patch("sys.stdin", _Terminal("y\n")), mock.patch.dict(os.environ, host):
             execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
     except _Stop:
         pass
