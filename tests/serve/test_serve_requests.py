@@ -9,9 +9,12 @@ from a line to the engine, and they must meet:
 - the real CLI's: the recorded request goes through the daemon's route
   (``grader.serve.routes``), which calls the engine.
 
-Both run on a recording engine that stops at the first call; the calls are compared in a
-canonical form (arguments bound to the Engine API's signature, defaults and empty values
-dropped, image names normalised, HostConfig completed with the daemon's defaults).
+The course's commands run where the recording ran: in a folder like its working folder,
+with its ``DOCKER_HOST`` (a socket in that folder) and its standard input (a terminal that
+types "y"). Both run on a recording engine that stops at the first call; the calls are
+compared in a canonical form (arguments bound to the Engine API's signature, defaults and
+empty values dropped, image names normalised, HostConfig completed with the daemon's
+defaults).
 Where the CLI sends one request per container all at once (:data:`CONCURRENT`), the
 recording's order is chance: there every request is compared, as a set that must match
 exactly, the recording engine answering each call with an error as the recording daemon
