@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
+from typing import Any
 
 from grader import reference
 from grader.commands.model import Command
@@ -90,13 +93,35 @@ def build(cmd: Command, session: Session) -> int:
     """``docker build [-t NAME] [-f FILE] PATH``.
 
     BuildKit's output (Docker 28's default), or the legacy builder's with ``DOCKER_BUILDKIT=0``.
+    ``-f -`` reads the Dockerfile from standard input into a file named ``Dockerfile``
+    outside the context, as buildx does (the engine then receives it as any Dockerfile from
+    outside the context: docker-py and the legacy CLI add it to the context's archive as
+    ``.dockerfile.<random>``).
     """
+    if cmd.option("file") != "-":
+        return _build(cmd, session, cmd.option("file"))
+    with tempfile.TemporaryDirectory(prefix="dockerfile-") as folder:
+        path = os.path.join(folder, "Dockerfile")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(_read_stdin_text())
+        return _build(cmd, session, path)
+
+
+def _read_stdin_text() -> str:
+    """All of standard input as text ("" when there is none to read, as in a notebook)."""
+    try:
+        return sys.stdin.read() if sys.stdin is not None else ""
+    except (OSError, ValueError, NotImplementedError):
+        return ""
+
+
+def _build(cmd: Command, session: Session, dockerfile: str | None) -> int:
+    """``docker build`` with the Dockerfile at ``dockerfile`` (relative to the current folder)."""
     from grader.commands.parser import buildkit_enabled
     from grader.dockerfile.context import client_side_error
 
     refuse_unsafe_build(os.path.join(session.cwd, cmd.args[0]))
     context = os.path.join(session.cwd, cmd.args[0])
-    dockerfile = cmd.option("file")
     if dockerfile:
         # The CLI reads -f relative to the current folder, not to the context.
         dockerfile = os.path.abspath(os.path.join(session.cwd, dockerfile))
@@ -112,7 +137,7 @@ def build(cmd: Command, session: Session) -> int:
     for item in cmd.option("label", []):
         key, _, value = item.partition("=")
         labels[key] = value
-    options = {
+    options: dict[str, Any] = {
         "tag": cmd.option("tag") or None,
         "dockerfile": dockerfile,
         "nocache": bool(cmd.option("no-cache")),
