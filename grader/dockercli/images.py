@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from typing import Any
 
@@ -11,7 +10,13 @@ from grader import reference
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
 from grader.dockercli.pulling import display
-from grader.dockercli.session import CommandFailed, Session, daemon_text, image_path_name
+from grader.dockercli.session import (
+    CommandFailed,
+    Session,
+    daemon_text,
+    image_path_name,
+    read_stdin,
+)
 from grader.engine.errors import EngineError
 from grader.engine.safety import refuse_unsafe_build
 from grader.render import units
@@ -103,16 +108,8 @@ def build(cmd: Command, session: Session) -> int:
     with tempfile.TemporaryDirectory(prefix="dockerfile-") as folder:
         path = os.path.join(folder, "Dockerfile")
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(_read_stdin_text())
+            handle.write(read_stdin())
         return _build(cmd, session, path)
-
-
-def _read_stdin_text() -> str:
-    """All of standard input as text ("" when there is none to read, as in a notebook)."""
-    try:
-        return sys.stdin.read() if sys.stdin is not None else ""
-    except (OSError, ValueError, NotImplementedError):
-        return ""
 
 
 def _build(cmd: Command, session: Session, dockerfile: str | None) -> int:

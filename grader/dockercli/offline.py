@@ -20,7 +20,7 @@ from typing import TextIO
 
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
-from grader.dockercli.session import CommandFailed, Session
+from grader.dockercli.session import CommandFailed, Session, read_stdin
 from grader.render.contexts import SearchContext
 from grader.render.formatter import FormatError, render
 
@@ -69,7 +69,7 @@ def _credentials(cmd: Command, session: Session, server: str) -> tuple[str, str]
     password = str(cmd.option("password") or "")
     stdin = sys.stdin
     if cmd.option("password-stdin"):
-        password = stdin.read().removesuffix("\n").removesuffix("\r")
+        password = read_stdin().removesuffix("\n").removesuffix("\r")
     password = password.strip()
     if user and password:
         return user, password

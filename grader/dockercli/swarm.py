@@ -30,7 +30,11 @@ def _swarm_listing(cmd: Command) -> CommandFailed:
 
 
 def swarm_init(cmd: Command, session: Session) -> int:
-    """``docker swarm init``: the request the CLI sends, with its flags' defaults."""
+    """``docker swarm init``: the request the CLI sends, with its flags' defaults.
+
+    On an engine that starts a swarm, the CLI's first line; the join instructions it adds
+    (from more requests) are left to the Docker CLI, as the listings are.
+    """
     node = session.engine.init_swarm(
         advertise_addr=cmd.option("advertise-addr") or None,
         listen_addr=cmd.option("listen-addr") or DEFAULT_LISTEN,
