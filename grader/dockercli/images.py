@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from typing import Any
 
 from grader import reference
 from grader.commands.model import Command
 from grader.dockercli.listing import filters
 from grader.dockercli.pulling import display
-from grader.dockercli.session import CommandFailed, Session, daemon_text, image_path_name
+from grader.dockercli.session import (
+    CommandFailed,
+    Session,
+    daemon_text,
+    image_path_name,
+    read_stdin,
+)
 from grader.engine.errors import EngineError
 from grader.engine.safety import refuse_unsafe_build
 from grader.render import units
@@ -90,13 +98,27 @@ def build(cmd: Command, session: Session) -> int:
     """``docker build [-t NAME] [-f FILE] PATH``.
 
     BuildKit's output (Docker 28's default), or the legacy builder's with ``DOCKER_BUILDKIT=0``.
+    ``-f -`` reads the Dockerfile from standard input into a file named ``Dockerfile``
+    outside the context, as buildx does (the engine then receives it as any Dockerfile from
+    outside the context: docker-py and the legacy CLI add it to the context's archive as
+    ``.dockerfile.<random>``).
     """
+    if cmd.option("file") != "-":
+        return _build(cmd, session, cmd.option("file"))
+    with tempfile.TemporaryDirectory(prefix="dockerfile-") as folder:
+        path = os.path.join(folder, "Dockerfile")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(read_stdin())
+        return _build(cmd, session, path)
+
+
+def _build(cmd: Command, session: Session, dockerfile: str | None) -> int:
+    """``docker build`` with the Dockerfile at ``dockerfile`` (relative to the current folder)."""
     from grader.commands.parser import buildkit_enabled
     from grader.dockerfile.context import client_side_error
 
     refuse_unsafe_build(os.path.join(session.cwd, cmd.args[0]))
     context = os.path.join(session.cwd, cmd.args[0])
-    dockerfile = cmd.option("file")
     if dockerfile:
         # The CLI reads -f relative to the current folder, not to the context.
         dockerfile = os.path.abspath(os.path.join(session.cwd, dockerfile))
@@ -112,7 +134,7 @@ def build(cmd: Command, session: Session) -> int:
     for item in cmd.option("label", []):
         key, _, value = item.partition("=")
         labels[key] = value
-    options = {
+    options: dict[str, Any] = {
         "tag": cmd.option("tag") or None,
         "dockerfile": dockerfile,
         "nocache": bool(cmd.option("no-cache")),

@@ -127,8 +127,11 @@ def container_config(
         "cap_drop": [_capability(item) for item in cmd.option("cap-drop", [])] or None,
         "init": True if cmd.option("init") else None,
     }
-    if cmd.option("mount"):
-        host["mounts"] = [_mount(spec, session.cwd) for spec in cmd.option("mount")]
+    mounts = [_mount(spec, session.cwd) for spec in cmd.option("mount", [])]
+    if cmd.option("use-api-socket"):
+        mounts.append(_api_socket(cmd, session))
+    if mounts:
+        host["mounts"] = mounts
     if cmd.option("memory"):
         host["mem_limit"] = ram_in_bytes(str(cmd.option("memory")))
     if cmd.option("cpus"):
@@ -203,6 +206,34 @@ def _mount(spec: str, cwd: str) -> dict[str, Any]:
         "Target": mount.target,
         "ReadOnly": mount.read_only,
         **mount_options(mount),
+    }
+
+
+DEFAULT_HOST = "unix:///var/run/docker.sock"
+"""The engine address the Docker CLI uses without ``DOCKER_HOST``."""
+
+
+def _api_socket(cmd: Command, session: Session) -> dict[str, Any]:
+    """``--use-api-socket``: the engine's own socket, bound at ``/var/run/docker.sock``.
+
+    As the Docker 28 CLI: the socket of the address ``docker`` talks to (``DOCKER_HOST``),
+    refused for any address that is no Unix socket. The CLI also copies the credentials it
+    keeps into the container; the course keeps none, so there are none to copy.
+    """
+    host = session.environ.get("DOCKER_HOST") or DEFAULT_HOST
+    if not host.startswith("unix://"):
+        message = (
+            "flag --use-api-socket can only be used with unix sockets: "
+            f"docker endpoint {host} incompatible"
+        )
+        if cmd.name == "container run":
+            raise CommandFailed(f"docker: {message}{RUN_HELP}", 125)
+        raise CommandFailed(message, 1)
+    return {
+        "Type": "bind",
+        "Source": host.removeprefix("unix://"),
+        "Target": "/var/run/docker.sock",
+        "BindOptions": {},
     }
 
 

@@ -53,6 +53,16 @@ def image_path_name(name: str) -> str:
     return name
 
 
+def read_stdin() -> str:
+    """All of standard input as text ("" when there is none to read, as in a notebook)."""
+    import sys
+
+    try:
+        return sys.stdin.read() if sys.stdin is not None else ""
+    except (OSError, ValueError, NotImplementedError):
+        return ""
+
+
 @dataclass
 class Session:
     """One invocation's surroundings."""

@@ -18,7 +18,7 @@ inspect), Unix seconds where Docker does ("Created" in list endpoints).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from grader.engine.registry_http import REGISTRY
@@ -366,6 +366,52 @@ class EngineAPI(Protocol):
         self, container: str, net_id: str, force: bool = False
     ) -> None:
         """``POST /networks/{id}/disconnect``."""
+
+    # -- registries: login and search ----------------------------------------
+    def login(
+        self,
+        username: str,
+        password: str | None = None,
+        email: str | None = None,
+        registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
+    ) -> JSON:
+        """``POST /auth`` ``{username, password, serveraddress}``: {"Status": ...}."""
+
+    def search(self, term: str, limit: int | None = None) -> list[JSON]:
+        """``GET /images/search?term=&limit=``: Docker Hub's matches."""
+
+    # -- swarm mode and plugins ------------------------------------------------
+    def init_swarm(
+        self,
+        advertise_addr: str | None = None,
+        listen_addr: str = "0.0.0.0:2377",
+        force_new_cluster: bool = False,
+        swarm_spec: dict[str, Any] | None = None,
+        default_addr_pool: list[str] | None = None,
+        subnet_size: int | None = None,
+        data_path_addr: str | None = None,
+        data_path_port: int | None = None,
+    ) -> str:
+        """``POST /swarm/init``: the new node's ID."""
+
+    def services(
+        self, filters: dict[str, Any] | None = None, status: bool | None = None
+    ) -> list[JSON]:
+        """``GET /services?filters=&status=`` (a swarm manager only)."""
+
+    def nodes(self, filters: dict[str, Any] | None = None) -> list[JSON]:
+        """``GET /nodes?filters=`` (a swarm manager only)."""
+
+    def secrets(self, filters: dict[str, Any] | None = None) -> Iterable[JSON]:
+        """``GET /secrets?filters=`` (a swarm manager only)."""
+
+    def configs(self, filters: dict[str, Any] | None = None) -> list[JSON]:
+        """``GET /configs?filters=`` (a swarm manager only)."""
+
+    def plugins(self) -> list[JSON]:
+        """``GET /plugins``: the installed plugins."""
 
     # -- a registry's content (not docker-py: the Registry HTTP API v2, as the engine sees it)
     def registry_tags(self, repository: str, host: str = REGISTRY) -> list[str] | None:

@@ -634,3 +634,108 @@ class HistoryContext(_Context):
     def Comment(self) -> str:
         """The layer's comment."""
         return self.h.get("Comment", "")
+
+
+class PluginContext(_Context):
+    """One row of ``docker plugin ls`` (``GET /plugins`` item)."""
+
+    go_type = "*plugin.pluginContext"
+    DEFAULT_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Description}}\t{{.Enabled}}"
+    HEADER = Header(
+        ID="ID",
+        Name="NAME",
+        Description="DESCRIPTION",
+        Enabled="ENABLED",
+        PluginReference="PLUGIN REFERENCE",
+    )
+    JSON_FIELDS = ("Description", "Enabled", "ID", "Name", "PluginReference")
+
+    @classmethod
+    def format_for(cls, source: str, quiet: bool = False) -> str:
+        """The plugin formatter's ``NewFormat``."""
+        if source in {"", "table"}:
+            return "{{.ID}}" if quiet else cls.DEFAULT_TABLE
+        if source == "raw":
+            if quiet:
+                return "plugin_id: {{.ID}}"
+            return (
+                "plugin_id: {{.ID}}\\nname: {{.Name}}\\ndescription: {{.Description}}\\n"
+                "enabled: {{.Enabled}}\\n"
+            )
+        return source
+
+    def __init__(self, data: dict[str, Any], trunc: bool = True):
+        """Wrap one ``GET /plugins`` item."""
+        self.p = data
+        self.trunc = trunc
+
+    def ID(self) -> str:
+        """The plugin id (12 characters unless --no-trunc)."""
+        ident = self.p.get("Id", "")
+        return units.truncate_id(ident) if self.trunc else ident
+
+    def Name(self) -> str:
+        """The plugin's name with its tag ("vieux/sshfs:latest")."""
+        return self.p.get("Name", "")
+
+    def Description(self) -> str:
+        """Its description on one line, cut to 45 cells unless --no-trunc."""
+        text = str((self.p.get("Config") or {}).get("Description") or "")
+        text = text.replace("\n", "").replace("\r", "")
+        return units.ellipsis(text, 45) if self.trunc else text
+
+    def Enabled(self) -> bool:
+        """Whether the plugin is enabled."""
+        return bool(self.p.get("Enabled"))
+
+    def PluginReference(self) -> str:
+        """The reference it was installed from."""
+        return self.p.get("PluginReference", "")
+
+
+class SearchContext(_Context):
+    """One row of ``docker search`` (``GET /images/search`` item)."""
+
+    go_type = "*registry.searchContext"
+    DEFAULT_TABLE = "table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}"
+    HEADER = Header(
+        Name="NAME",
+        Description="DESCRIPTION",
+        StarCount="STARS",
+        IsOfficial="OFFICIAL",
+        IsAutomated="AUTOMATED",
+    )
+    JSON_FIELDS = ("Description", "IsAutomated", "IsOfficial", "Name", "StarCount")
+
+    @classmethod
+    def format_for(cls, source: str) -> str:
+        """The search formatter's ``NewSearchFormat``."""
+        if source in {"", "table"}:
+            return cls.DEFAULT_TABLE
+        return source
+
+    def __init__(self, data: dict[str, Any], trunc: bool = True):
+        """Wrap one search result."""
+        self.s = data
+        self.trunc = trunc
+
+    def Name(self) -> str:
+        """The repository name."""
+        return self.s.get("name", "")
+
+    def Description(self) -> str:
+        """Its description on one line, cut to 45 cells unless --no-trunc."""
+        text = str(self.s.get("description") or "").replace("\n", " ").replace("\r", " ")
+        return units.ellipsis(text, 45) if self.trunc else text
+
+    def StarCount(self) -> str:
+        """The number of stars."""
+        return str(self.s.get("star_count", 0))
+
+    def IsOfficial(self) -> str:
+        """The OFFICIAL column: "[OK]" for an official image."""
+        return "[OK]" if self.s.get("is_official") else ""
+
+    def IsAutomated(self) -> str:
+        """The AUTOMATED column: "[OK]" for an automated build."""
+        return "[OK]" if self.s.get("is_automated") else ""

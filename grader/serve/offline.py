@@ -1,24 +1,28 @@
-"""``POST /auth`` and ``GET /images/search``: dockerd's answers with no registry reachable.
+"""``POST /auth`` and ``GET /images/search`` over the engine's ``login`` and ``search``.
 
-The texts are :mod:`grader.dockercli.offline`'s (the course's own ``docker search`` prints
-the same); dockerd sends them as a 500.
+The sandbox engine answers as dockerd does with only the course's own registry reachable
+(:mod:`grader.engine.sandbox.offline`); its refusals go out as dockerd's 500s.
 """
 
 from __future__ import annotations
 
-from grader.dockercli.offline import login_refusal, search_refusal
 from grader.engine.api import EngineAPI
-from grader.engine.errors import EngineError
 from grader.serve.http import Reply, Request
 
 
 def auth(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``POST /auth`` ``{username, password, serveraddress}``: the registry cannot be reached."""
-    del engine, reply
-    raise EngineError(login_refusal(str((req.json() or {}).get("serveraddress") or "")), 500)
+    """``POST /auth`` ``{username, password, email, serveraddress}``: {Status, IdentityToken}."""
+    body = req.json() or {}
+    reply.json(
+        engine.login(
+            str(body.get("username") or ""),
+            password=body.get("password") or None,
+            email=body.get("email") or None,
+            registry=body.get("serveraddress") or None,
+        )
+    )
 
 
 def search(engine: EngineAPI, req: Request, reply: Reply) -> None:
-    """``GET /images/search?term=&limit=``: Docker Hub cannot be reached."""
-    del engine, reply
-    raise EngineError(search_refusal(req.arg("term") or "", req.number("limit")), 500)
+    """``GET /images/search?term=&limit=``."""
+    reply.json(engine.search(req.arg("term") or "", limit=req.number("limit")))

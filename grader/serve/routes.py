@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from grader.engine.api import EngineAPI
-from grader.serve import containers, execs, images, objects, offline, system
+from grader.serve import containers, execs, images, objects, offline, swarm, system
 from grader.serve.http import Reply, Request
 
 Endpoint = Callable[[EngineAPI, Request, Reply], None]
@@ -81,6 +81,12 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("DELETE", f"/networks/{_ID}", objects.network_remove),
     ("POST", f"/networks/{_ID}/connect", objects.network_connect),
     ("POST", f"/networks/{_ID}/disconnect", objects.network_disconnect),
+    ("POST", "/swarm/init", swarm.init),
+    ("GET", "/services", swarm.services),
+    ("GET", "/nodes", swarm.nodes),
+    ("GET", "/secrets", swarm.secrets),
+    ("GET", "/configs", swarm.configs),
+    ("GET", "/plugins", swarm.plugins),
 ]
 
 _COMPILED = [(method, re.compile(f"^{pattern}$"), endpoint) for method, pattern, endpoint in ROUTES]

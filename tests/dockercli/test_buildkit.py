@@ -289,3 +289,24 @@ def test_the_real_engines_classic_stream_renders_the_same(
     assert real[0] == ours[0], "\n".join(difflib.unified_diff(real[0], ours[0], lineterm=""))
     assert real[1] == ours[1], "\n".join(difflib.unified_diff(real[1], ours[1], lineterm=""))
     assert "#8 <t> built" in real[0] and "#8 CACHED" in real[1]
+
+
+def test_a_dockerfile_from_stdin_builds_the_context(
+    engine, app: Path, monkeypatch, tmp_path: Path
+) -> None:
+    """``-f -``: buildx reads the Dockerfile from stdin into a file named Dockerfile."""
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    typed = "FROM busybox\nCOPY index.js /srv/\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
+    out, err, code = build(engine, app, "-t", "piped:1", "-f", "-")
+    assert (out, code) == ("", 0)
+    assert blocks(err)[1] == (
+        "#1 [internal] load build definition from Dockerfile\n"
+        f"#1 transferring dockerfile: {len(typed)}B done\n#1 DONE <t>"
+    )
+    assert "[2/2] COPY index.js /srv/" in err
+    assert engine.inspect_image("piped:1")["Config"]["Cmd"] == ["sh"]
+    assert list(temporary.iterdir()) == []  # the stdin copy is gone

@@ -1,8 +1,10 @@
-"""update, export, build prune, login and search on the sandbox daemon, as dockerd answers them.
+"""update, export, build prune, login, search and swarm objects on the sandbox daemon.
 
 Each is driven by docker-py and by the Docker 28 CLI (``/usr/local/bin/docker``, skipped
 where it is not installed, as in ``test_serve_docker_cli.py``). The sandbox has no network:
-``/auth`` and ``/images/search`` answer as dockerd does when the registry cannot be reached.
+``/auth`` accepts a login to the course's own registry and otherwise answers, as
+``/images/search`` does, as dockerd does when the registry cannot be reached. Swarm
+objects answer as dockerd outside a swarm; ``/swarm/init`` is refused.
 """
 
 from __future__ import annotations
@@ -74,12 +76,18 @@ def test_build_prune_forgets_the_cache(client: docker.DockerClient, tmp_path: Pa
     assert not any("Using cache" in item.get("stream", "") for item in rebuilt)
 
 
-def test_login_and_search_reach_no_registry(client: docker.DockerClient) -> None:
+def test_login_reaches_only_the_course_registry_and_search_no_hub(
+    client: docker.DockerClient,
+) -> None:
+    assert client.login("student", "secret", registry="localhost:5000") == {
+        "IdentityToken": "",
+        "Status": "Login Succeeded",
+    }
     with pytest.raises(docker.errors.APIError) as local:
-        client.login("student", "secret", registry="localhost:5000")
+        client.login("student", "secret", registry="localhost:5001")
     assert local.value.status_code == 500
     assert local.value.explanation == (
-        'Get "http://localhost:5000/v2/": dial tcp localhost:5000: connect: connection refused'
+        'Get "http://localhost:5001/v2/": dial tcp localhost:5001: connect: connection refused'
     )
     with pytest.raises(docker.errors.APIError, match=r"lookup registry-1\.docker\.io: no such"):
         client.login("student", "secret")
@@ -89,6 +97,28 @@ def test_login_and_search_reach_no_registry(client: docker.DockerClient) -> None
         'Get "https://index.docker.io/v1/search?q=nginx&n=5": '
         "dial tcp: lookup index.docker.io: no such host"
     )
+
+
+NOT_A_MANAGER = (
+    'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
+    "connect this node to swarm and try again."
+)
+NO_SWARM_MODE = (
+    "the course's sandbox engine does not run swarm mode: "
+    "services, stacks and swarm nodes need a real Docker Engine"
+)
+
+
+def test_swarm_objects_answer_as_a_node_outside_a_swarm(client: docker.DockerClient) -> None:
+    api = client.api
+    for listing in (api.services, api.nodes, api.secrets, api.configs):
+        with pytest.raises(docker.errors.APIError) as refused:
+            listing()
+        assert (refused.value.status_code, refused.value.explanation) == (503, NOT_A_MANAGER)
+    assert api.plugins() == []
+    with pytest.raises(docker.errors.APIError) as init:
+        api.init_swarm()
+    assert (init.value.status_code, init.value.explanation) == (501, NO_SWARM_MODE)
 
 
 @needs_cli
@@ -118,19 +148,43 @@ def test_the_docker_cli_updates_exports_prunes(
 
 @needs_cli
 def test_the_docker_cli_login_and_search(daemon: str, tmp_path: Path) -> None:
-    code, _, err = cli(
+    code, out, _ = cli(
         daemon, tmp_path, "login", "-u", "student", "--password-stdin", "localhost:5000",
+        stdin="secret\n",
+    )  # fmt: skip
+    assert (code, out) == (0, "Login Succeeded\n")
+    code, _, err = cli(
+        daemon, tmp_path, "login", "-u", "student", "--password-stdin", "localhost:5001",
         stdin="secret\n",
     )  # fmt: skip
     assert (code, err) == (
         1,
-        'Error response from daemon: Get "http://localhost:5000/v2/": dial tcp '
-        "localhost:5000: connect: connection refused\n",
+        'Error response from daemon: Get "http://localhost:5001/v2/": dial tcp '
+        "localhost:5001: connect: connection refused\n",
     )
-    assert not (tmp_path / ".docker" / "config.json").exists()
     code, _, err = cli(daemon, tmp_path, "search", "nginx")
     assert code == 1
     assert err.endswith("dial tcp: lookup index.docker.io: no such host\n")
+
+
+@needs_cli
+def test_the_docker_cli_on_swarm_objects_and_plugins(daemon: str, tmp_path: Path) -> None:
+    for argv in (["service", "ls"], ["stack", "ls"], ["node", "ls"], ["secret", "ls"]):
+        assert cli(daemon, tmp_path, *argv) == (
+            1,
+            "",
+            f"Error response from daemon: {NOT_A_MANAGER}\n",
+        )
+    assert cli(daemon, tmp_path, "plugin", "ls") == (
+        0,
+        "ID        NAME      DESCRIPTION   ENABLED\n",
+        "",
+    )
+    assert cli(daemon, tmp_path, "swarm", "init") == (
+        1,
+        "",
+        f"Error response from daemon: {NO_SWARM_MODE}\n",
+    )
 
 
 def test_start_and_stop_answer_304_when_nothing_changes(client: docker.DockerClient) -> None:

@@ -9,9 +9,12 @@ from a line to the engine, and they must meet:
 - the real CLI's: the recorded request goes through the daemon's route
   (``grader.serve.routes``), which calls the engine.
 
-Both run on a recording engine that stops at the first call; the calls are compared in a
-canonical form (arguments bound to the Engine API's signature, defaults and empty values
-dropped, image names normalised, HostConfig completed with the daemon's defaults).
+The course's commands run where the recording ran: in a folder like its working folder,
+with its ``DOCKER_HOST`` (a socket in that folder) and its standard input (a terminal that
+types "y", or the record's ``stdin``). Both run on a recording engine that stops at the
+first call; the calls are compared in a canonical form (arguments bound to the Engine
+API's signature, defaults and empty values dropped, image names normalised, HostConfig
+completed with the daemon's defaults, a Dockerfile from outside the context named alike).
 Where the CLI sends one request per container all at once (:data:`CONCURRENT`), the
 recording's order is chance: there every request is compared, as a set that must match
 exactly, the recording engine answering each call with an error as the recording daemon
@@ -28,6 +31,7 @@ import inspect
 import io
 import json
 import os
+import re
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -57,6 +61,11 @@ FILES = {"Dockerfile": "FROM busybox\n", "app/Dockerfile": "FROM busybox\n", "en
 """What that folder held (``record_requests.py``)."""
 DEFAULTS = {"driver": "local", "tag": "latest", "dockerfile": "Dockerfile"}
 """Values the daemon treats as absent."""
+OUTSIDE = "<a Dockerfile from outside the context>"
+OUTSIDE_NAME = re.compile(r"\.dockerfile\.[0-9a-f]+")
+"""How a Dockerfile from outside the context reaches the engine: the CLI (and docker-py)
+adds it to the context's archive under a random name (``.dockerfile.<hex>``); the course
+hands the engine its path outside the context (for ``-f -``, a file it wrote stdin to)."""
 
 
 CONCURRENT = frozenset(
@@ -155,16 +164,19 @@ class _Terminal(io.StringIO):
         return True
 
 
-def course_calls(argv: list[str], cwd: Path, refuse: bool = False) -> list[tuple[str, Any]]:
-    """The engine calls the course makes for ``docker ARGV`` run in ``cwd``.
+def course_calls(
+    argv: list[str], cwd: Path, refuse: bool = False, stdin: str = "y\n"
+) -> list[tuple[str, Any]]:
+    """The engine calls the course makes for ``docker ARGV`` run in ``cwd``, ``stdin`` typed.
 
     Only the first unless ``refuse``: then every call is answered with an error and the
     command goes on.
     """
     engine = RecordingEngine(LOOKUPS, refuse)
     out = io.StringIO()
+    host = {"DOCKER_HOST": f"unix://{cwd}/docker.sock"}  # the recording's (record_requests.py)
     try:  # the recorder stops the command at its first engine call
-        with mock.patch("sys.stdin", _Terminal("y\n")):
+        with mock.patch("sys.stdin", _Terminal(stdin)), mock.patch.dict(os.environ, host):
             execute(list(argv), engine, stdout=out, stderr=out, cwd=str(cwd))  # type: ignore[arg-type]
     except _Stop:
         pass
@@ -172,9 +184,9 @@ def course_calls(argv: list[str], cwd: Path, refuse: bool = False) -> list[tuple
     return [json.loads(json.dumps(canonical(*call)).replace(str(cwd), WORKDIR)) for call in calls]
 
 
-def course_call(argv: list[str], cwd: Path) -> tuple[str, Any] | None:
+def course_call(argv: list[str], cwd: Path, stdin: str = "y\n") -> tuple[str, Any] | None:
     """The first engine call the course makes for ``docker ARGV`` run in ``cwd``."""
-    calls = course_calls(argv, cwd)
+    calls = course_calls(argv, cwd, stdin=stdin)
     return (calls[0][0], calls[0][1]) if calls else None
 
 
@@ -253,7 +265,9 @@ def canonical(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple
     if name == "build":
         dockerfile = values.get("dockerfile")
         if dockerfile and os.path.isabs(dockerfile):
-            values["dockerfile"] = os.path.relpath(dockerfile, values["path"])
+            dockerfile = values["dockerfile"] = os.path.relpath(dockerfile, values["path"])
+        if dockerfile and (dockerfile.startswith("..") or OUTSIDE_NAME.fullmatch(dockerfile)):
+            values["dockerfile"] = OUTSIDE
         values["path"] = "<context>"
         # Which builder runs is not the line's meaning: the recording CLI had no buildx
         # plugin, so it asked for the legacy builder; the course builds with BuildKit
@@ -286,7 +300,8 @@ def test_the_course_asks_what_the_cli_asks(record: dict[str, Any], workdir: Path
         course = sorted(map(json.dumps, course_calls(record["argv"], workdir, refuse=True)))
         daemon = sorted(json.dumps(daemon_call(request)) for request in record["requests"])
     else:
-        course, daemon = course_call(record["argv"], workdir), daemon_call(record["requests"][0])
+        course = course_call(record["argv"], workdir, record.get("stdin", "y\n"))
+        daemon = daemon_call(record["requests"][0])
     if record["line"] in DIFFERENCES:
         assert course != daemon, "this line now agrees: take it out of DIFFERENCES"
         pytest.xfail(DIFFERENCES[record["line"]])

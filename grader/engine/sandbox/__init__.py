@@ -19,8 +19,10 @@ from grader.engine.sandbox.inspection import InspectionMixin
 from grader.engine.sandbox.lifecycle import LifecycleMixin
 from grader.engine.sandbox.logs import LogsMixin
 from grader.engine.sandbox.networks import NetworksMixin
+from grader.engine.sandbox.offline import OfflineMixin
 from grader.engine.sandbox.ports import shutdown_all
 from grader.engine.sandbox.registry import RegistryMixin
+from grader.engine.sandbox.swarm import SwarmMixin
 from grader.engine.sandbox.system import SystemMixin
 from grader.engine.sandbox.update import UpdateMixin
 from grader.engine.sandbox.volumes import VolumesMixin
@@ -40,6 +42,8 @@ class SandboxEngine(
     VolumesMixin,
     NetworksMixin,
     UpdateMixin,
+    OfflineMixin,
+    SwarmMixin,
 ):
     """The sandbox engine over the state folder ``state_dir``."""
 

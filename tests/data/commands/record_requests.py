@@ -8,14 +8,18 @@ make one per argument).
 Each accepted line of ``docker28_corpus.jsonl`` runs through ``/usr/local/bin/docker``
 with ``DOCKER_HOST`` on that socket, stdin on a pseudo-terminal (``-t`` is accepted) that
 answers "y" to confirmation prompts then ends, and
-a working folder holding a Dockerfile. Run::
+a working folder holding a Dockerfile (a line that reads a Dockerfile from stdin is typed
+one instead: :data:`STDIN`). Run::
 
-    .venv/bin/python tests/data/commands/record_requests.py
+    .venv/bin/python tests/data/commands/record_requests.py ["docker LINE" ...]
+
+(with lines: record only those, in place).
 
 It rewrites ``requests.jsonl`` next to this script: one JSON object per line with ``line``,
-``argv`` and ``requests``, a list of ``{method, path, query, body}`` in the order the
-daemon received them (an order of chance where the CLI sends them concurrently, as for
-``rm a b``: ``tests/serve/test_serve_requests.py`` compares those as a set).
+``argv``, ``stdin`` where :data:`STDIN` gives one, and ``requests``, a list of ``{method,
+path, query, body}`` in the order the daemon received them (an order of chance where the
+CLI sends them concurrently, as for ``rm a b``: ``tests/serve/test_serve_requests.py``
+compares those as a set).
 ``path`` keeps the ``/v1.50`` prefix; ``query`` maps each key to its list of values;
 ``body`` is the decoded JSON, ``{"tar": [member names]}`` for a tar archive, or null.
 """
@@ -42,6 +46,9 @@ OUT = HERE / "requests.jsonl"
 DOCKER = "/usr/local/bin/docker"
 ANSWER = b"y\n\x04"
 """What the terminal types: "y" to a confirmation prompt, then end-of-file (``build -``)."""
+STDIN = {"docker build -f - .": "FROM busybox\n"}
+"""What the terminal types instead for a line that reads a file from standard input (then
+end-of-file): kept in the line's record as ``stdin``, so the course's command reads the same."""
 
 PING_HEADERS = {
     "Api-Version": "1.51",
@@ -161,8 +168,8 @@ class RecordingServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer
         return taken
 
 
-def run_cli(argv: list[str], socket_path: str, workdir: str) -> None:
-    """Run the real CLI on one line against the recording daemon."""
+def run_cli(argv: list[str], socket_path: str, workdir: str, answer: bytes = ANSWER) -> None:
+    """Run the real CLI on one line against the recording daemon, ``answer`` typed."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": workdir,
@@ -171,7 +178,7 @@ def run_cli(argv: list[str], socket_path: str, workdir: str) -> None:
         "LC_ALL": "C",
     }
     primary, secondary = pty.openpty()
-    os.write(primary, ANSWER)
+    os.write(primary, answer)
     try:
         subprocess.run(
             [DOCKER, *argv],
@@ -190,10 +197,14 @@ def run_cli(argv: list[str], socket_path: str, workdir: str) -> None:
         os.close(secondary)
 
 
-def main() -> int:
-    """Record every accepted corpus line and write ``requests.jsonl``."""
+def main(lines: list[str]) -> int:
+    """Record the accepted corpus lines and write ``requests.jsonl``.
+
+    Every line, or only ``lines`` (the corpus's ``line`` texts), whose records are then
+    replaced in place and the others kept.
+    """
     records = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
-    accepted = [r for r in records if r["accepted"]]
+    accepted = [r for r in records if r["accepted"] and (not lines or r["line"] in lines)]
     out = []
     with tempfile.TemporaryDirectory() as workdir:
         Path(workdir, "Dockerfile").write_text("FROM busybox\n")
@@ -206,18 +217,27 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             for record in accepted:
-                run_cli(record["argv"], socket_path, workdir)
-                requests = server.take()
-                out.append({"line": record["line"], "argv": record["argv"], "requests": requests})
+                typed = STDIN.get(record["line"])
+                answer = typed.encode() + b"\x04" if typed is not None else ANSWER
+                run_cli(record["argv"], socket_path, workdir, answer)
+                item = {"line": record["line"], "argv": record["argv"]}
+                if typed is not None:
+                    item["stdin"] = typed
+                out.append({**item, "requests": server.take()})
         finally:
             server.shutdown()
             server.server_close()
-    text = "".join(json.dumps(item).replace(workdir, "$WORKDIR") + "\n" for item in out)
-    OUT.write_text(text)
+    fresh = {item["line"]: json.dumps(item).replace(workdir, "$WORKDIR") for item in out}
+    if lines:
+        kept = [json.loads(line) for line in OUT.read_text().splitlines() if line.strip()]
+        texts = [fresh.get(item["line"], json.dumps(item)) for item in kept]
+    else:
+        texts = list(fresh.values())
+    OUT.write_text("".join(text + "\n" for text in texts))
     made = sum(1 for item in out if item["requests"])
     print(f"recorded {len(out)} lines ({made} reached the daemon) into {OUT}", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
