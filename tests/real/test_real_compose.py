@@ -30,6 +30,7 @@ services:
   api:
     image: busybox:latest
     command: sleep 3600
+    init: true
     environment:
       DB_HOST: db
     networks: [default, back]
@@ -39,6 +40,7 @@ services:
   db:
     image: busybox:latest
     command: ["sleep", "3600"]
+    init: true
     restart: unless-stopped
     networks:
       back:
@@ -53,6 +55,8 @@ networks:
 volumes:
   data:
 """
+"""(``init: true``: ``sleep`` as PID 1 ignores SIGTERM, and ``down`` would wait out 10 s of
+grace for each of those containers on the real engine.)"""
 _SHORT_ID = re.compile(r"^[0-9a-f]{12}$")
 
 

@@ -62,6 +62,7 @@ services:
   db:
     image: busybox:latest
     command: sh -c "echo ready > /data/status && sleep 300"
+    init: true
     volumes:
       - data:/data
     healthcheck:
@@ -70,6 +71,7 @@ services:
   api:
     image: busybox:latest
     command: sleep 300
+    init: true
     ports:
       - "{port}:8000"
     depends_on:
@@ -78,6 +80,8 @@ services:
 volumes:
   data:
 """
+"""(``init: true``: ``sleep`` as PID 1 ignores SIGTERM; ``down`` would wait out its 10 s grace
+for each service on the real engine.)"""
 
 
 def compose(api, folder, *words):
