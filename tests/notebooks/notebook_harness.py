@@ -23,21 +23,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from netns import ISOLATE, isolation_available
-from releases import Releases
+from releases import Releases, assignment_folders
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "data" / "course" / "notebooks"
 BIN = str(Path(sys.executable).parent)
-
-
-def assignment_folders() -> list[Path]:
-    """The course's assignments, then the fixtures (ps0: plain Python, ps1: %%docker)."""
-    return [
-        folder
-        for parent in (REPO / "notebooks", FIXTURES)
-        for folder in sorted(parent.glob("*/"))
-        if (folder / f"{folder.name}.ipynb").is_file()
-    ]
 
 
 def drives_docker(folder: Path) -> bool:
