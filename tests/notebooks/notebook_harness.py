@@ -2,8 +2,9 @@
 
 An assignment is a folder of the nbgrader source tree holding one notebook of the same name.
 ``graded`` builds a throwaway course per (assignment, engine) from the assignment's release
-(built once per test run for both engines, :mod:`releases`), hands in four students and
-autogrades them once per test session:
+(built once per test run for both engines, :mod:`releases`), hands in students (all four on
+the sandbox, ``solved`` and ``blank`` on the real engine: :data:`HAND_INS`) and autogrades them
+once per test session:
 
 - ``source``: the instructor's notebook as is (must score full marks),
 - ``solved``: the release with every answer cell taken from the source (full marks),
