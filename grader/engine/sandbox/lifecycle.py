@@ -25,6 +25,8 @@ AUTOREMOVE_GRACE = 2.0
 """Seconds an exited ``--rm`` container stays, so a client can still read its logs."""
 RESTART_DELAY = 1.0
 MAX_RESTARTS_PER_SETTLE = 5
+WAIT_POLL = 0.05
+"""Seconds between looks at the state while a wait is read."""
 
 
 def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
@@ -446,7 +448,7 @@ class LifecycleMixin(SandboxBase):
         while doc["State"]["Running"]:
             if limit is not None and time.monotonic() > limit:
                 raise EngineError("context deadline exceeded", 408)
-            time.sleep(0.05)
+            time.sleep(WAIT_POLL)
             self._settle()
             found = self._find_container(cid)
             if found is None:
@@ -458,6 +460,28 @@ class LifecycleMixin(SandboxBase):
         if doc.get("_remove_pending"):
             self._auto_remove(cid)
         return {"Error": None, "StatusCode": doc["State"]["ExitCode"]}
+
+    def register_wait(self, container: str) -> SandboxWait:
+        """``POST /containers/{id}/wait`` registered now, its answer read later.
+
+        Registering notes the container's last exit (``FinishedAt``); the answer is the
+        first exit after that, so an exit between the registration and the reading is not
+        missed, whoever's call settled it. A container not running now is answered now.
+        """
+        self._settle()
+        try:
+            cid, doc = self._container(container)
+        except NotFound:
+            row = self.store.db.execute(
+                "SELECT code FROM exits WHERE container_id = ?", (container,)
+            ).fetchone()
+            if row is None:
+                raise
+            return SandboxWait(self, container, None, row[0])
+        state = doc["State"]
+        if state["Running"]:
+            return SandboxWait(self, cid, state["FinishedAt"], None)
+        return SandboxWait(self, cid, None, state["ExitCode"])
 
     # -- helper processes -------------------------------------------------------------------
     def _stop_server(self, cid: str) -> None:
@@ -479,3 +503,46 @@ class LifecycleMixin(SandboxBase):
     def shutdown_all(state_dir: Any) -> None:
         """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
         ports.shutdown_all(state_dir)
+
+
+class SandboxWait:
+    """A wait :meth:`LifecycleMixin.register_wait` registered (see ``RegisteredWait``).
+
+    The sandbox's state is shared by every process using its folder, so the wait holds no
+    resource: reading it looks at the state until the container's ``FinishedAt`` moves
+    past the one registered. Two limits of the sandbox's record: a container that exited
+    more than once before the reading reports its latest exit code, and one removed
+    meanwhile by force (no exit kept for it) reports 0.
+    """
+
+    def __init__(
+        self, engine: LifecycleMixin, cid: str, finished: str | None, code: int | None
+    ) -> None:
+        self._engine = engine
+        self._cid = cid
+        self._finished = finished
+        """The container's ``FinishedAt`` at the registration (None: answered then)."""
+        self._code = code
+
+    def result(self) -> JSON:
+        """Block until the container exited after the registration: {StatusCode, Error}."""
+        engine = self._engine
+        while self._code is None:
+            engine._settle()
+            found = engine._find_container(self._cid)
+            if found is None:
+                row = engine.store.db.execute(
+                    "SELECT code FROM exits WHERE container_id = ?", (self._cid,)
+                ).fetchone()
+                self._code = row[0] if row else 0
+            elif found[1]["State"]["FinishedAt"] != self._finished:
+                self._code = found[1]["State"]["ExitCode"]
+            else:
+                time.sleep(WAIT_POLL)
+        found = engine._find_container(self._cid)
+        if found is not None and found[1].get("_remove_pending"):
+            engine._auto_remove(self._cid)
+        return {"Error": None, "StatusCode": self._code}
+
+    def close(self) -> None:
+        """Nothing to free: the wait is only what it noted."""
