@@ -27,6 +27,8 @@ RESTART_DELAY = 1.0
 MAX_RESTARTS_PER_SETTLE = 5
 WAIT_POLL = 0.05
 """Seconds between looks at the state while a wait is read."""
+EXITS_KEPT = 8
+"""How many of a container's latest exits it keeps for the waits registered before them."""
 
 
 def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
@@ -49,6 +51,17 @@ def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
     if name not in signals.Signals.__members__:
         raise InvalidArgument(f"Invalid signal: {value}")
     return name
+
+
+def _note_exit(doc: JSON) -> None:
+    """Keep the exit just written into ``State`` (a start resets its ``ExitCode``).
+
+    A wait registered before it reads it there (:class:`SandboxWait`), even once the
+    container runs again; ``_exits`` is private, as every ``_`` key of the document.
+    """
+    state = doc["State"]
+    kept = doc.get("_exits", [])[-(EXITS_KEPT - 1) :]
+    doc["_exits"] = [*kept, [state["FinishedAt"], state["ExitCode"]]]
 
 
 class LifecycleMixin(SandboxBase):
@@ -135,6 +148,7 @@ class LifecycleMixin(SandboxBase):
         )
         self._clear_network(doc)
         doc.pop("_exit_code", None)
+        _note_exit(doc)
         deadline = None
         if natural and self._should_restart(doc, code):
             state.update({"Status": "restarting", "Running": True, "Restarting": True})
@@ -182,6 +196,7 @@ class LifecycleMixin(SandboxBase):
                     "FinishedAt": rfc3339_ns(int(finished * 1e9)),
                 }
             )
+            _note_exit(doc)
             at = finished + RESTART_DELAY
             if at > time.time():
                 self._save_container(db, doc, at)
@@ -510,9 +525,10 @@ class SandboxWait:
 
     The sandbox's state is shared by every process using its folder, so the wait holds no
     resource: reading it looks at the state until the container's ``FinishedAt`` moves
-    past the one registered. Two limits of the sandbox's record: a container that exited
-    more than once before the reading reports its latest exit code, and one removed
-    meanwhile by force (no exit kept for it) reports 0.
+    past the one registered, then answers the first exit after it among those the
+    container keeps (:data:`EXITS_KEPT`; Docker's RFC 3339 times, all of one width, sort
+    as text). One limit of the sandbox's record: a container removed meanwhile by force
+    keeps no exit, and reports 0.
     """
 
     def __init__(
@@ -536,7 +552,8 @@ class SandboxWait:
                 ).fetchone()
                 self._code = row[0] if row else 0
             elif found[1]["State"]["FinishedAt"] != self._finished:
-                self._code = found[1]["State"]["ExitCode"]
+                later = [code for at, code in found[1].get("_exits", []) if at > self._finished]
+                self._code = later[0] if later else found[1]["State"]["ExitCode"]
             else:
                 time.sleep(WAIT_POLL)
         found = engine._find_container(self._cid)
