@@ -452,12 +452,10 @@ class LifecycleMixin(SandboxBase):
         try:
             cid, doc = self._container(container)
         except NotFound:
-            row = self.store.db.execute(
-                "SELECT code FROM exits WHERE container_id = ?", (container,)
-            ).fetchone()
-            if row is None:
+            code = self._kept_exit(container)
+            if code is None:
                 raise
-            return {"Error": None, "StatusCode": row[0]}
+            return {"Error": None, "StatusCode": code}
         limit = None if timeout is None else time.monotonic() + timeout
         del condition  # only "not-running" (the default) is supported
         while doc["State"]["Running"]:
@@ -467,14 +465,18 @@ class LifecycleMixin(SandboxBase):
             self._settle()
             found = self._find_container(cid)
             if found is None:
-                row = self.store.db.execute(
-                    "SELECT code FROM exits WHERE container_id = ?", (cid,)
-                ).fetchone()
-                return {"Error": None, "StatusCode": row[0] if row else 0}
+                return {"Error": None, "StatusCode": self._kept_exit(cid) or 0}
             doc = found[1]
         if doc.get("_remove_pending"):
             self._auto_remove(cid)
         return {"Error": None, "StatusCode": doc["State"]["ExitCode"]}
+
+    def _kept_exit(self, cid: str) -> int | None:
+        """The exit code kept for an auto-removed container (None: none kept)."""
+        row = self.store.db.execute(
+            "SELECT code FROM exits WHERE container_id = ?", (cid,)
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def register_wait(self, container: str) -> SandboxWait:
         """``POST /containers/{id}/wait`` registered now, its answer read later.
@@ -487,12 +489,10 @@ class LifecycleMixin(SandboxBase):
         try:
             cid, doc = self._container(container)
         except NotFound:
-            row = self.store.db.execute(
-                "SELECT code FROM exits WHERE container_id = ?", (container,)
-            ).fetchone()
-            if row is None:
+            code = self._kept_exit(container)
+            if code is None:
                 raise
-            return SandboxWait(self, container, None, row[0])
+            return SandboxWait(self, container, None, code)
         state = doc["State"]
         if state["Running"]:
             return SandboxWait(self, cid, state["FinishedAt"], None)
@@ -547,10 +547,7 @@ class SandboxWait:
             engine._settle()
             found = engine._find_container(self._cid)
             if found is None:
-                row = engine.store.db.execute(
-                    "SELECT code FROM exits WHERE container_id = ?", (self._cid,)
-                ).fetchone()
-                self._code = row[0] if row else 0
+                self._code = engine._kept_exit(self._cid) or 0
             elif found[1]["State"]["FinishedAt"] != self._finished:
                 later = [code for at, code in found[1].get("_exits", []) if at > self._finished]
                 self._code = later[0] if later else found[1]["State"]["ExitCode"]
