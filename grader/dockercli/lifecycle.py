@@ -128,11 +128,19 @@ def rename(cmd: Command, session: Session) -> int:
 
 
 def wait(cmd: Command, session: Session) -> int:
-    """``docker wait CONTAINER...``: print each exit code."""
+    """``docker wait CONTAINER...``: print each exit code.
+
+    As the CLI, each wait is registered (``POST /wait``) and its answer read, one container
+    after the other.
+    """
     failures = []
     for name in cmd.args:
         try:
-            result = session.engine.wait(client_id(name))
+            registered = session.engine.register_wait(client_id(name))
+            try:
+                result = registered.result()
+            finally:
+                registered.close()
         except CommandFailed as failure:
             failures.append(failure.message)
             continue

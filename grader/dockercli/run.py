@@ -10,6 +10,7 @@ once it exits) and by Ctrl-C.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from grader import reference
@@ -24,6 +25,7 @@ from grader.dockercli.hostopts import host_fields, mount_options
 from grader.dockercli.pulling import pull_image
 from grader.dockercli.session import CommandFailed, Session, daemon_text
 from grader.dockercli.stream import follow, stop_note
+from grader.engine.api import RegisteredWait
 from grader.engine.errors import EngineError, ImageNotFound, NotFound
 
 RUN_HELP = "\n\nRun 'docker run --help' for more information"
@@ -350,11 +352,18 @@ def _remove_quietly(session: Session, container: str) -> None:
 
 
 def attach_and_wait(
-    session: Session, container: str, *, remove: bool, since: float | None = None
+    session: Session,
+    container: str,
+    *,
+    remove: bool,
+    since: float | None = None,
+    exited: RegisteredWait | None = None,
 ) -> int:
     """Print the container's output as it comes; return its exit code (bounded by timeout).
 
-    With ``since`` (Unix seconds), only the output from then on (``docker attach``).
+    With ``since`` (Unix seconds), only the output from then on (``docker attach``); with
+    ``exited``, the exit code is that wait's (registered before the look-up, as the CLI's
+    ``attach`` does), else a wait made once the output has ended.
     """
 
     def write(item: tuple[str, bytes]) -> None:
@@ -368,6 +377,8 @@ def attach_and_wait(
     if outcome != "end":
         session.err(stop_note(outcome, session.timeout, "the container keeps running"))
         return 0
+    if exited is not None:
+        return _exit_status(exited.result())
     try:
         code = int(session.engine.wait(container).get("StatusCode", 0))
     except NotFound:
@@ -375,3 +386,11 @@ def attach_and_wait(
     if remove:
         _remove_quietly(session, container)
     return code
+
+
+def _exit_status(result: Mapping[str, Any]) -> int:
+    """A wait's answer as the CLI's ``getExitStatus`` takes it: its error, or the code."""
+    error = result.get("Error") or {}
+    if error.get("Message"):
+        raise CommandFailed(error["Message"])
+    return int(result.get("StatusCode", 0))

@@ -31,6 +31,25 @@ unless something outside the running cell acts (the sandbox's streams, while gra
 where nothing else acts): a follower may stop as if its time bound had passed."""
 
 
+class RegisteredWait(Protocol):
+    """A wait the engine has registered (:meth:`EngineAPI.register_wait`), read later.
+
+    Docker's CLI posts ``/containers/{id}/wait`` and reads the answer at the end, in a
+    goroutine: dockerd registers the wait and sends the response headers at once, the body
+    when the container stops. This is the course's handle on such a wait.
+    """
+
+    def result(self) -> Mapping[str, Any]:
+        """Block until the container is not running: ``{StatusCode, Error}``, once.
+
+        The exit counted is the first from the registration on, even when the container
+        stopped before this call (or was restarted, or removed, since).
+        """
+
+    def close(self) -> None:
+        """Give the wait up unread (an engine may free what it holds); safe to repeat."""
+
+
 @runtime_checkable
 class EngineAPI(Protocol):
     """What a Docker engine offers the course. See docker-py's APIClient for each call."""
@@ -250,6 +269,19 @@ class EngineAPI(Protocol):
 
     def wait(self, container: str, timeout: int | None = None) -> Mapping[str, Any]:
         """``POST /containers/{id}/wait``: {StatusCode, Error}."""
+
+    def register_wait(self, container: str) -> RegisteredWait:
+        """``POST /containers/{id}/wait`` (condition ``not-running``), its answer read later.
+
+        Not docker-py's: it returns once the engine has registered the wait (dockerd: once
+        it has sent the response headers), so a caller knows that no exit from then on is
+        missed before it looks the container up, as the Docker CLI's ``attach`` and
+        ``wait`` do. A container not running now is answered with its current exit code.
+
+        Raises:
+            grader.engine.errors.NotFound: no such container (dockerd's 404, before the
+                headers).
+        """
 
     def top(self, container: str, ps_args: str | None = None) -> Mapping[str, Any]:
         """``GET /containers/{id}/top``: {Titles, Processes}."""

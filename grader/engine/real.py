@@ -137,6 +137,30 @@ def _frames(response: requests.Response, tty: bool) -> Iterator[tuple[int, bytes
         yield header[0], response.raw.read(length) if length else b""
 
 
+class RealWait:
+    """A wait dockerd registered (:meth:`RealEngine.register_wait`): its open answer."""
+
+    def __init__(self, response: requests.Response, host: str) -> None:
+        self._response = response
+        self._host = host
+        self._answer: JSON | None = None
+
+    def result(self) -> JSON:
+        """Read the answer's body (blocks until the container stops): {StatusCode, Error}."""
+        if self._answer is None:
+            try:
+                self._answer = dict(self._response.json())
+            except (*_FAILURES, ValueError) as error:
+                raise translate(error, self._host) from error
+            finally:
+                self._response.close()
+        return self._answer
+
+    def close(self) -> None:
+        """Close the connection: dockerd drops a wait whose client has gone."""
+        self._response.close()
+
+
 class RealEngine(docker.APIClient):
     """The Engine API on a real Docker daemon (see the module docstring for what differs)."""
 
@@ -233,6 +257,23 @@ class RealEngine(docker.APIClient):
                 if not repository or "/" in version:
                     repository, version = extra, "latest"
                 super().tag(image_id, repository, version, force=True)
+
+    def register_wait(self, container: str) -> RealWait:
+        """``POST /containers/{id}/wait``, returning once dockerd has sent the headers.
+
+        dockerd registers the wait, then writes and flushes the response headers; the body
+        (the exit) comes when the container stops. docker-py's ``_post`` with ``stream``
+        returns at the headers and leaves the body unread, so the wait is in place on
+        return. No timeout, as docker-py's own ``wait``: a container may run for long.
+        """
+        url = self._url("/containers/{0}/wait", container)  # type: ignore[attr-defined]
+        response = self._post(url, stream=True, timeout=None)  # type: ignore[attr-defined]
+        try:
+            self._raise_for_status(response)  # type: ignore[attr-defined]
+        except docker.errors.APIError:
+            response.close()
+            raise
+        return RealWait(response, self.docker_host)
 
     def restart(  # type: ignore[override]  # the Engine API names a container by str
         self, container: str, timeout: int | None = None

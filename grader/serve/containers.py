@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.dockercli.exporting import export_archive
 from grader.engine.api import EngineAPI
-from grader.engine.errors import EngineError, NotFound
+from grader.engine.errors import NotFound
 from grader.engine.sandbox.clock import parse_rfc3339
 from grader.serve.execs import SHELLS, terminal
 from grader.serve.http import Reply, Request, close_writing, frame
@@ -262,22 +262,23 @@ DRAIN_TIMEOUT = 30.0
 def wait(engine: EngineAPI, req: Request, reply: Reply) -> None:
     """``POST /containers/{id}/wait?condition=``: headers now, the exit code at the end.
 
-    What the answer depends on is decided before the headers go out: a client may start
-    the container as soon as it has them (the CLI sends ``wait`` before ``start``). For
-    ``not-running`` (the default), a container not running then is answered at once, as
-    dockerd does; the other conditions wait for a start after the one the request found.
+    What the answer depends on is decided before the headers go out, as dockerd registers
+    its wait before it writes them: a client may act as soon as it has them (the CLI sends
+    ``wait`` before ``start``, and before it looks a container up to ``attach``). For
+    ``not-running`` (the default) the engine registers the wait (a container not running
+    then is answered at once, as dockerd does); the other conditions wait for a start
+    after the one the request found.
     """
     condition = req.arg("condition") or "not-running"
     if condition == "not-running":
+        registered = engine.register_wait(req.groups["id"])
         try:
-            result = engine.wait(req.groups["id"], timeout=0)
-        except EngineError as error:
-            if error.status_code != 408:  # 408: still running at the deadline (now)
-                raise
-        else:
             reply.begin_json()
-            reply.end_json({"Error": result.get("Error"), "StatusCode": result["StatusCode"]})
-            return
+            result = registered.result()
+        finally:
+            registered.close()
+        reply.end_json({"Error": result.get("Error"), "StatusCode": result.get("StatusCode", 0)})
+        return
     doc = engine.inspect_container(req.groups["id"])
     cid, started = doc["Id"], doc["State"].get("StartedAt")
     reply.begin_json()

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from ports import unused_port
+from watched_engine import Watched
 
 from grader.dockercli import execute
 from grader.dockercli.passthrough import find_real_docker
@@ -126,3 +127,19 @@ def test_tag_and_rmi_lines(real_engine) -> None:
     ref = f"rndt-tag-{uuid.uuid4().hex[:6]}:1.0"
     assert ours(real_engine, "tag", "busybox:latest", ref) == ("", "", 0)
     assert ours(real_engine, "rmi", ref) == (f"Untagged: {ref}\n", "", 0)
+
+
+def test_attach_refuses_a_stopped_container_as_the_cli_does(real_engine, name: str) -> None:
+    real_engine.create_container("busybox", ["true"], name=name)
+    watched = Watched(real_engine)
+    assert ours(watched, "attach", name) == theirs("attach", name)
+    assert watched.calls == ["register_wait", "inspect_container"]
+
+
+def test_attach_takes_the_exit_code_from_its_registered_wait(real_engine, name: str) -> None:
+    """dockerd answers the wait's headers at once: the wait is in place before the look-up,
+    so a container killed right after the look-up ends the attach with that exit's code."""
+    real_engine.start(real_engine.create_container("busybox", ["sleep", "600"], name=name)["Id"])
+    watched = Watched(real_engine, after_lookup=lambda: real_engine.kill(name))
+    assert ours(watched, "attach", name) == ("", "", 137)
+    assert watched.calls[:2] == ["register_wait", "inspect_container"]

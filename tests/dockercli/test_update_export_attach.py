@@ -7,6 +7,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from watched_engine import Watched
 
 from grader.dockercli import execute
 from grader.engine import get_engine
@@ -67,6 +68,36 @@ def test_attach_refuses_a_stopped_container(engine) -> None:
         "Error response from daemon: No such container: nope\n",
         1,
     )
+
+
+def test_attach_registers_its_wait_before_it_looks(engine) -> None:
+    run(engine, "create", "--name", "idle", "busybox")
+    watched = Watched(engine)
+    assert run(watched, "attach", "idle")[1:] == (
+        "You cannot attach to a stopped container, start it first\n",
+        1,
+    )
+    assert watched.calls == ["register_wait", "inspect_container"]
+    run(engine, "run", "-d", "--name", "web", "nginx")
+    run(engine, "pause", "web")
+    assert run(engine, "attach", "web")[1:] == (
+        "You cannot attach to a paused container, unpause it first\n",
+        1,
+    )
+
+
+def test_attach_exits_with_the_code_of_a_container_that_stops_while_attached(engine, clock) -> None:
+    run(engine, "run", "-d", "--name", "job", "busybox", "sh", "-c", "sleep 5; echo after; exit 3")
+    watched = Watched(engine)
+    assert run(watched, "attach", "job") == ("after\n", "", 3)
+    assert watched.calls[:2] == ["register_wait", "inspect_container"]
+
+
+def test_attach_does_not_miss_an_exit_before_it_follows(engine) -> None:
+    """The container is killed after the look-up, before its output is followed."""
+    run(engine, "run", "-d", "--name", "web", "busybox", "sleep", "600")
+    watched = Watched(engine, after_lookup=lambda: engine.kill("web"))
+    assert run(watched, "attach", "web") == ("", "", 137)
 
 
 def test_attach_shows_only_what_comes_after(engine) -> None:

@@ -190,3 +190,21 @@ def test_restart_without_a_timeout_uses_the_containers_own(engine, cleanup_names
     engine.restart(name)
     state = engine.inspect_container(name)["State"]
     assert state["Running"] and state["StartedAt"] != started
+
+
+def test_a_registered_wait_counts_the_exit_after_its_registration(engine, cleanup_names):
+    """dockerd registers the wait before its headers: ``register_wait`` returns while the
+    container runs, and its answer is the exit after it, even once the container was
+    restarted (a wait made only then would wait for the next exit)."""
+    name = f"{cleanup_names}-wait"
+    _run(engine, "busybox", name, ["sleep", "600"])
+    registered = engine.register_wait(name)
+    assert engine.inspect_container(name)["State"]["Running"]
+    engine.restart(name, timeout=0)  # sleep ignores SIGTERM as PID 1: killed at once, 137
+    assert engine.inspect_container(name)["State"]["Running"]
+    assert registered.result()["StatusCode"] == 137
+    engine.kill(name)
+    stopped = engine.register_wait(name)  # not running: answered at once
+    assert stopped.result()["StatusCode"] == 137
+    with pytest.raises(errors.NotFound):
+        engine.register_wait(f"{cleanup_names}-missing")

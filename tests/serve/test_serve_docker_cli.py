@@ -118,6 +118,30 @@ def test_run_attach_exit_code_and_streams(daemon: str, tmp_path: Path) -> None:
     assert listed.stdout == ""  # --rm removed it
 
 
+def test_attach_refusals_through_the_docker_cli(daemon: str, tmp_path: Path) -> None:
+    """The CLI posts ``wait`` first (answered at once for a stopped container, 404 for a
+    missing one, which it reads only at the end), then looks: the look-up's words win."""
+    env = dict(os.environ, DOCKER_HOST=daemon, DOCKER_CONFIG=str(tmp_path / ".docker"))
+
+    def docker(*argv: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [str(DOCKER), *argv], env=env, capture_output=True, text=True, timeout=60
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    assert docker("create", "--name", "idle", "busybox")[0] == 0
+    assert docker("attach", "idle") == (
+        1,
+        "",
+        "You cannot attach to a stopped container, start it first\n",
+    )
+    assert docker("attach", "nope") == (
+        1,
+        "",
+        "Error response from daemon: No such container: nope\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "code"),
     [

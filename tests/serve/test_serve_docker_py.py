@@ -170,3 +170,31 @@ def test_build_from_a_context_without_end_blocks(client: docker.DockerClient) ->
     )
     assert not [item for item in items if "error" in item]
     assert client.containers.run("stdin:1", remove=True) == b"from stdin\n"
+
+
+def test_a_registered_wait_returns_at_the_headers(daemon: str, sandbox_dir: Path) -> None:
+    """The real engine's ``register_wait`` (docker-py's ``_post`` with ``stream``) returns
+    once the daemon has sent the headers, while the container still runs; the body, read
+    later, is the exit that came after."""
+    import threading
+
+    from grader.engine.errors import NotFound
+    from grader.engine.real import RealEngine
+    from grader.engine.sandbox import SandboxEngine
+
+    kernel = SandboxEngine(sandbox_dir)
+    kernel.start(kernel.create_container("busybox", ["sleep", "600"], name="web")["Id"])
+    remote = RealEngine(daemon)
+    registered = []
+    registering = threading.Thread(
+        target=lambda: registered.append(remote.register_wait("web")), daemon=True
+    )
+    registering.start()
+    registering.join(60)  # a bound, not a pause: it returns as soon as the headers come
+    assert registered, "the wait was not registered while the container ran"
+    assert kernel.inspect_container("web")["State"]["Running"]
+    kernel.kill("web")
+    assert registered[0].result() == {"Error": None, "StatusCode": 137}
+    assert remote.register_wait("web").result()["StatusCode"] == 137  # stopped: at once
+    with pytest.raises(NotFound, match="No such container: nope"):
+        remote.register_wait("nope")

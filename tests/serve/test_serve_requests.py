@@ -20,9 +20,10 @@ recording's order is chance: there every request is compared, as a set that must
 exactly, the recording engine answering each call with an error as the recording daemon
 did, so the course goes on to the next container as the CLI does.
 
-Where the roads part today, :data:`DIFFERENCES` says why, per line (strict ``xfail``: a
-line that starts to agree must leave the table). Lines whose first request depends on a
-daemon's earlier answers, or on a command the sandbox does not serve, are there too.
+Where the roads part, :data:`DIFFERENCES` says why, per line (strict ``xfail``: a line
+that starts to agree must leave the table); a line whose first request depended on a
+daemon's earlier answers, or on a command the sandbox does not serve, would go there too.
+It is empty today: every recorded line agrees.
 """
 
 from __future__ import annotations

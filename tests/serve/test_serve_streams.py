@@ -34,6 +34,34 @@ class _StartsOnHeaders(Reply):
         self.documents.append(json.loads(data))
 
 
+class _KillsOnHeaders(_StartsOnHeaders):
+    """A client that notes the container's state when the headers arrive, then kills it."""
+
+    def _chunked(self, content_type: str) -> None:
+        Reply._chunked(self, content_type)
+        self.running_at_headers = self.engine.inspect_container(self.container)["State"]["Running"]
+        self.engine.kill(self.container)
+
+
+def test_wait_sends_its_headers_while_the_container_runs(sandbox_dir: Path) -> None:
+    """``wait`` (not-running) registers, answers its headers, then waits for the exit.
+
+    The exit the client causes once it has the headers is the one answered: the CLI's
+    ``attach`` looks the container up only after it has them.
+    """
+    engine = SandboxEngine(sandbox_dir)
+    created = engine.create_container("busybox", ["sleep", "600"], name="web")
+    engine.start(created["Id"])
+    reply = _KillsOnHeaders(engine, created["Id"])
+    containers.wait(
+        engine,
+        Request("POST", "/containers/web/wait", "1.51", {}, {}, groups={"id": "web"}),
+        reply,
+    )
+    assert reply.running_at_headers
+    assert reply.documents == [{"Error": None, "StatusCode": 137}]
+
+
 def test_wait_answers_for_the_state_the_request_found(sandbox_dir: Path) -> None:
     """``wait`` (not-running) on a created container is 0 at once, even if it starts now."""
     engine = SandboxEngine(sandbox_dir)

@@ -25,6 +25,10 @@ AUTOREMOVE_GRACE = 2.0
 """Seconds an exited ``--rm`` container stays, so a client can still read its logs."""
 RESTART_DELAY = 1.0
 MAX_RESTARTS_PER_SETTLE = 5
+WAIT_POLL = 0.05
+"""Seconds between looks at the state while a wait is read."""
+EXITS_KEPT = 8
+"""How many of a container's latest exits it keeps for the waits registered before them."""
 
 
 def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
@@ -47,6 +51,17 @@ def signal_name(value: str | int | None, default: str = "SIGKILL") -> str:
     if name not in signals.Signals.__members__:
         raise InvalidArgument(f"Invalid signal: {value}")
     return name
+
+
+def _note_exit(doc: JSON) -> None:
+    """Keep the exit just written into ``State`` (a start resets its ``ExitCode``).
+
+    A wait registered before it reads it there (:class:`SandboxWait`), even once the
+    container runs again; ``_exits`` is private, as every ``_`` key of the document.
+    """
+    state = doc["State"]
+    kept = doc.get("_exits", [])[-(EXITS_KEPT - 1) :]
+    doc["_exits"] = [*kept, [state["FinishedAt"], state["ExitCode"]]]
 
 
 class LifecycleMixin(SandboxBase):
@@ -133,6 +148,7 @@ class LifecycleMixin(SandboxBase):
         )
         self._clear_network(doc)
         doc.pop("_exit_code", None)
+        _note_exit(doc)
         deadline = None
         if natural and self._should_restart(doc, code):
             state.update({"Status": "restarting", "Running": True, "Restarting": True})
@@ -180,6 +196,7 @@ class LifecycleMixin(SandboxBase):
                     "FinishedAt": rfc3339_ns(int(finished * 1e9)),
                 }
             )
+            _note_exit(doc)
             at = finished + RESTART_DELAY
             if at > time.time():
                 self._save_container(db, doc, at)
@@ -435,29 +452,51 @@ class LifecycleMixin(SandboxBase):
         try:
             cid, doc = self._container(container)
         except NotFound:
-            row = self.store.db.execute(
-                "SELECT code FROM exits WHERE container_id = ?", (container,)
-            ).fetchone()
-            if row is None:
+            code = self._kept_exit(container)
+            if code is None:
                 raise
-            return {"Error": None, "StatusCode": row[0]}
+            return {"Error": None, "StatusCode": code}
         limit = None if timeout is None else time.monotonic() + timeout
         del condition  # only "not-running" (the default) is supported
         while doc["State"]["Running"]:
             if limit is not None and time.monotonic() > limit:
                 raise EngineError("context deadline exceeded", 408)
-            time.sleep(0.05)
+            time.sleep(WAIT_POLL)
             self._settle()
             found = self._find_container(cid)
             if found is None:
-                row = self.store.db.execute(
-                    "SELECT code FROM exits WHERE container_id = ?", (cid,)
-                ).fetchone()
-                return {"Error": None, "StatusCode": row[0] if row else 0}
+                return {"Error": None, "StatusCode": self._kept_exit(cid) or 0}
             doc = found[1]
         if doc.get("_remove_pending"):
             self._auto_remove(cid)
         return {"Error": None, "StatusCode": doc["State"]["ExitCode"]}
+
+    def _kept_exit(self, cid: str) -> int | None:
+        """The exit code kept for an auto-removed container (None: none kept)."""
+        row = self.store.db.execute(
+            "SELECT code FROM exits WHERE container_id = ?", (cid,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def register_wait(self, container: str) -> SandboxWait:
+        """``POST /containers/{id}/wait`` registered now, its answer read later.
+
+        Registering notes the container's last exit (``FinishedAt``); the answer is the
+        first exit after that, so an exit between the registration and the reading is not
+        missed, whoever's call settled it. A container not running now is answered now.
+        """
+        self._settle()
+        try:
+            cid, doc = self._container(container)
+        except NotFound:
+            code = self._kept_exit(container)
+            if code is None:
+                raise
+            return SandboxWait(self, container, None, code)
+        state = doc["State"]
+        if state["Running"]:
+            return SandboxWait(self, cid, state["FinishedAt"], None)
+        return SandboxWait(self, cid, None, state["ExitCode"])
 
     # -- helper processes -------------------------------------------------------------------
     def _stop_server(self, cid: str) -> None:
@@ -479,3 +518,45 @@ class LifecycleMixin(SandboxBase):
     def shutdown_all(state_dir: Any) -> None:
         """Stop every helper process (HTTP servers) of the sandbox in ``state_dir``."""
         ports.shutdown_all(state_dir)
+
+
+class SandboxWait:
+    """A wait :meth:`LifecycleMixin.register_wait` registered (see ``RegisteredWait``).
+
+    The sandbox's state is shared by every process using its folder, so the wait holds no
+    resource: reading it looks at the state until the container's ``FinishedAt`` moves
+    past the one registered, then answers the first exit after it among those the
+    container keeps (:data:`EXITS_KEPT`; Docker's RFC 3339 times, all of one width, sort
+    as text). One limit of the sandbox's record: a container removed meanwhile by force
+    keeps no exit, and reports 0.
+    """
+
+    def __init__(
+        self, engine: LifecycleMixin, cid: str, finished: str | None, code: int | None
+    ) -> None:
+        self._engine = engine
+        self._cid = cid
+        self._finished = finished
+        """The container's ``FinishedAt`` at the registration (None: answered then)."""
+        self._code = code
+
+    def result(self) -> JSON:
+        """Block until the container exited after the registration: {StatusCode, Error}."""
+        engine = self._engine
+        while self._code is None:
+            engine._settle()
+            found = engine._find_container(self._cid)
+            if found is None:
+                self._code = engine._kept_exit(self._cid) or 0
+            elif found[1]["State"]["FinishedAt"] != self._finished:
+                later = [code for at, code in found[1].get("_exits", []) if at > self._finished]
+                self._code = later[0] if later else found[1]["State"]["ExitCode"]
+            else:
+                time.sleep(WAIT_POLL)
+        found = engine._find_container(self._cid)
+        if found is not None and found[1].get("_remove_pending"):
+            engine._auto_remove(self._cid)
+        return {"Error": None, "StatusCode": self._code}
+
+    def close(self) -> None:
+        """Nothing to free: the wait is only what it noted."""
