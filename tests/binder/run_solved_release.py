@@ -1,9 +1,9 @@
 """Run inside the Binder-like environment: execute every released notebook with its answers.
 
-Usage: python run_solved_release.py REPO WORKDIR. For each assignment of REPO's release, the
-source notebook's answer cells are pasted into the released notebook (what a student who
-solved it hands in) and the result runs top to bottom with nbclient in a copy of the release
-folder. Prints a JSON object: assignment -> list of "cell N: Ename: evalue" errors.
+Usage: python run_solved_release.py REPO WORKDIR NAME... For each named assignment of REPO's
+release, the source notebook's answer cells are pasted into the released notebook (what a
+student who solved it hands in) and the result runs top to bottom with nbclient in a copy of
+the release folder. Prints a JSON object: assignment -> list of "cell N: Ename: evalue" errors.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ def solved(source: Path, released: Path):
     return notebook
 
 
-def main(repo: Path, work: Path) -> dict[str, list[str]]:
+def main(repo: Path, work: Path, names: list[str]) -> dict[str, list[str]]:
     report = {}
-    for folder in sorted((repo / "release").iterdir()):
-        name = folder.name
+    for name in names:
+        folder = repo / "release" / name
         copy = work / name
         shutil.copytree(folder, copy)
         notebook = solved(repo / "notebooks" / name / f"{name}.ipynb", copy / f"{name}.ipynb")
@@ -59,4 +59,4 @@ def main(repo: Path, work: Path) -> dict[str, list[str]]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]))))
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:])))
