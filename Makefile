@@ -5,9 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# pytest-xdist workers (auto: one per core); tests sharing a resource stay in one worker
-# (xdist_group marks, tests/conftest.py). TEST_ARGS adds pytest options.
-TEST_WORKERS ?= auto
+# pytest-xdist workers, two per core: about half of a full run's test time is waiting (on
+# dockerd, kernels, servers), so more workers than cores keep the cores busy (docs/ci.md).
+# Tests sharing a resource stay in one worker (xdist_group marks, tests/conftest.py).
+# TEST_ARGS adds pytest options.
+TEST_WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 PYTEST = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 UNIT = not slow and not real_engine and not browser
 

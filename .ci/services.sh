@@ -3,13 +3,17 @@
 # a Docker daemon on its own socket (Debian's docker.io) and Debian's docker-registry on
 # 127.0.0.1:5000. CI (.ci/run) and developers use the same script:
 #
-#   .ci/services.sh start DIR   # start both; writes DIR/env (source it: DOCKER_HOST=...)
-#   .ci/services.sh stop DIR    # stop both (only the processes whose pids are in DIR)
-#                               # and unmount what dockerd left mounted under DIR
+#   .ci/services.sh start DIR     # start both; writes DIR/env (source it: DOCKER_HOST=...)
+#   .ci/services.sh start-ns DIR  # the same inside a new network namespace, kept at DIR/netns
+#   .ci/services.sh stop DIR      # stop both (only the processes whose pids are in DIR)
+#                                 # and unmount what dockerd (and start-ns) left under DIR
 #
 # REGISTRY_ADDR (default 127.0.0.1:5000) moves the registry when that port is taken;
-# DOCKERD_ARGS adds dockerd flags. Run one daemon per machine: a second dockerd shares
-# docker0 and iptables with the first (and with --bridge=none deletes docker0 under it).
+# DOCKERD_ARGS adds dockerd flags. One daemon per network namespace: a second dockerd beside
+# the first shares docker0 and iptables with it (and with --bridge=none deletes docker0 under
+# it). `start-ns` gives a second daemon and registry a namespace of their own (loopback
+# only): their containers' host ports and 127.0.0.1:5000 are seen only from inside it
+# (`nsenter --net=DIR/netns`, or tests/second_daemon.py), their socket from anywhere.
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -43,10 +47,12 @@ stop_pidfile() {  # stop_pidfile FILE: TERM the process, then KILL it after 20 s
     rm -f "$file"
 }
 
+inside=()  # the command prefix that runs a program in the services' network namespace
+
 start() {
     mkdir -p "$dir/data" "$dir/exec" "$dir/registry"
     local sock="$dir/docker.sock"
-    dockerd --host "unix://$sock" --data-root "$dir/data" --exec-root "$dir/exec" \
+    "${inside[@]}" dockerd --host "unix://$sock" --data-root "$dir/data" --exec-root "$dir/exec" \
         --pidfile "$dir/docker.pid" ${DOCKERD_ARGS:-} >"$dir/dockerd.log" 2>&1 &
     wait_for 60 "dockerd (log: $dir/dockerd.log)" \
         curl -fsS --unix-socket "$sock" http://docker/_ping || {
@@ -66,10 +72,10 @@ storage:
 http:
   addr: $registry_addr
 YAML
-    docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
+    "${inside[@]}" docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
     echo $! >"$dir/registry.pid"
     wait_for 30 "docker-registry (log: $dir/registry.log)" \
-        curl -fsS "http://$registry_addr/v2/" || {
+        "${inside[@]}" curl -fsS "http://$registry_addr/v2/" || {
         tail -n 30 "$dir/registry.log" >&2
         return 1
     }
@@ -78,7 +84,19 @@ YAML
 export DOCKER_HOST=unix://$sock
 export COURSE_REGISTRY=$registry_addr
 ENV
+    if ((${#inside[@]})); then
+        echo "export COURSE_NETNS=$dir/netns" >>"$dir/env"
+    fi
     echo "services: dockerd at unix://$sock, registry at $registry_addr (source $dir/env)"
+}
+
+start_ns() {  # a persistent network namespace (a bind mount at DIR/netns), loopback up
+    mkdir -p "$dir"
+    touch "$dir/netns"
+    unshare --net="$dir/netns" true
+    inside=(nsenter "--net=$dir/netns")
+    "${inside[@]}" ip link set lo up
+    start
 }
 
 stop() {
@@ -92,6 +110,7 @@ stop() {
 
 case $action in
     start) start ;;
+    start-ns) start_ns ;;
     stop) stop ;;
     *) usage ;;
 esac

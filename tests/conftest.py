@@ -25,6 +25,9 @@ from typing import NoReturn
 import pytest
 from ports import unused_port
 from releases import Releases, run_folder
+from second_daemon import GROUP as SECOND_DAEMON_GROUP
+from second_daemon import inside as inside_second_daemon
+from second_daemon import uses_second_daemon
 from worker_times import CpuClock, WorkerTimes
 
 from grader.engine import daemon_answers, docker_host
@@ -64,7 +67,7 @@ DAEMON_FIXTURES = {"real_engine", "real_docker_host"}
 def shared_resource(item: pytest.Item) -> str | None:
     """The xdist group of a test that shares something with others, else None."""
     if item.get_closest_marker("real_engine"):
-        return "docker-daemon"
+        return SECOND_DAEMON_GROUP if uses_second_daemon(item) else "docker-daemon"
     if item.get_closest_marker("browser"):
         return "browser"
     params = item.callspec.params if hasattr(item, "callspec") else {}
@@ -124,6 +127,15 @@ def _name_group(item: pytest.Item) -> None:
 def missing_real_part() -> Callable[[str], NoReturn]:
     """Call it with what is missing: the test skips, or fails under COURSE_REQUIRE_DOCKER=1."""
     return _missing_real_part
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The second daemon's tests run, set-up to tear-down, in its network namespace."""
+    if not (item.get_closest_marker("real_engine") and uses_second_daemon(item)):
+        return (yield)
+    with inside_second_daemon():
+        return (yield)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
