@@ -40,6 +40,7 @@ def test_only_the_notebooks_real_engine_tests_use_it_and_only_when_named(
     monkeypatch.setenv(NETNS_VARIABLE, "/ci/second/netns")
     monkeypatch.setenv(HOST_VARIABLE, "unix:///ci/second/docker.sock")
     assert uses_second_daemon(item(folder=Path("notebooks/05-debugging"), engine="docker"))
+    assert not uses_second_daemon(item(folder=Path("notebooks/01-docker-intro")))
     assert not uses_second_daemon(item(case="logs"))
     assert not uses_second_daemon(SimpleNamespace())  # type: ignore[arg-type]
 
