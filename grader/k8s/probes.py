@@ -5,9 +5,11 @@ A probe asks a running container a question every ``periodSeconds``, starting
 200 to 399 passes), a TCP connection (``tcpSocket``: the port accepts), a command (``exec``:
 exit code 0 passes) or a gRPC health check (``grpc``). The simulator answers from what it knows
 of the pod's processes: the ports they listen on (:func:`controllers.listening_ports`), the
-pages an nginx or httpd image serves from its document root (anything else is their 404), and
+pages an nginx or httpd image serves from its document root (anything else is their 404), the
+pages a student's own nginx image serves, read from its files (:mod:`grader.k8s.pages`), and
 what ``kubectl exec`` would run (:func:`execsim.exec_in_pod`). An image whose web routes the
-simulator does not know answers every path, and a gRPC check passes when its port listens.
+simulator does not know (a node app) answers every path, and a gRPC check passes when its
+port listens.
 
 - A failing **readiness** probe keeps the container not ready: the pod shows ``0/1`` READY and
   every Service that selects it leaves it out of its endpoints. Nothing is restarted.
@@ -26,7 +28,7 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from grader.k8s import kubelet
+from grader.k8s import kubelet, pages
 
 if TYPE_CHECKING:
     from grader.k8s.cluster import Cluster
@@ -80,10 +82,11 @@ def _port(pod: Obj, port: Any) -> tuple[str, bool]:
     return str(port), int(port) in listening.values()
 
 
-def _http_status(container: Obj, path: str) -> int:
+def _http_status(cluster: Cluster, pod: Obj, container: Obj, path: str) -> int:
     served = DOCUMENT_ROOTS.get(kubelet.repository(str(container.get("image", ""))))
     if served is None:
-        return 200
+        judged = pages.status(cluster, pod, container, path)
+        return 200 if judged is None else judged
     return 200 if path.split("?")[0] in served else 404
 
 
@@ -115,7 +118,7 @@ def verdict(cluster: Cluster, pod: Obj, container: Obj, probe: Obj) -> Verdict:
         path = action.get("path", "/")
         return Verdict(False, f'Get "{scheme}://{ip}:{port}{path}": {refused}')
     if kind == "httpGet":
-        status = _http_status(container, str(action.get("path", "/")))
+        status = _http_status(cluster, pod, container, str(action.get("path", "/")))
         if not 200 <= status < 400:
             return Verdict(False, f"HTTP probe failed with statuscode: {status}")
     return Verdict(True)

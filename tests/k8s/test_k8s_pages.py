@@ -1,0 +1,171 @@
+"""httpGet probes on a student's own nginx image: answered from the pages the image holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.engine.sandbox import SandboxEngine
+from grader.k8s import controllers
+from grader.k8s.cluster import Cluster, new_state
+
+NOW = 1_800_000_000.0
+REF = "127.0.0.1:5000/board-api:1"
+NGINX_SITE = (
+    "FROM nginx:1.27\n"
+    "COPY notices.json /usr/share/nginx/html/api/notices.json\n"
+    "RUN mkdir /usr/share/nginx/html/empty\n"
+)
+
+
+@pytest.fixture
+def clock() -> list[float]:
+    return [NOW]
+
+
+@pytest.fixture
+def cluster(clock: list[float]) -> Cluster:
+    return Cluster(new_state(1, 2, now=NOW), now=lambda: clock[0])
+
+
+@pytest.fixture
+def engine(sandbox_dir: Path) -> SandboxEngine:
+    return SandboxEngine(sandbox_dir)
+
+
+def pushed(engine: SandboxEngine, context: Path, dockerfile: str, ref: str = REF) -> None:
+    """Build ``dockerfile`` as ``ref`` and push it to the course registry (the notebook's flow)."""
+    context.mkdir()
+    (context / "Dockerfile").write_text(dockerfile)
+    (context / "notices.json").write_text("[]\n")
+    (context / "server.js").write_text("require('http').createServer().listen(80)\n")
+    built = list(engine.build(str(context), tag=ref, version="2"))
+    assert not [item for item in built if "error" in item], built
+    repository, _, tag = ref.rpartition(":")
+    assert not [item for item in engine.push(repository, tag) if "error" in item]
+
+
+def pod(name: str, path: str, image: str = REF) -> dict:
+    container = {
+        "name": "api",
+        "image": image,
+        "ports": [{"containerPort": 80}],
+        "readinessProbe": {"httpGet": {"path": path, "port": 80}},
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {"containers": [container]},
+    }
+
+
+def ready_at(cluster: Cluster, clock: list[float], seconds: float, name: str) -> bool:
+    clock[0] = NOW + seconds
+    controllers.reconcile(cluster)
+    found = cluster.get("Pod", "default", name)
+    return bool(found["status"]["containerStatuses"][0]["ready"])
+
+
+def unhealthy(cluster: Cluster, name: str) -> list[str]:
+    return [
+        event["message"]
+        for event in cluster.list("Event", "default")
+        if event["reason"] == "Unhealthy" and event["involvedObject"]["name"] == name
+    ]
+
+
+def test_a_page_the_image_serves_is_ready_and_one_it_lacks_is_a_404(
+    engine, cluster, clock, tmp_path
+) -> None:
+    pushed(engine, tmp_path / "api", NGINX_SITE)
+    probes = {
+        "file": "/api/notices.json",
+        "query": "/api/notices.json?fresh=1",
+        "base": "/index.html",
+        "root": "/",
+        "missing": "/healthz",
+        "indexless": "/empty/",
+    }
+    for name, path in probes.items():
+        cluster.apply(pod(name, path))
+    ready_at(cluster, clock, 0, "file")
+    assert {name: ready_at(cluster, clock, 30, name) for name in probes} == {
+        "file": True,
+        "query": True,
+        "base": True,
+        "root": True,
+        "missing": False,
+        "indexless": False,
+    }
+    assert unhealthy(cluster, "missing") == [
+        "Readiness probe failed: HTTP probe failed with statuscode: 404"
+    ]
+    assert unhealthy(cluster, "indexless") == [  # nginx forbids a directory without index
+        "Readiness probe failed: HTTP probe failed with statuscode: 403"
+    ]
+    assert not unhealthy(cluster, "query")
+
+
+def test_the_registry_s_other_name_reads_the_same_image(engine, cluster, clock, tmp_path) -> None:
+    pushed(engine, tmp_path / "api", NGINX_SITE)
+    cluster.apply(pod("other", "/healthz", image="localhost:5000/board-api:1"))
+    ready_at(cluster, clock, 0, "other")
+    assert not ready_at(cluster, clock, 30, "other")
+    assert unhealthy(cluster, "other") == [
+        "Readiness probe failed: HTTP probe failed with statuscode: 404"
+    ]
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        'FROM node:20\nCOPY server.js /srv/\nCMD ["node", "/srv/server.js"]\n',
+        "FROM nginx:1.27\n"
+        "RUN echo 'server { listen 80; location / { return 200; } }' "
+        "> /etc/nginx/conf.d/default.conf\n",
+    ],
+    ids=["node-app", "own-nginx-config"],
+)
+def test_an_image_the_simulator_cannot_judge_answers_every_path(
+    engine, cluster, clock, tmp_path, dockerfile
+) -> None:
+    pushed(engine, tmp_path / "app", dockerfile)
+    cluster.apply(pod("app", "/healthz"))
+    ready_at(cluster, clock, 0, "app")
+    assert ready_at(cluster, clock, 30, "app")
+    assert not unhealthy(cluster, "app")
+
+
+def test_an_image_the_engine_does_not_know_answers_every_path(engine, cluster, clock) -> None:
+    """Pushed, then the local tag removed: the kubelet pulls it, the grader cannot read it."""
+    list(engine.pull("nginx", "1.27"))
+    engine.tag("nginx:1.27", "127.0.0.1:5000/board-api", "1")
+    list(engine.push("127.0.0.1:5000/board-api", "1"))
+    engine.remove_image(REF)
+    cluster.apply(pod("gone", "/healthz"))
+    ready_at(cluster, clock, 0, "gone")
+    assert ready_at(cluster, clock, 30, "gone")
+
+
+def test_the_image_is_read_once_for_many_probes_and_the_engine_is_left_as_it_was(
+    engine, cluster, clock, tmp_path, monkeypatch
+) -> None:
+    pushed(engine, tmp_path / "api", NGINX_SITE)
+    before = (engine.containers(all=True), engine.images())
+    reads: list[list[str]] = []
+    save = SandboxEngine.save_images
+
+    def counted(self: SandboxEngine, names: list[str]) -> bytes:
+        reads.append(names)
+        return save(self, names)
+
+    monkeypatch.setattr(SandboxEngine, "save_images", counted)
+    for name in ("one", "two", "three"):
+        cluster.apply(pod(name, "/healthz" if name == "two" else "/api/notices.json"))
+    for seconds in range(0, 600, 10):
+        ready_at(cluster, clock, seconds, "one")
+    assert ready_at(cluster, clock, 600, "one") and not ready_at(cluster, clock, 600, "two")
+    assert len(reads) == 1
+    assert (engine.containers(all=True), engine.images()) == before
