@@ -680,10 +680,7 @@ WRONG: dict[str, tuple[set[str], dict[str, str]]] = {
 }
 
 
-GAPS = {
-    "wrong-p": "the simulated kubelet does not know which pages the student's own images serve, "
-    "so an httpGet probe on a path they do not serve passes (grader/k8s/probes.py)",
-}
+GAPS: dict[str, str] = {}
 """Hand-ins the grading still gets wrong, and why: each must fail until the gap is closed."""
 
 
