@@ -163,7 +163,7 @@ def _paths(files: Files) -> dict[str, int]:
 
 
 def _kind(files: Files, path: str) -> str:
-    """ "f" or "d" for what ``path`` is once its symbolic links are followed; "" for nothing."""
+    """What ``path`` is once its symbolic links are followed: "f", "d", or "" for nothing."""
     for _ in range(40):
         entry = files.get(path)
         if entry is None:
