@@ -28,8 +28,8 @@ NBVAL = [
 ]
 
 
-def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:
-    """Run the notebook's copy under nbval; return nbval's report when it fails."""
+def run_copy(folder: Path, engine: str, tmp_path: Path) -> str:
+    """Run the notebook's copy under nbval; return nbval's report when it fails, else ""."""
     work = tmp_path / folder.name
     shutil.copytree(folder, work)
     state = tmp_path / "state"
@@ -50,17 +50,19 @@ def run_copy(folder: Path, engine: str, tmp_path: Path) -> list[str]:
         )
     finally:
         clean_engine(engine, state)
-    return [] if result.returncode == 0 else [result.stdout[-4000:] + result.stderr[-2000:]]
+    return "" if result.returncode == 0 else result.stdout[-12000:] + result.stderr[-2000:]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", ASSIGNMENTS)
 def test_runs_clean_on_the_sandbox(folder: Path, tmp_path: Path) -> None:
-    assert run_copy(folder, "sandbox", tmp_path) == []
+    report = run_copy(folder, "sandbox", tmp_path)
+    assert not report, report
 
 
 @pytest.mark.slow
 @pytest.mark.real_engine
 @pytest.mark.parametrize("folder", DOCKER_ASSIGNMENTS)
 def test_runs_clean_on_the_real_engine(folder: Path, tmp_path: Path) -> None:
-    assert run_copy(folder, "docker", tmp_path) == []
+    report = run_copy(folder, "docker", tmp_path)
+    assert not report, report
