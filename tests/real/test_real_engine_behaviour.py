@@ -194,16 +194,15 @@ def test_restart_without_a_timeout_uses_the_containers_own(engine, cleanup_names
 
 def test_a_registered_wait_counts_the_exit_after_its_registration(engine, cleanup_names):
     """dockerd registers the wait before its headers: ``register_wait`` returns while the
-    container runs, and its answer is the exit after it, even once the container was
-    restarted (a wait made only then would wait for the next exit)."""
+    container runs, and its answer is the exit after it. (Across a ``restart`` dockerd 20.10
+    once answered 0 instead of the killed process's 137, a race of its own: the sandbox's
+    restart case is in tests/engine/sandbox/test_registered_wait.py.)"""
     name = f"{cleanup_names}-wait"
     _run(engine, "busybox", name, ["sleep", "600"])
     registered = engine.register_wait(name)
     assert engine.inspect_container(name)["State"]["Running"]
-    engine.restart(name, timeout=0)  # sleep ignores SIGTERM as PID 1: killed at once, 137
-    assert engine.inspect_container(name)["State"]["Running"]
-    assert registered.result()["StatusCode"] == 137
     engine.kill(name)
+    assert registered.result()["StatusCode"] == 137
     stopped = engine.register_wait(name)  # not running: answered at once
     assert stopped.result()["StatusCode"] == 137
     with pytest.raises(errors.NotFound):
