@@ -14,27 +14,24 @@ from labkit import ARTIFACTS, TOKEN
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APP_READY = "() => window.jupyterapp?.commands.hasCommand('terminal:create-new') === true"
-TERMINAL_TEXT = """() => {
-  const widget = window.jupyterapp.shell.currentWidget;
-  const term = widget?.content?._term;
+TERMINAL = """(id) => Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.id === id)"""
+TERMINAL_TEXT = f"""(id) => {{
+  const term = ({TERMINAL})(id)?.content?._term;
   if (!term) return '';
   const buffer = term.buffer.active;
   const lines = [];
-  for (let row = 0; row < buffer.length; row++) {
+  for (let row = 0; row < buffer.length; row++) {{
     lines.push(buffer.getLine(row).translateToString(true));
-  }
+  }}
   return lines.join('\\n');
-}"""
-SAYS = """(marker) => {
-  const term = window.jupyterapp.shell.currentWidget?.content?._term;
-  if (!term) return false;
-  const buffer = term.buffer.active;
-  let count = 0;
-  for (let row = 0; row < buffer.length; row++) {
-    if (buffer.getLine(row).translateToString(true).startsWith(marker)) count++;
-  }
-  return count > 0;
-}"""
+}}"""
+PROMPTED = f"""(id) => {{
+  const terminal = ({TERMINAL})(id);
+  return terminal?.content?.session?.connectionStatus === 'connected'
+    && ({TERMINAL_TEXT})(id).trim().length > 0;
+}}"""
+SAYS = f"""([id, marker]) =>
+  ({TERMINAL_TEXT})(id).split('\\n').some(line => line.startsWith(marker))"""
 TYPED = "command -v docker; pwd; docker ps; echo END-OF-CHECK"
 
 
@@ -53,15 +50,19 @@ def test_the_terminal_runs_the_course_docker_in_the_release_folder(lab: str, pag
           return terminal.id;
         }"""
     )
-    # This terminal's input, not the first in the page: the lab restores the terminals an
-    # earlier test opened, as hidden tabs.
-    typing = page.locator(f'[id="{terminal_id}"] .xterm-helper-textarea')
-    typing.wait_for(timeout=60_000)
-    typing.focus()
+    # Typed as a student would: once the shell has printed its prompt, into the terminal
+    # clicked to the front. Read from this terminal, found by its id, whichever tab is
+    # current: the lab also restores the terminals and notebook an earlier test opened.
+    page.wait_for_function(PROMPTED, arg=terminal_id, timeout=60_000)
+    page.locator(f'[id="{terminal_id}"] .xterm-screen').click()
     page.keyboard.type(TYPED + "\n")
-    page.wait_for_function(SAYS, arg="END-OF-CHECK", timeout=60_000)
-    page.screenshot(path=str(ARTIFACTS / "terminal.png"))
-    lines = [line.rstrip() for line in page.evaluate(TERMINAL_TEXT).splitlines()]
+    try:
+        page.wait_for_function(SAYS, arg=[terminal_id, "END-OF-CHECK"], timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "terminal.png"))
+        text = page.evaluate(TERMINAL_TEXT, terminal_id)
+        print(f"the terminal showed:\n{text}")
+    lines = [line.rstrip() for line in text.splitlines()]
     answer = lines[next(i for i, line in enumerate(lines) if line.endswith(TYPED)) + 1 :]
     docker, folder, header = answer[:3]
     assert docker.endswith("/prefix/bin/docker"), lines
