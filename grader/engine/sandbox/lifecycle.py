@@ -448,14 +448,10 @@ class LifecycleMixin(SandboxBase):
         self, container: str, timeout: float | None = None, condition: str | None = None
     ) -> JSON:
         """``POST /containers/{id}/wait``: block until the main process ends."""
-        self._settle()
-        try:
-            cid, doc = self._container(container)
-        except NotFound:
-            code = self._kept_exit(container)
-            if code is None:
-                raise
-            return {"Error": None, "StatusCode": code}
+        found = self._container_or_kept_exit(container)
+        if isinstance(found, int):
+            return {"Error": None, "StatusCode": found}
+        cid, doc = found
         limit = None if timeout is None else time.monotonic() + timeout
         del condition  # only "not-running" (the default) is supported
         while doc["State"]["Running"]:
@@ -463,13 +459,27 @@ class LifecycleMixin(SandboxBase):
                 raise EngineError("context deadline exceeded", 408)
             time.sleep(WAIT_POLL)
             self._settle()
-            found = self._find_container(cid)
-            if found is None:
+            now = self._find_container(cid)
+            if now is None:
                 return {"Error": None, "StatusCode": self._kept_exit(cid) or 0}
-            doc = found[1]
+            doc = now[1]
         if doc.get("_remove_pending"):
             self._auto_remove(cid)
         return {"Error": None, "StatusCode": doc["State"]["ExitCode"]}
+
+    def _container_or_kept_exit(self, container: str) -> tuple[str, JSON] | int:
+        """The container's (ID, document), or the exit kept for an auto-removed one.
+
+        Settles the state first. Raises ``NotFound`` when the container is neither.
+        """
+        self._settle()
+        try:
+            return self._container(container)
+        except NotFound:
+            code = self._kept_exit(container)
+            if code is None:
+                raise
+            return code
 
     def _kept_exit(self, cid: str) -> int | None:
         """The exit code kept for an auto-removed container (None: none kept)."""
@@ -485,14 +495,10 @@ class LifecycleMixin(SandboxBase):
         first exit after that, so an exit between the registration and the reading is not
         missed, whoever's call settled it. A container not running now is answered now.
         """
-        self._settle()
-        try:
-            cid, doc = self._container(container)
-        except NotFound:
-            code = self._kept_exit(container)
-            if code is None:
-                raise
-            return SandboxWait(self, container, None, code)
+        found = self._container_or_kept_exit(container)
+        if isinstance(found, int):
+            return SandboxWait(self, container, None, found)
+        cid, doc = found
         state = doc["State"]
         if state["Running"]:
             return SandboxWait(self, cid, state["FinishedAt"], None)
