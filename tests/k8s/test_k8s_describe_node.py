@@ -8,12 +8,11 @@ back from the simulator.
 from __future__ import annotations
 
 import pytest
+from clusterclock import START
 
 from grader.k8s import controllers, quantity
 from grader.k8s.cluster import Cluster, new_state
 from grader.k8s.describe import describe
-
-NOW = 1_800_000_000.0
 
 
 @pytest.mark.parametrize(
@@ -73,17 +72,12 @@ def _pod(name: str, resources: dict, node: str = "worker-1", **container) -> dic
 
 
 @pytest.fixture
-def clock() -> list[float]:
-    return [NOW]
-
-
-@pytest.fixture
-def cluster(clock) -> Cluster:
-    cluster = Cluster(new_state(1, 2, now=NOW), now=lambda: clock[0])
+def cluster(sim_clock) -> Cluster:
+    cluster = Cluster(new_state(1, 2, now=START), now=sim_clock)
     cluster.apply(_pod("api", {"requests": {"cpu": "250m", "memory": "64Mi"}}))
     cluster.apply(_pod("cache", {"limits": {"cpu": "1", "memory": "256Mi"}}))
     cluster.apply(_pod("elsewhere", {"requests": {"cpu": "1"}}, node="worker-2"))
-    clock[0] = NOW + 90
+    sim_clock.move_to(90)
     controllers.reconcile(cluster)
     return cluster
 
@@ -145,11 +139,11 @@ def test_the_page_is_laid_out_as_kubectl_lays_it_out(cluster) -> None:
     ]
 
 
-def test_finished_pods_are_not_counted(cluster, clock) -> None:
+def test_finished_pods_are_not_counted(cluster, sim_clock) -> None:
     cluster.apply(_pod("job", {"requests": {"cpu": "500m"}}, command=["true"]))
     controllers.reconcile(cluster)
     assert "(4 in total)" in _page(cluster, "worker-1")
-    clock[0] = NOW + 600
+    sim_clock.move_to(600)
     controllers.reconcile(cluster)
     assert cluster.get("Pod", "default", "job")["status"]["phase"] == "Succeeded"
     assert "(3 in total)" in _page(cluster, "worker-1")

@@ -5,28 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from clusterclock import SimClock
 
 from grader.engine.sandbox import SandboxEngine
 from grader.k8s import controllers
-from grader.k8s.cluster import Cluster, new_state
+from grader.k8s.cluster import Cluster
 
-NOW = 1_800_000_000.0
 REF = "127.0.0.1:5000/board-api:1"
 NGINX_SITE = (
     "FROM nginx:1.27\n"
     "COPY notices.json /usr/share/nginx/html/api/notices.json\n"
     "RUN mkdir /usr/share/nginx/html/empty\n"
 )
-
-
-@pytest.fixture
-def clock() -> list[float]:
-    return [NOW]
-
-
-@pytest.fixture
-def cluster(clock: list[float]) -> Cluster:
-    return Cluster(new_state(1, 2, now=NOW), now=lambda: clock[0])
 
 
 @pytest.fixture
@@ -61,8 +51,8 @@ def pod(name: str, path: str, image: str = REF) -> dict:
     }
 
 
-def ready_at(cluster: Cluster, clock: list[float], seconds: float, name: str) -> bool:
-    clock[0] = NOW + seconds
+def ready_at(cluster: Cluster, sim_clock: SimClock, seconds: float, name: str) -> bool:
+    sim_clock.move_to(seconds)
     controllers.reconcile(cluster)
     found = cluster.get("Pod", "default", name)
     return bool(found["status"]["containerStatuses"][0]["ready"])
@@ -77,7 +67,7 @@ def unhealthy(cluster: Cluster, name: str) -> list[str]:
 
 
 def test_a_page_the_image_serves_is_ready_and_one_it_lacks_is_a_404(
-    engine, cluster, clock, tmp_path
+    engine, cluster, sim_clock, tmp_path
 ) -> None:
     pushed(engine, tmp_path / "api", NGINX_SITE)
     probes = {
@@ -90,8 +80,8 @@ def test_a_page_the_image_serves_is_ready_and_one_it_lacks_is_a_404(
     }
     for name, path in probes.items():
         cluster.apply(pod(name, path))
-    ready_at(cluster, clock, 0, "file")
-    assert {name: ready_at(cluster, clock, 30, name) for name in probes} == {
+    ready_at(cluster, sim_clock, 0, "file")
+    assert {name: ready_at(cluster, sim_clock, 30, name) for name in probes} == {
         "file": True,
         "query": True,
         "base": True,
@@ -108,11 +98,13 @@ def test_a_page_the_image_serves_is_ready_and_one_it_lacks_is_a_404(
     assert not unhealthy(cluster, "query")
 
 
-def test_the_registry_s_other_name_reads_the_same_image(engine, cluster, clock, tmp_path) -> None:
+def test_the_registry_s_other_name_reads_the_same_image(
+    engine, cluster, sim_clock, tmp_path
+) -> None:
     pushed(engine, tmp_path / "api", NGINX_SITE)
     cluster.apply(pod("other", "/healthz", image="localhost:5000/board-api:1"))
-    ready_at(cluster, clock, 0, "other")
-    assert not ready_at(cluster, clock, 30, "other")
+    ready_at(cluster, sim_clock, 0, "other")
+    assert not ready_at(cluster, sim_clock, 30, "other")
     assert unhealthy(cluster, "other") == [
         "Readiness probe failed: HTTP probe failed with statuscode: 404"
     ]
@@ -129,28 +121,28 @@ def test_the_registry_s_other_name_reads_the_same_image(engine, cluster, clock, 
     ids=["node-app", "own-nginx-config"],
 )
 def test_an_image_the_simulator_cannot_judge_answers_every_path(
-    engine, cluster, clock, tmp_path, dockerfile
+    engine, cluster, sim_clock, tmp_path, dockerfile
 ) -> None:
     pushed(engine, tmp_path / "app", dockerfile)
     cluster.apply(pod("app", "/healthz"))
-    ready_at(cluster, clock, 0, "app")
-    assert ready_at(cluster, clock, 30, "app")
+    ready_at(cluster, sim_clock, 0, "app")
+    assert ready_at(cluster, sim_clock, 30, "app")
     assert not unhealthy(cluster, "app")
 
 
-def test_an_image_the_engine_does_not_know_answers_every_path(engine, cluster, clock) -> None:
+def test_an_image_the_engine_does_not_know_answers_every_path(engine, cluster, sim_clock) -> None:
     """Pushed, then the local tag removed: the kubelet pulls it, the grader cannot read it."""
     list(engine.pull("nginx", "1.27"))
     engine.tag("nginx:1.27", "127.0.0.1:5000/board-api", "1")
     list(engine.push("127.0.0.1:5000/board-api", "1"))
     engine.remove_image(REF)
     cluster.apply(pod("gone", "/healthz"))
-    ready_at(cluster, clock, 0, "gone")
-    assert ready_at(cluster, clock, 30, "gone")
+    ready_at(cluster, sim_clock, 0, "gone")
+    assert ready_at(cluster, sim_clock, 30, "gone")
 
 
 def test_the_image_is_read_once_for_many_probes_and_the_engine_is_left_as_it_was(
-    engine, cluster, clock, tmp_path, monkeypatch
+    engine, cluster, sim_clock, tmp_path, monkeypatch
 ) -> None:
     pushed(engine, tmp_path / "api", NGINX_SITE)
     before = (engine.containers(all=True), engine.images())
@@ -165,7 +157,7 @@ def test_the_image_is_read_once_for_many_probes_and_the_engine_is_left_as_it_was
     for name in ("one", "two", "three"):
         cluster.apply(pod(name, "/healthz" if name == "two" else "/api/notices.json"))
     for seconds in range(0, 600, 10):
-        ready_at(cluster, clock, seconds, "one")
-    assert ready_at(cluster, clock, 600, "one") and not ready_at(cluster, clock, 600, "two")
+        ready_at(cluster, sim_clock, seconds, "one")
+    assert ready_at(cluster, sim_clock, 600, "one") and not ready_at(cluster, sim_clock, 600, "two")
     assert len(reads) == 1
     assert (engine.containers(all=True), engine.images()) == before

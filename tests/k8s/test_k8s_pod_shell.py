@@ -10,6 +10,7 @@ import json
 import shlex
 
 import pytest
+from clusterclock import START
 from shell_corpus import cases
 
 from grader.k8s import controllers
@@ -17,7 +18,6 @@ from grader.k8s.cluster import Cluster, new_state
 from grader.k8s.execsim import exec_in_pod
 from grader.k8s.kubectl import run
 
-NOW = 1_800_000_000.0
 IMAGES = {"dash": "python:3.12-slim", "busybox": "alpine:3.20"}
 """Images whose shell is the recorded one: Debian's dash, Alpine 3.20's busybox ash."""
 
@@ -35,7 +35,7 @@ def pod(name: str, image: str, **container) -> dict:
 @pytest.fixture(scope="module")
 def shells() -> Cluster:
     """A cluster running one pod per recorded shell, working in /tmp as the recording did."""
-    cluster = Cluster(new_state(1, 2, now=NOW), now=lambda: NOW)
+    cluster = Cluster(new_state(1, 2, now=START), now=lambda: START)
     for shell, image in IMAGES.items():
         cluster.apply(pod(shell, image, workingDir="/tmp"))
     controllers.reconcile(cluster)
