@@ -32,6 +32,12 @@ PROMPTED = f"""(id) => {{
 }}"""
 SAYS = f"""([id, marker]) =>
   ({TERMINAL_TEXT})(id).split('\\n').some(line => line.startsWith(marker))"""
+FOCUS = """() => ({
+  focused: document.activeElement?.className ?? null,
+  current: window.jupyterapp.shell.currentWidget?.id ?? null,
+  dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText),
+})"""
+"""Where the keys went, if the terminal missed them: the focused element, the tab, a dialog."""
 TYPED = "command -v docker; pwd; docker ps; echo END-OF-CHECK"
 
 
@@ -61,7 +67,7 @@ def test_the_terminal_runs_the_course_docker_in_the_release_folder(lab: str, pag
     finally:
         page.screenshot(path=str(ARTIFACTS / "terminal.png"))
         text = page.evaluate(TERMINAL_TEXT, terminal_id)
-        print(f"the terminal showed:\n{text}")
+        print(f"the terminal showed:\n{text.rstrip()}\nthe page: {page.evaluate(FOCUS)}")
     lines = [line.rstrip() for line in text.splitlines()]
     answer = lines[next(i for i, line in enumerate(lines) if line.endswith(TYPED)) + 1 :]
     docker, folder, header = answer[:3]
