@@ -9,7 +9,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from second_daemon import HOST_VARIABLE, NETNS_VARIABLE, inside, uses_second_daemon
+from second_daemon import (
+    FIRST_DAEMON_NOTEBOOKS,
+    HOST_VARIABLE,
+    NETNS_VARIABLE,
+    inside,
+    uses_second_daemon,
+)
 
 
 def item(**params) -> pytest.Item:
@@ -43,6 +49,12 @@ def test_only_the_notebooks_real_engine_tests_use_it_and_only_when_named(
     assert not uses_second_daemon(item(folder=Path("notebooks/01-docker-intro")))
     assert not uses_second_daemon(item(case="logs"))
     assert not uses_second_daemon(SimpleNamespace())  # type: ignore[arg-type]
+
+
+def test_the_notebooks_kept_on_the_first_daemon_exist() -> None:
+    # A renamed notebook would move to the second daemon unnoticed, unbalancing the groups.
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    assert {name for name in FIRST_DAEMON_NOTEBOOKS if not (notebooks / name).is_dir()} == set()
 
 
 def test_the_block_and_what_it_starts_run_in_the_namespace(namespace: Path) -> None:
