@@ -65,14 +65,18 @@ def test_export_is_the_container_filesystem(client: docker.DockerClient) -> None
 
 
 def test_build_prune_forgets_the_cache(client: docker.DockerClient, tmp_path: Path) -> None:
-    (tmp_path / "Dockerfile").write_text("FROM busybox\nRUN echo one > /one\n")
-    client.images.build(path=str(tmp_path), tag="cached:1")
-    _, again = client.images.build(path=str(tmp_path), tag="cached:1")
+    # A context of its own: tmp_path also holds the daemon's state folder, whose temporary
+    # files come and go while docker-py lists the context (CI: one vanished mid-listing).
+    context = tmp_path / "context"
+    context.mkdir()
+    (context / "Dockerfile").write_text("FROM busybox\nRUN echo one > /one\n")
+    client.images.build(path=str(context), tag="cached:1")
+    _, again = client.images.build(path=str(context), tag="cached:1")
     assert any("Using cache" in item.get("stream", "") for item in again)
     pruned = client.api.prune_builds()
     assert pruned["CachesDeleted"] and pruned["SpaceReclaimed"] == 0
     assert client.api.prune_builds()["CachesDeleted"] is None
-    _, rebuilt = client.images.build(path=str(tmp_path), tag="cached:1")
+    _, rebuilt = client.images.build(path=str(context), tag="cached:1")
     assert not any("Using cache" in item.get("stream", "") for item in rebuilt)
 
 

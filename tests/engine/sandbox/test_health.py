@@ -50,10 +50,12 @@ def test_the_start_period_forgives_early_failures(engine: SandboxEngine, clock) 
 def test_an_image_check_is_inherited_and_none_disables_it(
     engine: SandboxEngine, clock, tmp_path
 ) -> None:
-    (tmp_path / "Dockerfile").write_text(
+    context = tmp_path / "context"  # not tmp_path: it holds the sandbox's state folder
+    context.mkdir()
+    (context / "Dockerfile").write_text(
         'FROM busybox\nHEALTHCHECK --interval=5s --retries=2 CMD ["true"]\n'
     )
-    list(engine.build(str(tmp_path), tag="checked"))
+    list(engine.build(str(context), tag="checked"))
     image_check = engine.inspect_image("checked")["Config"]["Healthcheck"]
     assert image_check == {"Test": ["CMD", "true"], "Interval": 5 * SECOND, "Retries": 2}
     doc = _start(engine, "checked", ["sleep", "300"], {"Interval": 2 * SECOND}, "kid")
