@@ -23,7 +23,7 @@ from grader.engine.sandbox.exec import exec_not_found, run_exec
 from grader.engine.sandbox.fs import ScratchFS
 from grader.engine.sandbox.programs import Outcome, context, start
 from grader.engine.sandbox.shell import Context
-from grader.k8s import kubelet, names
+from grader.k8s import kubelet, names, pages
 from grader.k8s.podimage import image
 from grader.k8s.podnet import PodNetwork
 
@@ -139,6 +139,11 @@ def _container(cluster: Cluster, pod: Obj, container: Obj, env: dict[str, str]) 
     """A sandbox shell context for ``container`` of ``pod`` with the environment ``env``."""
     config, image_files = image(str(container.get("image", "")))
     listing = dict(image_files)
+    own = pages.site(cluster, pod, container)
+    if own is not None:  # the student's nginx image: its document root, as curl gets it
+        root = pages.DOCUMENT_ROOT
+        listing = {p: e for p, e in listing.items() if p != root and not p.startswith(root + "/")}
+        listing.update(own[0].entries())
     for path, text in files(cluster, pod, container).items():
         listing[path] = ("f", 0o644, text.encode())
         folder = path.rsplit("/", 1)[0]

@@ -77,7 +77,7 @@ class PodNetwork:
             if port not in listening_ports(peer.container).values():
                 return None
             record = self.cluster.log_request(peer.container["metadata"]["name"])
-            return answer(PodWebRoot(peer.container, record), request, client)
+            return answer(PodWebRoot(self.cluster, peer.container, record), request, client)
         for svc in self.cluster.list("Service", None):
             if svc["spec"].get("clusterIP") == peer.address:
                 meta = svc["metadata"]
@@ -85,5 +85,5 @@ class PodNetwork:
                 if hops["error"]:
                     return None
                 server = self.cluster.get("Pod", meta["namespace"], hops["pod"])
-                return answer(PodWebRoot(server, hops["request"]), request, client)
+                return answer(PodWebRoot(self.cluster, server, hops["request"]), request, client)
         return None

@@ -2,12 +2,12 @@
 
 ``kubectl port-forward pod/web 8080:80`` (or ``deploy/web``, ``svc/web``: kubectl picks one
 of their pods and, for a Service, its target port) listens on 127.0.0.1:8080 and answers
-each connection the way the pod's process would: nginx's page, ``Server: nginx/<version>``
-and its 404 page come from the Docker sandbox's own nginx answer
-(:func:`grader.engine.sandbox.server.handle`), fed with the pod's page; each request shows in
-``kubectl logs`` as an access-log line. Only the loopback address is ever bound (the
-simulator never listens on the network), so ``--address`` accepts ``localhost`` and
-``127.0.0.1``.
+each connection the way the pod's process would: nginx's pages (the student's own image's
+files, :mod:`grader.k8s.podweb`), ``Server: nginx/<version>`` and its error pages come from
+the Docker sandbox's own nginx answer (:func:`grader.engine.sandbox.server.handle`); each
+request shows in ``kubectl logs`` as an access-log line. Only the loopback address is ever
+bound (the simulator never listens on the network), so ``--address`` accepts ``localhost``
+and ``127.0.0.1``.
 
 In a terminal it runs in the foreground, as kubectl does, until Ctrl-C or until the pod is
 gone (``error: lost connection to pod``). From a notebook cell it keeps forwarding in the
@@ -77,21 +77,27 @@ class PodSite:
 
     def ports(self) -> set[int]:
         """The ports the pod's processes listen on."""
-        return set(listening_ports(self._pod()).values())
+        return set(listening_ports(self._pod(Cluster.load(self.folder))).values())
 
-    def _pod(self) -> Obj:
-        pod = Cluster.load(self.folder).find("Pod", self.namespace, self.pod)
+    def pod_exists(self) -> bool:
+        """Whether the pod is still there."""
+        return Cluster.load(self.folder).find("Pod", self.namespace, self.pod) is not None
+
+    def _pod(self, cluster: Cluster) -> Obj:
+        pod = cluster.find("Pod", self.namespace, self.pod)
         if pod is None:
             raise LookupError(self.pod)
         return pod
 
     def version(self) -> str:
-        """The nginx version of the pod's image tag."""
-        return nginx_version(self._pod())
+        """The nginx version of the pod's image."""
+        with Cluster.session(self.folder) as cluster:  # keeps what it learnt of the image
+            return nginx_version(cluster, self._pod(cluster))
 
     def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
-        """The pod's page for ``/``, nginx's 404 for anything else."""
-        return respond(self._pod(), target)
+        """The pod's answer (:func:`grader.k8s.podweb.respond`)."""
+        with Cluster.session(self.folder) as cluster:
+            return respond(cluster, self._pod(cluster), method, target)
 
     def log(self, stream: int, line: str) -> None:
         """An access-log line: the request shows in ``kubectl logs`` of the pod."""
@@ -268,7 +274,7 @@ def forward(
 
     def alive() -> bool:
         try:
-            return site._pod() is not None
+            return site.pod_exists()
         except (LookupError, ClusterError):
             return False
 

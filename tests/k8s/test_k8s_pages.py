@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,60 @@ def test_the_image_is_read_once_for_many_probes_and_the_engine_is_left_as_it_was
     assert ready_at(cluster, sim_clock, 600, "one") and not ready_at(cluster, sim_clock, 600, "two")
     assert len(reads) == 1
     assert (engine.containers(all=True), engine.images()) == before
+
+
+# -- the same pages for curl in the cluster and kubectl port-forward ------------------------
+
+WEBSITE = "<h1>My own website</h1>\n"
+
+
+def test_curl_to_the_service_answers_the_students_own_website(engine, tmp_path) -> None:
+    """Notebook 07: the Service in front of ``website:1`` serves notebook 03's page."""
+    from grader.k8s.kubectl import run
+
+    site = tmp_path / "website"
+    site.mkdir()
+    (site / "index.html").write_text(WEBSITE)
+    (site / "Dockerfile").write_text(
+        "FROM nginx:1.27\nCOPY index.html /usr/share/nginx/html/index.html\n"
+        "RUN mkdir /usr/share/nginx/html/docs\n"
+    )
+    built = list(engine.build(str(site), tag="website:1", version="2"))
+    assert not [item for item in built if "error" in item], built
+    assert run(["create", "deployment", "website", "--image=website:1", "--port=80"]).code == 0
+    assert run(["expose", "deployment", "website", "--port=80"]).code == 0
+
+    def curl(*words: str) -> str:
+        result = run(["exec", "deploy/website", "--", "curl", "-s", *words])
+        assert result.code == 0, result.stderr
+        return result.stdout
+
+    assert curl("http://website") == WEBSITE
+    shown = run(["exec", "deploy/website", "--", "cat", "/usr/share/nginx/html/index.html"])
+    assert shown.stdout == WEBSITE  # the pod's files agree with its pages
+    assert "<h1>404 Not Found</h1>" in curl("http://website/about.html")
+    assert "<h1>403 Forbidden</h1>" in curl("http://website/docs/")
+    moved = curl("-i", "http://website/docs")
+    assert moved.startswith("HTTP/1.1 301 Moved Permanently\r\n"), moved
+    logs = run(["logs", "deploy/website"]).stdout
+    assert '"GET / HTTP/1.1" 200' in logs and '"GET /about.html HTTP/1.1" 404' in logs
+
+
+def test_port_forward_answers_the_pushed_images_pages(engine, tmp_path, free_port) -> None:
+    from grader.k8s import portforward
+    from grader.k8s.kubectl import run
+
+    pushed(engine, tmp_path / "api", NGINX_SITE)
+    assert run(["run", "api", f"--image={REF}", "--port=80"]).code == 0
+    port = free_port()
+    try:
+        assert run(["port-forward", "pod/api", f"{port}:80"]).code == 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/notices.json") as answer:
+            assert (answer.status, answer.read()) == (200, b"[]\n")
+            assert answer.headers["Content-Type"] == "application/json"
+            assert answer.headers["Server"] == "nginx/1.27.5"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/empty/")
+        assert refused.value.code == 403
+    finally:
+        portforward.stop_all()

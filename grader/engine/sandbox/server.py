@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Protocol, cast
 from urllib.parse import unquote, urlsplit
 
-from grader.engine.sandbox.fs import ContainerFS
+from grader.engine.sandbox.fs import ContainerFS, Entry
 from grader.engine.sandbox.store import Store
 
 ROOT = "/usr/share/nginx/html"
@@ -41,12 +41,64 @@ LISTEN = re.compile(r"^\s*listen\s+(?:[\d.]+:)?(\d+)\b", re.M)
 """nginx's IPv4 ``listen`` directives (``listen 80;``, ``listen 127.0.0.1:8081;``)."""
 
 
-def _page(status: str, version: str) -> bytes:
+def error_page(status: str, version: str) -> bytes:
+    """The page nginx answers an error ``status`` (``"404 Not Found"``) with."""
     return (
         f"<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n"
         f"<center><h1>{status}</h1></center>\r\n<hr><center>nginx/{version}</center>\r\n"
         "</body>\r\n</html>\r\n"
     ).encode()
+
+
+class Pages(Protocol):
+    """The files nginx serves pages from: a container's filesystem, or an image's files."""
+
+    def stat(self, path: str) -> Entry | None:
+        """The entry at ``path`` (symbolic links followed), or None."""
+        ...
+
+    def read(self, path: str) -> bytes:
+        """The bytes of the regular file at ``path``."""
+        ...
+
+
+def serve_file(
+    files: Pages, method: str, target: str, version: str
+) -> tuple[int, str, dict[str, str], bytes, str]:
+    """The answer of a stock nginx to ``target``: (status, reason, headers, body, error).
+
+    Its pages are ``files`` under the document root: a file is 200; a directory a 301 to its
+    slash form, then its ``index.html`` (``index.htm``) or a 403 (no autoindex); anything
+    else a 404.
+    """
+    path = posixpath.normpath(unquote(urlsplit(target).path or "/"))
+    wanted = ROOT + ("" if path == "/" else path)
+    entry = files.stat(wanted)
+    if entry is not None and entry.kind == "d":
+        if not target.split("?")[0].endswith("/"):
+            body = error_page("301 Moved Permanently", version)
+            return 301, "Moved Permanently", {"Location": f"http://localhost{path}/"}, body, ""
+        for index in ("index.html", "index.htm"):
+            candidate = posixpath.join(wanted, index)
+            found = files.stat(candidate)
+            if found is not None and found.kind == "f":
+                wanted, entry = candidate, found
+                break
+        else:
+            reason = f'directory index of "{wanted}/" is forbidden'
+            return 403, "Forbidden", {}, error_page("403 Forbidden", version), reason
+    if entry is None or entry.kind != "f":
+        reason = f'open() "{wanted}" failed (2: No such file or directory)'
+        return 404, "Not Found", {}, error_page("404 Not Found", version), reason
+    body = files.read(wanted)
+    kind = mimetypes.guess_type(wanted)[0] or "application/octet-stream"
+    headers = {
+        "Content-Type": kind,
+        "Last-Modified": formatdate(entry.mtime or time.time(), usegmt=True),
+        "ETag": f'"{int(entry.mtime):x}-{len(body):x}"',
+        "Accept-Ranges": "bytes",
+    }
+    return 200, "OK", headers, body, ""
 
 
 class Site:
@@ -102,35 +154,7 @@ class Site:
     def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
         """(status, reason, headers, body, error-log text) for one request."""
         fs, _ = self._fs()
-        version = self.version()
-        path = posixpath.normpath(unquote(urlsplit(target).path or "/"))
-        wanted = ROOT + ("" if path == "/" else path)
-        entry = fs.stat(wanted)
-        if entry is not None and entry.kind == "d":
-            if not target.split("?")[0].endswith("/"):
-                body = _page("301 Moved Permanently", version)
-                return 301, "Moved Permanently", {"Location": f"http://localhost{path}/"}, body, ""
-            for index in ("index.html", "index.htm"):
-                candidate = posixpath.join(wanted, index)
-                found = fs.stat(candidate)
-                if found is not None and found.kind == "f":
-                    wanted, entry = candidate, found
-                    break
-            else:
-                reason = f'directory index of "{wanted}/" is forbidden'
-                return 403, "Forbidden", {}, _page("403 Forbidden", version), reason
-        if entry is None or entry.kind != "f":
-            reason = f'open() "{wanted}" failed (2: No such file or directory)'
-            return 404, "Not Found", {}, _page("404 Not Found", version), reason
-        body = fs.read(wanted)
-        kind = mimetypes.guess_type(wanted)[0] or "application/octet-stream"
-        headers = {
-            "Content-Type": kind,
-            "Last-Modified": formatdate(entry.mtime or time.time(), usegmt=True),
-            "ETag": f'"{int(entry.mtime):x}-{len(body):x}"',
-            "Accept-Ranges": "bytes",
-        }
-        return 200, "OK", headers, body if method != "HEAD" else body, ""
+        return serve_file(fs, method, target, self.version())
 
     def still_running(self, state_dir: Path) -> bool:
         """True while the sandbox exists and says this container runs.
@@ -224,10 +248,10 @@ def answer(site: WebRoot, raw: bytes, peer: str) -> bytes:
     extra: dict[str, str]
     if len(parts) != 3 or not parts[2].startswith("HTTP/"):
         status, reason, extra, body, error = 400, "Bad Request", {}, b"", ""
-        body = _page("400 Bad Request", version)
+        body = error_page("400 Bad Request", version)
     elif method not in ("GET", "HEAD", "POST"):
         status, reason, extra, body, error = 405, "Not Allowed", {}, b"", ""
-        body = _page("405 Not Allowed", version)
+        body = error_page("405 Not Allowed", version)
     else:
         status, reason, extra, body, error = site.respond(method, parts[1])
     response = [
