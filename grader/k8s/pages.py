@@ -26,6 +26,7 @@ dictionary look-ups and no engine call.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import posixpath
@@ -128,8 +129,13 @@ def _image_id(image: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=32)
 def _served(image_id: str) -> Obj | None:
     """What the image's nginx serves; None when its configuration is not the stock one.
+
+    Remembered per process too: an image ID names fixed content, and a read-only view of the
+    cluster (a widget's, ``Cluster.load``) keeps nothing in the saved state, while on the real
+    engine each read is a ``docker save`` of the whole image.
 
     {entrypoint, cmd: the image's; version: its ``NGINX_VERSION``; paths: {path: status};
     site: the document root's files as :class:`ImagePages` keeps them, None when too large}.

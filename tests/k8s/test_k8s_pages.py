@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from clusterclock import SimClock
 
 from grader.engine.sandbox import SandboxEngine
-from grader.k8s import controllers
+from grader.k8s import controllers, pages
 from grader.k8s.cluster import Cluster
 
 REF = "127.0.0.1:5000/board-api:1"
@@ -22,8 +23,10 @@ NGINX_SITE = (
 
 
 @pytest.fixture
-def engine(sandbox_dir: Path) -> SandboxEngine:
-    return SandboxEngine(sandbox_dir)
+def engine(sandbox_dir: Path) -> Iterator[SandboxEngine]:
+    pages._served.cache_clear()  # what an earlier test's process read of the same image
+    yield SandboxEngine(sandbox_dir)
+    pages._served.cache_clear()
 
 
 def pushed(engine: SandboxEngine, context: Path, dockerfile: str, ref: str = REF) -> None:
