@@ -3,7 +3,8 @@
 ``kubectl exec``, exec probes and the container's own command run here.
 
 A pod's container is a sandbox container the kubelet keeps in memory only: its filesystem is
-its image's (the sandbox's image catalogue; the course's own ``website`` image is nginx's)
+its image's (the sandbox's image catalogue; the course's own ``website`` image is nginx's;
+a student's own nginx image brings the document root it holds, :mod:`grader.k8s.pages`)
 with the pod's ConfigMap and Secret volumes mounted as files; its environment is the image's
 ``ENV`` plus the pod's ``env``/``envFrom`` (ConfigMap and Secret values resolved, Secrets
 decoded) and what the kubelet adds; its hostname is the pod's name; its network is the
