@@ -214,12 +214,14 @@ def test_port_forward_answers_the_pushed_images_pages(engine, tmp_path, free_por
     port = free_port()
     try:
         assert run(["port-forward", "pod/api", f"{port}:80"]).code == 0
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/notices.json") as answer:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/api/notices.json", timeout=10
+        ) as answer:
             assert (answer.status, answer.read()) == (200, b"[]\n")
             assert answer.headers["Content-Type"] == "application/json"
             assert answer.headers["Server"] == "nginx/1.27.5"
         with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/empty/")
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/empty/", timeout=10)
         assert refused.value.code == 403
     finally:
         portforward.stop_all()
