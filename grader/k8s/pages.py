@@ -96,8 +96,8 @@ def _table(cluster: Cluster, pod: Obj, container: Obj) -> Obj | None:
     if not image_id:
         return None
     known = cluster.state.setdefault("kubelet", {}).setdefault("pages", {})
-    if image_id not in known:
-        known[image_id] = _served(image_id)
+    if image_id not in known or (known[image_id] is not None and "site" not in known[image_id]):
+        known[image_id] = _served(image_id)  # (read again: kept before the pages were kept)
     table = known[image_id]
     if table is None or not _runs_nginx(container, table["entrypoint"], table["cmd"]):
         return None

@@ -225,3 +225,18 @@ def test_port_forward_answers_the_pushed_images_pages(engine, tmp_path, free_por
         assert refused.value.code == 403
     finally:
         portforward.stop_all()
+
+
+def test_a_table_kept_before_pages_were_kept_is_read_again(
+    engine, cluster, sim_clock, tmp_path
+) -> None:
+    """A cluster state saved by an earlier release holds each image's statuses, no pages."""
+    pushed(engine, tmp_path / "api", NGINX_SITE)
+    cluster.apply(pod("api", "/api/notices.json"))
+    assert ready_at(cluster, sim_clock, 30, "api")
+    for table in cluster.state["kubelet"]["pages"].values():
+        del table["site"], table["version"]
+    pages._served.cache_clear()
+    found = cluster.get("Pod", "default", "api")
+    served = pages.site(cluster, found, found["spec"]["containers"][0])
+    assert served is not None and served[0].read(f"{pages.DOCUMENT_ROOT}/api/notices.json")
