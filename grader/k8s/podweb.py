@@ -58,11 +58,11 @@ def nginx_version(cluster: Cluster, pod: Obj) -> str:
     return NGINX_VERSIONS.get(image_of(pod).rpartition(":")[2], "1.27.5")
 
 
-def respond(cluster: Cluster, pod: Obj, method: str, target: str) -> Answer:
-    """The pod's answer to ``target`` (see the module's docstring)."""
+def respond(cluster: Cluster, pod: Obj, method: str, target: str, host: str) -> Answer:
+    """The pod's answer to ``target`` asked of ``host`` (see the module's docstring)."""
     found = _site(cluster, pod)
     if found is not None:
-        return serve_file(found[0], method, target, found[1])
+        return serve_file(found[0], method, target, found[1], host)
     path = target.split("?", 1)[0]
     if path in {"/", "/index.html"}:
         return 200, "OK", {"Content-Type": "text/html"}, page(pod).encode(), ""
@@ -87,9 +87,9 @@ class PodWebRoot:
         """The nginx version in the ``Server`` header."""
         return nginx_version(self.cluster, self.pod)
 
-    def respond(self, method: str, target: str) -> Answer:
+    def respond(self, method: str, target: str, host: str) -> Answer:
         """The pod's answer to ``target``."""
-        return respond(self.cluster, self.pod, method, target)
+        return respond(self.cluster, self.pod, method, target, host)
 
     def log(self, stream: int, line: str) -> None:
         """The access-log line shows in ``kubectl logs`` of the pod."""

@@ -94,10 +94,12 @@ class PodSite:
         with Cluster.session(self.folder) as cluster:  # keeps what it learnt of the image
             return nginx_version(cluster, self._pod(cluster))
 
-    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
+    def respond(
+        self, method: str, target: str, host: str
+    ) -> tuple[int, str, dict[str, str], bytes, str]:
         """The pod's answer (:func:`grader.k8s.podweb.respond`)."""
         with Cluster.session(self.folder) as cluster:
-            return respond(cluster, self._pod(cluster), method, target)
+            return respond(cluster, self._pod(cluster), method, target, host)
 
     def log(self, stream: int, line: str) -> None:
         """An access-log line: the request shows in ``kubectl logs`` of the pod."""

@@ -201,6 +201,7 @@ def test_curl_to_the_service_answers_the_students_own_website(engine, tmp_path) 
     assert "<h1>403 Forbidden</h1>" in curl("http://website/docs/")
     moved = curl("-i", "http://website/docs")
     assert moved.startswith("HTTP/1.1 301 Moved Permanently\r\n"), moved
+    assert "\r\nLocation: http://website/docs/\r\n" in moved  # the name curl asked for
     logs = run(["logs", "deploy/website"]).stdout
     assert '"GET / HTTP/1.1" 200' in logs and '"GET /about.html HTTP/1.1" 404' in logs
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rawhttp import response_head
 
 from grader.engine import errors
 
@@ -33,6 +34,33 @@ def test_nginx_serves_the_bind_mounted_page_on_the_published_port(
     assert http_get(f"http://127.0.0.1:{port}/") == "<h1>course page</h1>\n"
     logs = b"".join(line for _, line in engine.logs(f"{cleanup_names}-web"))
     assert b'"GET / HTTP/1.1" 200' in logs  # access.log goes to the container's stdout
+
+
+def test_a_directory_redirects_to_its_slash_on_the_host_asked_without_the_port(
+    engine, cleanup_names, tmp_path, port, http_get
+):
+    """The sandbox's twin: tests/engine/sandbox/test_http.py."""
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.html").write_text("<h1>docs</h1>\n")
+    (site / "empty").mkdir()
+    _run(
+        engine,
+        "nginx:latest",
+        f"{cleanup_names}-web",
+        port_bindings={80: port},
+        binds=[f"{site}:/usr/share/nginx/html:ro"],
+    )
+    assert http_get(f"http://127.0.0.1:{port}/docs/") == "<h1>docs</h1>\n"
+    status, headers = response_head(port, "/docs", f"localhost:{port}")
+    assert (status, headers["Location"]) == (
+        "HTTP/1.1 301 Moved Permanently",
+        "http://localhost/docs/",
+    )
+    assert response_head(port, "/docs", f"127.0.0.1:{port}")[1]["Location"] == (
+        "http://127.0.0.1/docs/"
+    )
+    assert response_head(port, "/empty/", "localhost")[0] == "HTTP/1.1 403 Forbidden"
 
 
 def test_default_nginx_page_is_the_welcome_page(engine, cleanup_names, port, http_get):

@@ -63,13 +63,15 @@ class Pages(Protocol):
 
 
 def serve_file(
-    files: Pages, method: str, target: str, version: str
+    files: Pages, method: str, target: str, version: str, host: str
 ) -> tuple[int, str, dict[str, str], bytes, str]:
     """The answer of a stock nginx to ``target``: (status, reason, headers, body, error).
 
     Its pages are ``files`` under the document root: a file is 200; a directory a 301 to its
     slash form, then its ``index.html`` (``index.htm``) or a 403 (no autoindex); anything
-    else a 404.
+    else a 404. The 301 names ``host`` (the request's ``Host``, without its port), as nginx
+    does with ``absolute_redirect on`` and port 80: the port a client went through to reach
+    a container is not in it.
     """
     path = posixpath.normpath(unquote(urlsplit(target).path or "/"))
     wanted = ROOT + ("" if path == "/" else path)
@@ -77,7 +79,7 @@ def serve_file(
     if entry is not None and entry.kind == "d":
         if not target.split("?")[0].endswith("/"):
             body = error_page("301 Moved Permanently", version)
-            return 301, "Moved Permanently", {"Location": f"http://localhost{path}/"}, body, ""
+            return 301, "Moved Permanently", {"Location": f"http://{host}{path}/"}, body, ""
         for index in ("index.html", "index.htm"):
             candidate = posixpath.join(wanted, index)
             found = files.stat(candidate)
@@ -151,10 +153,12 @@ class Site:
             "1.27.5",
         )
 
-    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
-        """(status, reason, headers, body, error-log text) for one request."""
+    def respond(
+        self, method: str, target: str, host: str
+    ) -> tuple[int, str, dict[str, str], bytes, str]:
+        """(status, reason, headers, body, error-log text) for one request to ``host``."""
         fs, _ = self._fs()
-        return serve_file(fs, method, target, self.version())
+        return serve_file(fs, method, target, self.version(), host)
 
     def still_running(self, state_dir: Path) -> bool:
         """True while the sandbox exists and says this container runs.
@@ -205,8 +209,10 @@ class WebRoot(Protocol):
         """The nginx version in the ``Server`` header and error pages."""
         ...
 
-    def respond(self, method: str, target: str) -> tuple[int, str, dict[str, str], bytes, str]:
-        """(status, reason, headers, body, error-log text) for one request."""
+    def respond(
+        self, method: str, target: str, host: str
+    ) -> tuple[int, str, dict[str, str], bytes, str]:
+        """(status, reason, headers, body, error-log text) for one request to ``host``."""
         ...
 
     def log(self, stream: int, line: str) -> None:
@@ -253,7 +259,8 @@ def answer(site: WebRoot, raw: bytes, peer: str) -> bytes:
         status, reason, extra, body, error = 405, "Not Allowed", {}, b"", ""
         body = error_page("405 Not Allowed", version)
     else:
-        status, reason, extra, body, error = site.respond(method, parts[1])
+        host = _host_name(headers.get("host", "")) or "localhost"  # default.conf's server_name
+        status, reason, extra, body, error = site.respond(method, parts[1], host)
     response = [
         f"HTTP/1.1 {status} {reason}",
         f"Server: nginx/{version}",
@@ -276,6 +283,13 @@ def answer(site: WebRoot, raw: bytes, peer: str) -> bytes:
         )
     site.log(1, f'{peer} - - [{stamp}] "{lines[0]}" {status} {sent} "{referer}" "{agent}" "-"')
     return "\r\n".join(response).encode() + (b"" if method == "HEAD" else body)
+
+
+def _host_name(field: str) -> str:
+    """The host of a ``Host`` header field: ``localhost:8080`` -> ``localhost``."""
+    if field.startswith("["):  # an IPv6 address: [::1]:8080
+        return field.partition("]")[0] + "]"
+    return field.partition(":")[0]
 
 
 def serve(state_dir: Path, cid: str, mode: str, fds: list[int]) -> None:

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from rawhttp import response_head
 
 from grader.engine.errors import EngineError
 from grader.engine.sandbox import SandboxEngine
@@ -69,6 +70,27 @@ def test_files_written_inside_the_container_are_served(engine: SandboxEngine, po
     status, headers, body = get(port, "/hi.txt")
     assert (status, body) == (200, b"hi\n")
     assert headers["Content-Type"] == "text/plain"
+
+
+def test_a_directory_redirects_to_its_slash_then_serves_its_index_or_403(
+    engine: SandboxEngine, port: int, tmp_path: Path
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.html").write_text("<h1>docs</h1>\n")
+    (tmp_path / "empty").mkdir()
+    web(engine, port, binds={str(tmp_path): {"bind": "/usr/share/nginx/html", "mode": "ro"}})
+    # nginx names the Host header's host and its own port 80 (left out): not the published
+    # port the client went through, the classic surprise of a redirect behind -p 8080:80.
+    status, headers = response_head(port, "/docs", f"localhost:{port}")
+    assert (status, headers["Location"]) == (
+        "HTTP/1.1 301 Moved Permanently",
+        "http://localhost/docs/",
+    )
+    assert response_head(port, "/docs", f"127.0.0.1:{port}")[1]["Location"] == (
+        "http://127.0.0.1/docs/"
+    )
+    assert get(port, "/docs/")[2] == b"<h1>docs</h1>\n"
+    assert get(port, "/empty/")[0] == 403
 
 
 def test_port_already_allocated_by_another_container(engine: SandboxEngine, port: int) -> None:
