@@ -216,7 +216,7 @@ class FakeClock:
 
     def __init__(self, start: float) -> None:
         self.now = start
-        self._strangers = {t.ident for t in threading.enumerate()} - {threading.get_ident()}
+        self._strangers = set(threading.enumerate()) - {threading.current_thread()}
 
     def time(self) -> float:
         return self.now
@@ -233,9 +233,11 @@ class FakeClock:
 
         Only for the test and the threads it starts: a thread an earlier test left polling
         (a log follower, a helper's watcher) would otherwise spin and push this clock
-        minutes ahead, so threads older than the clock sleep for real.
+        minutes ahead, so threads older than the clock sleep for real. Told apart by their
+        ``Thread`` objects: a thread's ident is reused once it ends, and a test's own follower
+        taken for a stranger slept for real while the test waited for the clock (a CI hang).
         """
-        if threading.get_ident() in self._strangers:
+        if threading.current_thread() in self._strangers:
             _REAL_SLEEP(seconds)
             return
         self.advance(max(0.0, seconds))
